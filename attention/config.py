@@ -1,0 +1,357 @@
+"""Load and validate ``config.yaml`` into typed objects.
+
+Precedence (highest first): environment variables (``ATTENTION__A__B=value``) > CLI flags >
+the YAML file > the packaged defaults. Secrets come from the environment only (see
+:class:`Secrets`); a secret-looking key in the file is an error, so it never reaches the store.
+
+Every validation problem becomes one line that names the file, the field path and the fix::
+
+    config.yaml: themes.small_caps.proxy: unknown key 'tickr' (did you mean 'tickers'?)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from attention.errors import ConfigError
+
+ENV_PREFIX = "ATTENTION__"
+SECRET_WORDS = ("secret", "password", "token", "api_key", "apikey", "client_id")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MatchRules(_Strict):
+    phrases: list[str] = []
+    case_sensitive_phrases: list[str] = []
+    tickers: list[str] = []
+    exclude: list[str] = []
+
+    @field_validator("tickers")
+    @classmethod
+    def _upper_tickers(cls, value: list[str]) -> list[str]:
+        return [t.strip().lstrip("$").upper() for t in value]
+
+
+class Proxy(_Strict):
+    etf: str | None = None
+    tickers: list[str] = []
+    weights: dict[str, float] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Proxy:
+        if bool(self.etf) == bool(self.tickers):
+            raise ValueError("give either 'etf: TICKER' or 'tickers: [...]', not both or neither")
+        if self.weights is not None:
+            unknown = set(self.weights) - set(self.tickers)
+            if unknown:
+                raise ValueError(f"weights name tickers not in the basket: {sorted(unknown)}")
+            if any(w < 0 for w in self.weights.values()) or sum(self.weights.values()) <= 0:
+                raise ValueError("weights must be non-negative and sum to more than 0")
+        return self
+
+    @property
+    def members(self) -> list[str]:
+        return [self.etf] if self.etf else list(self.tickers)
+
+    def weight_map(self) -> dict[str, float]:
+        """Normalised weights (equal weights for a basket without explicit ones)."""
+        if self.etf:
+            return {self.etf: 1.0}
+        raw = self.weights or {t: 1.0 for t in self.tickers}
+        total = sum(raw.get(t, 0.0) for t in self.tickers)
+        return {t: raw.get(t, 0.0) / total for t in self.tickers}
+
+
+class Theme(_Strict):
+    label: str
+    search_terms: list[str] = Field(min_length=1)
+    match: MatchRules = MatchRules()
+    subreddits: list[str] = []
+    news_queries: list[str] = []
+    proxy: Proxy
+
+
+class StoreSettings(_Strict):
+    path: Path = Path("data/attention.duckdb")
+
+
+class OutputSettings(_Strict):
+    export_dir: Path = Path("exports")
+    report_dir: Path = Path("reports")
+    export_format: Literal["csv", "parquet"] = "csv"
+
+
+class AnalysisSettings(_Strict):
+    sentiment_lexicon: Literal["vader", "finance"] = "finance"
+    history_start: dt.date = dt.date(2021, 1, 1)
+    max_lag_weeks: int = Field(4, ge=1, le=26)
+    fdr_alpha: float = Field(0.05, gt=0, lt=1)
+
+
+class SourceSettings(_Strict):
+    enabled: bool = True
+    budget: int = Field(100, ge=0)
+    timeout: float = Field(20.0, gt=0)
+
+
+class PricesSettings(SourceSettings):
+    provider: Literal["yahoo", "stooq"] = "yahoo"
+    fallback: Literal["yahoo", "stooq"] | None = "stooq"
+    yahoo_url: str = "https://query2.finance.yahoo.com"
+    stooq_url: str = "https://stooq.com"
+    extra_tickers: list[str] = ["QQQ"]
+
+
+class FlowsSettings(_Strict):
+    enabled: bool = True
+    stale_after_days: int = Field(5, ge=1)
+
+
+class TrendsSettings(SourceSettings):
+    base_url: str = "https://trends.google.com"
+    geo: str = "US"
+    anchor_terms: list[str] = ["stock market", "stocks", "Apple stock", "S&P 500", "recession"]
+    budget: int = Field(40, ge=0)
+    min_interval: float = Field(5.0, ge=0)
+    timeout: float = 30.0
+
+
+class RedditSettings(SourceSettings):
+    mode: Literal["auto", "api", "feeds"] = "auto"
+    oauth_url: str = "https://oauth.reddit.com"
+    reddit_url: str = "https://www.reddit.com"
+    public_url: str = "https://www.reddit.com"
+    posts_per_query: int = Field(100, ge=1, le=1000)
+    comment_depth: int = Field(3, ge=0)
+    comment_limit: int = Field(200, ge=0)
+    more_comments_budget: int = Field(20, ge=0)
+    budget: int = Field(300, ge=0)
+    store_author_names: bool = False
+
+
+class GdeltSettings(_Strict):
+    enabled: bool = False
+    url: str = "https://api.gdeltproject.org"
+    min_interval: float = Field(5.0, ge=0)
+
+
+class NewsSettings(SourceSettings):
+    google_news_url: str = "https://news.google.com"
+    yahoo_rss_url: str = "https://feeds.finance.yahoo.com"
+    feeds: list[str] = []
+    dedupe_window_hours: float = Field(48, gt=0)
+    budget: int = Field(60, ge=0)
+    gdelt: GdeltSettings = GdeltSettings()
+
+
+class Sources(_Strict):
+    prices: PricesSettings = PricesSettings()
+    flows: FlowsSettings = FlowsSettings()
+    google_trends: TrendsSettings = TrendsSettings()
+    reddit: RedditSettings = RedditSettings()
+    news: NewsSettings = NewsSettings()
+
+    def enabled_names(self) -> list[str]:
+        return [name for name in type(self).model_fields if getattr(self, name).enabled]
+
+
+class Config(_Strict):
+    version: Literal[1] = 1
+    store: StoreSettings = StoreSettings()
+    outputs: OutputSettings = OutputSettings()
+    benchmark: str = "SPY"
+    analysis: AnalysisSettings = AnalysisSettings()
+    themes: dict[str, Theme] = Field(min_length=1)
+    sources: Sources = Sources()
+    # Where the config came from, for messages; not part of the YAML.
+    source_path: str = Field("<defaults>", exclude=True)
+
+    @field_validator("themes")
+    @classmethod
+    def _theme_keys(cls, value: dict[str, Theme]) -> dict[str, Theme]:
+        for key in value:
+            if not key.replace("_", "").isalnum() or not key[0].isalpha():
+                raise ValueError(f"theme key {key!r} must be letters, digits and '_' (e.g. small_caps)")
+        return value
+
+    def all_tickers(self) -> list[str]:
+        """Every ticker prices are needed for: proxies, basket members, benchmark, extras."""
+        seen: dict[str, None] = {self.benchmark: None}
+        for theme in self.themes.values():
+            seen.update(dict.fromkeys(theme.proxy.members))
+        seen.update(dict.fromkeys(self.sources.prices.extra_tickers))
+        return list(seen)
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """Credentials, read from the environment only. ``repr`` never shows values."""
+
+    reddit_client_id: str | None = None
+    reddit_client_secret: str | None = None
+    reddit_user_agent: str | None = None
+    author_salt: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Secrets:
+        env = os.environ if environ is None else environ
+        return cls(
+            reddit_client_id=env.get("REDDIT_CLIENT_ID") or None,
+            reddit_client_secret=env.get("REDDIT_CLIENT_SECRET") or None,
+            reddit_user_agent=env.get("REDDIT_USER_AGENT") or None,
+            author_salt=env.get("ATTENTION_AUTHOR_SALT") or None,
+        )
+
+    @property
+    def has_reddit_credentials(self) -> bool:
+        return bool(self.reddit_client_id and self.reddit_client_secret)
+
+    def values(self) -> list[str]:
+        """The secret strings themselves, for redaction."""
+        return [v for v in (self.reddit_client_id, self.reddit_client_secret, self.author_salt) if v]
+
+    def __repr__(self) -> str:
+        present = [name for name, v in vars(self).items() if v]
+        return f"Secrets(present={present})"
+
+
+def packaged_default_path() -> Path:
+    return Path(str(resources.files("attention") / "data" / "default_config.yaml"))
+
+
+def load_config(
+    path: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Load a config file (or the packaged defaults), apply CLI overrides, then env overrides.
+
+    ``overrides`` are dotted paths from CLI flags, e.g. ``{"store.path": "x.duckdb"}``.
+    """
+    file_path = Path(path) if path is not None else None
+    if file_path is None and Path("config.yaml").exists():
+        file_path = Path("config.yaml")
+    shown = str(file_path) if file_path else "<packaged defaults>"
+    raw = _read_yaml(file_path or packaged_default_path(), shown)
+    for dotted, value in (overrides or {}).items():
+        _set_path(raw, dotted.split("."), value)
+    env = os.environ if environ is None else environ
+    for key, value in env.items():
+        if key.startswith(ENV_PREFIX):
+            parts = [p.lower() for p in key[len(ENV_PREFIX):].split("__") if p]
+            _set_path(raw, parts, yaml.safe_load(value) if value else value)
+    return validate_config(raw, shown)
+
+
+def validate_config(raw: Any, shown: str = "config.yaml") -> Config:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{shown}: the file must be a YAML mapping (key: value), got {type(raw).__name__}")
+    _reject_secrets(raw, shown, [])
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, shown)) from None
+    return config.model_copy(update={"source_path": shown})
+
+
+def _read_yaml(path: Path, shown: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: file not found; pass --config PATH or create config.yaml") from None
+    except OSError as exc:
+        raise ConfigError(f"{shown}: cannot be read ({exc.strerror})") from None
+    try:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{shown}: {where}{problem}; fix the YAML syntax") from None
+
+
+def _set_path(raw: dict, parts: list[str], value: Any) -> None:
+    node = raw
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+    node[parts[-1]] = value
+
+
+def _reject_secrets(node: Any, shown: str, path: list[str]) -> None:
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        lowered = str(key).lower()
+        if any(word in lowered for word in SECRET_WORDS):
+            where = ".".join([*path, str(key)])
+            raise ConfigError(
+                f"{shown}: {where}: secrets are not read from the config file; remove it and set "
+                "the environment variable instead (REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET, ...)"
+            )
+        _reject_secrets(value, shown, [*path, str(key)])
+
+
+def _describe(exc: ValidationError, shown: str) -> str:
+    errors = exc.errors()
+    first = errors[0]
+    loc = [str(p) for p in first["loc"]]
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        where, key = ".".join(loc[:-1]) or "(top level)", loc[-1]
+        allowed = _allowed_keys(loc[:-1])
+        guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean '{guess[0]}'?" if guess else f"allowed keys: {', '.join(allowed)}"
+        line = f"{shown}: {where}: unknown key '{key}' ({hint})"
+    elif kind == "missing":
+        line = f"{shown}: {'.'.join(loc)}: required field is missing; add it"
+    else:
+        message = first["msg"].removeprefix("Value error, ")
+        got = first.get("input")
+        got_text = f" (got {got!r})" if not isinstance(got, (dict, list)) else ""
+        line = f"{shown}: {'.'.join(loc) or '(top level)'}: {message}{got_text}"
+    if len(errors) > 1:
+        line += f" [and {len(errors) - 1} more problem(s)]"
+    return line
+
+
+def _allowed_keys(loc: list[str]) -> list[str]:
+    """Field names of the model found by walking ``loc`` from :class:`Config`."""
+    model: Any = Config
+    for part in loc:
+        fields = getattr(model, "model_fields", None)
+        if fields is None:
+            return []
+        if part in fields:
+            model = _model_of(fields[part].annotation)
+        else:  # a dict key (e.g. a theme name): step into the dict's value model
+            continue
+    fields = getattr(model, "model_fields", {})
+    return [name for name, f in fields.items() if not f.exclude]
+
+
+def _model_of(annotation: Any) -> Any:
+    args = getattr(annotation, "__args__", ())
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in args:
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None

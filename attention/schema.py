@@ -1,0 +1,115 @@
+"""The store's schema as an ordered list of named migrations.
+
+A migration is applied once, in order, and recorded by name in ``schema_migrations``; the
+schema version is the number of migrations applied. To change the schema, append a migration
+(never edit one that has shipped). Names are unique; give them a short prefix for the feature.
+"""
+
+from __future__ import annotations
+
+CORE = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    run_date DATE NOT NULL,
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ,
+    status VARCHAR NOT NULL,          -- ok | failed | partial | skipped | running
+    records BIGINT DEFAULT 0,
+    requests BIGINT DEFAULT 0,
+    mode VARCHAR,
+    error VARCHAR,
+    details JSON,
+    PRIMARY KEY (run_id, source)
+);
+CREATE TABLE IF NOT EXISTS cursors (
+    source VARCHAR NOT NULL,
+    key VARCHAR NOT NULL,
+    value VARCHAR NOT NULL,
+    updated_at TIMESTAMPTZ,
+    PRIMARY KEY (source, key)
+);
+CREATE TABLE IF NOT EXISTS prices (
+    ticker VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    open DOUBLE, high DOUBLE, low DOUBLE,
+    close DOUBLE NOT NULL,
+    adj_close DOUBLE,
+    volume DOUBLE,
+    provider VARCHAR,
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (ticker, date)
+);
+CREATE TABLE IF NOT EXISTS shares_outstanding (
+    ticker VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    shares DOUBLE NOT NULL,
+    provider VARCHAR,
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (ticker, date)
+);
+CREATE TABLE IF NOT EXISTS flows (
+    ticker VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    method VARCHAR NOT NULL,
+    flow_usd DOUBLE,
+    stale BOOLEAN DEFAULT FALSE,
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (ticker, date, method)
+);
+CREATE TABLE IF NOT EXISTS items (
+    source VARCHAR NOT NULL,
+    item_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    created_utc TIMESTAMPTZ NOT NULL,
+    title VARCHAR,
+    body VARCHAR,
+    url VARCHAR,
+    author VARCHAR,
+    container VARCHAR,
+    outlet VARCHAR,
+    parent_id VARCHAR,
+    score BIGINT,
+    num_comments BIGINT,
+    feeds VARCHAR[],
+    flags VARCHAR[],
+    themes VARCHAR[],
+    neg DOUBLE, neu DOUBLE, pos DOUBLE, compound DOUBLE,
+    lexicon_version VARCHAR,
+    scoreable BOOLEAN DEFAULT TRUE,
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (source, item_id)
+);
+CREATE TABLE IF NOT EXISTS trends_requests (
+    request_id VARCHAR PRIMARY KEY,
+    terms VARCHAR[],
+    anchor VARCHAR,
+    timeframe VARCHAR,
+    geo VARCHAR,
+    fetched_on DATE,
+    raw VARCHAR,
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ
+);
+CREATE TABLE IF NOT EXISTS search_interest (
+    request_id VARCHAR NOT NULL,
+    term VARCHAR NOT NULL,
+    period_start DATE NOT NULL,
+    granularity VARCHAR NOT NULL,
+    value DOUBLE,
+    is_partial BOOLEAN,
+    geo VARCHAR,
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (request_id, term, period_start)
+);
+"""
+
+# (name, SQL). Append only.
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_core", CORE),
+]

@@ -1,0 +1,231 @@
+"""The embedded DuckDB store: schema migrations, idempotent upserts, run log and cursors.
+
+* Writes are upserts on natural keys (``INSERT ... BY NAME ... ON CONFLICT DO UPDATE``); a batch
+  is de-duplicated first because DuckDB keeps the first of two equal keys in one statement.
+* One batch is one transaction: records and the cursor updates that follow them commit together
+  or not at all, so a crash never leaves a half-written batch or a cursor ahead of its data.
+* A writer holds an exclusive lock file beside the database; a second writer fails at once with
+  a clear message instead of waiting or corrupting anything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from attention.errors import StoreError, StoreLockedError
+from attention.schema import MIGRATIONS
+from collectors.base import CursorUpdate, Record, utcnow
+
+
+class Store:
+    """A DuckDB file plus its lock. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self._lock_file: Any = None
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._acquire_lock()
+        elif not self.path.exists():
+            raise StoreError(f"{self.path}: no store here yet; run `attention run` first")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            self._release_lock()
+            raise StoreError(f"{self.path}: cannot open the store ({exc}); is another program "
+                             "using it, or is it not a DuckDB file?") from None
+        if not read_only:
+            self.migrate()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def _acquire_lock(self) -> None:
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        handle = open(lock_path, "a+")  # noqa: SIM115 - held for the store's lifetime
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise StoreLockedError(
+                f"{self.path}: the store is in use by {holder}; another `attention run` is "
+                "probably still going. Wait for it to finish and try again."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        self._lock_file = handle
+
+    def _release_lock(self) -> None:
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+
+    def close(self) -> None:
+        with contextlib.suppress(duckdb.Error):
+            self.con.close()
+        self._release_lock()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema --------------------------------------------------------------------------------
+    def migrate(self) -> int:
+        """Apply missing migrations, each in its own transaction. Returns the schema version."""
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ)"
+        )
+        done = {row[0] for row in self.con.execute("SELECT name FROM schema_migrations").fetchall()}
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self.transaction():
+                for statement in filter(str.strip, sql.split(";")):
+                    self.con.execute(statement)
+                self.con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, utcnow()])
+        return self.schema_version()
+
+    def schema_version(self) -> int:
+        return self.con.execute("SELECT count(*) FROM schema_migrations").fetchall()[0][0]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # -- writes --------------------------------------------------------------------------------
+    def write(self, records: Iterable[Record]) -> dict[str, int]:
+        """Upsert records (any mix of types) in one transaction. Returns new rows per table."""
+        by_type: dict[type, list[Record]] = defaultdict(list)
+        for record in records:
+            by_type[type(record)].append(record)
+        added: dict[str, int] = {}
+        with self.transaction():
+            # Cursor updates go last so they never describe data that is not in this commit.
+            for kind in sorted(by_type, key=lambda k: k is CursorUpdate):
+                rows = by_type[kind]
+                added[kind.TABLE] = added.get(kind.TABLE, 0) + self._upsert(kind, rows)
+        return added
+
+    def _upsert(self, kind: type[Record], records: Sequence[Record]) -> int:
+        latest: dict[tuple, dict[str, Any]] = {}
+        for record in records:  # de-duplicate the batch: the last record for a key wins
+            latest[record.natural_key()] = record.row()
+        frame = pd.DataFrame(list(latest.values()))
+        if kind is CursorUpdate:
+            frame["updated_at"] = utcnow()
+        return self.upsert_frame(kind.TABLE, frame, kind.KEY, kind.MERGE)
+
+    def upsert_frame(self, table: str, frame: pd.DataFrame, key: Sequence[str],
+                     merge: dict[str, str] | Any = None) -> int:
+        """Upsert a DataFrame whose columns are a subset of ``table``'s. Returns new rows."""
+        if frame.empty:
+            return 0
+        frame = frame.drop_duplicates(subset=list(key), keep="last")
+        types = dict(self.con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
+            [table]).fetchall())
+        unknown = [c for c in frame.columns if c not in types]
+        if unknown:
+            raise StoreError(f"table {table} has no column(s) {unknown}")
+        select = ", ".join(f'CAST("{c}" AS {types[c]}) AS "{c}"' for c in frame.columns)
+        merge = dict(merge or {})
+        updates = [f'"{c}" = {merge.get(c, f"EXCLUDED.{c}")}'
+                   for c in frame.columns if c not in key]
+        conflict = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
+        before = self.count(table)
+        self.con.register("_batch", frame)
+        try:
+            self.con.execute(
+                f"INSERT INTO {table} BY NAME SELECT {select} FROM _batch "
+                f"ON CONFLICT ({', '.join(key)}) {conflict}"
+            )
+        finally:
+            self.con.unregister("_batch")
+        return self.count(table) - before
+
+    # -- reads ---------------------------------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
+        return self.con.execute(sql, list(params or [])).df()
+
+    def count(self, table: str) -> int:
+        return self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+
+    def tables(self) -> list[str]:
+        rows = self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "ORDER BY table_name").fetchall()
+        return [r[0] for r in rows]
+
+    def cursors(self, source: str) -> dict[str, str]:
+        rows = self.con.execute("SELECT key, value FROM cursors WHERE source = ?", [source])
+        return dict(rows.fetchall())
+
+    # -- run log -------------------------------------------------------------------------------
+    def start_run(self, run_id: str, source: str, run_date: dt.date) -> None:
+        with self.transaction():
+            self.con.execute(
+                "INSERT OR REPLACE INTO runs (run_id, source, run_date, started_at, status) "
+                "VALUES (?, ?, ?, ?, 'running')", [run_id, source, run_date, utcnow()])
+
+    def finish_run(self, run_id: str, source: str, status: str, records: int = 0,
+                   requests: int = 0, mode: str | None = None, error: str | None = None,
+                   details: dict[str, Any] | None = None) -> None:
+        with self.transaction():
+            self.con.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, records = ?, requests = ?, mode = ?,"
+                " error = ?, details = ? WHERE run_id = ? AND source = ?",
+                [utcnow(), status, records, requests, mode, error,
+                 json.dumps(details or {}, default=str), run_id, source])
+
+    def last_runs(self, limit: int = 20) -> pd.DataFrame:
+        return self.query(
+            "SELECT run_id, source, run_date, status, records, requests, mode, error, started_at, "
+            "finished_at FROM runs ORDER BY started_at DESC LIMIT ?", [limit])
+
+    # -- checks --------------------------------------------------------------------------------
+    def integrity_problems(self) -> list[str]:
+        """Duplicate natural keys or unfinished migrations; an empty list means healthy."""
+        problems = []
+        if self.schema_version() != len(MIGRATIONS):
+            problems.append(f"schema version {self.schema_version()} != {len(MIGRATIONS)}")
+        for table in self.tables():
+            key = self._primary_key(table)
+            if not key:
+                continue
+            cols = ", ".join(key)
+            dupes = self.con.execute(
+                f"SELECT count(*) FROM (SELECT {cols} FROM {table} GROUP BY {cols} "
+                "HAVING count(*) > 1)").fetchall()[0][0]
+            if dupes:
+                problems.append(f"{table}: {dupes} duplicated key(s)")
+        return problems
+
+    def _primary_key(self, table: str) -> list[str]:
+        rows = self.con.execute(
+            "SELECT constraint_column_names FROM duckdb_constraints() "
+            "WHERE table_name = ? AND constraint_type = 'PRIMARY KEY'", [table]).fetchall()
+        return list(rows[0][0]) if rows else []

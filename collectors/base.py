@@ -1,0 +1,251 @@
+"""What every collector shares: record types, the Collector protocol and the context it runs in.
+
+A collector is a class with one generator method, ``collect(ctx)``, that yields typed records
+(DESIGN.md 4.1). Records are small frozen dataclasses with a natural key, tz-aware UTC times, the
+source name and provenance (4.2). Collectors never write to the store: the pipeline saves what
+they yield, in batches, one transaction per batch, cursors included (4.3-4.5).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from attention.errors import (  # re-exported: collectors import errors from here
+    AttentionError,
+    AuthError,
+    BudgetExhaustedError,
+    FatalError,
+    ItemError,
+    RateLimitedError,
+    RetriableError,
+)
+
+__all__ = [
+    "AttentionError", "AuthError", "BudgetExhaustedError", "FatalError", "ItemError",
+    "RateLimitedError", "RetriableError", "Provenance", "Record", "PriceBar", "SharesOutstanding",
+    "FlowRecord", "TextItem", "SearchInterestPoint", "TrendsResponse", "CursorUpdate", "SourceNote",
+    "CollectContext", "Collector", "utcnow",
+]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a record came from: enough to audit or replay the request."""
+
+    url: str
+    collector_version: str
+    retrieved_at: dt.datetime
+    params: Mapping[str, Any] | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"url": self.url, "params": dict(self.params or {}),
+             "collector_version": self.collector_version,
+             "retrieved_at": self.retrieved_at.isoformat()},
+            sort_keys=True, default=str,
+        )
+
+
+@dataclass(frozen=True)
+class Record:
+    """Base of all stored records. Subclasses set TABLE and KEY (the natural key columns).
+
+    ``MERGE`` maps a column to an SQL expression used on conflict instead of "take the new
+    value" (e.g. to union a list of feeds); ``EXCLUDED`` and the table name are in scope.
+    """
+
+    TABLE: ClassVar[str] = ""
+    KEY: ClassVar[tuple[str, ...]] = ()
+    MERGE: ClassVar[Mapping[str, str]] = {}
+
+    def row(self) -> dict[str, Any]:
+        """The record as a flat row for its table (provenance as JSON + retrieved_at)."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Provenance):
+                out["provenance"] = value.to_json()
+                out["retrieved_at"] = value.retrieved_at
+            elif isinstance(value, tuple):
+                out[f.name] = list(value)
+            elif isinstance(value, Mapping):
+                out[f.name] = json.dumps(dict(value), sort_keys=True, default=str)
+            else:
+                out[f.name] = value
+        return out
+
+    def natural_key(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, k) for k in self.KEY)
+
+
+@dataclass(frozen=True)
+class PriceBar(Record):
+    TABLE: ClassVar[str] = "prices"
+    KEY: ClassVar[tuple[str, ...]] = ("ticker", "date")
+
+    ticker: str
+    date: dt.date
+    open: float | None
+    high: float | None
+    low: float | None
+    close: float
+    adj_close: float | None
+    volume: float | None
+    provider: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class SharesOutstanding(Record):
+    TABLE: ClassVar[str] = "shares_outstanding"
+    KEY: ClassVar[tuple[str, ...]] = ("ticker", "date")
+
+    ticker: str
+    date: dt.date
+    shares: float
+    provider: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class FlowRecord(Record):
+    """Net creations (+) / redemptions (-) in USD for one ETF and day."""
+
+    TABLE: ClassVar[str] = "flows"
+    KEY: ClassVar[tuple[str, ...]] = ("ticker", "date", "method")
+
+    ticker: str
+    date: dt.date
+    flow_usd: float | None
+    method: str  # "shares_outstanding" | "import"
+    stale: bool
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class TextItem(Record):
+    """A Reddit post/comment or a news headline. Themes and sentiment are filled by the pipeline."""
+
+    TABLE: ClassVar[str] = "items"
+    KEY: ClassVar[tuple[str, ...]] = ("source", "item_id")
+    MERGE: ClassVar[Mapping[str, str]] = {
+        "feeds": "list_distinct(list_concat(items.feeds, EXCLUDED.feeds))",
+    }
+
+    source: str  # "reddit" | "news"
+    item_id: str  # reddit fullname (t3_/t1_) or news id
+    kind: str  # "post" | "comment" | "headline"
+    created_utc: dt.datetime
+    title: str
+    body: str
+    url: str | None
+    provenance: Provenance
+    author: str | None = None  # salted hash unless the user opted in to raw names
+    container: str | None = None  # subreddit or feed
+    outlet: str | None = None
+    parent_id: str | None = None
+    score: int | None = None
+    num_comments: int | None = None
+    feeds: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()  # e.g. "deleted", "undated", "feed_mode"
+    themes: tuple[str, ...] = ()
+    neg: float | None = None
+    neu: float | None = None
+    pos: float | None = None
+    compound: float | None = None
+    lexicon_version: str | None = None
+    scoreable: bool = True  # False for deleted/removed bodies: kept out of sentiment
+
+    @property
+    def text(self) -> str:
+        """The text that is scored and matched: title and body together."""
+        return f"{self.title}\n{self.body}".strip() if self.body else self.title
+
+
+@dataclass(frozen=True)
+class SearchInterestPoint(Record):
+    """One raw Google Trends value, exactly as a request returned it (0-100 within the request)."""
+
+    TABLE: ClassVar[str] = "search_interest"
+    KEY: ClassVar[tuple[str, ...]] = ("request_id", "term", "period_start")
+
+    request_id: str
+    term: str
+    period_start: dt.date
+    granularity: str  # "day" | "week" | "month"
+    value: float
+    is_partial: bool
+    geo: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class TrendsResponse(Record):
+    """A raw Google Trends response with its request, kept for audit and offline re-stitching."""
+
+    TABLE: ClassVar[str] = "trends_requests"
+    KEY: ClassVar[tuple[str, ...]] = ("request_id",)
+
+    request_id: str
+    terms: tuple[str, ...]
+    anchor: str | None
+    timeframe: str
+    geo: str
+    fetched_on: dt.date
+    raw: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class CursorUpdate(Record):
+    """Moves an incremental cursor; saved in the same transaction as the records before it."""
+
+    TABLE: ClassVar[str] = "cursors"
+    KEY: ClassVar[tuple[str, ...]] = ("source", "key")
+
+    source: str
+    key: str
+    value: str
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    """A warning or fact for the run log (not stored as data), e.g. 'feed X was malformed'."""
+
+    level: str  # "info" | "warning"
+    message: str
+    count: int = 1
+
+
+@dataclass
+class CollectContext:
+    """Everything a collector may use. It gets a read-only view of the store, never a writer."""
+
+    run_date: dt.date
+    config: Any  # attention.config.Config
+    secrets: Any  # attention.config.Secrets
+    cursors: Mapping[str, str] = field(default_factory=dict)
+    query: Callable[..., Any] | None = None  # read-only SQL -> pandas.DataFrame
+    http_factory: Callable[..., Any] | None = None  # (source, **settings) -> HttpClient
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("attention.collect"))
+    mode: str | None = None  # set by a collector that can run in several modes (run log)
+
+
+@runtime_checkable
+class Collector(Protocol):
+    name: str
+    version: str
+
+    def collect(self, ctx: CollectContext) -> Iterator[Record | SourceNote]:
+        """Yield records (and notes). Raise RetriableError/FatalError for the whole source."""
+        ...
