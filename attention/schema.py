@@ -109,7 +109,25 @@ CREATE TABLE IF NOT EXISTS search_interest (
 );
 """
 
+# Search interest on one common scale across all terms (derived from search_interest by the
+# Google Trends stitcher). value is on the common scale; lo/hi bound it given integer rounding.
+SEARCH_SERIES = """
+CREATE TABLE IF NOT EXISTS search_series (
+    term VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    granularity VARCHAR NOT NULL,     -- day | week (week rows are labelled by the week's LAST day)
+    value DOUBLE,
+    lo DOUBLE,
+    hi DOUBLE,
+    is_partial BOOLEAN DEFAULT FALSE,
+    method VARCHAR,
+    computed_at TIMESTAMPTZ,
+    PRIMARY KEY (term, date, granularity)
+);
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
+    ("0002_search_series", SEARCH_SERIES),
 ]
