@@ -1,0 +1,19 @@
+"""Collectors, one module per source (DESIGN.md 3). The registry maps a source name, as used in
+``config.yaml`` under ``sources:`` and in ``attention run --source``, to its collector class."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# source name -> "module:Class" inside the collectors package. One line per source.
+REGISTRY: dict[str, str] = {
+    "prices": "prices:PriceCollector",
+    "flows": "flows:FlowCollector",
+}
+
+
+def collector_class(name: str) -> Any:
+    """The collector class for a source name (imported on demand: each pulls in its library)."""
+    module, cls = REGISTRY[name].split(":")
+    return getattr(importlib.import_module(f"collectors.{module}"), cls)
