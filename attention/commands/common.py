@@ -1,0 +1,52 @@
+"""Shared helpers for CLI commands: config loading and turning domain errors into exit codes."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+
+from attention.config import Config, load_config
+from attention.errors import AttentionError, FatalError
+
+EXIT_OK, EXIT_FATAL, EXIT_PARTIAL = 0, 1, 3
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONFIG_OPTION = typer.Option(None, "--config", "-c", help="Config file (default: ./config.yaml, "
+                             "else the packaged defaults).")
+
+
+def fail(message: str, code: int = EXIT_FATAL) -> typer.Exit:
+    typer.echo(f"attention: {message}", err=True)
+    return typer.Exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """Domain errors become one line on stderr and an exit code; nothing else is printed."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except FatalError as exc:
+            raise fail(str(exc), EXIT_FATAL) from None
+        except AttentionError as exc:
+            raise fail(str(exc), EXIT_PARTIAL) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted", 130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load(config_path: Path | None, **flags: Any) -> Config:
+    """Load config with CLI flag overrides (dotted paths; None means "not given")."""
+    overrides = {k.replace("__", "."): v for k, v in flags.items() if v is not None}
+    return load_config(config_path, overrides=overrides)
+
+
+def stderr_is_tty() -> bool:
+    return sys.stderr.isatty()

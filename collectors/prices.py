@@ -1,0 +1,180 @@
+"""Daily OHLCV for every proxy ticker, basket member, the benchmark and extras.
+
+Primary provider: Yahoo through yfinance, routed through our HTTP layer (its session is ours, so
+retries, budget and base URLs apply). Fallback: Stooq's daily CSV. Incremental: a cursor per
+ticker holds the last *completed* session stored; a run fetches only what is after it.
+
+yfinance quirks handled here (DESIGN.md 5): it returns an empty frame instead of raising when
+offline or refused (we treat empty as an error, never a silent gap); it memoises history
+in-process (we clear its cache per call); the bar of a session still trading is partial (stored,
+but the cursor does not move past it, so the next run replaces it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import warnings
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from collectors.base import (
+    AttentionError,
+    CollectContext,
+    CursorUpdate,
+    PriceBar,
+    Provenance,
+    Record,
+    RetriableError,
+    SourceNote,
+    utcnow,
+)
+from collectors.http import HttpClient
+
+# yfinance must use requests (not curl_cffi) so that our session can carry its traffic.
+os.environ.setdefault("YF_DISABLE_CURL_CFFI", "1")
+
+NEW_YORK = ZoneInfo("America/New_York")
+YAHOO_DEFAULT = "https://query2.finance.yahoo.com"
+YAHOO_HOSTS = ("https://query1.finance.yahoo.com", "https://query2.finance.yahoo.com",
+               "https://fc.yahoo.com", "https://guce.yahoo.com", "https://finance.yahoo.com")
+# Hour (New York) after which today's bar is treated as final.
+SESSION_FINAL_HOUR = 16.5
+
+
+class EmptyPriceDataError(RetriableError):
+    """The provider answered but gave no bars: never a silent gap."""
+
+
+class PriceCollector:
+    name = "prices"
+    version = "1.0"
+
+    def collect(self, ctx: CollectContext) -> Iterator[Record | SourceNote]:
+        settings = ctx.config.sources.prices
+        client = ctx.http_factory(self.name)
+        failures: dict[str, str] = {}
+        for ticker in ctx.config.all_tickers():
+            start = _next_start(ctx.cursors.get(ticker), ctx.config.analysis.history_start)
+            if start > ctx.run_date:
+                continue
+            try:
+                bars, provider = self._fetch_with_fallback(client, settings, ticker, start,
+                                                           ctx.run_date)
+            except AttentionError as exc:
+                failures[ticker] = str(exc)
+                continue
+            if provider != settings.provider:
+                yield SourceNote("warning", f"{ticker}: {settings.provider} failed; used {provider}")
+            yield from bars
+            final = [b.date for b in bars if is_final(b.date)]
+            if final:
+                yield CursorUpdate(self.name, ticker, max(final).isoformat())
+        if failures:
+            listed = "; ".join(f"{t}: {e}" for t, e in failures.items())
+            raise RetriableError(f"prices: {len(failures)} ticker(s) failed ({listed})")
+
+    def _fetch_with_fallback(self, client: HttpClient, settings, ticker: str, start: dt.date,
+                             end: dt.date) -> tuple[list[PriceBar], str]:
+        providers = [settings.provider]
+        if settings.fallback and settings.fallback != settings.provider:
+            providers.append(settings.fallback)
+        errors = []
+        for provider in providers:
+            fetch = fetch_yahoo if provider == "yahoo" else fetch_stooq
+            try:
+                return fetch(client, settings, ticker, start, end), provider
+            except AttentionError as exc:
+                errors.append(f"{provider}: {exc}")
+        raise RetriableError(" / ".join(errors))
+
+
+def _next_start(cursor: str | None, history_start: dt.date) -> dt.date:
+    if cursor is None:
+        return history_start
+    return dt.date.fromisoformat(cursor) + dt.timedelta(days=1)
+
+
+def is_final(day: dt.date, now: dt.datetime | None = None) -> bool:
+    """A session's bar is final once the session has closed (plus a settling margin)."""
+    hours, minutes = int(SESSION_FINAL_HOUR), int(SESSION_FINAL_HOUR % 1 * 60)
+    closed_at = dt.datetime.combine(day, dt.time(hours, minutes), NEW_YORK)
+    return (now or utcnow()) >= closed_at
+
+
+def fetch_yahoo(client: HttpClient, settings, ticker: str, start: dt.date,
+                end: dt.date) -> list[PriceBar]:
+    import yfinance as yf  # heavy import, only when Yahoo is used
+
+    if settings.yahoo_url.rstrip("/") != YAHOO_DEFAULT:
+        client.rewrites = dict.fromkeys(YAHOO_HOSTS, settings.yahoo_url)
+    yf.config.debug.hide_exceptions = False
+    session = client.as_session()
+    try:
+        data = yf.Ticker(ticker, session=session)
+        data._data.cache_get.cache_clear()  # yfinance memoises responses in-process
+        with warnings.catch_warnings():  # yfinance uses pandas APIs deprecated in pandas 3
+            warnings.simplefilter("ignore")
+            frame = data.history(start=start.isoformat(),
+                                 end=(end + dt.timedelta(days=1)).isoformat(), interval="1d",
+                                 auto_adjust=False, actions=False, timeout=settings.timeout)
+    except Exception as exc:  # yfinance raises many kinds; the cause is in our client
+        raise client.last_error or RetriableError(f"yahoo: {ticker}: {exc}") from None
+    if frame is None or frame.empty:
+        raise client.last_error or EmptyPriceDataError(f"yahoo: no bars for {ticker} {start}..{end}")
+    url = f"{client.rewrite(YAHOO_DEFAULT)}/v8/finance/chart/{ticker}"
+    return yahoo_frame_to_bars(frame, ticker, Provenance(
+        url, PriceCollector.version, utcnow(), {"start": str(start), "end": str(end)}))
+
+
+def yahoo_frame_to_bars(frame: pd.DataFrame, ticker: str, provenance: Provenance,
+                        provider: str = "yahoo") -> list[PriceBar]:
+    """Map a yfinance-style frame (Open/High/Low/Close/Adj Close/Volume) to bars.
+
+    Handles the two-level columns yfinance gives for several tickers or in its CSVs
+    (``Price``/``Ticker`` levels), and drops rows without a close.
+    """
+    if isinstance(frame.columns, pd.MultiIndex):
+        level = next(i for i in range(frame.columns.nlevels)
+                     if "Close" in frame.columns.get_level_values(i))
+        frame = frame.copy()
+        frame.columns = frame.columns.get_level_values(level)
+    frame = frame.rename(columns=str.title).rename(columns={"Adj Close": "Adj_Close"})
+    bars = []
+    for stamp, row in frame.iterrows():
+        close = _num(row.get("Close"))
+        if close is None:
+            continue
+        day = pd.Timestamp(stamp).date()
+        bars.append(PriceBar(ticker, day, _num(row.get("Open")), _num(row.get("High")),
+                             _num(row.get("Low")), close, _num(row.get("Adj_Close")),
+                             _num(row.get("Volume")), provider, provenance))
+    return bars
+
+
+def fetch_stooq(client: HttpClient, settings, ticker: str, start: dt.date,
+                end: dt.date) -> list[PriceBar]:
+    url = f"{settings.stooq_url.rstrip('/')}/q/d/l/"
+    params = {"s": f"{ticker.lower()}.us", "i": "d", "d1": f"{start:%Y%m%d}", "d2": f"{end:%Y%m%d}"}
+    response = client.get(url, params=params)
+    text = response.text.strip()
+    if not text or not text.startswith("Date"):
+        raise EmptyPriceDataError(f"stooq: no bars for {ticker} ({text[:40]!r})")
+    frame = pd.read_csv(io.StringIO(text), parse_dates=["Date"]).set_index("Date")
+    if frame.empty:
+        raise EmptyPriceDataError(f"stooq: no bars for {ticker} {start}..{end}")
+    # Stooq's close is split- and dividend-adjusted; it has no separate raw close.
+    frame["Adj Close"] = frame["Close"]
+    return yahoo_frame_to_bars(frame, ticker, Provenance(url, PriceCollector.version, utcnow(),
+                                                         params), provider="stooq")
+
+
+def _num(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if pd.isna(number) else number
