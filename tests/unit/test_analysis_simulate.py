@@ -14,9 +14,9 @@ def test_shapes_columns_and_index() -> None:
     assert list(weekly.columns) == ["attention", "flow", "excess_return", "benchmark_return",
                                     "theme_return"]
     assert len(weekly) == 156
-    assert (weekly.index.dayofweek == 4).all()  # week-ending Fridays
+    assert (weekly.index.day_of_week == 4).all()  # week-ending Fridays
     daily = simulate_loop(300, seed=3, freq="D")
-    assert (daily.index.dayofweek < 5).all()
+    assert (daily.index.day_of_week < 5).all()
     assert daily.attrs["freq"] == "D" and daily.attrs["seed"] == 3
 
 

@@ -1,0 +1,201 @@
+"""The feedback-loop tests for one theme: Granger both ways, VAR impulse responses, lead-lag
+cross-correlations, Benjamini-Hochberg, and a verdict in plain words.
+
+The loop the articles describe is performance -> search -> capital -> prices -> search. On a
+panel with an attention column, an excess-return column and capital columns (flows, abnormal
+volume) we test, each on stationary transforms:
+
+* attention -> excess return, and excess return -> attention (both directions);
+* attention -> each capital column, and each capital column -> excess return.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from attention.analysis.granger import GrangerResult, granger, make_stationary, with_qvalues
+
+# Plain names for the verdict; columns not listed are shown as they are.
+LABELS = {
+    "attention": "attention", "attention_index": "attention", "search": "search",
+    "asvi": "abnormal search", "excess_return": "excess returns", "flow": "flows",
+    "flow_usd": "flows", "abnormal_volume": "abnormal volume",
+}
+
+
+@dataclass(frozen=True)
+class ImpulseResponse:
+    """Response of ``response`` to a one-s.d. orthogonalised shock in ``impulse`` (Cholesky
+    order = the VAR's column order), with asymptotic 95% bands."""
+
+    impulse: str
+    response: str
+    irf: tuple[float, ...]     # horizon 0..H
+    lower: tuple[float, ...]
+    upper: tuple[float, ...]
+
+    def significant_horizons(self) -> list[int]:
+        return [h for h, (lo, hi) in enumerate(zip(self.lower, self.upper, strict=True))
+                if lo > 0 or hi < 0]
+
+    def summary(self) -> str:
+        sig = self.significant_horizons()
+        return (f"IRF {self.impulse} -> {self.response}: peak {max(self.irf, key=abs):+.3g} "
+                f"(horizons with a band excluding 0: {sig or 'none'})")
+
+
+@dataclass(frozen=True)
+class CrossCorrelation:
+    """corr(x_{t-k}, y_t) for k = -K..K: positive k means x leads y. ``band`` is the
+    approximate 95% band under no correlation (1.96 / sqrt(n))."""
+
+    x: str
+    y: str
+    lags: tuple[int, ...]
+    values: tuple[float, ...]
+    band: float
+    nobs: int
+
+    def peak(self) -> tuple[int, float]:
+        i = int(np.nanargmax(np.abs(self.values)))
+        return self.lags[i], self.values[i]
+
+    def summary(self) -> str:
+        lag, value = self.peak()
+        return (f"lead-lag {self.x} vs {self.y}: peak corr {value:+.3f} at lag {lag} "
+                f"(band +/-{self.band:.3f}, n = {self.nobs})")
+
+
+@dataclass(frozen=True)
+class FeedbackResult:
+    """All feedback-loop tests for one theme at one frequency."""
+
+    theme: str
+    freq: str                           # "W" or "D"
+    tests: tuple[GrangerResult, ...]
+    impulse_responses: tuple[ImpulseResponse, ...] = ()
+    cross_correlations: tuple[CrossCorrelation, ...] = ()
+    skipped: tuple[str, ...] = ()       # pairs that could not be tested, with the reason
+    alpha: float = 0.05
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def test(self, causing: str, caused: str) -> GrangerResult | None:
+        for t in self.tests:
+            if t.causing == causing and t.caused == caused:
+                return t
+        return None
+
+    def verdict(self) -> str:
+        """One sentence per tested direction, e.g. 'search led excess returns by 1-2 weeks
+        (q = 0.01); no evidence that excess returns led search (q = 0.64)'."""
+        if not self.tests:
+            why = "; ".join(self.skipped) or "no usable data"
+            return f"{self.theme}: not enough data to test the feedback loop ({why})"
+        parts = []
+        for t in self.tests:
+            cause, effect = LABELS.get(t.causing, t.causing), LABELS.get(t.caused, t.caused)
+            q = t.qvalue if t.qvalue is not None else t.pvalue
+            label = "q" if t.qvalue is not None else "p"
+            if t.significant(self.alpha):
+                sign = "rise" if t.cumulative_effect > 0 else "fall"
+                parts.append(f"{cause} led {effect} by {t.lead_text()} ({label} = {q:.2g}; a "
+                             f"1-sd rise was followed by a {abs(t.cumulative_effect):.2f}-sd "
+                             f"{sign})")
+            else:
+                parts.append(f"no evidence that {cause} led {effect} ({label} = {q:.2g})")
+        return f"{self.theme}: " + "; ".join(parts)
+
+    def summary(self) -> str:
+        lines = [f"Feedback-loop tests: {self.theme} ({self.freq}), BH alpha = {self.alpha}"]
+        lines += [t.summary() for t in self.tests]
+        lines += [c.summary() for c in self.cross_correlations]
+        lines += [i.summary() for i in self.impulse_responses]
+        lines += [f"skipped: {s}" for s in self.skipped]
+        lines.append("verdict: " + self.verdict())
+        return "\n".join(lines)
+
+
+def feedback_tests(frame: pd.DataFrame, theme: str = "", attention: str = "attention",
+                   returns: str = "excess_return", capital: Sequence[str] = ("flow",),
+                   max_lag: int = 4, ic: str = "aic", alpha: float = 0.05,
+                   log: Sequence[str] = ("attention",), freq: str = "W",
+                   irf_horizon: int = 8) -> FeedbackResult:
+    """Run the loop's Granger tests (BH within this theme), IRFs and cross-correlations.
+
+    Missing columns or too little data skip a pair with a reason instead of failing; ``log``
+    names level columns to log first (search interest). Lags are in periods of ``freq``.
+    """
+    unit = "weeks" if freq == "W" else "days"
+    pairs = [(attention, returns), (returns, attention)]
+    for col in capital:
+        pairs += [(attention, col), (col, returns)]
+    tests, skipped = [], []
+    for causing, caused in pairs:
+        missing = [c for c in (causing, caused) if c not in frame or frame[c].notna().sum() == 0]
+        if missing:
+            skipped.append(f"{causing} -> {caused}: no data for {', '.join(missing)}")
+            continue
+        result = granger(frame, causing, caused, max_lag=max_lag, ic=ic, log=log, unit=unit,
+                         theme=theme)
+        if result is None:
+            skipped.append(f"{causing} -> {caused}: fewer than 30 overlapping observations")
+        else:
+            tests.append(result)
+    tests = with_qvalues(tests)
+    used = [c for c in dict.fromkeys([attention, *capital, returns])
+            if any(c in (t.causing, t.caused) for t in tests)]
+    stationary = _stationary_frame(frame, used, log)
+    irfs = impulse_responses(stationary, max_lag, ic, irf_horizon) if len(used) >= 2 else ()
+    xcorr = tuple(cross_correlation(stationary, attention, c, max_lag)
+                  for c in used if c != attention)
+    return FeedbackResult(theme=theme, freq=freq, tests=tuple(tests), impulse_responses=irfs,
+                          cross_correlations=xcorr, skipped=tuple(skipped), alpha=alpha)
+
+
+def _stationary_frame(frame: pd.DataFrame, columns: Sequence[str],
+                      log: Sequence[str]) -> pd.DataFrame:
+    parts = [make_stationary(frame[c].rename(c), log=c in log)[0] for c in columns]
+    if not parts:
+        return pd.DataFrame()
+    return pd.concat(parts, axis=1, join="inner").dropna()
+
+
+def impulse_responses(data: pd.DataFrame, max_lag: int, ic: str = "aic",
+                      horizon: int = 8) -> tuple[ImpulseResponse, ...]:
+    """Orthogonalised IRFs of a VAR on ``data`` (columns in Cholesky order), 95% bands."""
+    from statsmodels.tsa.api import VAR
+
+    from attention.analysis.granger import select_lag
+
+    if len(data) < 30 + 3 * max_lag:
+        return ()
+    p = select_lag(data.to_numpy(), max_lag, ic)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = VAR(data.to_numpy()).fit(p)
+        irf = fitted.irf(horizon)
+        values, stderr = irf.orth_irfs, irf.stderr(orth=True)
+    names = list(data.columns)
+    out = []
+    for i, impulse in enumerate(names):
+        for j, response in enumerate(names):
+            if i == j:
+                continue
+            mid, se = values[:, j, i], stderr[:, j, i]
+            out.append(ImpulseResponse(impulse, response, tuple(map(float, mid)),
+                                       tuple(map(float, mid - 1.96 * se)),
+                                       tuple(map(float, mid + 1.96 * se))))
+    return tuple(out)
+
+
+def cross_correlation(data: pd.DataFrame, x: str, y: str, max_lag: int) -> CrossCorrelation:
+    """corr(x_{t-k}, y_t) for k in -max_lag..max_lag on the aligned stationary series."""
+    both = data[[x, y]].dropna()
+    lags = tuple(range(-max_lag, max_lag + 1))
+    values = tuple(float(both[x].shift(k).corr(both[y])) for k in lags)
+    return CrossCorrelation(x, y, lags, values, 1.96 / np.sqrt(max(len(both), 1)), len(both))
