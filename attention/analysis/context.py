@@ -1,0 +1,204 @@
+"""Market context as the articles report it: year-to-date returns, the streak of sessions a theme
+beat its benchmark (and when a streak was last as long), RSI(14), the 3-month return against
+another index, and the average relative return over a calendar window across years.
+
+Definitions (all on daily closes, as of ``asof``; nothing after ``asof`` is used):
+
+* YTD return: ``close(asof) / close(last session of the previous year) - 1``; when the series
+  starts inside the year the first close of the year is the base (noted in ``notes``).
+* Streak: consecutive sessions, ending at ``asof``, in which the theme's daily return was
+  strictly greater than the benchmark's (dates common to both series).
+* ``streak_longest_since``: the end date of the most recent earlier streak at least as long as
+  the current one, or None if there was none in the data ("the longest on record").
+* RSI(14), Wilder: average gain/loss seeded with the simple mean of the first 14 changes, then
+  ``avg = (13 * avg + current) / 14``; ``RSI = 100 - 100 / (1 + avg_gain / avg_loss)``.
+* 3-month return vs other: theme minus other, each from the last close on or before
+  ``asof - 3 calendar months`` to ``asof``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from attention.analysis.errors import AnalysisInputError
+from attention.analysis.preis import clean_series
+
+MonthDay = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class SeasonalResult:
+    """Relative return (theme window return minus benchmark's) per year over a calendar window."""
+
+    start: MonthDay
+    end: MonthDay
+    per_year: dict[int, float]
+
+    @property
+    def n_years(self) -> int:
+        return len(self.per_year)
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(list(self.per_year.values()))) if self.per_year else float("nan")
+
+    @property
+    def share_positive(self) -> float:
+        values = list(self.per_year.values())
+        return float(np.mean([v > 0 for v in values])) if values else float("nan")
+
+    def summary(self) -> str:
+        window = f"{self.start[0]:02d}-{self.start[1]:02d}..{self.end[0]:02d}-{self.end[1]:02d}"
+        return (f"seasonal window {window}: mean relative return {self.mean:+.2%} over "
+                f"{self.n_years} years, positive in {self.share_positive:.0%}")
+
+
+@dataclass(frozen=True)
+class MarketContext:
+    theme: str
+    asof: dt.date
+    ytd_return: float
+    benchmark_ytd_return: float
+    streak: int
+    streak_start: dt.date | None
+    streak_longest_since: dt.date | None
+    rsi14: float
+    return_vs_other_3m: float | None
+    seasonal: SeasonalResult | None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def relative_ytd(self) -> float:
+        return self.ytd_return - self.benchmark_ytd_return
+
+    def summary(self) -> str:
+        since = ("the longest in the data" if self.streak_longest_since is None
+                 else f"the longest since {self.streak_longest_since}")
+        lines = [f"{self.theme or 'theme'} as of {self.asof}: YTD {self.ytd_return:+.2%} vs "
+                 f"benchmark {self.benchmark_ytd_return:+.2%}",
+                 f"beat the benchmark {self.streak} session(s) in a row" +
+                 (f" ({since})" if self.streak else ""),
+                 f"RSI(14) {self.rsi14:.1f}"]
+        if self.return_vs_other_3m is not None:
+            lines.append(f"3-month return vs other index {self.return_vs_other_3m:+.2%}")
+        if self.seasonal is not None:
+            lines.append(self.seasonal.summary())
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def market_context(theme: pd.Series, benchmark: pd.Series, asof: dt.date | str | None = None,
+                   other: pd.Series | None = None,
+                   seasonal_window: tuple[MonthDay, MonthDay] | None = ((1, 1), (1, 31)),
+                   name: str = "") -> MarketContext:
+    """Context metrics for daily close series ``theme`` vs ``benchmark`` (and ``other``)."""
+    theme, benchmark = clean_series(theme, "theme"), clean_series(benchmark, "benchmark")
+    cutoff = pd.Timestamp(asof) if asof is not None else min(theme.index[-1], benchmark.index[-1])
+    theme, benchmark = theme[:cutoff], benchmark[:cutoff]
+    if theme.empty or benchmark.empty:
+        raise AnalysisInputError(f"no prices on or before {cutoff.date()}; pick a later --asof")
+    when = theme.index[-1]
+    notes: list[str] = []
+    ytd, note = ytd_return(theme, when)
+    bench_ytd, bench_note = ytd_return(benchmark, when)
+    notes += [f"theme {note}"] * bool(note) + [f"benchmark {bench_note}"] * bool(bench_note)
+    count, start, since = beat_streak(theme, benchmark)
+    vs_other = None
+    if other is not None:
+        other = clean_series(other, "other")[:cutoff]
+        vs_other = period_return(theme, months=3) - period_return(other, months=3)
+    seasonal = None
+    if seasonal_window is not None:
+        seasonal = seasonal_relative_return(theme, benchmark, *seasonal_window)
+    return MarketContext(name, when.date(), ytd, bench_ytd, count, start, since,
+                         rsi_wilder(theme), vs_other, seasonal, tuple(notes))
+
+
+def ytd_return(closes: pd.Series, when: pd.Timestamp) -> tuple[float, str]:
+    """Year-to-date return at ``when`` and a note when the base is not last year's close."""
+    year_start = pd.Timestamp(when.year, 1, 1)
+    before = closes[:year_start - pd.Timedelta(days=1)]
+    if not before.empty:
+        return float(closes[when] / before.iloc[-1] - 1), ""
+    inside = closes[year_start:when]
+    return (float(closes[when] / inside.iloc[0] - 1),
+            f"has no close before {year_start.date()}; YTD is from {inside.index[0].date()}")
+
+
+def beat_streak(theme: pd.Series, benchmark: pd.Series
+                ) -> tuple[int, dt.date | None, dt.date | None]:
+    """(current streak, its first session, end of the most recent earlier streak >= it)."""
+    closes = pd.concat([theme.rename("t"), benchmark.rename("b")], axis=1, join="inner")
+    rets = closes.pct_change().iloc[1:]
+    beat = (rets["t"] > rets["b"]).to_numpy()
+    dates = rets.index
+    runs = _runs(beat)  # (start, end) index pairs of consecutive True
+    if not runs or runs[-1][1] != len(beat) - 1:
+        return 0, None, None
+    start, end = runs[-1]
+    length = end - start + 1
+    for s, e in reversed(runs[:-1]):
+        if e - s + 1 >= length:
+            return length, dates[start].date(), dates[e].date()
+    return length, dates[start].date(), None
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    padded = np.concatenate([[False], flags, [False]]).astype(int)
+    edges = np.diff(padded)
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def rsi_wilder(closes: pd.Series, period: int = 14) -> float:
+    """RSI with Wilder's smoothing at the last close; NaN with fewer than period + 1 closes."""
+    change = np.diff(closes.to_numpy(dtype=float))
+    if len(change) < period:
+        return float("nan")
+    gains, losses = np.clip(change, 0, None), np.clip(-change, 0, None)
+    avg_gain, avg_loss = gains[:period].mean(), losses[:period].mean()
+    for g, l_ in zip(gains[period:], losses[period:], strict=True):
+        avg_gain = (avg_gain * (period - 1) + g) / period
+        avg_loss = (avg_loss * (period - 1) + l_) / period
+    if avg_loss == 0:
+        return 100.0 if avg_gain > 0 else 50.0
+    return float(100 - 100 / (1 + avg_gain / avg_loss))
+
+
+def period_return(closes: pd.Series, months: int) -> float:
+    """Return from the last close on or before ``last date - months`` to the last close."""
+    when = closes.index[-1]
+    base = closes[:when - pd.DateOffset(months=months)]
+    if base.empty:
+        raise AnalysisInputError(f"less than {months} months of prices before {when.date()}")
+    return float(closes.iloc[-1] / base.iloc[-1] - 1)
+
+
+def seasonal_relative_return(theme: pd.Series, benchmark: pd.Series, start: MonthDay = (1, 1),
+                             end: MonthDay = (1, 31)) -> SeasonalResult:
+    """Theme minus benchmark return over ``start..end`` (month, day) in every year with a
+    complete window: from the last close before the window to the last close inside it.
+    A window with ``start`` after ``end`` wraps into the next year (e.g. Dec 15..Jan 10)."""
+    theme, benchmark = clean_series(theme, "theme"), clean_series(benchmark, "benchmark")
+    last = min(theme.index[-1], benchmark.index[-1])
+    per_year: dict[int, float] = {}
+    for year in range(theme.index[0].year, last.year + 1):
+        lo = pd.Timestamp(year, *start)
+        hi = pd.Timestamp(year + (1 if start > end else 0), *end)
+        if hi > last:
+            continue
+        parts = [_window_return(s, lo, hi) for s in (theme, benchmark)]
+        if None not in parts:
+            per_year[year] = parts[0] - parts[1]  # type: ignore[operator]
+    return SeasonalResult(start, end, per_year)
+
+
+def _window_return(closes: pd.Series, lo: pd.Timestamp, hi: pd.Timestamp) -> float | None:
+    base, inside = closes[:lo - pd.Timedelta(days=1)], closes[lo:hi]
+    if base.empty or inside.empty:
+        return None
+    return float(inside.iloc[-1] / base.iloc[-1] - 1)

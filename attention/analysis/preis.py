@@ -1,0 +1,127 @@
+"""The Google Trends trading rule of Preis, Moat and Stanley (2013), with a random baseline.
+
+For each week ``t`` (a search value labelled by the week's last day)::
+
+    dn(t) = n(t) - mean(n(t-1), ..., n(t-dt))
+
+If ``dn > 0`` (more searching: worry) the index is sold at the close of the first trading day
+after week ``t`` and bought back at the close of the first trading day one week later; if
+``dn < 0`` it is bought then and sold one week later; ``dn == 0`` means no trade. As in the
+paper a short position earns ``ln p(entry) - ln p(exit)``, so its factor is
+``p(entry) / p(exit)`` and a long's is ``p(exit) / p(entry)``. The cumulative return is the
+product of all factors minus 1 (3.26 means +326%).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from attention.analysis.errors import AnalysisInputError
+
+
+@dataclass(frozen=True)
+class Trade:
+    week_end: pd.Timestamp   # last day of the search week t
+    dn: float
+    position: int            # -1 short, +1 long
+    entry_date: pd.Timestamp
+    entry_price: float
+    exit_date: pd.Timestamp
+    exit_price: float
+
+    @property
+    def factor(self) -> float:
+        ratio = self.exit_price / self.entry_price
+        return ratio if self.position > 0 else 1.0 / ratio
+
+
+@dataclass(frozen=True)
+class PreisResult:
+    delta_t: int
+    trades: tuple[Trade, ...]
+    cumulative_return: float
+    buy_and_hold: float          # from the first entry to the last exit
+    random_mean: float           # cumulative return of random long/short sequences
+    random_std: float
+    random_quantile: float       # share of random strategies the rule beat
+    n_random: int
+    seed: int
+
+    @property
+    def log_return(self) -> float:
+        return float(np.log1p(self.cumulative_return))
+
+    def summary(self) -> str:
+        if not self.trades:
+            return f"Preis backtest (dt = {self.delta_t}): no trades"
+        first, last = self.trades[0], self.trades[-1]
+        return (f"Preis backtest (dt = {self.delta_t}), {len(self.trades)} trades "
+                f"{first.entry_date.date()}..{last.exit_date.date()}: strategy "
+                f"{self.cumulative_return:+.1%}, buy and hold {self.buy_and_hold:+.1%}, random "
+                f"strategies {self.random_mean:+.1%} +/- {self.random_std:.1%} "
+                f"(n = {self.n_random}, seed {self.seed}); the rule beat "
+                f"{self.random_quantile:.0%} of them")
+
+
+def preis_backtest(search: pd.Series, prices: pd.Series, delta_t: int = 3,
+                   n_random: int = 1000, seed: int = 0) -> PreisResult:
+    """Backtest the rule on a weekly ``search`` series (indexed by each week's last day) and a
+    daily close series ``prices`` (indexed by trading date)."""
+    search, prices = clean_series(search, "search"), clean_series(prices, "prices")
+    if delta_t < 1:
+        raise AnalysisInputError(f"delta_t must be at least 1 (got {delta_t})")
+    dn = search - search.shift(1).rolling(delta_t, min_periods=delta_t).mean()
+    trades = []
+    dates = prices.index
+    for week_end, change in dn.dropna().items():
+        if change == 0:
+            continue
+        entry = dates.searchsorted(week_end, side="right")
+        exit_ = dates.searchsorted(week_end + pd.Timedelta(days=7), side="right")
+        if exit_ >= len(dates) or entry >= exit_:
+            continue  # the exit session has not happened yet (or a gap in prices)
+        if dates[exit_] - week_end > pd.Timedelta(days=14):
+            continue  # prices missing around this week: no fair entry/exit sessions
+        trades.append(Trade(week_end, float(change), -1 if change > 0 else 1,
+                            dates[entry], float(prices.iloc[entry]),
+                            dates[exit_], float(prices.iloc[exit_])))
+    factors = np.array([t.factor for t in trades])
+    cumulative = float(np.prod(factors) - 1) if trades else 0.0
+    hold = (trades[-1].exit_price / trades[0].entry_price - 1) if trades else 0.0
+    rand = _random_baseline(trades, n_random, seed)
+    beat = float(np.mean(rand < cumulative)) if len(rand) else float("nan")
+    return PreisResult(delta_t, tuple(trades), cumulative, float(hold),
+                       float(rand.mean()) if len(rand) else 0.0,
+                       float(rand.std(ddof=1)) if len(rand) > 1 else 0.0,
+                       beat, n_random, seed)
+
+
+def _random_baseline(trades: list[Trade], n_random: int, seed: int) -> np.ndarray:
+    """Cumulative returns of ``n_random`` strategies that take the same weeks but choose long
+    or short by a fair coin (the paper's random-investment comparison)."""
+    if not trades or n_random < 1:
+        return np.array([])
+    log_long = np.log([t.exit_price / t.entry_price for t in trades])
+    rng = np.random.default_rng(seed)
+    signs = rng.choice([-1.0, 1.0], size=(n_random, len(trades)))
+    return np.expm1(signs @ log_long)
+
+
+def clean_series(series: pd.Series, name: str) -> pd.Series:
+    """Numeric values on a sorted, tz-naive, de-duplicated date index; clear errors if not."""
+    if not isinstance(series, pd.Series):
+        raise AnalysisInputError(f"{name} must be a pandas Series (got {type(series).__name__})")
+    out = pd.to_numeric(series, errors="coerce").dropna()
+    try:
+        out.index = pd.DatetimeIndex(out.index).tz_localize(None)
+    except (TypeError, ValueError) as exc:
+        raise AnalysisInputError(f"{name}: the index must be dates ({exc})") from None
+    out = out[~out.index.duplicated(keep="last")].sort_index()
+    if out.empty:
+        raise AnalysisInputError(f"{name}: no numeric values; check the file or column")
+    if name == "prices" and (out <= 0).any():
+        raise AnalysisInputError("prices: closes must be positive")
+    return out
