@@ -126,8 +126,24 @@ CREATE TABLE IF NOT EXISTS search_series (
 );
 """
 
+# Normalised news volume per theme (GDELT DOC 2.0 timelinevol): the share, in percent, of all
+# coverage GDELT monitored on a UTC day that matched the theme's query (collectors/news_gdelt.py).
+NEWS_VOLUME = """
+CREATE TABLE IF NOT EXISTS news_volume (
+    theme VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    value DOUBLE,
+    query VARCHAR,
+    is_partial BOOLEAN DEFAULT FALSE,  -- the run date itself: the day was not over
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (theme, date)
+);
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
     ("0002_search_series", SEARCH_SERIES),
+    ("news_0001_volume", NEWS_VOLUME),
 ]
