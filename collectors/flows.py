@@ -69,6 +69,7 @@ def fetch_shares(client, yahoo_url: str, ticker: str, start: dt.date,
     if yahoo_url.rstrip("/") != YAHOO_DEFAULT:
         client.rewrites = dict.fromkeys(YAHOO_HOSTS, yahoo_url)
     yf.config.debug.hide_exceptions = False
+    mark = len(client.errors)
     try:
         data = yf.Ticker(ticker, session=client.as_session())
         data._data.cache_get.cache_clear()
@@ -77,9 +78,9 @@ def fetch_shares(client, yahoo_url: str, ticker: str, start: dt.date,
             series = data.get_shares_full(start=start.isoformat(),
                                           end=(end + dt.timedelta(days=1)).isoformat())
     except Exception as exc:
-        raise client.last_error or RetriableError(f"shares for {ticker}: {exc}") from None
+        raise client.first_error_since(mark) or RetriableError(f"shares for {ticker}: {exc}") from None
     if series is None or len(series) == 0:
-        raise client.last_error or RetriableError(
+        raise client.first_error_since(mark) or RetriableError(
             f"no shares-outstanding data for {ticker} {start}..{end}")
     provenance = Provenance(f"{YAHOO_DEFAULT}/ws/fundamentals-timeseries/v1/finance/timeseries/"
                             f"{ticker}", FlowCollector.version, utcnow(),

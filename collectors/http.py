@@ -78,6 +78,7 @@ class HttpClient:
     rewrites: Mapping[str, str] = field(default_factory=dict)
     requests_made: int = 0
     last_error: AttentionError | None = None
+    errors: list[AttentionError] = field(default_factory=list)  # every failure, in order
     _last_request_at: float | None = None
 
     def __post_init__(self) -> None:
@@ -119,6 +120,7 @@ class HttpClient:
                     return outcome
                 error, wait = outcome
             self.last_error = error
+            self.errors.append(error)
             if wait is None or attempt >= self.policy.max_retries:
                 if return_errors and response is not None:
                     return response
@@ -126,6 +128,11 @@ class HttpClient:
             log.info("%s: retrying %s in %.1fs (%s)", self.source, _short(url), wait, error)
             sleep(wait)
             attempt += 1
+
+    def first_error_since(self, mark: int) -> AttentionError | None:
+        """The first failure recorded after ``len(client.errors)`` was ``mark`` (for libraries
+        that swallow our errors and carry on with other requests)."""
+        return self.errors[mark] if len(self.errors) > mark else None
 
     def rewrite(self, url: str) -> str:
         for prefix, replacement in self.rewrites.items():

@@ -23,6 +23,7 @@ import pandas as pd
 
 from collectors.base import (
     AttentionError,
+    BudgetExhaustedError,
     CollectContext,
     CursorUpdate,
     PriceBar,
@@ -57,13 +58,14 @@ class PriceCollector:
         settings = ctx.config.sources.prices
         client = ctx.http_factory(self.name)
         failures: dict[str, str] = {}
+        down: set[str] = set()  # providers that failed transiently: not retried this run
         for ticker in ctx.config.all_tickers():
             start = _next_start(ctx.cursors.get(ticker), ctx.config.analysis.history_start)
             if start > ctx.run_date:
                 continue
             try:
                 bars, provider = self._fetch_with_fallback(client, settings, ticker, start,
-                                                           ctx.run_date)
+                                                           ctx.run_date, down)
             except AttentionError as exc:
                 failures[ticker] = str(exc)
                 continue
@@ -78,16 +80,25 @@ class PriceCollector:
             raise RetriableError(f"prices: {len(failures)} ticker(s) failed ({listed})")
 
     def _fetch_with_fallback(self, client: HttpClient, settings, ticker: str, start: dt.date,
-                             end: dt.date) -> tuple[list[PriceBar], str]:
+                             end: dt.date, down: set[str]) -> tuple[list[PriceBar], str]:
         providers = [settings.provider]
         if settings.fallback and settings.fallback != settings.provider:
             providers.append(settings.fallback)
         errors = []
         for provider in providers:
+            if provider in down:
+                errors.append(f"{provider}: unavailable earlier in this run")
+                continue
             fetch = fetch_yahoo if provider == "yahoo" else fetch_stooq
             try:
                 return fetch(client, settings, ticker, start, end), provider
-            except AttentionError as exc:
+            except BudgetExhaustedError:
+                raise
+            except RetriableError as exc:
+                # A provider that is down stays down for this run: don't spend the budget on it.
+                down.add(provider)
+                errors.append(f"{provider}: {exc}")
+            except AttentionError as exc:  # e.g. unknown ticker at this provider
                 errors.append(f"{provider}: {exc}")
         raise RetriableError(" / ".join(errors))
 
@@ -113,6 +124,7 @@ def fetch_yahoo(client: HttpClient, settings, ticker: str, start: dt.date,
         client.rewrites = dict.fromkeys(YAHOO_HOSTS, settings.yahoo_url)
     yf.config.debug.hide_exceptions = False
     session = client.as_session()
+    mark = len(client.errors)
     try:
         data = yf.Ticker(ticker, session=session)
         data._data.cache_get.cache_clear()  # yfinance memoises responses in-process
@@ -122,9 +134,10 @@ def fetch_yahoo(client: HttpClient, settings, ticker: str, start: dt.date,
                                  end=(end + dt.timedelta(days=1)).isoformat(), interval="1d",
                                  auto_adjust=False, actions=False, timeout=settings.timeout)
     except Exception as exc:  # yfinance raises many kinds; the cause is in our client
-        raise client.last_error or RetriableError(f"yahoo: {ticker}: {exc}") from None
+        raise client.first_error_since(mark) or RetriableError(f"{ticker}: {exc}") from None
     if frame is None or frame.empty:
-        raise client.last_error or EmptyPriceDataError(f"yahoo: no bars for {ticker} {start}..{end}")
+        raise client.first_error_since(mark) or EmptyPriceDataError(
+            f"yahoo: no bars for {ticker} {start}..{end}")
     url = f"{client.rewrite(YAHOO_DEFAULT)}/v8/finance/chart/{ticker}"
     return yahoo_frame_to_bars(frame, ticker, Provenance(
         url, PriceCollector.version, utcnow(), {"start": str(start), "end": str(end)}))
@@ -153,6 +166,39 @@ def yahoo_frame_to_bars(frame: pd.DataFrame, ticker: str, provenance: Provenance
                              _num(row.get("Low")), close, _num(row.get("Adj_Close")),
                              _num(row.get("Volume")), provider, provenance))
     return bars
+
+
+def read_yahoo_csv(source: str | io.TextIOBase, ticker: str | None = None) -> tuple[pd.DataFrame, str | None]:
+    """Read a Yahoo/yfinance CSV export into a frame indexed by date.
+
+    Copes with the layouts yfinance has written over the years: a plain ``Date,Open,...`` header;
+    a second header row of tickers (``,^GSPC,^GSPC``); and the three-row
+    ``Price,...`` / ``Ticker,...`` / ``Date,,,`` header. Returns the frame and the ticker named in
+    the file (if any). A trailing partial intraday bar is the caller's to judge (its date is today).
+    """
+    raw = pd.read_csv(source, header=None, dtype=str, keep_default_na=False)
+    header = [c.strip() for c in raw.iloc[0]]
+    header[0] = "Date"
+    found_ticker = ticker
+    body_start = 1
+    while body_start < len(raw):
+        first = raw.iloc[body_start, 0].strip()
+        rest = [c.strip() for c in raw.iloc[body_start, 1:]]
+        if first in ("", "Ticker", "Date") and not _looks_numeric(rest):
+            found_ticker = found_ticker or next((c for c in rest if c), None)
+            body_start += 1
+            continue
+        break
+    frame = raw.iloc[body_start:].copy()
+    frame.columns = header
+    frame["Date"] = pd.to_datetime(frame["Date"].str.slice(0, 10), errors="coerce")
+    frame = frame.dropna(subset=["Date"]).set_index("Date")
+    frame = frame.apply(pd.to_numeric, errors="coerce")
+    return frame, found_ticker
+
+
+def _looks_numeric(cells: list[str]) -> bool:
+    return any(_num(c) is not None for c in cells if c)
 
 
 def fetch_stooq(client: HttpClient, settings, ticker: str, start: dt.date,

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from attention.config import Config, validate_config
+from attention.sandbox.services import Sandbox, apply_overrides
+from attention.sandbox.world import World
+
+REPO = Path(__file__).resolve().parents[2]
+WORLD_START, WORLD_END = dt.date(2024, 1, 1), dt.date(2024, 4, 30)
+
+
+@pytest.fixture
+def raw_config() -> dict[str, Any]:
+    return yaml.safe_load((REPO / "config.yaml").read_text())
+
+
+@pytest.fixture
+def world(raw_config: dict[str, Any]) -> World:
+    return World(validate_config(raw_config), WORLD_START, WORLD_END, seed=7)
+
+
+@pytest.fixture
+def sandbox_config(raw_config: dict[str, Any],
+                   tmp_path: Path) -> Iterator[Callable[..., tuple[Config, Sandbox]]]:
+    """Start replicas; returns make(world, names, **overrides) -> (config pointing at them, sandbox)."""
+    started: list[Sandbox] = []
+
+    def make(world: World, names: list[str], **extra: Any) -> tuple[Config, Sandbox]:
+        sandbox = Sandbox(world, names).start()
+        started.append(sandbox)
+        overrides = {"store.path": str(tmp_path / "attention.duckdb"),
+                     "analysis.history_start": WORLD_START.isoformat(), **sandbox.config_overrides()}
+        overrides.update(extra)
+        return validate_config(apply_overrides(raw_config, overrides)), sandbox
+
+    yield make
+    for sandbox in started:
+        sandbox.stop()
