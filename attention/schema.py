@@ -141,9 +141,56 @@ CREATE TABLE IF NOT EXISTS news_volume (
 );
 """
 
+# Analysis results (attention.analysis.run_all), replaced theme by theme on every analysis run;
+# `context` keeps one row per theme and as-of date. Read by the export/report code.
+ANALYSIS_RESULTS = """
+CREATE TABLE IF NOT EXISTS feedback_tests (
+    theme VARCHAR NOT NULL,
+    freq VARCHAR NOT NULL,            -- W (weekly panel)
+    causing VARCHAR NOT NULL,
+    caused VARCHAR NOT NULL,
+    statistic DOUBLE, pvalue DOUBLE, qvalue DOUBLE,
+    lags INTEGER, nobs INTEGER, df_num INTEGER, df_denom INTEGER,
+    effect_size DOUBLE,               -- partial R^2 of the causing lags
+    cumulative_effect DOUBLE,         -- sum of lag coefficients, sd of caused per sd of causing
+    lead_lags VARCHAR,                -- JSON list of lags with |t| > 1.96
+    transforms VARCHAR, ic VARCHAR, null_hypothesis VARCHAR,
+    significant BOOLEAN,              -- q < analysis.fdr_alpha (BH across all tests of a run)
+    computed_at TIMESTAMPTZ,
+    PRIMARY KEY (theme, freq, causing, caused)
+);
+CREATE TABLE IF NOT EXISTS feedback_verdicts (
+    theme VARCHAR PRIMARY KEY,
+    verdict VARCHAR, n_tests INTEGER, skipped VARCHAR, notes VARCHAR,
+    computed_at TIMESTAMPTZ
+);
+CREATE TABLE IF NOT EXISTS event_studies (
+    theme VARCHAR NOT NULL,
+    signal VARCHAR NOT NULL,
+    freq VARCHAR NOT NULL,
+    horizon INTEGER NOT NULL,
+    mean_car DOUBLE, lower DOUBLE, upper DOUBLE, placebo_lower DOUBLE, placebo_upper DOUBLE,
+    n_events INTEGER, n_obs INTEGER, threshold DOUBLE,
+    computed_at TIMESTAMPTZ,
+    PRIMARY KEY (theme, signal, freq, horizon)
+);
+CREATE TABLE IF NOT EXISTS context (
+    theme VARCHAR NOT NULL,
+    as_of DATE NOT NULL,
+    ytd_return DOUBLE, benchmark_ytd_return DOUBLE,
+    streak INTEGER, streak_start DATE, streak_longest_since DATE,
+    rsi14 DOUBLE, return_vs_other_3m DOUBLE,
+    seasonal_window VARCHAR, seasonal_mean DOUBLE, seasonal_years INTEGER,
+    notes VARCHAR,
+    computed_at TIMESTAMPTZ,
+    PRIMARY KEY (theme, as_of)
+);
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
     ("0002_search_series", SEARCH_SERIES),
     ("news_0001_volume", NEWS_VOLUME),
+    ("analysis_results_v1", ANALYSIS_RESULTS),
 ]
