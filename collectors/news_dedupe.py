@@ -2,9 +2,9 @@
 
 Two headlines are the same story when they share an id (guid / canonical link / hash) or when
 their normalised titles are equal and their times are within ``window`` of each other. The
-first version seen wins (for a stored story: the stored row); later sightings only add their
-feed to ``feeds``. A repeat sighting that brings no new feed yields nothing, so a rerun over
-unchanged feeds writes nothing.
+first version seen wins (for a stored story: the stored row); later sightings add their feed
+to ``feeds`` and fill an empty body, link or outlet. A repeat sighting that brings nothing new
+yields nothing, so a rerun over unchanged feeds writes nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ from collectors.news_parse import SOURCE, normalise_title
 
 _STORED_COLUMNS = ("item_id, kind, created_utc, title, body, url, container, outlet, feeds, "
                    "flags, scoreable, provenance")
+# Fields a later sighting may fill when the first one lacked them (a Google News item has no
+# summary; the same story from Yahoo has one).
+_FILLABLE = ("body", "url", "outlet")
 
 
 @dataclass
@@ -52,10 +55,12 @@ class Deduper:
             self.stats.new += 1
             return candidate
         feeds = tuple(dict.fromkeys((*existing.feeds, *candidate.feeds)))
-        if feeds == existing.feeds:
+        gaps = {name: getattr(candidate, name) for name in _FILLABLE
+                if not getattr(existing, name) and getattr(candidate, name)}
+        if feeds == existing.feeds and not gaps:
             self.stats.repeats += 1
             return None
-        merged = replace(existing, feeds=feeds)
+        merged = replace(existing, feeds=feeds, **gaps)
         self._by_id[merged.item_id] = merged
         self.stats.merged += 1
         return merged

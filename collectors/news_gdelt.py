@@ -124,8 +124,8 @@ def collect_volume(client: HttpClient, base_url: str, themes: dict[str, list[str
         prov = Provenance(url, version, fetched, params)
         for day, value in days.items():
             yield NewsVolume(theme, day, value, query, day >= run_date, prov)
-        if days:
-            last_complete = min(max(days), run_date - dt.timedelta(days=1))
+        last_complete = min(max(days), run_date - dt.timedelta(days=1)) if days else None
+        if last_complete is not None and last_complete.isoformat() != cursors.get(key):
             yield CursorUpdate(SOURCE, key, last_complete.isoformat())
 
 

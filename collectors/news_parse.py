@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from html.entities import html5 as html5_entities
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -46,6 +47,8 @@ _BLOCK_TAGS = frozenset({"p", "br", "div", "li", "ul", "ol", "tr", "td", "table"
                          "h3", "h4", "h5", "h6", "blockquote", "section", "article", "hr"})
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
 _URL = re.compile(rb"https?://[\x21-\x7e]+")
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
+_PSEUDO_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
-def strip_html(text: str | None) -> str:
+def strip_html(text: str | None, _depth: int = 0) -> str:
     """Visible text of an HTML fragment, entities unescaped, whitespace collapsed."""
     if not text:
         return ""
@@ -92,7 +95,16 @@ def strip_html(text: str | None) -> str:
     out = "".join(parser.parts)
     if _ENTITY.search(out):  # double-escaped feeds ("&amp;amp;") leave entities behind
         out = html.unescape(out)
+    if _depth < 1 and _TAG.search(out):  # ... and double-escaped markup leaves tags
+        return strip_html(out, _depth + 1)
     return " ".join(out.replace("\xa0", " ").split())
+
+
+def repair_ampersands(text: str) -> str:
+    """feedparser's loose parser turns a bare '&' into a pseudo-entity ('Q&A:' -> 'Q&A;:');
+    put back the ones that are not real entities."""
+    return _PSEUDO_ENTITY.sub(
+        lambda m: m.group(0) if f"{m.group(1)};" in html5_entities else f"&{m.group(1)}", text)
 
 
 def normalise_title(title: str, outlet: str | None = None) -> str:
@@ -228,6 +240,8 @@ def entry_to_item(entry: Mapping[str, Any], feed: FeedSpec, *, feed_title: str |
     raw_title = entry.get("title") or ""
     title = strip_html(raw_title) if "<" in raw_title else " ".join(raw_title.split())
     title = html.unescape(title) if _ENTITY.search(title) else title
+    if recovered:
+        title = repair_ampersands(title)
     if not title:
         return None
     link = canonical_url(entry.get("link"))
