@@ -13,6 +13,24 @@ from typing import Any
 _EXPORTS = {
     "LoopParams": "simulate",
     "simulate_loop": "simulate",
+    "GrangerResult": "granger",
+    "granger": "granger",
+    "benjamini_hochberg": "granger",
+    "FeedbackResult": "feedback",
+    "feedback_tests": "feedback",
+    "EventStudyResult": "event",
+    "event_study": "event",
+    "PreisResult": "preis",
+    "preis_backtest": "preis",
+    "MarketContext": "context",
+    "market_context": "context",
+    "seasonal_relative_return": "context",
+    "AnalysisResults": "run",
+    "ThemeAnalysis": "run",
+    "run_all": "run",
+    "analyze": "run",
+    "read_flows_csv": "flows_csv",
+    "AnalysisInputError": "errors",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from attention.errors import AttentionError
+from attention.errors import FatalError
 
 
-class AnalysisInputError(AttentionError):
-    """The series given to an analysis function cannot be used (the message says why)."""
+class AnalysisInputError(FatalError):
+    """The input given to an analysis function or import cannot be used (the message says
+    why). Fatal for the command: the same input will fail again until it is fixed."""

@@ -94,7 +94,10 @@ class FeedbackResult:
         """One sentence per tested direction, e.g. 'search led excess returns by 1-2 weeks
         (q = 0.01); no evidence that excess returns led search (q = 0.64)'."""
         if not self.tests:
-            why = "; ".join(self.skipped) or "no usable data"
+            missing = sorted({c.strip() for s in self.skipped if ": no data for " in s
+                              for c in s.split(": no data for ", 1)[1].split(",")})
+            why = (f"no data for {', '.join(missing)}" if missing
+                   else "fewer than 30 overlapping observations")
             return f"{self.theme}: not enough data to test the feedback loop ({why})"
         parts = []
         for t in self.tests:

@@ -1,0 +1,201 @@
+"""The analysis entry point the pipeline and the CLI call: panels -> feedback tests (BH across
+every test of every theme) -> event studies -> market context -> persisted result tables.
+
+Tables written (migration ``analysis_results_v1``), replaced theme by theme on every run:
+``feedback_tests``, ``feedback_verdicts``, ``event_studies`` and ``context``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from attention.analysis.context import MarketContext, market_context
+from attention.analysis.errors import AnalysisInputError
+from attention.analysis.event import EventStudyResult, event_study
+from attention.analysis.feedback import FeedbackResult, feedback_tests
+from attention.analysis.granger import with_qvalues
+from attention.config import Config
+from attention.panel import PanelInputs, ThemePanel, build_theme_panel, load_inputs
+from attention.store import Store
+
+CAPITAL = ("flow_usd", "abnormal_volume")
+SPIKE_Z = 2.0  # an attention spike: trailing z-score above 2
+
+
+@dataclass(frozen=True)
+class ThemeAnalysis:
+    theme: str
+    label: str
+    feedback: FeedbackResult
+    events: tuple[EventStudyResult, ...]
+    context: MarketContext | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def verdict(self) -> str:
+        return self.feedback.verdict().replace(f"{self.theme}:", f"{self.label}:", 1)
+
+    def summary(self) -> str:
+        parts = [self.feedback.summary(), *(e.summary() for e in self.events)]
+        if self.context is not None:
+            parts.append(self.context.summary())
+        parts += [f"note: {n}" for n in self.notes]
+        return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class AnalysisResults:
+    computed_at: dt.datetime
+    themes: dict[str, ThemeAnalysis] = field(default_factory=dict)
+
+    def verdicts(self) -> list[str]:
+        return [t.verdict for t in self.themes.values()]
+
+    def summary(self) -> str:
+        return "\n\n".join(t.summary() for t in self.themes.values())
+
+    def to_dict(self) -> dict:
+        """Plain data for ``--json`` (NaN becomes None)."""
+        return plain({"computed_at": self.computed_at, "themes": {
+            k: {**dataclasses.asdict(v), "verdict": v.verdict} for k, v in self.themes.items()}})
+
+
+def run_all(store: Store, config: Config, persist: bool = True,
+            asof: dt.date | None = None) -> AnalysisResults:
+    """Analyse every configured theme from ``store``; write the result tables if ``persist``
+    (the store must then be writable)."""
+    inputs = load_inputs(store, config)
+    results = analyze(inputs, config, asof)
+    if persist:
+        persist_results(store, results)
+    return results
+
+
+def analyze(inputs: PanelInputs, config: Config, asof: dt.date | None = None) -> AnalysisResults:
+    """The same as :func:`run_all` on inputs already in memory (no store access)."""
+    panels = {k: build_theme_panel(inputs, config, k) for k in config.themes}
+    max_lag, alpha = config.analysis.max_lag_weeks, config.analysis.fdr_alpha
+    feedback = {k: feedback_tests(p.weekly, theme=k, attention="attention_index",
+                                  capital=CAPITAL, max_lag=max_lag, alpha=alpha, log=(),
+                                  freq="W") for k, p in panels.items()}
+    feedback = _bh_across_themes(feedback)
+    themes = {}
+    for key, panel in panels.items():
+        context, notes = _context(panel, inputs, config, asof)
+        themes[key] = ThemeAnalysis(key, config.themes[key].label, feedback[key],
+                                    _events(panel), context, (*panel.notes, *notes))
+    return AnalysisResults(dt.datetime.now(dt.UTC), themes)
+
+
+def context_all(inputs: PanelInputs, config: Config, asof: dt.date | None = None
+                ) -> dict[str, tuple[MarketContext | None, list[str]]]:
+    """Market context per theme (None plus the reason when it cannot be computed)."""
+    return {k: _context(build_theme_panel(inputs, config, k), inputs, config, asof)
+            for k in config.themes}
+
+
+def _bh_across_themes(results: dict[str, FeedbackResult]) -> dict[str, FeedbackResult]:
+    """Benjamini-Hochberg over every test of every theme (not theme by theme)."""
+    flat = [(k, t) for k, r in results.items() for t in r.tests]
+    adjusted = with_qvalues([t for _, t in flat])
+    out = {k: [] for k in results}  # type: dict[str, list]
+    for (key, _), test in zip(flat, adjusted, strict=True):
+        out[key].append(test)
+    return {k: dataclasses.replace(r, tests=tuple(out[k])) for k, r in results.items()}
+
+
+def _events(panel: ThemePanel) -> tuple[EventStudyResult, ...]:
+    weekly_signal = "asvi" if panel.weekly["asvi"].notna().sum() >= 30 else "attention_index"
+    studies = [event_study(panel.weekly, weekly_signal, threshold=SPIKE_Z, freq="W",
+                           theme=panel.theme),
+               event_study(panel.daily, "attention_index", threshold=SPIKE_Z, freq="D",
+                           theme=panel.theme)]
+    return tuple(s for s in studies if s.n_events or panel.weekly[s.signal].notna().any())
+
+
+def _context(panel: ThemePanel, inputs: PanelInputs, config: Config, asof: dt.date | None
+             ) -> tuple[MarketContext | None, list[str]]:
+    theme, bench = _level(panel.daily["theme_return"]), _level(panel.daily["benchmark_return"])
+    if theme.empty or bench.empty:
+        return None, ["market context skipped: no theme or benchmark prices"]
+    other = _other_closes(inputs, config, panel.theme)
+    try:
+        return market_context(theme, bench, asof=asof, other=other,
+                              name=config.themes[panel.theme].label), []
+    except AnalysisInputError as exc:
+        if other is not None:  # e.g. under 3 months of the other index: drop it, keep the rest
+            try:
+                return market_context(theme, bench, asof=asof,
+                                      name=config.themes[panel.theme].label), [str(exc)]
+            except AnalysisInputError as inner:
+                exc = inner
+        return None, [f"market context skipped: {exc}"]
+
+
+def _level(returns: pd.Series) -> pd.Series:
+    """An index level (100 at the session before the first return) from daily returns."""
+    valid = returns.dropna()
+    if valid.empty:
+        return valid
+    level = 100 * (1 + returns.loc[valid.index[0]:].fillna(0)).cumprod()
+    start = pd.Series([100.0], index=[valid.index[0] - pd.Timedelta(days=1)])
+    return pd.concat([start, level.loc[:valid.index[-1]]])
+
+
+def _other_closes(inputs: PanelInputs, config: Config, theme: str) -> pd.Series | None:
+    """The first extra ticker (QQQ by default) that is not the theme's proxy or benchmark."""
+    members = set(config.themes[theme].proxy.members) | {config.benchmark}
+    for ticker in config.sources.prices.extra_tickers:
+        if ticker in members or inputs.prices.empty:
+            continue
+        rows = inputs.prices[inputs.prices["ticker"] == ticker]
+        if not rows.empty:
+            closes = rows["adj_close"].fillna(rows["close"])
+            return pd.Series(closes.to_numpy(), index=pd.to_datetime(rows["date"]), name=ticker)
+    return None
+
+
+def plain(value: object) -> object:
+    """Dataclasses, dates and numpy numbers as JSON-ready data (NaN becomes None)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return plain(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return None if not np.isfinite(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.isoformat()
+    return value
+
+
+def persist_results(store: Store, results: AnalysisResults) -> None:
+    """Replace each analysed theme's rows in the result tables, in one transaction."""
+    from attention.analysis.persist import result_frames
+
+    frames = result_frames(results)
+    with store.transaction():
+        for table, frame in frames.items():
+            if table == "context":  # context keeps one row per theme and as-of date
+                for _, row in frame.iterrows():
+                    store.con.execute("DELETE FROM context WHERE theme = ? AND as_of = ?",
+                                      [row["theme"], row["as_of"]])
+            else:
+                for theme in results.themes:
+                    store.con.execute(f"DELETE FROM {table} WHERE theme = ?", [theme])
+            if not frame.empty:
+                store.con.register("_analysis_rows", frame)
+                try:
+                    cols = ", ".join(f'"{c}"' for c in frame.columns)
+                    store.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} "
+                                      "FROM _analysis_rows")
+                finally:
+                    store.con.unregister("_analysis_rows")

@@ -1,0 +1,118 @@
+"""`attention analyze`, `attention context`, `attention backtest preis` and
+`attention import flows-csv`: thin shells over :mod:`attention.analysis`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import typer
+
+from attention.commands.common import CONFIG_OPTION, handle_errors, load
+from attention.errors import ConfigError
+
+JSON_OPTION = typer.Option(False, "--json", help="Machine-readable output on stdout.")
+STORE_OPTION = typer.Option(None, "--store", help="Store path (overrides store.path).")
+
+
+def register(app: typer.Typer, import_app: typer.Typer) -> None:
+    app.command("analyze")(analyze)
+    app.command("context")(context)
+    backtest_app = typer.Typer(help="Backtests of attention trading rules.", no_args_is_help=True)
+    backtest_app.command("preis")(preis)
+    app.add_typer(backtest_app, name="backtest")
+    import_app.command("flows-csv")(import_flows_csv)
+
+
+@handle_errors
+def analyze(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION,
+            as_json: bool = JSON_OPTION) -> None:
+    """Feedback-loop tests, event studies and market context for every theme; saves results."""
+    from attention.analysis.run import run_all
+    from attention.store import Store
+
+    cfg = load(config, store__path=str(store) if store else None)
+    with Store(cfg.store.path) as opened:
+        results = run_all(opened, cfg, persist=True)
+    if as_json:
+        typer.echo(json.dumps(results.to_dict(), indent=2))
+        return
+    for line in results.verdicts():
+        typer.echo(line)
+
+
+@handle_errors
+def context(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION,
+            asof: str = typer.Option(None, "--asof", help="As-of date YYYY-MM-DD "
+                                     "(default: the last stored session)."),
+            as_json: bool = JSON_OPTION) -> None:
+    """Market context per theme (YTD, beat streak, RSI, 3-month vs other) from stored prices."""
+    from attention.analysis.run import context_all
+    from attention.panel import load_inputs
+    from attention.store import Store
+
+    cfg = load(config, store__path=str(store) if store else None)
+    when = _date(asof, "--asof")
+    with Store(cfg.store.path, read_only=True) as opened:
+        inputs = load_inputs(opened, cfg)
+    contexts = context_all(inputs, cfg, when)
+    if as_json:
+        from attention.analysis.run import plain
+
+        typer.echo(json.dumps(plain({k: v for k, v in contexts.items()}), indent=2))
+        return
+    for key, (ctx, notes) in contexts.items():
+        typer.echo(ctx.summary() if ctx else f"{cfg.themes[key].label}: " + "; ".join(notes))
+        typer.echo("")
+
+
+@handle_errors
+def preis(search: Path = typer.Option(..., "--search", help="CSV: date, weekly search value "
+                                      "(each row labelled by the week's last day)."),
+          prices: Path = typer.Option(..., "--prices", help="CSV: date, daily close (Yahoo "
+                                      "format works; 'Close' is used when present)."),
+          delta_t: int = typer.Option(3, "--delta-t", help="Weeks in the moving average."),
+          seed: int = typer.Option(0, "--seed", help="Seed of the random-strategy baseline."),
+          as_json: bool = JSON_OPTION) -> None:
+    """Preis, Moat & Stanley (2013): sell after weeks of rising search, buy after falling."""
+    from attention.analysis.preis import preis_backtest
+    from attention.analysis.run import plain
+    from attention.analysis.series_csv import read_series_csv
+
+    result = preis_backtest(read_series_csv(search),
+                            read_series_csv(prices, prefer=("Close", "close", "Adj Close")),
+                            delta_t=delta_t, seed=seed)
+    if as_json:
+        out = {k: v for k, v in vars(result).items() if k != "trades"}
+        out["n_trades"] = len(result.trades)
+        out["trades"] = [vars(t) | {"factor": t.factor} for t in result.trades]
+        typer.echo(json.dumps(plain(out), indent=2))
+        return
+    typer.echo(result.summary())
+
+
+@handle_errors
+def import_flows_csv(file: Path = typer.Argument(..., help="CSV with columns date, ticker, "
+                                                 "flow_usd (USD; + creations, - redemptions)."),
+                     config: Path = CONFIG_OPTION, store: Path = STORE_OPTION) -> None:
+    """Import fund flows you already have into the store (method 'import')."""
+    from attention.analysis.flows_csv import read_flows_csv
+    from attention.store import Store
+
+    cfg = load(config, store__path=str(store) if store else None)
+    records = read_flows_csv(file)
+    with Store(cfg.store.path) as opened:
+        added = opened.write(records).get("flows", 0)
+    tickers = sorted({r.ticker for r in records})
+    typer.echo(f"imported {len(records)} flow rows for {', '.join(tickers)} "
+               f"({added} new, {len(records) - added} updated)")
+
+
+def _date(value: str | None, flag: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{flag}: {value!r} is not a date; use YYYY-MM-DD") from None
