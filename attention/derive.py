@@ -16,6 +16,7 @@ log = logging.getLogger("attention.derive")
 
 DERIVATIONS: list[str] = [
     "collectors.flows:derive_flows",
+    "attention.trends_derive:derive_search_series",
 ]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 REGISTRY: dict[str, str] = {
     "prices": "prices:PriceCollector",
     "flows": "flows:FlowCollector",
+    "google_trends": "google_trends:TrendsCollector",
     "news": "news_rss:NewsCollector",
 }
 

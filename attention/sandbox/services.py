@@ -17,6 +17,7 @@ from attention.sandbox.world import World
 # source name -> "module:Class" inside attention.sandbox
 REPLICAS: dict[str, str] = {
     "yahoo": "yahoo:YahooReplica",
+    "trends": "trends:TrendsReplica",
     "news": "news:NewsReplica",
 }
 
