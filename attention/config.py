@@ -37,9 +37,15 @@ class MatchRules(_Strict):
     phrases: list[str] = []
     case_sensitive_phrases: list[str] = []
     tickers: list[str] = []
+    # Tickers that are also ordinary words (beyond attention.themes' built-in list, which has
+    # ARM, META, ON, ALL, ...): bare, they count only in market context; cashtags always count.
+    ambiguous_tickers: list[str] = []
+    # Phrases (from either list above) that count only in a text with market context, e.g. the
+    # bare term "AI", which is mostly not about AI stocks in a sentence without market words.
+    needs_context: list[str] = []
     exclude: list[str] = []
 
-    @field_validator("tickers")
+    @field_validator("tickers", "ambiguous_tickers")
     @classmethod
     def _upper_tickers(cls, value: list[str]) -> list[str]:
         return [t.strip().lstrip("$").upper() for t in value]
