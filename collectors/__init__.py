@@ -10,8 +10,9 @@ from typing import Any
 REGISTRY: dict[str, str] = {
     "prices": "prices:PriceCollector",
     "flows": "flows:FlowCollector",
-    "google_trends": "google_trends:TrendsCollector",
+    "reddit": "reddit:RedditCollector",
     "news": "news_rss:NewsCollector",
+    "google_trends": "google_trends:TrendsCollector",
 }
 
 

@@ -17,8 +17,9 @@ from attention.sandbox.world import World
 # source name -> "module:Class" inside attention.sandbox
 REPLICAS: dict[str, str] = {
     "yahoo": "yahoo:YahooReplica",
-    "trends": "trends:TrendsReplica",
+    "reddit": "reddit:RedditReplica",
     "news": "news:NewsReplica",
+    "trends": "trends:TrendsReplica",
 }
 
 
