@@ -187,10 +187,30 @@ CREATE TABLE IF NOT EXISTS context (
 );
 """
 
+# Mentions and sentiment per theme, UTC day and source (attention.aggregate.theme_daily over the
+# items table), kept current by the backfill for the days it imported (attention/backfill_agg.py).
+THEME_DAILY = """
+CREATE TABLE IF NOT EXISTS theme_daily (
+    theme VARCHAR NOT NULL,
+    day DATE NOT NULL,
+    source VARCHAR NOT NULL,
+    mentions BIGINT,
+    scored BIGINT,
+    sentiment_mean DOUBLE,
+    sentiment_weighted DOUBLE,
+    pos_share DOUBLE,
+    neg_share DOUBLE,
+    engagement DOUBLE,
+    computed_at TIMESTAMPTZ,
+    PRIMARY KEY (theme, day, source)
+);
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
     ("0002_search_series", SEARCH_SERIES),
     ("news_0001_volume", NEWS_VOLUME),
     ("analysis_results_v1", ANALYSIS_RESULTS),
+    ("backfill_0001_theme_daily", THEME_DAILY),
 ]
