@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,7 @@ from collectors.news_parse import SOURCE, FeedSpec, entry_to_item
 # Headers feedparser may use (type/charset, base URL for relative links, language). Others, such
 # as Content-Encoding (requests has already decoded the body), would only mislead it.
 _FEEDPARSER_HEADERS = ("content-type", "content-location", "content-language")
+HOST_FAILURE_LIMIT = 2  # consecutive feeds of one host failing with retriable errors
 
 
 def plan_feeds(config: Any) -> list[FeedSpec]:
@@ -158,13 +160,17 @@ class NewsCollector:
 
     def _feeds(self, ctx: CollectContext, client: HttpClient, deduper: Deduper,
                tally: FeedTally) -> Iterator[Record | SourceNote]:
-        limited_hosts: set[str] = set()
+        # A host that rate-limits us, or keeps failing after the HTTP layer's retries, is left
+        # alone for the rest of the run: its other feeds would only burn the request budget.
+        limited: set[str] = set()
+        failing: dict[str, int] = defaultdict(int)
         for feed in plan_feeds(ctx.config):
             tally.attempted += 1
             host = urlsplit(feed.url).netloc
-            if host in limited_hosts:
+            if host in limited or failing[host] >= HOST_FAILURE_LIMIT:
+                why = "rate-limited us" if host in limited else "keeps failing"
                 tally.failed += 1
-                yield SourceNote("warning", f"news: {feed.label}: skipped, {host} rate-limited us")
+                yield SourceNote("warning", f"news: {feed.label}: skipped, {host} {why}")
                 continue
             try:
                 yield from self._one_feed(ctx, client, feed, deduper, tally)
@@ -173,10 +179,14 @@ class NewsCollector:
                 raise
             except AttentionError as exc:
                 if isinstance(exc, RateLimitedError):
-                    limited_hosts.add(host)
+                    limited.add(host)
+                elif isinstance(exc, RetriableError):
+                    failing[host] += 1
                 tally.failed += 1
                 tally.errors.append(exc)
                 yield SourceNote("warning", f"news: {feed.label}: {exc}")
+            else:
+                failing[host] = 0
 
     def _one_feed(self, ctx: CollectContext, client: HttpClient, feed: FeedSpec,
                   deduper: Deduper, tally: FeedTally) -> Iterator[Record | SourceNote]:

@@ -64,6 +64,8 @@ class NewsReplica(Replica):
         self.send_etag = True
         self.send_last_modified = True
         self.gdelt_min_interval = 0.0  # > 0: answer 429 to GDELT requests closer than this
+        self.conditional_requests = 0  # feed requests carrying If-None-Match/If-Modified-Since
+        self.not_modified = 0  # 304s served
         self._gdelt_last: float | None = None
         self._lock = threading.Lock()
         self._cache: dict[dt.date, list[SimText]] = {}
@@ -159,8 +161,13 @@ class NewsReplica(Replica):
             headers["ETag"] = etag
         if self.send_last_modified:
             headers["Last-Modified"] = last_modified
-        if _not_modified(request, etag if self.send_etag else None,
-                         newest if self.send_last_modified else None):
+        conditional = bool(request.header("If-None-Match") or request.header("If-Modified-Since"))
+        unchanged = _not_modified(request, etag if self.send_etag else None,
+                                  newest if self.send_last_modified else None)
+        with self._lock:
+            self.conditional_requests += conditional
+            self.not_modified += unchanged
+        if unchanged:
             return Response(304, b"", headers)
         return Response(200, body, {"Content-Type": content_type, **headers})
 
@@ -196,7 +203,10 @@ class NewsReplica(Replica):
         total = pd.Series(0.0, index=days)
         for theme in themes:
             attention = self.world.theme_state(theme)["attention"]
-            level = attention.reindex(days).ffill().bfill()
+            # weekends carry the last session's level (filled over the whole world first, so a
+            # window starting on a Saturday gets Friday's value)
+            calendar = pd.date_range(self.world.start, self.world.end, freq="D")
+            level = attention.reindex(calendar).ffill().bfill().reindex(days)
             total += 0.05 * level / attention.mean()
         per_day = 1 if (end - start).days >= 13 else 4  # short spans: sub-daily points
         points = []

@@ -166,3 +166,16 @@ def test_spent_budget_keeps_what_was_collected_and_defers_the_rest() -> None:
             out.append(record)
     assert [type(r).__name__ for r in out] == ["TextItem", "CursorUpdate", "SourceNote"]
     assert len(web.calls) == 1
+
+
+def test_a_failing_host_is_left_alone_after_two_feeds() -> None:
+    config = news_config(feeds=["https://news.test/rss/a", "https://news.test/rss/b",
+                                "https://feeds.test/ok.rss"])
+    web = FeedWeb({google_url("small cap stocks"): (500, b"", {}), yahoo_url("IWM"): ok(rss([])),
+                   "https://news.test/rss/a": (503, b"", {}),
+                   "https://feeds.test/ok.rss": ok(rss([OTHER]))})
+    records, notes = run(NewsCollector(), make_ctx(config, web)[0])
+    called = [u for u, _ in web.calls]
+    assert "https://news.test/rss/b" not in called  # two failures in a row on news.test
+    assert any("news.test/rss/b: skipped, news.test keeps failing" in n.message for n in notes)
+    assert [r.title for r in records if isinstance(r, TextItem)] == [OTHER["title"]]
