@@ -16,6 +16,7 @@ Pieces reusable by a parallel backfill: :func:`parse_dump_line` (pure, one line 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -233,13 +234,29 @@ def cursor_key(path: str | Path) -> str:
 
 
 def default_annotator(config: Any) -> Annotator:
-    """Theme matching + sentiment, exactly as the pipeline does it for collected items."""
+    """Theme matching, then sentiment for the matched items only, as the pipeline scores them.
+
+    The matcher runs first because most lines of a subreddit are about none of the themes and
+    scoring them would be wasted work. Without the scorer (attention.scoring) the items keep
+    their themes and are stored unscored.
+    """
+    from attention.themes import get_matcher
+
+    matcher = get_matcher(config.themes)
     try:
         from attention.scoring import annotate_items
     except ImportError:
-        raise FatalError("theme matching (attention.scoring) is not available in this "
-                         "installation; reinstall attention") from None
-    return lambda items: list(annotate_items(items, config))
+        annotate_items = None
+
+    def annotate(items: list[TextItem]) -> list[TextItem]:
+        matched = [(item, matcher.match(item.text)) for item in items]
+        kept = [dataclasses.replace(item, themes=tuple(sorted(themes)))
+                for item, themes in matched if themes]
+        if annotate_items is None or not kept:
+            return kept
+        return list(annotate_items(kept, config))
+
+    return annotate
 
 
 def configured_subreddits(config: Any) -> list[str]:

@@ -9,7 +9,9 @@ same field names, so :func:`item_from_json` serves both. Feeds carry fewer field
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import html
 import io
@@ -50,6 +52,7 @@ class AuthorPolicy:
         return author_hash(name, self.salt)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # authors repeat a lot within a dump or a thread
 def author_hash(name: str, salt: str) -> str:
     """Salted, case-folded (Reddit names are case-insensitive) 16-hex-digit hash."""
     key = hashlib.sha256(salt.encode()).digest()  # any salt length -> a 32-byte key
@@ -106,7 +109,7 @@ def item_from_json(data: Mapping[str, Any], kind: str, provenance: Provenance,
     if gone:
         flags.append(gone)
         body = ""
-    return TextItem(
+    return new_text_item(
         source=SOURCE, item_id=fullname(data, kind), kind=kind,
         created_utc=to_utc(data["created_utc"]), title=title, body=body,
         url=permalink(data, kind), provenance=provenance,
@@ -117,6 +120,30 @@ def item_from_json(data: Mapping[str, Any], kind: str, provenance: Provenance,
         num_comments=_int_or_none(data.get("num_comments")) if kind == "post" else None,
         flags=tuple(flags), scoreable=gone is None,
     )
+
+
+_DEFAULTS = {f.name: f.default for f in dataclasses.fields(TextItem)
+             if f.default is not dataclasses.MISSING}
+_REQUIRED = {f.name for f in dataclasses.fields(TextItem)} - set(_DEFAULTS)
+_FAST = not hasattr(TextItem, "__post_init__")
+
+
+def new_text_item(**values: Any) -> TextItem:
+    """``TextItem(**values)`` at a fraction of the cost, for the dump import's hot loop.
+
+    A frozen dataclass with 26 fields spends ~8 us in ``__init__`` (one ``object.__setattr__``
+    per field); filling the instance dict directly gives an equal object (unit-tested) in ~1 us.
+    Falls back to the constructor if TextItem ever gains a ``__post_init__``.
+    """
+    if not _FAST or not _REQUIRED <= values.keys() or not values.keys() <= _FIELDS:
+        return TextItem(**values)
+    item = object.__new__(TextItem)
+    item.__dict__.update(_DEFAULTS)
+    item.__dict__.update(values)
+    return item
+
+
+_FIELDS = _REQUIRED | set(_DEFAULTS)
 
 
 def _author_name(author: Any) -> str | None:

@@ -12,6 +12,7 @@ COMMAND_MODULES: list[str] = [
     "core",
     "trends",
     "analysis",
+    "reddit",
 ]
 
 
