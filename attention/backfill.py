@@ -15,6 +15,7 @@ of the plan. A small reorder buffer (``window`` partitions in flight) pays for i
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import logging
 import time
@@ -26,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from attention.backfill_agg import load_pending, pending_cursor, refresh_theme_daily, widen
 from attention.backfill_parts import (
     DEFAULT_PARTITION_BYTES,
     Partition,
@@ -66,6 +68,7 @@ class BackfillResult:
     in_scope: int = 0
     kept: int = 0
     new_rows: int = 0
+    aggregate_rows: int = 0
     seconds: float = 0.0
     peak_rss: dict[str, int] = field(default_factory=dict)  # worker -> bytes
 
@@ -88,7 +91,8 @@ class BackfillResult:
         peak = max(self.peak_rss.values(), default=0) / 2**20
         text = (f"{len(self.files)} file(s), {self.partitions} partition(s) on {self.workers} "
                 f"worker(s), {self.lines:,} lines ({rate:,.0f}/s), {self.in_scope:,} in scope, "
-                f"{self.kept:,} matched a theme, {self.new_rows:,} new rows; peak worker memory "
+                f"{self.kept:,} matched a theme, {self.new_rows:,} new rows, {self.aggregate_rows:,} "
+                f"theme/day rows; peak worker memory "
                 f"{peak:,.0f} MiB")
         if self.skipped or self.skipped_files:
             text += (f"; already done before: {self.skipped} partition(s), "
@@ -216,6 +220,7 @@ class _Run:
         self.pending: dict[int, Any] = {}  # seq -> future
         self.seqs: dict[str, int] = {}  # future key -> seq
         self.submitted = 0
+        self.pending_days = load_pending(store, CURSOR_SOURCE)
         self.ready: dict[int, PartitionResult | BaseException] = {}
         self.next_commit = 0
         self.stopped = False
@@ -239,7 +244,19 @@ class _Run:
                 future.cancel()
         if not self.stopped:
             self._mark_files_done()
+        self._refresh_aggregates()
         self.result.peak_rss = self._worker_peaks()
+
+    def _refresh_aggregates(self) -> None:
+        """theme_daily for the days committed partitions touched (this run's or an interrupted
+        earlier run's), then clear the pending range."""
+        if self.pending_days is None:
+            return
+        first, last = (dt.date.fromisoformat(d) for d in self.pending_days)
+        self.result.aggregate_rows = refresh_theme_daily(self.store, first, last)
+        with self.store.transaction():
+            _write_cursors(self.store, [pending_cursor(CURSOR_SOURCE, None)])
+        self.pending_days = None
 
     def _submit(self, planned: Iterator[tuple[Partition, Any]], futures: Any) -> None:
         try:
@@ -277,7 +294,9 @@ class _Run:
                 if isinstance(outcome, FatalError):
                     raise outcome
                 return
-            self.result.add(outcome, commit_partition(self.store, outcome))
+            self.pending_days = widen(self.pending_days, outcome.days)
+            extra = [pending_cursor(CURSOR_SOURCE, self.pending_days)]
+            self.result.add(outcome, commit_partition(self.store, outcome, extra))
             self.next_commit += 1
             if self.progress:
                 self.progress(self.result, part)
@@ -298,15 +317,17 @@ class _Run:
         return {}
 
 
-def commit_partition(store: Any, part: PartitionResult) -> int:
-    """A partition's rows and its cursor, in one transaction. Returns new item rows."""
+def commit_partition(store: Any, part: PartitionResult,
+                     extra: Sequence[CursorUpdate] = ()) -> int:
+    """A partition's rows and its cursor (plus ``extra`` cursors), in one transaction.
+    Returns new item rows."""
     state = {"lines": part.lines, "kept": part.kept, "bad_lines": part.bad_lines,
              "at": utcnow().isoformat()}
     with store.transaction():
         added = 0
         if not part.rows.empty:
             added = store.upsert_frame(TextItem.TABLE, part.rows, TextItem.KEY, TextItem.MERGE)
-        _write_cursors(store, [CursorUpdate(CURSOR_SOURCE, part.key, json.dumps(state))])
+        _write_cursors(store, [CursorUpdate(CURSOR_SOURCE, part.key, json.dumps(state)), *extra])
     return added
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from attention.backfill_agg import day_range
 from attention.backfill_parts import Partition, partition_chunks
 from attention.errors import FatalError, ItemError
 from attention.reddit_dump import (
@@ -72,6 +73,7 @@ class PartitionResult:
     rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     seconds: float = 0.0
     peak_rss: int = 0  # bytes, the worker process's high-water mark so far
+    days: tuple[str, str] | None = None  # first and last UTC day of the rows
 
 
 _ANNOTATORS: list[tuple[Any, Annotator]] = []  # (config, annotator) of this worker process
@@ -111,6 +113,7 @@ def run_partition(part: Partition, job: BackfillJob, payload: Any = None) -> Par
         items = parse(chunks, part, job, result)
     kept = _annotate_kept(items, job, result)
     result.rows = item_rows(kept)
+    result.days = day_range(result.rows)
     result.seconds = time.perf_counter() - started
     result.peak_rss = peak_rss()
     return result

@@ -13,6 +13,7 @@ COMMAND_MODULES: list[str] = [
     "trends",
     "analysis",
     "reddit",
+    "backfill",
 ]
 
 

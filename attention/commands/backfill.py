@@ -1,0 +1,107 @@
+"""`attention backfill reddit-dump|news-archive`: large archives imported in parallel with Dask."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from attention.backfill import BackfillResult
+from attention.backfill_parts import Partition
+from attention.commands.common import (
+    CONFIG_OPTION,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    handle_errors,
+    load,
+    stderr_is_tty,
+)
+from attention.config import Secrets
+from attention.store import Store
+from collectors.reddit_items import AuthorPolicy
+
+backfill_app = typer.Typer(help="Import large archives in parallel on Dask (local or a cluster).",
+                           no_args_is_help=True)
+
+SCHEDULER = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler "
+                         "(tcp://host:8786). Default: a local cluster on this machine.")
+WORKERS = typer.Option(None, "--workers", "-w", min=1, help="Worker processes of the local "
+                       "cluster (default: one per core). Ignored with --scheduler.")
+STORE = typer.Option(None, "--store", help="Store path (overrides store.path).")
+PARTITION_MB = typer.Option(48, "--partition-mb", min=1, help="Partition size in MiB (of the "
+                            "file for plain/multi-frame files, of text for single-frame .zst).")
+RETRIES = typer.Option(2, "--retries", min=0, help="Retries of a failed partition.")
+MEMORY = typer.Option("2GiB", "--memory-limit", help="Memory limit per local worker.")
+
+
+def register(app: typer.Typer, import_app: typer.Typer) -> None:
+    backfill_app.command("reddit-dump")(reddit_dump)
+    backfill_app.command("news-archive")(news_archive)
+    app.add_typer(backfill_app, name="backfill")
+
+
+@handle_errors
+def reddit_dump(
+    files: list[Path] = typer.Argument(..., help="Dump files: NDJSON submissions/comments, "
+                                       "plain or .zst (single- or multi-frame)."),
+    config: Path = CONFIG_OPTION, store: Path = STORE, scheduler: str = SCHEDULER,
+    workers: int = WORKERS, partition_mb: int = PARTITION_MB, retries: int = RETRIES,
+    memory_limit: str = MEMORY,
+) -> None:
+    """Like `attention import reddit-dump`, in parallel: same rows, plus theme_daily.
+
+    Re-running after an interruption skips the partitions already stored.
+    """
+    _run(files, "reddit", config, store, scheduler, workers, partition_mb, retries, memory_limit)
+
+
+@handle_errors
+def news_archive(
+    files: list[Path] = typer.Argument(..., help="News archives: NDJSON (plain or .zst) or CSV "
+                                       "with title, summary, link, published, outlet/feed."),
+    config: Path = CONFIG_OPTION, store: Path = STORE, scheduler: str = SCHEDULER,
+    workers: int = WORKERS, partition_mb: int = PARTITION_MB, retries: int = RETRIES,
+    memory_limit: str = MEMORY,
+) -> None:
+    """Import archived headlines that match a theme, scored like collected news."""
+    _run(files, "news", config, store, scheduler, workers, partition_mb, retries, memory_limit)
+
+
+def _run(files: list[Path], source: str, config: Path | None, store: Path | None,
+         scheduler: str | None, workers: int | None, partition_mb: int, retries: int,
+         memory_limit: str) -> None:
+    from attention.backfill import backfill, dashboard_link, dask_client
+
+    cfg = load(config, store__path=str(store) if store else None)
+    authors = AuthorPolicy.from_settings(Secrets.from_env(),
+                                         cfg.sources.reddit.store_author_names)
+    console = Console(stderr=True)
+    total = sum(f.stat().st_size for f in files if f.is_file())
+    with Store(cfg.store.path) as db, dask_client(scheduler, workers, memory_limit) as client, \
+            _bar(console, total) as bar:
+        link = dashboard_link(client)
+        if link:
+            console.print(f"Dask dashboard: {link}")
+        task = bar.add_task("backfill", total=total or None)
+
+        def progress(result: BackfillResult, part: Partition) -> None:
+            if part.kind != "stream":  # a stream partition's size is in decompressed bytes
+                bar.advance(task, part.size)
+            bar.update(task, description=f"{result.lines:,} lines, {result.kept:,} kept")
+
+        result = backfill(files, cfg, db, source=source, client=client,
+                          partition_bytes=partition_mb * 2**20, retries=retries,
+                          authors=authors, progress=progress)
+        bar.update(task, completed=total if result.ok else bar.tasks[0].completed)
+    typer.echo(f"backfilled {result.summary()}")
+    for error in result.errors:
+        typer.echo(f"attention: partition failed: {error}", err=True)
+    raise typer.Exit(EXIT_OK if result.ok and not result.bad_lines else EXIT_PARTIAL)
+
+
+def _bar(console: Console, total: int) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
+        "{task.percentage:>3.0f}%"), TimeElapsedColumn(), console=console,
+        disable=not stderr_is_tty(), transient=False)
