@@ -44,14 +44,10 @@ _IDIOM_WORDS = frozenset(
 _CACHE_LIMIT = 500_000  # distinct raw tokens kept; the cache is cleared when it grows past this
 
 
-class Scores(NamedTuple):
-    neg: float
-    neu: float
-    pos: float
-    compound: float
-
-
-_ALL_NEUTRAL = Scores(0.0, 1.0, 0.0, 0.0)
+# (neg, neu, pos, compound). A plain tuple: cheap to build and to pickle between processes.
+Scores = tuple[float, float, float, float]
+_ALL_NEUTRAL: Scores = (0.0, 1.0, 0.0, 0.0)
+_EMPTY: Scores = (0.0, 0.0, 0.0, 0.0)
 
 
 class _Tok(NamedTuple):
@@ -175,7 +171,7 @@ class VaderEngine:
             raise TypeError(f"VADER scores text (str), not {type(text).__name__}")
         text, toks = self.tokens(text)
         if not toks:
-            return Scores(0.0, 0.0, 0.0, 0.0)
+            return _EMPTY
         sentiments, idx = self._valences(toks, None)
         return _score_valence(sentiments, idx, text)
 
@@ -183,7 +179,7 @@ class VaderEngine:
         """Scores plus the overlay entries (words and phrases) that set a valence."""
         text, toks = self.tokens(text)
         if not toks:
-            return Scores(0.0, 0.0, 0.0, 0.0), []
+            return _EMPTY, []
         fired: list[str] = []
         sentiments, idx = self._valences(toks, fired)
         return _score_valence(sentiments, idx, text), fired
@@ -396,5 +392,5 @@ def _score_valence(sentiments: list, idx: list[int], text: str) -> Scores:
     elif pos_sum < math.fabs(neg_sum):
         neg_sum -= punct
     total = pos_sum + math.fabs(neg_sum) + neu_count
-    return Scores(round(math.fabs(neg_sum / total), 3), round(math.fabs(neu_count / total), 3),
-                  round(math.fabs(pos_sum / total), 3), round(compound, 4))
+    return (round(math.fabs(neg_sum / total), 3), round(math.fabs(neu_count / total), 3),
+            round(math.fabs(pos_sum / total), 3), round(compound, 4))
