@@ -141,11 +141,59 @@ def open_dump(path: str | Path) -> BinaryIO:
         raw.seek(0)
         return raw
     raw.seek(0)
-    import zstandard
+    return _ZstdStream(raw, path)  # type: ignore[return-value]
 
-    reader = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW).stream_reader(
-        raw, read_size=1 << 20, closefd=True)
-    return reader  # type: ignore[return-value]
+
+class _ZstdStream:
+    """Decompressed bytes of a (multi-frame) .zst file, read in bounded pieces.
+
+    Built on ``decompressobj`` rather than ``stream_reader`` because the latter ends quietly on
+    a truncated file; this one reports it (``eof`` is false when the input stops mid-frame).
+    """
+
+    INPUT_BYTES = 1 << 17
+
+    def __init__(self, raw: BinaryIO, path: Path) -> None:
+        import zstandard
+
+        self.raw, self.path = raw, path
+        self._dctx = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW)
+        self._obj, self._fed = self._dctx.decompressobj(), False
+        self._buffer, self._done = bytearray(), False
+
+    def read(self, size: int) -> bytes:
+        while len(self._buffer) < size and not self._done:
+            block = self.raw.read(self.INPUT_BYTES)
+            if not block:
+                if self._fed and not self._obj.eof:
+                    raise DumpFormatError(f"{self.path}: truncated compressed data (the file "
+                                          "ends mid-frame); download it again")
+                self._done = True
+                break
+            self._feed(block)
+        out = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return out
+
+    def _feed(self, block: bytes) -> None:
+        self._buffer += self._obj.decompress(block)
+        self._fed = True
+        while self._obj.eof:  # a frame ended: the rest of the input starts the next frame
+            rest = self._obj.unused_data
+            self._obj, self._fed = self._dctx.decompressobj(), False
+            if not rest:
+                break
+            self._buffer += self._obj.decompress(rest)
+            self._fed = True
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self) -> _ZstdStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def iter_dump_chunks(path: str | Path, start_bytes: int = 0, start_lines: int = 0,
@@ -158,6 +206,8 @@ def iter_dump_chunks(path: str | Path, start_bytes: int = 0, start_lines: int = 
         while True:
             try:
                 block = stream.read(chunk_bytes)
+            except DumpFormatError:
+                raise
             except Exception as exc:  # zstd raises its own ZstdError on corrupt frames
                 raise DumpFormatError(f"{path}: corrupt or truncated compressed data at "
                                       f"~{done_bytes} bytes ({exc})") from None
@@ -266,6 +316,7 @@ def configured_subreddits(config: Any) -> list[str]:
 def import_dumps(paths: Sequence[str | Path], config: Any, store: Any, *,
                  annotate: Annotator | None = None, authors: AuthorPolicy | None = None,
                  batch_size: int = 5000, flush_lines: int = 1_000_000,
+                 chunk_bytes: int = CHUNK_BYTES,
                  progress: Callable[[DumpImportResult], None] | None = None) -> DumpImportResult:
     """Import dump files into ``store``: the items of configured subreddits that match a theme.
 
@@ -282,7 +333,7 @@ def import_dumps(paths: Sequence[str | Path], config: Any, store: Any, *,
     started = time.perf_counter()
     for path in paths:
         _ImportFile(Path(path), filt, annotate, authors, store, result,
-                    batch_size, flush_lines, progress).run()
+                    batch_size, flush_lines, chunk_bytes, progress).run()
         result.seconds = time.perf_counter() - started
     return result
 
@@ -297,6 +348,7 @@ class _ImportFile:
     result: DumpImportResult
     batch_size: int
     flush_lines: int
+    chunk_bytes: int
     progress: Callable[[DumpImportResult], None] | None
     _bytes: int = field(default=0, init=False)  # position after the last scanned chunk
     _lines: int = field(default=0, init=False)
@@ -313,7 +365,7 @@ class _ImportFile:
         pending: list[TextItem] = []
         self._bytes, self._lines = state.get("bytes", 0), state.get("lines", 0)
         flushed_at = self._lines
-        chunks = iter_dump_chunks(self.path, state.get("bytes", 0), state.get("lines", 0))
+        chunks = iter_dump_chunks(self.path, self._bytes, self._lines, self.chunk_bytes)
         for number, chunk in enumerate(chunks):
             if number == 0:
                 _check_ndjson(chunk.data, self.path)

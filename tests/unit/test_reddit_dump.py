@@ -1,0 +1,160 @@
+"""Reddit dump import: line parsing, the byte pre-filter, streaming, resume (no network)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+import zstandard
+
+from attention.config import validate_config
+from attention.errors import FatalError, ItemError
+from attention.reddit_dump import (
+    CURSOR_SOURCE,
+    SubredditFilter,
+    cursor_key,
+    import_dumps,
+    iter_dump_chunks,
+    iter_dump_lines,
+    parse_dump_line,
+)
+from attention.sandbox.reddit_dumps import DumpSpec, write_dump
+from attention.store import Store
+
+SUBMISSION = {"id": "k1", "title": "Small caps are back", "selftext": "$IWM", "author": "a",
+              "subreddit": "stocks", "created_utc": "1704067200", "score": 5, "num_comments": 2}
+COMMENT = {"id": "c9", "body": "[removed]", "author": "[deleted]", "subreddit": "stocks",
+           "link_id": "t3_k1", "parent_id": "t3_k1", "created_utc": 1704067260, "score": 1}
+
+
+@pytest.fixture
+def config(default_config_path: Path):
+    return validate_config(yaml.safe_load(default_config_path.read_text()))
+
+
+def test_parse_dump_line_handles_both_kinds_and_old_quirks() -> None:
+    post = parse_dump_line(json.dumps(SUBMISSION).encode())
+    assert post is not None and post.item_id == "t3_k1" and post.kind == "post"
+    assert post.created_utc.year == 2024 and post.num_comments == 2  # string created_utc
+    comment = parse_dump_line(json.dumps(COMMENT))  # str works too
+    assert comment is not None and comment.item_id == "t1_c9" and not comment.scoreable
+    assert "removed" in comment.flags and comment.author is None
+    assert parse_dump_line(b"   \n") is None
+    assert parse_dump_line(b'{"kind": "t5", "display_name": "stocks"}') is None
+    with pytest.raises(ItemError):
+        parse_dump_line(b'{"id": "x", "title": "cut off')
+    with pytest.raises(ItemError):
+        parse_dump_line(json.dumps({"id": "x", "title": "no date"}))
+
+
+def test_filter_finds_wanted_subreddits_only_by_field() -> None:
+    filt = SubredditFilter(["stocks", "WallStreetBets"])
+    lines = [
+        {"id": "1", "subreddit": "stocks", "body": "x", "link_id": "t3_a"},
+        {"id": "2", "subreddit": "funny", "body": "I like stocks", "link_id": "t3_a"},
+        {"id": "3", "subreddit": "wallstreetbets", "body": "y", "link_id": "t3_a"},  # case
+        {"id": "4", "subreddit": "stocksandbonds", "body": "z", "link_id": "t3_a"},
+    ]
+    chunk = b"".join(json.dumps(r, separators=(",", ":")).encode() + b"\n" for r in lines)
+    chunk += b'{"id": "5", "subreddit": "stocks", "body": "spaced json", "link_id": "t3_a"}\n'
+    found = [json.loads(line)["id"] for line in filt.candidate_lines(chunk)]
+    assert found == ["1", "3", "5"]
+    with pytest.raises(FatalError, match="subreddits"):
+        SubredditFilter([])
+
+
+@pytest.mark.parametrize("name", ["dump.ndjson", "dump.zst"])
+def test_chunks_cover_every_line_and_resume_from_an_offset(tmp_path: Path, name: str) -> None:
+    stats = write_dump(tmp_path / name, DumpSpec(3000, seed=1))
+    chunks = list(iter_dump_chunks(tmp_path / name, chunk_bytes=64 * 1024))
+    assert len(chunks) > 5 and sum(c.lines for c in chunks) == stats.lines == chunks[-1].end_lines
+    assert chunks[-1].end_bytes == stats.bytes_uncompressed
+    middle = chunks[len(chunks) // 2]
+    rest = list(iter_dump_chunks(tmp_path / name, middle.end_bytes, middle.end_lines))
+    assert rest[-1].end_lines == stats.lines
+    assert b"".join(c.data for c in rest) == b"".join(c.data for c in chunks[len(chunks) // 2 + 1:])
+
+
+def test_last_line_without_newline_and_long_window_zstd(tmp_path: Path) -> None:
+    plain = tmp_path / "a.jsonl"
+    plain.write_bytes(json.dumps(SUBMISSION).encode() + b"\n" + json.dumps(COMMENT).encode())
+    assert [parse_dump_line(x).item_id for x in iter_dump_lines(plain)] == ["t3_k1", "t1_c9"]
+    # Arctic Shift compresses with --long=31; decoders need a larger window than the default.
+    params = zstandard.ZstdCompressionParameters.from_level(3, window_log=30)
+    packed = tmp_path / "long.zst"
+    with zstandard.ZstdCompressor(compression_params=params).stream_writer(
+            open(packed, "wb"), closefd=True) as out:
+        out.write(plain.read_bytes() + b"\n")
+    with pytest.raises(zstandard.ZstdError):
+        zstandard.ZstdDecompressor().stream_reader(open(packed, "rb")).read(100)
+    assert len(list(iter_dump_lines(packed))) == 2
+
+
+def _count(store: Store) -> int:
+    return store.count("items")
+
+
+def test_import_keeps_themed_items_of_configured_subreddits(tmp_path: Path, config) -> None:
+    stats = write_dump(tmp_path / "RC.zst", DumpSpec(4000, bad_share=0.01, seed=3))
+    with Store(tmp_path / "s.duckdb") as store:
+        result = import_dumps([tmp_path / "RC.zst"], config, store, batch_size=200)
+        rows = store.query("SELECT container, themes, item_id FROM items")
+        cursor = json.loads(store.cursors(CURSOR_SOURCE)[cursor_key(tmp_path / "RC.zst")])
+    assert result.lines == stats.lines and result.bad_lines == stats.bad > 0
+    assert result.in_subreddits == stats.wanted - stats.bad
+    assert result.kept == len(rows) == result.new_rows > 0
+    wanted = {s.lower() for t in config.themes.values() for s in t.subreddits}
+    assert set(rows["container"].str.lower()) <= wanted
+    assert all(len(t) > 0 for t in rows["themes"])
+    # every themed, undeleted line was kept (the writer only puts theme names in those)
+    assert result.kept >= stats.themed_wanted - stats.bad
+    assert cursor == {"bytes": stats.bytes_uncompressed, "lines": stats.lines, "done": True}
+
+
+def test_interrupted_import_resumes_without_duplicates(tmp_path: Path, config) -> None:
+    from attention.reddit_dump import default_annotator
+
+    write_dump(tmp_path / "RS.ndjson", DumpSpec(6000, seed=4))
+    with Store(tmp_path / "full.duckdb") as store:
+        full = import_dumps([tmp_path / "RS.ndjson"], config, store, batch_size=100)
+        expected = set(store.query("SELECT item_id FROM items")["item_id"])
+    real = default_annotator(config)
+    calls = {"n": 0}
+
+    def crashing(items):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt  # the user pressed Ctrl-C mid-import
+        return real(items)
+
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(KeyboardInterrupt):
+            import_dumps([tmp_path / "RS.ndjson"], config, store, annotate=crashing,
+                         batch_size=100, chunk_bytes=1 << 16)
+        partial = _count(store)
+        position = json.loads(store.cursors(CURSOR_SOURCE)[cursor_key(tmp_path / "RS.ndjson")])
+        assert 0 < partial < len(expected) and not position["done"]
+        resumed = import_dumps([tmp_path / "RS.ndjson"], config, store, batch_size=100)
+        assert resumed.lines == full.lines - position["lines"]
+        assert set(store.query("SELECT item_id FROM items")["item_id"]) == expected
+        assert store.integrity_problems() == []
+        again = import_dumps([tmp_path / "RS.ndjson"], config, store)
+        assert again.already_done and again.lines == 0 and _count(store) == len(expected)
+
+
+def test_bad_inputs_fail_clearly(tmp_path: Path, config) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(FatalError, match="not found"):
+            import_dumps([tmp_path / "missing.zst"], config, store)
+        csv = tmp_path / "posts.csv"
+        csv.write_text("title,score\nhello,1\n")
+        with pytest.raises(FatalError, match="not a Reddit dump"):
+            import_dumps([csv], config, store)
+        broken = tmp_path / "broken.zst"
+        write_dump(tmp_path / "ok.zst", DumpSpec(2000, seed=5))
+        broken.write_bytes((tmp_path / "ok.zst").read_bytes()[:-5000])
+        with pytest.raises(FatalError, match="truncated"):
+            import_dumps([broken], config, store, batch_size=50)
+        assert store.integrity_problems() == []
