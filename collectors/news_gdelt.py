@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from attention.errors import AttentionError, BudgetExhaustedError
+from attention.errors import AttentionError, BudgetExhaustedError, RateLimitedError
 from collectors.base import CursorUpdate, Provenance, Record, SourceNote, utcnow
 from collectors.http import HttpClient, HttpStatusError
 from collectors.news_parse import SOURCE
@@ -31,6 +31,9 @@ MIN_TERM_CHARS = 3
 FIRST_LOOKBACK_DAYS = 30
 MIN_SPAN_DAYS = 14  # ask for at least two weeks so GDELT answers with daily points
 MAX_LOOKBACK_DAYS = 90
+# GDELT measures the gap between arrivals; ours is measured between sends, and network jitter
+# can make two sends exactly min_interval apart arrive closer. Wait a little longer than asked.
+PACING_MARGIN = 0.1  # fraction of min_interval
 DOC_PATH = "/api/v2/doc/doc"
 
 
@@ -116,6 +119,11 @@ def collect_volume(client: HttpClient, base_url: str, themes: dict[str, list[str
             payload = _json_payload(response.text, response.headers.get("Content-Type", ""))
         except BudgetExhaustedError:
             raise
+        except RateLimitedError as exc:  # GDELT asks us to slow down: stop asking this run
+            rest = list(themes)[list(themes).index(theme) + 1:]
+            yield SourceNote("warning", f"gdelt: theme {theme}: {exc}; skipped for this run: "
+                             f"{', '.join(rest) or 'nothing else'}")
+            return
         except (AttentionError, ValueError) as exc:
             yield SourceNote("warning", f"gdelt: theme {theme}: {exc}")
             continue

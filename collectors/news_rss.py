@@ -37,9 +37,9 @@ from collectors.base import (
     TextItem,
     utcnow,
 )
-from collectors.http import HttpClient
+from collectors.http import HttpClient, RetryPolicy
 from collectors.news_dedupe import Deduper
-from collectors.news_gdelt import collect_volume
+from collectors.news_gdelt import PACING_MARGIN, collect_volume
 from collectors.news_parse import SOURCE, FeedSpec, entry_to_item
 
 # Headers feedparser may use (type/charset, base URL for relative links, language). Others, such
@@ -231,11 +231,13 @@ class NewsCollector:
         gdelt = ctx.config.sources.news.gdelt
         themes = {key: list(theme.news_queries or theme.search_terms)
                   for key, theme in ctx.config.themes.items()}
-        client = _client(ctx, min_interval=gdelt.min_interval, budget=len(themes))
+        # One request per theme plus one paced retry each (a 429 or a 5xx); no more.
+        client = _client(ctx, min_interval=gdelt.min_interval * (1 + PACING_MARGIN),
+                         budget=2 * len(themes), policy=RetryPolicy(max_retries=1))
         try:
             yield from collect_volume(client, gdelt.url, themes, ctx.run_date,
                                       dict(ctx.cursors), self.version)
-        except BudgetExhaustedError as exc:  # cannot happen with one request per theme
+        except BudgetExhaustedError as exc:  # retries used it up: the rest waits for next run
             yield SourceNote("warning", f"gdelt: {exc}")
 
 
