@@ -111,8 +111,9 @@ def _flows(flows: pd.DataFrame, members: Sequence[str], sessions: pd.DatetimeInd
     mine = mine.sort_values("rank").drop_duplicates(["ticker", "date"], keep="first")
     mine.loc[mine["stale"].fillna(False).astype(bool), "flow_usd"] = np.nan
     mine["session"] = session_on_or_after(mine["date"], sessions)
-    wide = mine.pivot_table(index="session", columns="ticker", values="flow_usd",
-                            aggfunc="sum", dropna=False).reindex(sessions)
+    # min_count=1: a session whose only flow is unknown stays unknown (sum() would give 0)
+    wide = (mine.groupby(["session", "ticker"])["flow_usd"].sum(min_count=1)
+            .unstack("ticker").reindex(sessions))
     if wide.shape[1] < len(members):
         return pd.Series(np.nan, index=sessions)
     return wide.sum(axis=1, min_count=len(members)).where(wide.notna().all(axis=1))

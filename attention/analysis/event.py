@@ -98,7 +98,8 @@ def event_study(frame: pd.DataFrame, signal: str, returns: str = "excess_return"
     cars = _forward_sums(rets, horizons)  # shape (len(rets), len(horizons))
     event_cars = cars[positions] if len(positions) else np.empty((0, len(horizons)))
     mean, lo, hi, counts = _t_intervals(event_cars)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # horizons longer than the sample
         baseline = np.nanmean(cars, axis=0) if len(cars) else np.full(len(horizons), np.nan)
     p_lo, p_hi = _placebo_band(cars, len(positions), n_placebo, seed)
     return EventStudyResult(signal, freq, threshold, standardize, horizons, mean, lo, hi, counts,

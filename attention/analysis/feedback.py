@@ -125,7 +125,7 @@ class FeedbackResult:
 
 def feedback_tests(frame: pd.DataFrame, theme: str = "", attention: str = "attention",
                    returns: str = "excess_return", capital: Sequence[str] = ("flow",),
-                   max_lag: int = 4, ic: str = "aic", alpha: float = 0.05,
+                   max_lag: int = 4, ic: str = "bic", alpha: float = 0.05,
                    log: Sequence[str] = ("attention",), freq: str = "W",
                    irf_horizon: int = 8) -> FeedbackResult:
     """Run the loop's Granger tests (BH within this theme), IRFs and cross-correlations.
@@ -168,7 +168,7 @@ def _stationary_frame(frame: pd.DataFrame, columns: Sequence[str],
     return pd.concat(parts, axis=1, join="inner").dropna()
 
 
-def impulse_responses(data: pd.DataFrame, max_lag: int, ic: str = "aic",
+def impulse_responses(data: pd.DataFrame, max_lag: int, ic: str = "bic",
                       horizon: int = 8) -> tuple[ImpulseResponse, ...]:
     """Orthogonalised IRFs of a VAR on ``data`` (columns in Cholesky order), 95% bands."""
     from statsmodels.tsa.api import VAR

@@ -8,7 +8,9 @@ its own lags (restricted) and add ``p`` lags of ``causing`` (unrestricted)::
 It equals statsmodels' ``grangercausalitytests`` "ssr_ftest" and the statistic of
 ``VAR(...).test_causality(kind="f")`` for a two-variable VAR (tests check both). The lag order
 ``p`` is chosen by an information criterion on the two-variable VAR (statsmodels
-``select_order``), between 1 and ``max_lag``.
+``select_order``), between 1 and ``max_lag``. The default is BIC: on 1,200 null tests (300
+simulated worlds x 4 links, 260 weeks) choosing the order by AIC rejected 7.4% of true nulls
+at the 5% level, BIC 5.1% (``benchmarks/analysis_calibration.py`` reports the current figures).
 """
 
 from __future__ import annotations
@@ -109,7 +111,7 @@ def make_stationary(series: pd.Series, log: bool = False, alpha: float = 0.05,
     return out, Transform(str(series.name), log, diffs, pvalue)
 
 
-def select_lag(data: np.ndarray, max_lag: int, ic: str = "aic") -> int:
+def select_lag(data: np.ndarray, max_lag: int, ic: str = "bic") -> int:
     """Lag order of a VAR on ``data`` (n x k) by ``ic`` (aic, bic, hqic, fpe), at least 1."""
     from statsmodels.tsa.api import VAR
 
@@ -156,7 +158,7 @@ def _ssr(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
 
 
 def granger(frame: pd.DataFrame, causing: str, caused: str, max_lag: int = 4,
-            ic: str = "aic", log: Sequence[str] = (), unit: str = "periods",
+            ic: str = "bic", log: Sequence[str] = (), unit: str = "periods",
             theme: str = "", lags: int | None = None) -> GrangerResult | None:
     """Test ``causing -> caused`` on the columns of ``frame`` after making each stationary.
 

@@ -199,3 +199,15 @@ def persist_results(store: Store, results: AnalysisResults) -> None:
                                       "FROM _analysis_rows")
                 finally:
                     store.con.unregister("_analysis_rows")
+
+
+def post_run_step(config: Config, report: object = None) -> str:
+    """The `attention run` post-collection step ("attention.analysis.run:post_run_step"):
+    analyse and persist, return a one-line summary."""
+    with Store(config.store.path) as store:
+        results = run_all(store, config, persist=True)
+    tested = sum(len(t.feedback.tests) for t in results.themes.values())
+    found = sum(t.significant(t_.feedback.alpha) for t_ in results.themes.values()
+                for t in t_.feedback.tests)
+    return (f"analysed {len(results.themes)} theme(s): {tested} feedback test(s), "
+            f"{found} significant after BH")

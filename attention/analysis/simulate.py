@@ -64,7 +64,7 @@ class LoopParams:
     attention_persistence: float = 0.7   # phi_a: AR(1) of log attention
     flow_persistence: float = 0.3        # phi_f: flows are autocorrelated in real data
     attention_to_flow: float = 0.45      # b_af
-    flow_to_return: float = 0.4          # b_fr
+    flow_to_return: float = 0.45         # b_fr
     return_to_attention: float = 0.35    # b_ra
     attention_to_return: float = 0.0     # b_ar: a direct price-pressure link (off by default)
     lag_attention_flow: int = 1          # L_af

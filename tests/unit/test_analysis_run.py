@@ -1,0 +1,137 @@
+"""run_all end to end on a simulated world written to a real store, persistence and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from attention.analysis.run import run_all
+from attention.analysis.simulate import LoopParams, simulate_loop
+from attention.cli import app
+from attention.config import load_config
+from attention.store import Store
+
+runner = CliRunner()
+
+
+def _write_world(path: Path, params: LoopParams, seed: int = 1, n: int = 1300) -> pd.DataFrame:
+    """A daily simulated world as the collectors would store it: IWM/SPY prices, IWM flows and
+    daily search interest for one small-caps term."""
+    world = simulate_loop(n, params, seed=seed, freq="D", start="2019-01-02")
+    with Store(path) as store:
+        frames = []
+        for ticker, rets in (("IWM", world["theme_return"]), ("SPY", world["benchmark_return"])):
+            close = 100 * (1 + rets).cumprod()
+            frames.append(pd.DataFrame({"ticker": ticker, "date": world.index.date,
+                                        "close": close.to_numpy(), "adj_close": close.to_numpy(),
+                                        "volume": 1e6}))
+        frames.append(pd.DataFrame({"ticker": "QQQ", "date": world.index.date, "close": 50.0,
+                                    "adj_close": 50.0, "volume": 1e6}))
+        store.upsert_frame("prices", pd.concat(frames), ["ticker", "date"])
+        store.upsert_frame("flows", pd.DataFrame({
+            "ticker": "IWM", "date": world.index.date, "method": "import",
+            "flow_usd": world["flow"].to_numpy(), "stale": False}), ["ticker", "date", "method"])
+        store.upsert_frame("search_series", pd.DataFrame({
+            "term": "IWM", "date": world.index.date, "granularity": "day",
+            "value": world["attention"].to_numpy(), "is_partial": False}),
+            ["term", "date", "granularity"])
+    return world
+
+
+@pytest.fixture
+def config_path(tmp_path: Path, default_config_path: Path) -> Path:
+    text = default_config_path.read_text().replace("path: data/attention.duckdb",
+                                                   f"path: {tmp_path / 'store.duckdb'}")
+    path = tmp_path / "config.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_planted_loop_is_found_through_store_panel_and_analysis(config_path: Path) -> None:
+    config = load_config(config_path)
+    _write_world(config.store.path, LoopParams.planted())
+    with Store(config.store.path) as store:
+        results = run_all(store, config)
+        small = results.themes["small_caps"]
+        found = {(t.causing, t.caused) for t in small.feedback.tests if t.significant()}
+        assert ("attention_index", "flow_usd") in found
+        assert ("excess_return", "attention_index") in found
+        assert small.verdict.startswith("Small caps: ") and "attention led flows by" in small.verdict
+        assert small.context is not None and small.context.return_vs_other_3m is not None
+        # BH ran across all themes: the ai/mag7 themes have no data and add no tests
+        assert results.themes["ai_stocks"].feedback.tests == ()
+        rows = store.query("SELECT * FROM feedback_tests")
+        assert len(rows) == len(small.feedback.tests)
+        assert set(store.query("SELECT theme FROM feedback_verdicts")["theme"]) == {
+            "small_caps", "ai_stocks", "magnificent_seven"}
+        assert store.count("event_studies") > 0 and store.count("context") == 1
+        run_all(store, config)  # a rerun replaces, never duplicates
+        assert len(store.query("SELECT * FROM feedback_tests")) == len(rows)
+        assert store.integrity_problems() == []
+
+
+def test_cli_analyze_and_context(config_path: Path) -> None:
+    config = load_config(config_path)
+    _write_world(config.store.path, LoopParams.null(), n=400)
+    out = runner.invoke(app, ["analyze", "--config", str(config_path)])
+    assert out.exit_code == 0, out.output
+    assert out.output.count("\n") == 3 and "Small caps:" in out.output
+    as_json = runner.invoke(app, ["analyze", "--config", str(config_path), "--json"])
+    data = json.loads(as_json.stdout)
+    assert data["themes"]["small_caps"]["feedback"]["tests"][0]["pvalue"] is not None
+    ctx = runner.invoke(app, ["context", "--config", str(config_path), "--asof", "2019-12-31",
+                              "--json"])
+    assert ctx.exit_code == 0, ctx.output
+    assert json.loads(ctx.stdout)["small_caps"][0]["asof"] == "2019-12-31"
+    bad = runner.invoke(app, ["context", "--config", str(config_path), "--asof", "31/12/2019"])
+    assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.output
+
+
+def test_cli_backtest_preis(tmp_path: Path) -> None:
+    (tmp_path / "search.csv").write_text(
+        "Week,stock market crash\n2024-01-06,10\n2024-01-13,20\n2024-01-20,30\n"
+        "2024-01-27,50\n2024-02-03,10\n")
+    days = pd.bdate_range("2024-01-22", "2024-02-16")
+    closes = {pd.Timestamp("2024-01-29"): 100, pd.Timestamp("2024-02-05"): 90,
+              pd.Timestamp("2024-02-12"): 99}
+    lines = ["Date,Close,Volume", ",^GSPC,^GSPC"]  # yfinance's second header row
+    lines += [f"{d.date()},{closes.get(d, 95)},1" for d in days]
+    (tmp_path / "prices.csv").write_text("\n".join(lines) + "\n")
+    out = runner.invoke(app, ["backtest", "preis", "--search", str(tmp_path / "search.csv"),
+                              "--prices", str(tmp_path / "prices.csv"), "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["n_trades"] == 2
+    assert data["cumulative_return"] == pytest.approx((100 / 90) * (99 / 90) - 1)
+    (tmp_path / "broken.csv").write_text("Date,Close\n2024-01-02,1\nnot-a-date,2\n")
+    bad = runner.invoke(app, ["backtest", "preis", "--search", str(tmp_path / "search.csv"),
+                              "--prices", str(tmp_path / "broken.csv")])
+    assert bad.exit_code == 1 and "line 3" in bad.output
+
+
+def test_cli_import_flows_csv(tmp_path: Path, config_path: Path) -> None:
+    good = tmp_path / "flows.csv"
+    good.write_text("Date,Ticker,Flow_USD\n2024-07-01,iwm,-1500000\n2024-07-02,IWM,\"2,000\"\n")
+    out = runner.invoke(app, ["import", "flows-csv", str(good), "--config", str(config_path)])
+    assert out.exit_code == 0, out.output
+    assert "imported 2 flow rows for IWM (2 new" in out.output
+    again = runner.invoke(app, ["import", "flows-csv", str(good), "--config", str(config_path)])
+    assert "0 new, 2 updated" in again.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,ticker,flow_usd\n2024-07-03,IWM,12\n2024-13-01,IWM,5\n"
+                   "2024-07-05,IWM,lots\n2024-07-03,IWM,7\n")
+    out = runner.invoke(app, ["import", "flows-csv", str(bad), "--config", str(config_path)])
+    assert out.exit_code == 1
+    assert "line 3, column 'date'" in out.output and "line 4, column 'flow_usd'" in out.output
+    assert "line 5: IWM 2024-07-03 already given on line 2" in out.output
+    with Store(load_config(config_path).store.path, read_only=True) as store:
+        assert store.count("flows") == 2  # the bad file wrote nothing
+        assert set(store.query("SELECT method FROM flows")["method"]) == {"import"}
+    nohead = tmp_path / "nohead.csv"
+    nohead.write_text("day,ticker,flow\n2024-07-01,IWM,1\n")
+    out = runner.invoke(app, ["import", "flows-csv", str(nohead), "--config", str(config_path)])
+    assert out.exit_code == 1 and "no 'date' column" in out.output
