@@ -5,17 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import pytest
 
 from attention.pipeline import run_pipeline
 from attention.store import Store
 from collectors.news_parse import normalise_title
 from collectors.news_rss import plan_feeds
 from tests.e2e.conftest import WORLD_END
-
-# The pipeline scores text items before storing them (attention.scoring, another engineer's).
-pytest.importorskip("attention.scoring",
-                    reason="attention.scoring (the annotate step run_pipeline calls) is not here yet")
 
 WINDOW = dt.timedelta(hours=48)
 
