@@ -29,6 +29,7 @@ from attention.errors import FatalError
 ZSTD_MAGIC = 0xFD2FB528
 SKIPPABLE_MASK, SKIPPABLE_MAGIC = 0xFFFFFFF0, 0x184D2A50
 READ_BYTES = 4 * 1024 * 1024
+TAIL_BYTES = 64 * 1024
 DEFAULT_PARTITION_BYTES = 48 * 1024 * 1024  # of compressed input for frames, of text otherwise
 ZSTD_MAX_WINDOW = 2**31  # dumps are compressed with --long=31
 
@@ -163,17 +164,15 @@ def _byte_blocks(part: Partition) -> tuple[bool, Iterator[tuple[bytes, bool]]]:
     def blocks() -> Iterator[tuple[bytes, bool]]:
         with handle:
             left = part.end - part.start
-            while True:
-                data = handle.read(READ_BYTES)
+            while left > 0:
+                data = handle.read(min(left, READ_BYTES))
                 if not data:
                     return
-                if left > 0:
-                    yield data[:left], True
-                    if len(data) > left:
-                        yield data[left:], False
-                    left -= len(data)
-                else:
-                    yield data, False
+                left -= len(data)
+                yield data, True
+            # Past the end only the rest of the last line is needed: read a little at a time.
+            while data := handle.read(TAIL_BYTES):
+                yield data, False
 
     return at_line_start, blocks()
 
