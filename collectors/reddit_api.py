@@ -147,7 +147,8 @@ class ApiCollector:
         """Posts from earlier runs still young enough to gather comments: re-read them."""
         if self.ctx.query is None:
             return []
-        since = utcnow() - dt.timedelta(hours=REFRESH_HOURS)
+        day_end = dt.datetime.combine(self.ctx.run_date, dt.time(), dt.UTC) + dt.timedelta(1)
+        since = day_end - dt.timedelta(hours=REFRESH_HOURS)
         frame = self.ctx.query(
             "SELECT item_id FROM items WHERE source = ? AND kind = 'post' AND created_utc >= ? "
             "AND coalesce(num_comments, 1) > 0 ORDER BY created_utc DESC", [SOURCE, since])

@@ -1,0 +1,167 @@
+"""Reddit end to end against the replica over loopback: feeds mode, API mode (praw), incremental
+runs without duplicates, refused credentials, rate limits."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+import pytest
+import requests
+
+from attention.config import Secrets
+from attention.pipeline import run_pipeline
+from attention.sandbox.server import Fault
+from attention.store import Store
+from tests.e2e.conftest import WORLD_END
+
+NO_CREDENTIALS = Secrets()
+
+
+def _api_secrets(replica, secret: str | None = None) -> Secrets:
+    return Secrets(reddit_client_id=replica.client_id,
+                   reddit_client_secret=secret or replica.client_secret,
+                   reddit_user_agent="attention e2e tests")
+
+
+def _items(path):
+    with Store(path) as store:
+        assert store.integrity_problems() == []
+        return store.query("SELECT * FROM items ORDER BY item_id")
+
+
+@pytest.fixture
+def reddit(world, sandbox_config):
+
+    def make(**extra):
+        config, sandbox = sandbox_config(world, ["reddit"], **extra)
+        server = sandbox.servers["reddit"]
+        # prawcore paces itself from x-ratelimit-* with real sleeps; a roomy window keeps the
+        # tests fast (the pacing logic itself is prawcore's, not ours).
+        server.replica.api_limit = 100_000
+        return config, server
+
+    return make
+
+
+def test_feeds_mode_then_incremental_runs_add_no_duplicates(reddit, world) -> None:
+    config, server = reddit()
+    replica = server.replica
+    replica.now = dt.datetime(2024, 4, 20, tzinfo=dt.UTC)
+    first = run_pipeline(config, run_date=dt.date(2024, 4, 20), sources=["reddit"],
+                         secrets=NO_CREDENTIALS)
+    result = first.results[0]
+    assert result.status == "ok", first.summary()
+    assert result.mode.startswith("feeds: no REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET")
+    items = _items(config.store.path)
+    truth = {f"t3_{t.item_id}": t for t in replica.texts() if t.kind == "post"}
+    assert len(items) == result.records > 0 and set(items["item_id"]) <= set(truth)
+    assert (items["kind"] == "post").all() and items["score"].isna().all()
+    assert all("feed_mode" in f for f in items["flags"])
+    assert not set(items["author"]) & {t.author for t in truth.values()}  # hashed
+    themed = items[items["themes"].apply(len) > 0]
+    assert len(themed) > 0 and themed["compound"].notna().all()
+    row = items.iloc[0]
+    assert row["title"] == truth[row["item_id"]].title
+    assert row["num_comments"] == len(replica._comments_of(row["item_id"][3:]))
+    assert server.request_count(r"\.rss$") == result.requests
+
+    again = run_pipeline(config, run_date=dt.date(2024, 4, 20), sources=["reddit"],
+                         secrets=NO_CREDENTIALS)
+    assert again.results[0].records == 0 and len(_items(config.store.path)) == len(items)
+
+    replica.now = dt.datetime.combine(WORLD_END, dt.time(23, 59), dt.UTC)
+    later = run_pipeline(config, run_date=WORLD_END, sources=["reddit"], secrets=NO_CREDENTIALS)
+    after = _items(config.store.path)
+    assert later.results[0].records == len(after) - len(items) > 0
+    assert after["created_utc"].max() > items["created_utc"].max()
+
+
+def test_api_mode_collects_posts_and_comments_incrementally(reddit, world) -> None:
+    config, server = reddit(**{"sources.reddit.posts_per_query": 15,
+                               "sources.reddit.budget": 400})
+    replica = server.replica
+    replica.removed_every = 4
+    secrets = _api_secrets(replica)
+    first = run_pipeline(config, run_date=WORLD_END, sources=["reddit"], secrets=secrets)
+    result = first.results[0]
+    assert result.status == "ok", first.summary()
+    assert result.mode == "api: credentials from REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET"
+    items = _items(config.store.path)
+    posts, comments = items[items["kind"] == "post"], items[items["kind"] == "comment"]
+    assert 0 < len(posts) <= 15 * len(config.themes)
+    assert posts["score"].notna().all() and posts["num_comments"].notna().all()
+    # every comment of every collected post, including those behind "more" stubs
+    expected = {f"t1_{c.item_id}" for p in posts["item_id"] for c in replica._comments_of(p[3:])}
+    assert set(comments["item_id"]) == expected
+    assert server.request_count(r"/api/morechildren") > 0
+    assert set(comments["parent_id"]) <= set(posts["item_id"])
+    removed = comments[comments["flags"].apply(lambda f: "removed" in f)]
+    assert len(removed) > 0 and not removed["scoreable"].any()
+    assert removed["compound"].isna().all() and removed["author"].isna().all()
+    assert server.request_count("/api/v1/access_token") == 1
+
+    again = run_pipeline(config, run_date=WORLD_END, sources=["reddit"], secrets=secrets)
+    assert again.results[0].status == "ok" and again.results[0].records == 0
+    assert len(_items(config.store.path)) == len(items)
+
+
+def test_refused_credentials_fail_reddit_only(world, sandbox_config) -> None:
+    config, sandbox = sandbox_config(world, ["reddit", "yahoo"])
+    replica = sandbox.servers["reddit"].replica
+    report = run_pipeline(config, run_date=WORLD_END, sources=["reddit", "prices"],
+                          secrets=_api_secrets(replica, secret="wrong-secret"))
+    status = {r.source: r for r in report.results}
+    assert report.exit_code == 3
+    assert status["reddit"].status == "failed"
+    assert "REDDIT_CLIENT_ID" in status["reddit"].error and "401" in status["reddit"].error
+    assert "wrong-secret" not in status["reddit"].error
+    assert status["prices"].status == "ok" and status["prices"].records > 0
+
+
+def test_retry_after_is_honoured_and_a_hard_limit_keeps_what_was_stored(reddit, slept) -> None:
+    config, server = reddit()
+    server.faults.add(Fault("status", path=r"search\.rss", status=429, retry_after="7", times=1))
+    ok = run_pipeline(config, run_date=WORLD_END, sources=["reddit"], secrets=NO_CREDENTIALS)
+    assert ok.results[0].status == "ok" and 7.0 in slept
+    assert any(4.0 < s <= 6.0 for s in slept)  # feeds pacing: about 10 requests per minute
+
+    config, server = reddit(**{"store.path": str(config.store.path) + ".2"})
+    server.replica.feed_limit = 3
+    limited = run_pipeline(config, run_date=WORLD_END, sources=["reddit"],
+                           secrets=NO_CREDENTIALS)
+    assert limited.results[0].status == "failed" and "429" in limited.results[0].error
+    with Store(config.store.path) as store:
+        assert store.count("items") > 0 and 0 < len(store.cursors("reddit")) <= 3
+
+
+def test_replica_oauth_pagination_and_rate_limit_headers(reddit) -> None:
+    config, server = reddit()
+    replica, url = server.replica, server.url
+    basic = base64.b64encode(f"{replica.client_id}:nope".encode()).decode()
+    refused = requests.post(f"{url}/api/v1/access_token", data={"grant_type":
+                            "client_credentials"}, headers={"Authorization": f"Basic {basic}"})
+    assert refused.status_code == 401
+    assert requests.get(f"{url}/r/stocks/new").status_code == 401
+    basic = base64.b64encode(f"{replica.client_id}:{replica.client_secret}".encode()).decode()
+    token = requests.post(f"{url}/api/v1/access_token", data={"grant_type":
+                          "client_credentials"}, headers={"Authorization": f"Basic {basic}"})
+    auth = {"Authorization": f"bearer {token.json()['access_token']}"}
+    pages, after = [], None
+    while True:
+        page = requests.get(f"{url}/r/stocks+investing/new", headers=auth,
+                            params={"limit": 100, "after": after}).json()["data"]
+        pages.append([c["data"]["name"] for c in page["children"]])
+        after = page["after"]
+        if after is None:
+            break
+    names = [n for p in pages for n in p]
+    visible = replica._visible("post", "stocks+investing")
+    assert len(pages) > 1 and names == [f"t3_{t.item_id}" for t in visible][:1000]
+    back = requests.get(f"{url}/r/stocks+investing/new", headers=auth,
+                        params={"limit": 100, "before": pages[1][0]}).json()["data"]
+    assert [c["data"]["name"] for c in back["children"]] == pages[0]
+    replica.api_limit = 2
+    limited = requests.get(f"{url}/r/stocks/new", headers=auth)
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+    assert float(limited.headers["x-ratelimit-remaining"]) == 0
