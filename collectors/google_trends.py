@@ -214,10 +214,31 @@ class TrendsCollector:
         if extra:
             weekly += yield from fetch_all(extra)
             levels = stitch(weekly, reference).levels()
-        groups = plan.daily_groups(terms, levels, rungs)
+        groups = _stored_groups(ctx.cursors, terms, anchors)
+        if groups is None:
+            groups = plan.daily_groups(terms, levels, rungs)
+            # The grouping is kept: regrouping on slightly different levels would change every
+            # past window's payload and ask for all of them again.
+            yield CursorUpdate("google_trends", "daily_groups", json.dumps(
+                [[list(g), a] for g, a in groups]))
         windows = plan.daily_windows(ctx.run_date, history)
         yield from fetch_all(plan.daily_payloads(groups, windows))
         return weekly
+
+
+def _stored_groups(cursors: Any, terms: Sequence[str],
+                   anchors: Sequence[str]) -> list[tuple[tuple[str, ...], str | None]] | None:
+    """The daily grouping of an earlier run, if it still covers exactly today's terms."""
+    try:
+        stored = json.loads((cursors or {}).get("daily_groups") or "null")
+        groups = [(tuple(g), a) for g, a in stored]
+    except (TypeError, ValueError):
+        return None
+    grouped = [t for g, _ in groups for t in g]
+    if sorted(grouped) != sorted(terms) or any(a is not None and a not in anchors
+                                               for _, a in groups):
+        return None
+    return groups
 
 
 def _mode(run: _Run) -> str:
