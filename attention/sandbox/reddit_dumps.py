@@ -68,7 +68,10 @@ def _record(i: int, rng: random.Random, sub: str, text: str, comment: bool,
                     "id": base36, "score": rng.randrange(-5, 3000), "subreddit": sub,
                     "subreddit_id": f"t5_{abs(hash(sub)) % 10**6:x}", "retrieved_on": created + 99,
                     "stickied": False, "distinguished": None, "edited": False,
-                    "controversiality": 0, "gilded": 0, "is_submitter": False}
+                    "controversiality": 0, "gilded": 0, "is_submitter": False,
+                    # unique ids as in real dumps (they also keep the compression ratio real)
+                    "author_fullname": f"t2_{rng.getrandbits(40):x}",
+                    "utc_datetime_str": f"{rng.getrandbits(48):x}"}
     for name in FILLER:
         record[name] = [] if name != "gildings" else {}
     if comment:
