@@ -135,3 +135,12 @@ def test_cli_import_flows_csv(tmp_path: Path, config_path: Path) -> None:
     nohead.write_text("day,ticker,flow\n2024-07-01,IWM,1\n")
     out = runner.invoke(app, ["import", "flows-csv", str(nohead), "--config", str(config_path)])
     assert out.exit_code == 1 and "no 'date' column" in out.output
+
+
+def test_post_run_step_summarises(config_path: Path) -> None:
+    from attention.analysis.run import post_run_step
+
+    config = load_config(config_path)
+    _write_world(config.store.path, LoopParams.null(), n=400)
+    line = post_run_step(config, None)
+    assert line.startswith("analysed 3 theme(s): 6 feedback test(s)")
