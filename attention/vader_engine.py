@@ -24,7 +24,6 @@ import string
 from collections.abc import Mapping
 from itertools import compress
 from pathlib import Path
-from typing import NamedTuple
 
 from vaderSentiment import vaderSentiment as _vs  # noqa: N813 - the module, read-only
 
@@ -50,16 +49,16 @@ _ALL_NEUTRAL: Scores = (0.0, 1.0, 0.0, 0.0)
 _EMPTY: Scores = (0.0, 0.0, 0.0, 0.0)
 
 
-class _Tok(NamedTuple):
-    """Everything the rules ask about one token, computed once per distinct raw token."""
-
-    low: str  # VADER's token (punctuation stripped unless that leaves <= 2 chars), lowercased
-    upper: bool  # token.isupper()
-    val: float | None  # lexicon valence, None when not in the lexicon
-    boost: float | None  # booster/dampener scalar, None when not a booster
-    neg: bool  # a negation word (in NEGATE or contains "n't")
-    key: str  # lowercase with all edge punctuation stripped (overlay phrase matching only)
-    scored: bool  # in the lexicon and not a booster: the only tokens whose valence can be != 0
+# Everything the rules ask about one token, computed once per distinct raw token, as a plain
+# tuple (a NamedTuple's Python-level constructor costs more than the rest of the record):
+#   low     VADER's token (punctuation stripped unless that leaves <= 2 chars), lowercased
+#   upper   token.isupper()
+#   val     lexicon valence, None when not in the lexicon
+#   boost   booster/dampener scalar, None when not a booster
+#   neg     a negation word (in NEGATE or contains "n't")
+#   key     lowercase with all edge punctuation stripped (overlay phrase matching only)
+#   scored  in the lexicon and not a booster: the only tokens whose valence can be != 0
+_Tok = tuple[str, bool, float | None, float | None, bool, str, bool]
 
 
 def vader_package_dir() -> Path:
@@ -124,9 +123,8 @@ class VaderEngine:
         token = raw if len(stripped) <= 2 else stripped
         low = token.lower()
         val, boost = self.lexicon.get(low), BOOSTER_DICT.get(low)
-        info = _Tok(low, token.isupper(), val, boost, low in NEGATE or "n't" in low,
-                    stripped.lower() or low, val is not None and boost is None)
-        return info
+        return (low, token.isupper(), val, boost, low in NEGATE or "n't" in low,
+                stripped.lower() or low, val is not None and boost is None)
 
     def _demoji(self, text: str) -> str:
         """Replace emoji by their descriptions with vaderSentiment's exact spacing rule."""

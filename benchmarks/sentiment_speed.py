@@ -1,15 +1,17 @@
 """Benchmark: our VADER engine against vaderSentiment 3.3.2 on the same real texts, one run.
 
 Corpus: VADER's four ground-truth sets and r/wallstreetbets titles, bodies and comments from
-../shared/data (about 38,000 texts, 4.3 M characters). Measured, best of ``--repeat`` passes:
+../shared/data (about 38,000 texts, 4.3 M characters). Measured in ``--repeat`` interleaved
+rounds (medians reported):
 
 * vaderSentiment's ``SentimentIntensityAnalyzer.polarity_scores`` over every text;
 * ours in one process with an empty token cache (the first batch of a run) and warm;
 * ours over ``--processes`` worker processes (warm, as a long backfill runs).
 
-Prints JSON: texts/s of each, ours/vaderSentiment ratios, the multi-process speed-up over our own
-single process, and whether every output of ours (single and multi-process) equals
-vaderSentiment's.
+Prints JSON: texts/s of each (wall clock), ours/vaderSentiment ratios (single process: CPU time,
+which a busy shared machine does not distort; also wall clock), the multi-process ratio and
+speed-up over our own single process (wall clock), the load average, and whether every output
+of ours (single and multi-process) equals vaderSentiment's.
 
     python benchmarks/sentiment_speed.py [--data ../shared/data] [--repeat 3] [--processes 2]
 """
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -43,13 +47,11 @@ def load_corpus(data: Path) -> list[str]:
     return texts
 
 
-def best_of(repeat: int, run: Callable[[], list]) -> tuple[float, list]:
-    best, result = float("inf"), []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = run()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+def timed(run: Callable[[], list]) -> tuple[float, float, list]:
+    """(wall seconds, this process's CPU seconds, result)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = run()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,39 +66,57 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sentiment_speed: {exc}. Pass --data PATH to the shared data folder.",
               file=sys.stderr)
         return 2
-
     reference = SentimentIntensityAnalyzer()
-    t_vader, expected = best_of(args.repeat,
-                                lambda: [reference.polarity_scores(t) for t in texts])
-
-    def ours_cold() -> list:
-        sentiment._engine.cache_clear()  # a new engine: empty token cache, as a run starts
-        return sentiment.SentimentScorer("vader").score(texts, processes=1).to_dict("records")
-
-    t_cold, got_cold = best_of(args.repeat, ours_cold)
-    scorer = sentiment.SentimentScorer("vader")
-    t_warm, _ = best_of(args.repeat,
-                        lambda: scorer.score(texts, processes=1).to_dict("records"))
-    t_multi, got_multi = best_of(
-        args.repeat, lambda: scorer.score(texts, processes=args.processes).to_dict("records"))
-    n = len(texts)
-    report = {
-        "texts": n,
-        "characters": sum(map(len, texts)),
-        "repeat": args.repeat,
-        "vadersentiment_texts_per_s": round(n / t_vader, 1),
-        "ours_cold_texts_per_s": round(n / t_cold, 1),
-        "ours_warm_texts_per_s": round(n / t_warm, 1),
-        f"ours_{args.processes}proc_texts_per_s": round(n / t_multi, 1),
-        "ratio_cold_vs_vadersentiment": round(t_vader / t_cold, 2),
-        "ratio_warm_vs_vadersentiment": round(t_vader / t_warm, 2),
-        f"ratio_{args.processes}proc_vs_vadersentiment": round(t_vader / t_multi, 2),
-        f"speedup_{args.processes}proc_vs_ours_1proc": round(t_warm / t_multi, 2),
-        "all_outputs_identical": got_cold == expected and got_multi == expected,
-        "mismatches": sum(a != b for a, b in zip(got_cold, expected, strict=True)),
+    runs = {
+        "vadersentiment": lambda: [reference.polarity_scores(t) for t in texts],
+        "ours_cold": lambda: _ours(texts, 1, cold=True),
+        "ours_warm": lambda: _ours(texts, 1, cold=False),
+        "ours_multi": lambda: _ours(texts, args.processes, cold=False),
     }
+    # Interleaved rounds: a busy machine slows every method of a round alike.
+    wall: dict[str, list[float]] = {k: [] for k in runs}
+    cpu: dict[str, list[float]] = {k: [] for k in runs}
+    results: dict[str, list] = {}
+    for _ in range(args.repeat):
+        for name, run in runs.items():
+            w, c, results[name] = timed(run)
+            wall[name].append(w)
+            cpu[name].append(c)
+    report = _report(texts, args, wall, cpu)
+    expected = results["vadersentiment"]
+    report["all_outputs_identical"] = (results["ours_cold"] == expected
+                                       and results["ours_multi"] == expected)
+    report["mismatches"] = sum(a != b for a, b in zip(results["ours_cold"], expected,
+                                                      strict=True))
     print(json.dumps(report, indent=2))
     return 0 if report["all_outputs_identical"] else 1
+
+
+def _ours(texts: list[str], processes: int, cold: bool) -> list:
+    if cold:
+        sentiment._engine.cache_clear()  # a new engine: empty token cache, as a run starts
+    scorer = sentiment.SentimentScorer("vader")
+    return scorer.score(texts, processes=processes).to_dict("records")
+
+
+def _report(texts: list[str], args: argparse.Namespace, wall: dict, cpu: dict) -> dict:
+    n, p = len(texts), args.processes
+    w = {k: statistics.median(v) for k, v in wall.items()}
+    c = {k: statistics.median(v) for k, v in cpu.items()}
+    return {
+        "texts": n,
+        "characters": sum(map(len, texts)),
+        "rounds": args.repeat,
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "cores": sentiment.usable_cores(),
+        "wall_texts_per_s": {k: round(n / v, 1) for k, v in w.items()},
+        # Single-process ratios from CPU time: what one core does, whatever else the machine runs.
+        "ratio_cold_vs_vadersentiment_cpu": round(c["vadersentiment"] / c["ours_cold"], 2),
+        "ratio_warm_vs_vadersentiment_cpu": round(c["vadersentiment"] / c["ours_warm"], 2),
+        "ratio_cold_vs_vadersentiment_wall": round(w["vadersentiment"] / w["ours_cold"], 2),
+        f"ratio_{p}proc_vs_vadersentiment_wall": round(w["vadersentiment"] / w["ours_multi"], 2),
+        f"speedup_{p}proc_vs_ours_1proc_wall": round(w["ours_warm"] / w["ours_multi"], 2),
+    }
 
 
 if __name__ == "__main__":
