@@ -52,7 +52,7 @@ class AuthorPolicy:
         return author_hash(name, self.salt)
 
 
-@functools.lru_cache(maxsize=1 << 16)  # authors repeat a lot within a dump or a thread
+@functools.lru_cache(maxsize=4096)  # authors repeat within a thread or a dump
 def author_hash(name: str, salt: str) -> str:
     """Salted, case-folded (Reddit names are case-insensitive) 16-hex-digit hash."""
     key = hashlib.sha256(salt.encode()).digest()  # any salt length -> a 32-byte key
