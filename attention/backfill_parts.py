@@ -30,7 +30,9 @@ ZSTD_MAGIC = 0xFD2FB528
 SKIPPABLE_MASK, SKIPPABLE_MAGIC = 0xFFFFFFF0, 0x184D2A50
 READ_BYTES = 4 * 1024 * 1024
 TAIL_BYTES = 64 * 1024
-DEFAULT_PARTITION_BYTES = 48 * 1024 * 1024  # of compressed input for frames, of text otherwise
+DEFAULT_PARTITION_BYTES = 64 * 1024 * 1024  # of decompressed text
+# Text per compressed byte assumed for a frame whose header does not state its size.
+RATIO_GUESS = 4
 ZSTD_MAX_WINDOW = 2**31  # dumps are compressed with --long=31
 
 
@@ -120,6 +122,19 @@ def is_zstd(path: str | Path) -> bool:
     return magic == ZSTD_MAGIC or magic & SKIPPABLE_MASK == SKIPPABLE_MAGIC
 
 
+def _text_size(handle: BinaryIO, offset: int, following: int) -> int:
+    """A frame's decompressed size from its header, else a guess from its compressed size."""
+    import zstandard
+
+    handle.seek(offset)
+    header = handle.read(18)  # the longest zstd frame header
+    try:
+        stated = zstandard.frame_content_size(header)
+    except zstandard.ZstdError:  # a skippable frame
+        return 0
+    return stated if stated >= 0 else (following - offset) * RATIO_GUESS
+
+
 # -- planning -----------------------------------------------------------------------------------
 def plan_file(path: str | Path, partition_bytes: int = DEFAULT_PARTITION_BYTES) -> list[Partition]:
     """Partitions of one file. ``stream`` files get partitions as the client reads them, so
@@ -140,10 +155,14 @@ def plan_file(path: str | Path, partition_bytes: int = DEFAULT_PARTITION_BYTES) 
     if len(starts) == 1:
         return [Partition(name, key, "stream", -1, 0, 0)]
     groups: list[list[int]] = [[]]
-    for offset in starts:  # consecutive frames, about partition_bytes of compressed data each
-        if groups[-1] and offset - groups[-1][0] >= partition_bytes:
-            groups.append([])
-        groups[-1].append(offset)
+    text = 0
+    with open(path, "rb") as handle:
+        for offset, following in zip(starts, [*starts[1:], size], strict=True):
+            if groups[-1] and text >= partition_bytes:  # about partition_bytes of text each
+                groups.append([])
+                text = 0
+            groups[-1].append(offset)
+            text += _text_size(handle, offset, following)
     parts, seen = [], 0
     for i, group in enumerate(groups):
         end = groups[i + 1][0] if i + 1 < len(groups) else size

@@ -30,8 +30,9 @@ SCHEDULER = typer.Option(None, "--scheduler", help="Address of a running Dask sc
 WORKERS = typer.Option(None, "--workers", "-w", min=1, help="Worker processes of the local "
                        "cluster (default: one per core). Ignored with --scheduler.")
 STORE = typer.Option(None, "--store", help="Store path (overrides store.path).")
-PARTITION_MB = typer.Option(48, "--partition-mb", min=1, help="Partition size in MiB (of the "
-                            "file for plain/multi-frame files, of text for single-frame .zst).")
+PARTITION_MB = typer.Option(64, "--partition-mb", min=1, help="Partition size in MiB of text "
+                            "(decompressed); smaller partitions balance better, larger ones "
+                            "cost less overhead.")
 RETRIES = typer.Option(2, "--retries", min=0, help="Retries of a failed partition.")
 MEMORY = typer.Option("2GiB", "--memory-limit", help="Memory limit per local worker.")
 
