@@ -76,8 +76,9 @@ def news_item(row: Mapping[str, Any], path: str, retrieved_at: dt.datetime) -> T
                              "link": _field(row, "link")}
     if _field(row, "id") is not None:
         entry["id"] = str(_field(row, "id"))
-    if when is not None:
-        entry["published_parsed"] = when.utctimetuple()
+    if when is None:  # an archive row stamped with the import day would distort history
+        raise ItemError("no published time (give a published/pubDate/date column)")
+    entry["published_parsed"] = when.utctimetuple()
     outlet = _field(row, "outlet")
     if outlet:
         entry["source"] = {"title": str(outlet)}

@@ -210,3 +210,35 @@ def test_a_later_file_wins_even_when_it_finishes_first(client: Any, config: Conf
                           annotate=_SlowOn(config, "straggler", 3.0))
         assert result.ok and result.partitions == 2
         pd.testing.assert_frame_equal(_items(store), reference)
+
+
+def test_news_archives_csv_and_ndjson_store_the_matching_headlines(
+        client: Any, config: Config, shared_data: Path, tmp_path: Path) -> None:
+    """The recorded BBC RSS rows, as CSV and as NDJSON: the headlines that match a theme are
+    stored once each, scored, with the same ids and themes as an in-process mapping gives."""
+    import csv
+    import datetime as dt
+
+    from attention.backfill_news import news_item
+
+    source = shared_data / "bbc_business_rss_items_2022-2024" / "bbc_business_rss_items.csv"
+    with open(source, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    ndjson = tmp_path / "bbc.ndjson"
+    ndjson.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    now = dt.datetime.now(dt.UTC)
+    annotate = default_annotator(config)
+    expected = {i.item_id: i.themes for i in annotate([news_item(r, str(source), now)
+                                                        for r in rows])}
+    assert 5 < len(expected) < len(rows)
+    for path in (source, ndjson):
+        with Store(tmp_path / f"{path.suffix}.duckdb") as store:
+            result = backfill([path], config, store, client=client, source="news",
+                              partition_bytes=64 * 1024)
+            assert result.ok and result.lines == len(rows) and result.bad_lines == 0
+            stored = store.query("SELECT item_id, themes, compound FROM items")
+            assert dict(zip(stored["item_id"], stored["themes"].map(tuple), strict=True)) \
+                == expected
+            assert stored["compound"].notna().all()
+            again = backfill([path], config, store, client=client, source="news")
+            assert again.partitions == 0 and store.count("items") == len(expected)
