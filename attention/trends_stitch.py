@@ -311,11 +311,14 @@ def _largest_term(series: pd.DataFrame) -> str | None:
     return str(series.groupby("term")["value"].mean().idxmax())
 
 
-def supersede(meta: pd.DataFrame) -> list[str]:
-    """Request ids worth stitching: drop a response when another one with the same terms and
-    granularity covers its whole window and was fetched no earlier (a refetch replaces it).
+def supersede(meta: pd.DataFrame, min_new_share: float = 0.25) -> list[str]:
+    """Request ids worth stitching, newest fetch first per set of terms and granularity.
 
-    ``meta`` has columns request_id, terms (tuple), granularity, start, end, fetched_on.
+    An older response is dropped when the newer ones with the same terms already cover its
+    window (a refetch replaces partial periods), or all but less than ``min_new_share`` of it:
+    a weekly window that moved on by a week adds little, and keeping one per week would make
+    the stitch grow without bound. ``meta`` has columns request_id, terms (tuple),
+    granularity, start, end, fetched_on.
     """
     keep: list[str] = []
     meta = meta.assign(key=[(tuple(sorted(t)), g) for t, g in zip(meta["terms"],
@@ -323,11 +326,23 @@ def supersede(meta: pd.DataFrame) -> list[str]:
                                                                    strict=True)])
     for _, group in meta.groupby("key", sort=False):
         rows = group.sort_values(["fetched_on", "end", "start"], ascending=[False, False, True])
-        kept: list[tuple] = []
+        kept: list[tuple[pd.Timestamp, pd.Timestamp]] = []
         for row in rows.itertuples():
-            covered = any(k.start <= row.start and k.end >= row.end and k.fetched_on >= row.fetched_on
-                          for k in kept)
-            if not covered:
-                kept.append(row)
+            start, end = pd.Timestamp(row.start), pd.Timestamp(row.end)
+            span = (end - start).days + 1
+            if not kept or _uncovered_days(start, end, kept) >= max(1.0, min_new_share * span):
+                kept.append((start, end))
                 keep.append(row.request_id)
     return keep
+
+
+def _uncovered_days(start: pd.Timestamp, end: pd.Timestamp,
+                    intervals: Sequence[tuple[pd.Timestamp, pd.Timestamp]]) -> int:
+    """Days of [start, end] outside every interval."""
+    covered, cursor = 0, start
+    for lo, hi in sorted(intervals):
+        lo, hi = max(lo, cursor), min(hi, end)
+        if hi >= lo:
+            covered += (hi - lo).days + 1
+            cursor = hi + pd.Timedelta(days=1)
+    return (end - start).days + 1 - covered

@@ -19,6 +19,11 @@ The request plan is in :mod:`collectors.trends_plan`; the protocol in
   before it comes from the store).
 * The request budget (``sources.google_trends.budget``) is checked before each payload (cookie +
   explore + multiline), so a payload is never cut in half; the rest waits for the next run.
+
+Cost, measured against the replica (``benchmarks/trends_stitching.py``): filling five years for
+the default config takes 25 payloads (51 requests), so with the default budget of 40 the first
+fill completes on the second run. After that a day costs one payload per daily group (3, i.e.
+7 requests with the cookie), plus the anchor bank and weekly levels (4-5 payloads) once a week.
 """
 
 from __future__ import annotations

@@ -156,7 +156,9 @@ def ladder_payloads(weak: Sequence[str], levels: Mapping[str, float],
     ``tried`` maps a term to the anchors it was already asked beside. A term measured as 0
     everywhere gets the least popular anchor.
     """
-    floor = min((lv for _, lv in rungs), default=1.0) / 4
+    if not rungs:
+        return []  # no anchors configured: nothing better to ask beside
+    floor = min(lv for _, lv in rungs) / 4
     by_anchor: dict[str, list[str]] = {}
     for term in weak:
         anchor = matched_anchor(levels.get(term, 0.0) or floor, rungs)

@@ -104,3 +104,12 @@ def test_twelve_terms_over_five_years_fit_in_thirty_payloads() -> None:
     assert all(len(p.sent) <= 5 and p.anchor for p in payloads)
     assert {p.granularity for p in payloads if p.kind == "daily"} == {"day"}
     assert {p.granularity for p in payloads if p.kind != "daily"} == {"week"}
+
+
+def test_without_anchors_the_plan_still_works() -> None:
+    window = (dt.date(2024, 1, 7), dt.date(2024, 12, 28))
+    assert plan.bank_payloads([], window) == []
+    assert plan.ladder_payloads(["t"], {}, [], window, {}) == []
+    groups = plan.daily_groups(["a", "b"], {"a": 1.0, "b": 2.0}, [])
+    assert groups == [(("b", "a"), None)]
+    assert plan.level_payloads(["a"], [], window)[0].sent == ("a",)

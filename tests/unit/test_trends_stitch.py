@@ -121,6 +121,25 @@ def test_supersede_keeps_the_latest_fetch_of_a_window_and_distinct_windows() -> 
     assert sorted(supersede(meta)) == ["new", "other", "weekly"]
 
 
+def test_supersede_thins_weekly_windows_that_moved_by_a_week() -> None:
+    rows = []
+    for k in range(60):  # a five-year weekly window fetched every week for 60 weeks
+        end = dt.date(2026, 1, 3) + dt.timedelta(weeks=k)
+        start = end - dt.timedelta(days=1819)
+        rows.append((f"w{k}", ("a", "s"), "week", start, end, end + dt.timedelta(days=2)))
+    meta = pd.DataFrame(rows, columns=["request_id", "terms", "granularity", "start", "end",
+                                       "fetched_on"])
+    kept = supersede(meta)
+    assert kept[0] == "w59"  # the newest always stays
+    # each kept older window adds at least a quarter of five years: 59 weeks add only 413 days
+    assert kept == ["w59"]
+    d = dt.date
+    far = pd.DataFrame([("new", ("a", "s"), "week", d(2021, 1, 3), d(2025, 12, 27), d(2026, 1, 1)),
+                        ("old", ("a", "s"), "week", d(2019, 5, 12), d(2024, 5, 4), d(2024, 5, 6))],
+                       columns=meta.columns)
+    assert supersede(far) == ["new", "old"]  # 600 days the newer one does not cover
+
+
 def _plan_responses(truth: dict[str, pd.Series]) -> list[Response]:
     """Google-like responses: an anchor bank and weekly levels, grouped daily windows."""
     days = truth["stock market"].index
