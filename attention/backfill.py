@@ -176,6 +176,12 @@ def _file_partitions(path: str | Path, source: str, partition_bytes: int
         yield from ((part, None) for part in parts)
 
 
+def check_files(paths: Sequence[str | Path]) -> None:
+    missing = [str(p) for p in paths if not Path(p).is_file()]
+    if missing:
+        raise FatalError(f"file(s) not found: {', '.join(missing)}; check the paths")
+
+
 # -- the backfill -------------------------------------------------------------------------------
 def backfill(paths: Sequence[str | Path], config: Any, store: Any, *, source: str = "reddit",
              client: Any = None, scheduler: str | None = None, workers: int | None = None,
@@ -187,9 +193,7 @@ def backfill(paths: Sequence[str | Path], config: Any, store: Any, *, source: st
     """Import ``paths`` into ``store`` on a Dask cluster (``client``, else one at ``scheduler``,
     else a LocalCluster of ``workers`` processes). Returns what was done; a partition that
     failed after ``retries`` is listed in ``result.failed`` and redone by the next run."""
-    missing = [str(p) for p in paths if not Path(p).is_file()]
-    if missing:
-        raise FatalError(f"file(s) not found: {', '.join(missing)}; check the paths")
+    check_files(paths)
     job = BackfillJob(source, config, utcnow(), authors or AuthorPolicy(), annotate)
     result = BackfillResult(source, files=[str(Path(p).resolve()) for p in paths])
     started = time.perf_counter()

@@ -73,8 +73,9 @@ def news_archive(
 def _run(files: list[Path], source: str, config: Path | None, store: Path | None,
          scheduler: str | None, workers: int | None, partition_mb: int, retries: int,
          memory_limit: str) -> None:
-    from attention.backfill import backfill, dashboard_link, dask_client
+    from attention.backfill import backfill, check_files, dashboard_link, dask_client
 
+    check_files(files)  # before starting a cluster
     cfg = load(config, store__path=str(store) if store else None)
     authors = AuthorPolicy.from_settings(Secrets.from_env(),
                                          cfg.sources.reddit.store_author_names)
