@@ -1,0 +1,236 @@
+"""PNG charts (matplotlib, Agg backend), each readable on its own: a title, labelled axes with
+units, a legend and a source note. A chart whose data is missing is skipped with a note.
+
+Charts here show the data (attention share, search interest with spikes, sentiment, performance
+vs the benchmark); :mod:`attention.report.charts_analysis` shows the analysis results.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display, ever: this runs from cron and in CI
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from attention.analysis.event import trailing_zscore  # noqa: E402
+from attention.report.data import ReportData  # noqa: E402
+
+log = logging.getLogger("attention.report.charts")
+WIDTH, ROW_HEIGHT, DPI = 8.0, 2.7, 110
+SPIKE_Z, SPIKE_WINDOW = 2.0, 52
+PALETTE = plt.get_cmap("tab10").colors
+SPIKE_COLOR = "#d62728"
+ATTENTION_COLOR = "#7f7f7f"
+
+
+class SkipChart(Exception):
+    """The chart's data is missing; the message says what is missing."""
+
+
+@dataclass(frozen=True)
+class ChartResult:
+    name: str
+    title: str
+    path: Path | None = None
+    png: bytes | None = None
+    skipped: str | None = None  # why the chart was not drawn
+
+    @property
+    def drawn(self) -> bool:
+        return self.png is not None
+
+
+def theme_color(data: ReportData, theme: str) -> tuple[float, float, float]:
+    return PALETTE[data.themes.index(theme) % len(PALETTE)]
+
+
+def new_figure(rows: int = 1, cols: int = 1, height: float | None = None,
+               sharex: bool = True) -> tuple[Figure, np.ndarray]:
+    fig, axes = plt.subplots(rows, cols, figsize=(WIDTH, height or (1.4 + ROW_HEIGHT * rows)),
+                             dpi=DPI, sharex=sharex, squeeze=False)
+    return fig, axes
+
+
+def line(label: str, color: str = "#444444", **style: object) -> Line2D:
+    """A legend entry that stands for the same kind of line in every panel."""
+    return Line2D([], [], color=color, label=label, **style)
+
+
+def patch(label: str, color: str = "#bbbbbb", alpha: float = 0.5) -> Patch:
+    return Patch(facecolor=color, alpha=alpha, label=label)
+
+
+def theme_handles(data: ReportData, themes: list[str]) -> list[Line2D]:
+    return [line(data.label(k), theme_color(data, k), lw=2) for k in themes]
+
+
+def widest_legend(axes: np.ndarray) -> list:
+    """The handles of the panel whose legend has the most entries (for a shared legend)."""
+    return max((ax.get_legend_handles_labels()[0] for ax in axes.flat), key=len)
+
+
+def finish(fig: Figure, title: str, note: str, data: ReportData,
+           legend: list | None = None) -> bytes:
+    """Title, a shared legend under it, the source note (with the simulated-data warning),
+    tight layout, PNG bytes."""
+    height = fig.get_figheight()
+    fig.suptitle(title, fontsize=12, fontweight="bold", y=1 - 0.12 / height)
+    top = 1 - 0.45 / height
+    if legend:
+        columns = 3 if max(len(h.get_label()) for h in legend) < 30 else 2
+        fig.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, top),
+                   ncol=min(len(legend), columns), fontsize=8, frameon=False)
+        top -= (0.2 * ((len(legend) + columns - 1) // columns) - 0.05) / height
+    source = f"Source: {note}"
+    if data.simulated:
+        source = "SIMULATED DATA (attention demo). " + source
+    fig.text(0.01, 0.005, source + f" As of {data.as_of}.", fontsize=7, color="#555555",
+             ha="left", va="bottom", wrap=True)
+    bottom = 0.3 / height  # room for the source note, in figure units
+    fig.tight_layout(rect=(0, bottom, 1, top))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def date_axis(ax: plt.Axes) -> None:
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.grid(alpha=0.3)
+
+
+def _weekly(data: ReportData, column: str) -> pd.DataFrame:
+    """One column of every theme's weekly panel, side by side (themes as columns)."""
+    return pd.DataFrame({k: p.weekly[column] for k, p in data.panels.items()
+                         if not p.weekly.empty and column in p.weekly})
+
+
+# -- the charts ---------------------------------------------------------------------------------
+def _shares(levels: pd.DataFrame) -> pd.DataFrame:
+    levels = levels.dropna(how="all")
+    total = levels.sum(axis=1)
+    return (levels.div(total.where(total > 0), axis=0) * 100).dropna(how="all")
+
+
+def attention_share(data: ReportData) -> bytes:
+    """Each theme's share of search interest and of mentions per week (shares sum to 100%)."""
+    mentions = _weekly(data, "reddit_mentions").add(_weekly(data, "news_mentions"), fill_value=0)
+    bases = [("Google search interest", _shares(_weekly(data, "search"))),
+             ("Reddit + news mentions", _shares(mentions))]
+    bases = [(name, share) for name, share in bases if not share.empty]
+    if not bases:
+        raise SkipChart("no mentions and no search interest for any theme")
+    fig, axes = new_figure(len(bases), height=1.9 + 2.6 * len(bases))
+    for ax, (name, share) in zip(axes[:, 0], bases, strict=True):
+        ax.stackplot(share.index, *(share[k].fillna(0) for k in share.columns),
+                     labels=[data.label(k) for k in share.columns],
+                     colors=[theme_color(data, k) for k in share.columns], alpha=0.85)
+        ax.set_ylim(0, 100)
+        ax.set_ylabel("share (%)")
+        ax.set_title(f"Share of {name}", fontsize=10, loc="left")
+        date_axis(ax)
+    axes[-1, 0].set_xlabel("trading week (labelled by its last session)")
+    return finish(fig, "Share of attention by theme, weekly",
+                  "Google Trends on the common scale; Reddit posts/comments and news headlines "
+                  "matched to each theme. Each week's shares sum to 100%.", data,
+                  theme_handles(data, list(bases[0][1].columns)))
+
+
+def search_interest(data: ReportData) -> bytes:
+    """Each theme's search interest on the common scale, with attention spikes marked."""
+    search = _weekly(data, "search").dropna(how="all")
+    themes = [k for k in search.columns if search[k].notna().any()]
+    if not themes:
+        raise SkipChart("no Google search interest in the store")
+    fig, axes = new_figure(len(themes))
+    for ax, key in zip(axes[:, 0], themes, strict=True):
+        series = search[key].dropna()
+        z = trailing_zscore(series, SPIKE_WINDOW)
+        above = (z > SPIKE_Z).to_numpy()
+        onsets = series[above & ~np.concatenate([[False], above[:-1]])]
+        ax.plot(series.index, series, color=theme_color(data, key), lw=1.4)
+        ax.scatter(onsets.index, onsets, marker="^", s=46, color=SPIKE_COLOR, zorder=3)
+        ax.set_title(data.label(key), fontsize=10, loc="left")
+        ax.set_ylabel("interest (common scale)")
+        date_axis(ax)
+    axes[-1, 0].set_xlabel("week (Google weeks, aligned to the trading week they became known)")
+    return finish(fig, "Google search interest per theme, weekly",
+                  "Google Trends, stitched onto one scale through anchor terms (the reference "
+                  "anchor's mean = 100); theme value = mean of its search terms.", data,
+                  [line("weekly search interest (colour = theme)"),
+                   line(f"spike: > {SPIKE_Z:g} s.d. above the trailing {SPIKE_WINDOW} weeks",
+                        SPIKE_COLOR, marker="^", ls="", ms=8)])
+
+
+def sentiment(data: ReportData) -> bytes:
+    """Weekly mean sentiment per theme, one panel per source."""
+    sources = [(s, _weekly(data, f"{s}_sentiment").dropna(how="all")) for s in ("reddit", "news")]
+    sources = [(s, f) for s, f in sources if not f.empty and f.notna().any().any()]
+    if not sources:
+        raise SkipChart("no scored Reddit or news items matched to a theme")
+    fig, axes = new_figure(len(sources))
+    for ax, (source, frame) in zip(axes[:, 0], sources, strict=True):
+        for key in frame.columns:
+            values = frame[key]
+            if values.notna().any():
+                ax.plot(values.index, values, marker="o", ms=3, lw=1.2,
+                        color=theme_color(data, key), label=data.label(key))
+        ax.axhline(0, color="#333333", lw=0.8)
+        ax.set_ylim(-1, 1)
+        ax.set_title("Reddit" if source == "reddit" else "News headlines", fontsize=10, loc="left")
+        ax.set_ylabel("mean compound (-1..1)")
+        date_axis(ax)
+    axes[-1, 0].set_xlabel("trading week")
+    lexicon = data.config.analysis.sentiment_lexicon
+    return finish(fig, "Sentiment by theme and source, weekly mean",
+                  f"items matched to each theme, scored with {lexicon} (VADER compound; "
+                  "> 0 positive, < 0 negative).", data, theme_handles(data, data.themes))
+
+
+def performance(data: ReportData) -> bytes:
+    """Cumulative excess return vs the benchmark, with the attention index on a second axis."""
+    themes = [k for k, p in data.panels.items()
+              if not p.daily.empty and p.daily["excess_return"].notna().any()]
+    if not themes:
+        raise SkipChart("no theme or benchmark prices")
+    fig, axes = new_figure(len(themes))
+    bench = data.config.benchmark
+    for ax, key in zip(axes[:, 0], themes, strict=True):
+        daily = data.panels[key].daily
+        rets = daily[["theme_return", "benchmark_return"]].dropna()
+        excess = ((1 + rets["theme_return"]).cumprod() / (1 + rets["benchmark_return"]).cumprod()
+                  - 1) * 100
+        ax.plot(excess.index, excess, color=theme_color(data, key), lw=1.5)
+        ax.axhline(0, color="#333333", lw=0.8)
+        ax.set_ylabel(f"vs {bench} (%)")
+        index = daily["attention_index"].rolling(20, min_periods=5).mean()
+        if index.notna().any():
+            twin = ax.twinx()
+            twin.plot(index.index, index, color=ATTENTION_COLOR, lw=1.0, alpha=0.9)
+            twin.set_ylabel("attention (z-score)")
+        ax.set_title(data.label(key), fontsize=10, loc="left")
+        date_axis(ax)
+    axes[-1, 0].set_xlabel("trading session")
+    return finish(fig, f"Themes vs {bench}: cumulative excess return and attention",
+                  "daily closes (adjusted) of each theme's proxy and the benchmark; attention "
+                  "index = mean z-score of log search and log(1 + mentions).", data,
+                  [line(f"cumulative excess return vs {bench}, % (left axis; colour = theme)",
+                        lw=2),
+                   line("attention index, 20-session mean, z (right axis)", ATTENTION_COLOR)])
+
+
+Chart = Callable[[ReportData], bytes]

@@ -1,0 +1,104 @@
+"""Export specs of the analysis result tables (written by ``attention.analysis.run.run_all``,
+schema migration ``analysis_results_v1``). Columns are listed explicitly so that the export
+stays stable even when the result tables grow."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from attention.config import Config
+from attention.report.tables import Column, ExportOptions, TableSpec
+from attention.store import Store
+
+
+def _reader(table: str, columns: tuple[Column, ...], order: str):  # type: ignore[no-untyped-def]
+    def load(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
+        if table not in store.tables():
+            return pd.DataFrame()
+        present = set(store.query(f"SELECT * FROM {table} LIMIT 0").columns)
+        cols = ", ".join(f'"{c.name}"' for c in columns if c.name in present)
+        return store.query(f"SELECT {cols} FROM {table} ORDER BY {order}")
+
+    return load
+
+
+def _spec(name: str, description: str, order: str, *columns: tuple[str, str, str]) -> TableSpec:
+    cols = tuple(Column(*c) for c in columns)
+    return TableSpec(name, description, cols, _reader(name, cols, order))
+
+
+FEEDBACK_TESTS = _spec(
+    "feedback_tests", "Granger tests of the feedback loop, one row per theme and direction "
+    "(weekly panel, stationary transforms, Benjamini-Hochberg across all tests of a run).",
+    "theme, freq, causing, caused",
+    ("theme", "string", "theme key"),
+    ("freq", "string", "W = weekly panel"),
+    ("causing", "string", "the series whose past is tested (e.g. attention_index)"),
+    ("caused", "string", "the series it may help predict (e.g. excess_return)"),
+    ("statistic", "float", "F statistic"),
+    ("pvalue", "float", "p-value of the F test"),
+    ("qvalue", "float", "Benjamini-Hochberg q-value"),
+    ("lags", "int", "lag order (weeks), chosen by the information criterion"),
+    ("nobs", "int", "observations in the regression"),
+    ("df_num", "int", "numerator degrees of freedom"),
+    ("df_denom", "int", "denominator degrees of freedom"),
+    ("effect_size", "float", "partial R squared of the causing lags, 0..1"),
+    ("cumulative_effect", "float", "sum of lag coefficients, s.d. of caused per s.d. of causing"),
+    ("lead_lags", "string", "JSON list of lags whose own coefficient has |t| > 1.96"),
+    ("transforms", "string", "transforms of causing/caused (log, diff, level)"),
+    ("ic", "string", "information criterion used for the lag order"),
+    ("null_hypothesis", "string", "the null hypothesis in words"),
+    ("significant", "bool", "q below analysis.fdr_alpha"),
+    ("computed_at", "timestamp", "when the analysis ran (UTC)"),
+)
+
+FEEDBACK_VERDICTS = _spec(
+    "feedback_verdicts", "The feedback-loop verdict per theme, in words.", "theme",
+    ("theme", "string", "theme key"),
+    ("verdict", "string", "what was and was not found, with effect sizes"),
+    ("n_tests", "int", "directional tests run"),
+    ("skipped", "string", "JSON list of pairs that could not be tested, with the reason"),
+    ("notes", "string", "JSON list of data notes"),
+    ("computed_at", "timestamp", "when the analysis ran (UTC)"),
+)
+
+EVENT_STUDIES = _spec(
+    "event_studies", "Mean cumulative excess return after attention spikes, per horizon.",
+    "theme, signal, freq, horizon",
+    ("theme", "string", "theme key"),
+    ("signal", "string", "spike signal (asvi or attention_index)"),
+    ("freq", "string", "W weekly or D daily"),
+    ("horizon", "int", "periods after the spike"),
+    ("mean_car", "float", "mean cumulative excess return, fraction"),
+    ("lower", "float", "95% t interval, lower, fraction"),
+    ("upper", "float", "95% t interval, upper, fraction"),
+    ("placebo_lower", "float", "2.5% of the mean CAR of random dates, fraction"),
+    ("placebo_upper", "float", "97.5% of the mean CAR of random dates, fraction"),
+    ("n_events", "int", "spikes found"),
+    ("n_obs", "int", "spikes with a complete window at this horizon"),
+    ("threshold", "float", "spike threshold (trailing z-score)"),
+    ("computed_at", "timestamp", "when the analysis ran (UTC)"),
+)
+
+CONTEXT = _spec(
+    "context", "Market context per theme and as-of date, as the articles report it.",
+    "theme, as_of",
+    ("theme", "string", "theme key"),
+    ("as_of", "date", "last session used"),
+    ("ytd_return", "float", "theme year-to-date return, fraction"),
+    ("benchmark_ytd_return", "float", "benchmark year-to-date return, fraction"),
+    ("streak", "int", "sessions in a row the theme beat the benchmark, ending at as_of"),
+    ("streak_start", "date", "first session of that streak"),
+    ("streak_longest_since", "date", "end of the last earlier streak at least as long "
+                                     "(empty: the longest in the data)"),
+    ("rsi14", "float", "RSI(14), Wilder's smoothing, 0..100"),
+    ("return_vs_other_3m", "float", "3-month return minus the other index's (e.g. QQQ), "
+                                    "fraction"),
+    ("seasonal_window", "string", "calendar window MM-DD..MM-DD"),
+    ("seasonal_mean", "float", "mean relative return over the window across years, fraction"),
+    ("seasonal_years", "int", "years with a complete window"),
+    ("notes", "string", "JSON list of notes"),
+    ("computed_at", "timestamp", "when the analysis ran (UTC)"),
+)
+
+ANALYSIS_TABLES = (FEEDBACK_TESTS, FEEDBACK_VERDICTS, EVENT_STUDIES, CONTEXT)
