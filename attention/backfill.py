@@ -134,9 +134,14 @@ def dask_client(scheduler: str | None = None, workers: int | None = None,
 
 
 def dashboard_link(client: Any) -> str | None:
+    """The Dask dashboard's address, if the scheduler serves one."""
+    import importlib.util
+
     with contextlib.suppress(Exception):
-        return client.dashboard_link if "dashboard" in client.scheduler_info().get(
-            "services", {}) else None
+        if "dashboard" not in client.scheduler_info().get("services", {}):
+            return None
+        hint = "" if importlib.util.find_spec("bokeh") else " (pip install 'bokeh>=3.1' to see it)"
+        return f"{client.dashboard_link}{hint}"
     return None
 
 

@@ -49,3 +49,25 @@ def test_not_ndjson_is_a_clear_fatal_error(tmp_path: Path) -> None:
                      "--workers", "1", "--retries", "0")
     assert result.exit_code == 1
     assert "not an NDJSON archive" in result.output
+
+
+def test_a_running_cluster_is_used_when_a_scheduler_address_is_given(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    archive = generate_reddit_archive(tmp_path / "RC.ndjson", 2000, fmt="plain",
+                                      texts=["NVDA calls", "IWM puts"])
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        result = _invoke("reddit-dump", str(archive.path), "--store", str(tmp_path / "s.duckdb"),
+                         "--scheduler", cluster.scheduler_address)
+        assert result.exit_code == 0, result.output
+        assert "on 1 worker(s)" in result.output
+        assert "backfill-partition" in cluster.scheduler.task_prefixes  # ran there
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
+    archive = generate_reddit_archive(tmp_path / "RC.ndjson", 10, fmt="plain", texts=["NVDA"])
+    result = _invoke("reddit-dump", str(archive.path), "--store", str(tmp_path / "s.duckdb"),
+                     "--scheduler", "tcp://127.0.0.1:9")
+    assert result.exit_code == 1
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
