@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from attention.backfill_agg import day_range
 from attention.backfill_parts import Partition, partition_chunks
@@ -40,6 +41,7 @@ SOURCES = ("reddit", "news")
 ANNOTATE_BATCH = 5000
 
 Annotator = Callable[[list[TextItem]], list[TextItem]]
+_LIST_DTYPE = pd.ArrowDtype(pa.list_(pa.string()))
 
 
 @dataclass(frozen=True)
@@ -119,10 +121,23 @@ def run_partition(part: Partition, job: BackfillJob, payload: Any = None) -> Par
     return result
 
 
+LIST_COLUMNS = ("feeds", "flags", "themes")
+
+
 def item_rows(items: Iterable[TextItem]) -> pd.DataFrame:
-    """Rows as ``Store.write`` makes them: one per natural key, the last occurrence winning."""
+    """Rows as ``Store.write`` makes them: one per natural key, the last occurrence winning.
+
+    List columns are typed (Arrow list<string>): DuckDB infers the type of an object column
+    from a sample of rows, so a column of mostly empty lists with one ``["removed"]`` far down
+    would be taken as a list of NULLs and the insert would fail.
+    """
     latest = {item.natural_key(): item.row() for item in items}
-    return pd.DataFrame(list(latest.values()))
+    frame = pd.DataFrame(list(latest.values()))
+    for column in LIST_COLUMNS:
+        if column in frame:
+            frame[column] = pd.Series(pd.array(frame[column].tolist(), dtype=_LIST_DTYPE),
+                                      index=frame.index)
+    return frame
 
 
 def _annotate_kept(items: Iterator[TextItem], job: BackfillJob,
