@@ -75,13 +75,16 @@ class _Run:
         self.fetched = 0
         self.cached = 0
         self.done: list[str] = []
+        self.last: Response | None = None  # the response of the payload handled last
 
     # -- the store cache --------------------------------------------------------------------
     def cached_response(self, payload: plan.Payload) -> Response | None:
         if self.ctx.query is None:
             return None
         rows = self.ctx.query(
-            "SELECT request_id, terms, fetched_on, raw FROM trends_requests "
+            "SELECT request_id, terms, fetched_on, raw, "
+            "json_extract_string(provenance, '$.params.granularity') AS granularity "
+            "FROM trends_requests "
             "WHERE timeframe = ? AND geo = ? ORDER BY fetched_on DESC",
             [payload.timeframe, self.geo])
         for row in rows.itertuples():
@@ -89,7 +92,8 @@ class _Run:
                 continue
             fetched_on = _as_date(row.fetched_on)
             try:
-                timeline = parse_multiline(row.raw, payload.sent, payload.granularity)
+                timeline = parse_multiline(row.raw, payload.sent,
+                                           row.granularity or payload.granularity)
             except AttentionError:
                 continue  # an unreadable stored body is simply fetched again
             if fetched_on == self.ctx.run_date or not timeline.partial.any():
@@ -108,8 +112,7 @@ class _Run:
 
     def _check_budget(self, payload: plan.Payload) -> None:
         fetcher = self._open()
-        needed = REQUESTS_PER_PAYLOAD + (0 if fetcher._req and fetcher._req._cookie_fetched
-                                         else 1)
+        needed = REQUESTS_PER_PAYLOAD + (1 if fetcher.needs_cookie else 0)
         left = self.client.budget - self.client.requests_made
         if left < needed:
             raise BudgetExhaustedError(

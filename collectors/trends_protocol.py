@@ -114,6 +114,11 @@ class TrendsFetcher:
         self.client, self.geo, self.hl = client, geo, hl
         self._req: RoutedTrendReq | None = None
 
+    @property
+    def needs_cookie(self) -> bool:
+        """Whether the next payload costs a cookie request too."""
+        return self._req is None or not self._req._cookie_fetched
+
     def fetch(self, terms: Sequence[str], timeframe: str) -> Fetched:
         if self._req is None:
             self._req = RoutedTrendReq(self.client, hl=self.hl)
