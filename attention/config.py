@@ -306,7 +306,7 @@ def _reject_secrets(node: Any, shown: str, path: list[str]) -> None:
     for key, value in node.items():
         lowered = str(key).lower()
         if any(word in lowered for word in SECRET_WORDS):
-            where = ".".join([*path, str(key)])
+            where = one_line(".".join([*path, str(key)]))
             raise ConfigError(
                 f"{shown}: {where}: secrets are not read from the config file; remove it and set "
                 "the environment variable instead (REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET, ...)"
@@ -334,7 +334,13 @@ def _describe(exc: ValidationError, shown: str) -> str:
         line = f"{shown}: {'.'.join(loc) or '(top level)'}: {message}{got_text}"
     if len(errors) > 1:
         line += f" [and {len(errors) - 1} more problem(s)]"
-    return line
+    return one_line(line)
+
+
+def one_line(text: str) -> str:
+    """Control characters from the file (e.g. a key with a newline) shown escaped, so an error
+    stays one line on stderr."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _allowed_keys(loc: list[str]) -> list[str]:
