@@ -158,8 +158,11 @@ def search_columns(search: pd.DataFrame, terms: Sequence[str], sessions: pd.Date
     """Theme search interest (mean of its terms on the common scale), daily and weekly.
 
     Partial periods are dropped. Daily search uses day rows when there are any (else the
-    weekly value, held from the session it became usable); weekly search uses week rows when
-    there are any (else the mean of the daily values in the trading week).
+    weekly value, held from the session it became usable). Weekly search is the mean of the
+    daily values usable in the trading week when there are day rows: each is usable from the
+    session after its day, so a trading week holds the search up to its second-to-last day,
+    a week fresher than a Google week (Sun-Sat), which is usable only in the next trading week.
+    Without day rows, weekly search uses the week rows.
     """
     empty = pd.Series(np.nan, index=sessions), pd.Series(np.nan, index=weeks.unique())
     if search.empty:
@@ -175,7 +178,7 @@ def search_columns(search: pd.DataFrame, terms: Sequence[str], sessions: pd.Date
         daily = _term_mean(day, "session").reindex(sessions)
     else:
         daily = weekly_by_session.reindex(sessions).ffill(limit=10)
-    if not week.empty:
+    if day.empty:
         labels = weeks.reindex(weekly_by_session.index.to_numpy()).to_numpy()
         weekly = weekly_by_session.groupby(labels).last().reindex(weeks.unique())
     else:

@@ -90,6 +90,34 @@ class FeedbackResult:
                 return t
         return None
 
+    def _led(self, causing: str, caused: str) -> bool:
+        found = self.test(causing, caused)
+        return bool(found and found.significant(self.alpha) and found.cumulative_effect > 0)
+
+    @property
+    def loop_status(self) -> str:
+        """'loop' when every leg of performance -> attention -> (capital ->) prices is
+        significant with a positive effect; 'partial' when some legs are; 'none' otherwise.
+
+        The price leg may run directly (attention -> excess return) or through capital
+        (attention -> flows or volume -> excess return); the attention leg is excess return ->
+        attention.
+        """
+        attention = self.tests[0].causing if self.tests else "attention_index"
+        back = self._led("excess_return", attention)
+        direct = self._led(attention, "excess_return")
+        capital = {t.causing for t in self.tests if t.caused == "excess_return"} - {attention}
+        via_capital = any(self._led(attention, c) and self._led(c, "excess_return") for c in capital)
+        if back and (direct or via_capital):
+            return "loop"
+        legs = [self._led(t.causing, t.caused) for t in self.tests]
+        return "partial" if any(legs) else "none"
+
+    def headline(self) -> str:
+        return {"loop": "feedback loop found: every leg is significant",
+                "partial": "some links found, but the loop does not close",
+                "none": "no evidence of a feedback loop"}[self.loop_status]
+
     def verdict(self) -> str:
         """One sentence per tested direction, e.g. 'search led excess returns by 1-2 weeks
         (q = 0.01); no evidence that excess returns led search (q = 0.64)'."""
@@ -111,7 +139,7 @@ class FeedbackResult:
                              f"{sign})")
             else:
                 parts.append(f"no evidence that {cause} led {effect} ({label} = {q:.2g})")
-        return f"{self.theme}: " + "; ".join(parts)
+        return f"{self.theme}: {self.headline()}. " + "; ".join(parts)
 
     def summary(self) -> str:
         lines = [f"Feedback-loop tests: {self.theme} ({self.freq}), BH alpha = {self.alpha}"]

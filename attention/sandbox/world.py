@@ -2,8 +2,9 @@
 
 Everything is a deterministic function of the seed, so a replica can answer any request on
 demand and a test can compare what the pipeline reconstructed with the hidden truth. Themes are
-driven by :func:`attention.analysis.simulate.simulate_loop`: themes listed in ``loop_themes`` get
-the planted attention -> flows -> returns -> attention loop, the others the null world.
+driven by :func:`attention.analysis.simulate.simulate_loop` at weekly frequency (the frequency the
+feedback tests use), spread over the week's sessions: themes listed in ``loop_themes`` get the
+planted attention -> flows -> returns -> attention loop, the others the null world.
 """
 
 from __future__ import annotations
@@ -77,14 +78,33 @@ class World:
 
     @cached_property
     def _theme_states(self) -> dict[str, pd.DataFrame]:
+        """Weekly loop dynamics (the frequency the analysis tests), spread over the sessions."""
+        week_ends = self.sessions + pd.to_timedelta((4 - self.sessions.day_of_week) % 7, unit="D")
+        weeks = week_ends.unique()
         states = {}
         for name in self.config.themes:
             params = LoopParams.planted() if name in self.loop_themes else LoopParams.null()
-            frame = simulate_loop(len(self.sessions), params, seed=stable_seed(self.seed, name),
-                                  freq="D", start=self.sessions[0])
-            frame.index = self.sessions
-            states[name] = frame
+            weekly = simulate_loop(len(weeks), params, seed=stable_seed(self.seed, name),
+                                   freq="W", start=weeks[0])
+            weekly.index = weeks
+            states[name] = self._spread(weekly, week_ends, stable_seed(self.seed, name, "days"))
         return states
+
+    def _spread(self, weekly: pd.DataFrame, week_ends: pd.DatetimeIndex, seed: int) -> pd.DataFrame:
+        """Daily values whose weekly sums equal the weekly ones: an even share plus zero-sum noise."""
+        rng = np.random.default_rng(seed)
+        frame = weekly.reindex(week_ends).set_axis(self.sessions)
+        per_week = pd.Series(1, index=self.sessions).groupby(week_ends).transform("size").to_numpy()
+
+        def zero_sum_noise(scale: float) -> np.ndarray:
+            noise = pd.Series(rng.normal(0, scale, len(self.sessions)), index=self.sessions)
+            return (noise - noise.groupby(week_ends).transform("mean")).to_numpy()
+
+        daily = pd.DataFrame(index=self.sessions)
+        daily["attention"] = frame["attention"] * np.exp(rng.normal(0, 0.03, len(self.sessions)))
+        daily["flow"] = frame["flow"] / per_week + zero_sum_noise(frame["flow"].std() / 10)
+        daily["excess_return"] = frame["excess_return"] / per_week + zero_sum_noise(0.004)
+        return daily
 
     def theme_return(self, theme: str) -> pd.Series:
         return self.benchmark_returns + self.theme_state(theme)["excess_return"]
@@ -143,7 +163,7 @@ class World:
         """The hidden true daily search interest of a term (any positive scale)."""
         rng = np.random.default_rng(stable_seed(self.seed, "search", term))
         days = self.calendar_days
-        weekday_factor = np.where(days.dayofweek >= 5, 0.75, 1.0)
+        weekday_factor = np.where(days.day_of_week >= 5, 0.75, 1.0)
         owner = next((n for n, t in self.config.themes.items() if term in t.search_terms), None)
         if owner is not None:
             theme = self.config.themes[owner]

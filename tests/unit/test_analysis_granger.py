@@ -90,6 +90,7 @@ def test_planted_world_verdict_names_the_right_directions_and_lags() -> None:
     assert all(t.qvalue is not None and t.qvalue >= t.pvalue for t in result.tests)
     verdict = result.verdict()
     assert "attention led flows by 1" in verdict
+    assert result.loop_status == "loop" and "feedback loop found" in verdict
     assert "null" not in verdict and "H0" in result.summary()
     xcorr = {c.y: c for c in result.cross_correlations}
     assert xcorr["flow"].peak()[0] == 1  # attention leads flows by one week
@@ -101,7 +102,9 @@ def test_null_world_says_no_evidence() -> None:
     world = simulate_loop(260, LoopParams.null(), seed=5)
     result = feedback_tests(world, theme="mag7", capital=("flow",))
     assert not any(t.significant() for t in result.tests)
-    assert result.verdict().count("no evidence") == 4
+    assert result.verdict().count("no evidence") == 5  # the headline and each of 4 directions
+    assert result.loop_status == "none"
+    assert "no evidence of a feedback loop" in result.verdict()
 
 
 def test_with_qvalues_keeps_order() -> None:
