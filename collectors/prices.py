@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import os
 import warnings
 from collections.abc import Iterator
@@ -35,8 +36,10 @@ from collectors.base import (
 )
 from collectors.http import HttpClient
 
-# yfinance must use requests (not curl_cffi) so that our session can carry its traffic.
+# yfinance must use requests (not curl_cffi) so that our session can carry its traffic; it
+# then warns about TLS impersonation on every import, which is our choice, not a problem.
 os.environ.setdefault("YF_DISABLE_CURL_CFFI", "1")
+logging.getLogger("yfinance").setLevel(logging.ERROR)
 
 NEW_YORK = ZoneInfo("America/New_York")
 YAHOO_DEFAULT = "https://query2.finance.yahoo.com"
