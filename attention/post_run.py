@@ -14,7 +14,11 @@ from typing import Any
 
 log = logging.getLogger("attention.post_run")
 
-STEPS: list[str] = []
+STEPS: list[str] = [
+    "attention.analysis.run:post_run_step",
+    "attention.report.steps:export_step",
+    "attention.report.steps:report_step",
+]
 
 
 def run_steps(config: Any, report: Any) -> Iterator[str]:

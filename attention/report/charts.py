@@ -35,7 +35,7 @@ SPIKE_COLOR = "#d62728"
 ATTENTION_COLOR = "#7f7f7f"
 
 
-class SkipChart(Exception):
+class MissingChartDataError(Exception):
     """The chart's data is missing; the message says what is missing."""
 
 
@@ -133,7 +133,7 @@ def attention_share(data: ReportData) -> bytes:
              ("Reddit + news mentions", _shares(mentions))]
     bases = [(name, share) for name, share in bases if not share.empty]
     if not bases:
-        raise SkipChart("no mentions and no search interest for any theme")
+        raise MissingChartDataError("no mentions and no search interest for any theme")
     fig, axes = new_figure(len(bases), height=1.9 + 2.6 * len(bases))
     for ax, (name, share) in zip(axes[:, 0], bases, strict=True):
         ax.stackplot(share.index, *(share[k].fillna(0) for k in share.columns),
@@ -155,7 +155,7 @@ def search_interest(data: ReportData) -> bytes:
     search = _weekly(data, "search").dropna(how="all")
     themes = [k for k in search.columns if search[k].notna().any()]
     if not themes:
-        raise SkipChart("no Google search interest in the store")
+        raise MissingChartDataError("no Google search interest in the store")
     fig, axes = new_figure(len(themes))
     for ax, key in zip(axes[:, 0], themes, strict=True):
         series = search[key].dropna()
@@ -181,7 +181,7 @@ def sentiment(data: ReportData) -> bytes:
     sources = [(s, _weekly(data, f"{s}_sentiment").dropna(how="all")) for s in ("reddit", "news")]
     sources = [(s, f) for s, f in sources if not f.empty and f.notna().any().any()]
     if not sources:
-        raise SkipChart("no scored Reddit or news items matched to a theme")
+        raise MissingChartDataError("no scored Reddit or news items matched to a theme")
     fig, axes = new_figure(len(sources))
     for ax, (source, frame) in zip(axes[:, 0], sources, strict=True):
         for key in frame.columns:
@@ -206,7 +206,7 @@ def performance(data: ReportData) -> bytes:
     themes = [k for k, p in data.panels.items()
               if not p.daily.empty and p.daily["excess_return"].notna().any()]
     if not themes:
-        raise SkipChart("no theme or benchmark prices")
+        raise MissingChartDataError("no theme or benchmark prices")
     fig, axes = new_figure(len(themes))
     bench = data.config.benchmark
     for ax, key in zip(axes[:, 0], themes, strict=True):

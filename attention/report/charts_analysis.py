@@ -10,7 +10,7 @@ import numpy as np
 
 from attention.analysis.feedback import LABELS
 from attention.report import charts as base
-from attention.report.charts import ChartResult, SkipChart, finish, new_figure, theme_color
+from attention.report.charts import ChartResult, MissingChartDataError, finish, new_figure, theme_color
 from attention.report.data import ReportData
 
 log = logging.getLogger("attention.report.charts")
@@ -23,7 +23,7 @@ def _name(column: str) -> str:
 
 def _feedback(data: ReportData) -> dict:
     if data.analysis is None:
-        raise SkipChart("the analysis did not run")
+        raise MissingChartDataError("the analysis did not run")
     return {k: t.feedback for k, t in data.analysis.themes.items()}
 
 
@@ -31,7 +31,7 @@ def lead_lag(data: ReportData) -> bytes:
     """corr(attention_{t-k}, y_t) per theme: bars right of 0 mean attention leads."""
     results = {k: fb for k, fb in _feedback(data).items() if fb.cross_correlations}
     if not results:
-        raise SkipChart("too little overlapping data for cross-correlations")
+        raise MissingChartDataError("too little overlapping data for cross-correlations")
     fig, axes = new_figure(len(results))
     for ax, (key, fb) in zip(axes[:, 0], results.items(), strict=True):
         pairs = fb.cross_correlations
@@ -71,7 +71,7 @@ def impulse_responses(data: ReportData) -> bytes:
         if any(w in found for w in wanted):
             rows.append((key, [found.get(w) for w in wanted]))
     if not rows:
-        raise SkipChart("too little data to fit the VAR")
+        raise MissingChartDataError("too little data to fit the VAR")
     fig, axes = new_figure(len(rows), 2, sharex=False)
     for (key, responses), row in zip(rows, axes, strict=True):
         for ax, (impulse, response), irf in zip(row, wanted, responses, strict=True):
@@ -115,14 +115,14 @@ def _event_limits(study: object) -> tuple[float, float]:
 def event_paths(data: ReportData) -> bytes:
     """Mean cumulative excess return after attention spikes, vs random dates."""
     if data.analysis is None:
-        raise SkipChart("the analysis did not run")
+        raise MissingChartDataError("the analysis did not run")
     studies = []
     for key, theme in data.analysis.themes.items():
         weekly = [e for e in theme.events if e.freq == "W" and e.n_events]
         if weekly:
             studies.append((key, weekly[0]))
     if not studies:
-        raise SkipChart("no attention spikes (trailing z > 2) to study")
+        raise MissingChartDataError("no attention spikes (trailing z > 2) to study")
     fig, axes = new_figure(len(studies), sharex=False)
     for ax, (key, study) in zip(axes[:, 0], studies, strict=True):
         h = np.array(study.horizons)
@@ -167,7 +167,7 @@ def render_charts(data: ReportData, out_dir: Path | None = None) -> list[ChartRe
     for name, title, draw in CHARTS:
         try:
             png = draw(data)
-        except SkipChart as why:
+        except MissingChartDataError as why:
             results.append(ChartResult(name, title, skipped=str(why)))
             continue
         except Exception as exc:  # one broken chart must not cost the whole report

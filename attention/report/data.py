@@ -55,6 +55,14 @@ def default_as_of(store: Store) -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
+def looks_simulated(store: Store) -> bool:
+    """Data fetched from loopback replicas (``attention demo``, tests) is simulated: the report
+    then carries the banner even when it is rebuilt later with ``attention report``."""
+    rows = store.con.execute("SELECT count(*) FROM (SELECT 1 FROM prices WHERE provenance LIKE "
+                             "'%//127.0.0.1:%' LIMIT 1)").fetchall()
+    return bool(rows[0][0])
+
+
 def cut_inputs(inputs: PanelInputs, as_of: dt.date) -> PanelInputs:
     """Only what was known by the end of ``as_of`` (a report for a past date stays honest)."""
     end = pd.Timestamp(as_of)
@@ -73,6 +81,7 @@ def cut_inputs(inputs: PanelInputs, as_of: dt.date) -> PanelInputs:
 def gather(store: Store, config: Config, as_of: dt.date | None = None,
            analysis: Any | None = None, simulated: bool = False) -> ReportData:
     as_of = as_of or default_as_of(store)
+    simulated = simulated or looks_simulated(store)
     inputs = cut_inputs(load_inputs(store, config), as_of)
     panels = {k: build_theme_panel(inputs, config, k, end=as_of) for k in config.themes}
     notes: list[str] = []

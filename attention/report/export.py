@@ -133,7 +133,9 @@ def write_csv(frame: pd.DataFrame, spec: TableSpec, path: Path) -> None:
     data = canonical(frame, spec)
     cells = pd.DataFrame({c.name: _csv_text(data[c.name], c.kind) for c in spec.columns},
                          columns=spec.names)
-    _atomic(path, lambda tmp: cells.to_csv(tmp, index=False, na_rep="", lineterminator="\n"))
+    # RFC 4180 line ends: with CRLF as the terminator the writer also quotes a lone CR inside
+    # a cell (with "\n" alone it would not, and the cell would split the row on reading).
+    _atomic(path, lambda tmp: cells.to_csv(tmp, index=False, na_rep="", lineterminator="\r\n"))
 
 
 def read_csv(path: str | Path, spec: TableSpec) -> pd.DataFrame:

@@ -1,0 +1,207 @@
+"""`attention demo`: the whole tool, offline, in one command.
+
+It starts the local replica of every source (Yahoo/Stooq, Reddit, news feeds, Google Trends) on
+loopback, serving a simulated world in which small caps carry a planted attention -> flows ->
+returns -> attention loop and the other themes none. The real collectors backfill the history
+and then run the daily pipeline against the replicas, exactly as they would against the real
+services; then the analysis runs and the exports, charts and report are written. Everything it
+shows is simulated, and the report says so.
+
+Because every service is a replica on 127.0.0.1, the demo skips the pacing sleeps that protect
+the real services (the HTTP layer's ``sleep`` indirection) and raises the request budgets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from attention.config import Config, Secrets, packaged_default_path, validate_config
+from attention.errors import FatalError
+
+# About 2.5 years of daily data: enough weeks for the weekly feedback tests to find the
+# planted loop, and small enough to finish well inside two minutes on two cores.
+DEFAULT_DAYS = 900
+DEFAULT_SEED = 3
+MIN_DAYS = 120
+DEMO_BUDGET = 100_000
+DEFAULT_OUT = Path("attention-demo")
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class DemoResult:
+    out_dir: Path
+    start: dt.date
+    end: dt.date
+    seed: int
+    runs: list[Any] = field(default_factory=list)  # attention.pipeline.RunReport
+    analysis: Any | None = None  # attention.analysis.run.AnalysisResults
+    exports: Any | None = None  # attention.report.export.ExportResult
+    report: Any | None = None  # attention.report.html.ReportResult
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def store_path(self) -> Path:
+        return self.out_dir / "attention.duckdb"
+
+    def verdicts(self) -> dict[str, str]:
+        if self.analysis is None:
+            return {}
+        return {key: theme.verdict for key, theme in self.analysis.themes.items()}
+
+    def summary(self) -> str:
+        lines = [f"attention demo: simulated world {self.start}..{self.end} (seed {self.seed}), "
+                 f"everything in {self.out_dir}/"]
+        for run in self.runs:
+            lines.append(run.summary())
+        lines += [f"verdict: {v}" for v in self.verdicts().values()]
+        if self.exports is not None:
+            lines.append(f"exports: {self.exports.summary()}")
+        if self.report is not None:
+            lines.append(f"report: {self.report.path}")
+        timing = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
+        lines.append(f"timing: {timing}")
+        return "\n".join(lines)
+
+
+def demo_config(raw: dict[str, Any], out_dir: Path, start: dt.date,
+                overrides: dict[str, Any]) -> Config:
+    """The packaged config pointed at the replicas, with the store and outputs in ``out_dir``."""
+    from attention.sandbox.services import apply_overrides
+
+    settings: dict[str, Any] = {
+        "store.path": str(out_dir / "attention.duckdb"),
+        "outputs.export_dir": str(out_dir / "exports"),
+        "outputs.report_dir": str(out_dir / "report"),
+        "outputs.export_format": "csv",
+        "analysis.history_start": start.isoformat(),
+    }
+    for source in ("prices", "google_trends", "reddit", "news"):
+        settings[f"sources.{source}.budget"] = DEMO_BUDGET
+    settings.update(overrides)
+    return validate_config(apply_overrides(raw, settings), "<demo config>")
+
+
+@contextlib.contextmanager
+def _no_pacing() -> Iterator[None]:
+    """Skip the HTTP layer's pacing/backoff sleeps: every request goes to a local replica."""
+    import collectors.http as http
+
+    saved = http.sleep
+    http.sleep = lambda seconds: None
+    try:
+        yield
+    finally:
+        http.sleep = saved
+
+
+def _unthrottle(sandbox: Any) -> None:
+    """praw spreads requests evenly over the rate-limit window the server announces (Reddit:
+    1,000 per 10 minutes, i.e. a 0.6 s sleep each); a local replica can announce a 1 s window."""
+    server = sandbox.servers.get("reddit")
+    if server is not None and hasattr(server.replica, "api_window"):
+        server.replica.api_window = 1
+
+
+def _sandbox_secrets() -> Secrets:
+    """The Reddit replica's client credentials (the API mode; never real secrets)."""
+    from attention.sandbox.services import REPLICAS, replica_class
+
+    if "reddit" not in REPLICAS:
+        return Secrets()
+    replica = replica_class("reddit")
+    return Secrets(reddit_client_id=replica.client_id,
+                   reddit_client_secret=replica.client_secret,
+                   reddit_user_agent="attention-demo/1.0 (sandbox)")
+
+
+def run_demo(out_dir: str | Path = DEFAULT_OUT, days: int = DEFAULT_DAYS,
+             seed: int = DEFAULT_SEED, end: dt.date | None = None,
+             progress: Progress | None = None) -> DemoResult:
+    """Simulate, collect through the replicas, analyse, and write store, exports and report."""
+    if days < MIN_DAYS:
+        raise FatalError(f"--days {days}: the demo needs at least {MIN_DAYS} days of history")
+    say = progress or (lambda message: None)
+    out = Path(out_dir)
+    end = end or (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1))
+    start = end - dt.timedelta(days=days - 1)
+    _check_out_dir(out)
+    result = DemoResult(out, start, end, seed)
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.seconds[name] = now - clock
+        clock = now
+
+    config = _collect(result, say, lap)
+    _outputs(result, config, say, lap)
+    result.seconds["total"] = sum(result.seconds.values())
+    return result
+
+
+def _check_out_dir(out: Path) -> None:
+    store = out / "attention.duckdb"
+    if out.exists() and any(out.iterdir()) and not store.exists():
+        raise FatalError(f"{out} exists and is not a demo folder; pass --out to a new or empty "
+                         "folder (or a previous demo's folder to replace it)")
+    if store.exists():  # a previous demo: start from a clean store so reruns are identical
+        for leftover in (store, store.with_name(store.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def _collect(result: DemoResult, say: Progress, lap: Callable[[str], None]) -> Config:
+    from attention.pipeline import run_pipeline
+    from attention.sandbox.services import Sandbox
+    from attention.sandbox.world import World
+
+    raw = yaml.safe_load(packaged_default_path().read_text(encoding="utf-8"))
+    world = World(validate_config(raw, "<packaged defaults>"), result.start, result.end,
+                  result.seed, loop_themes=("small_caps",))
+    say(f"simulating {result.start}..{result.end} (seed {result.seed}); small caps carry a "
+        "planted attention loop, the other themes none")
+    secrets = _sandbox_secrets()
+    with Sandbox(world) as sandbox, _no_pacing():
+        _unthrottle(sandbox)
+        config = demo_config(raw, result.out_dir, result.start, sandbox.config_overrides())
+        names = ", ".join(f"{n} {s.url}" for n, s in sandbox.servers.items())
+        say(f"replicas on loopback: {names}")
+        lap("setup")
+        for label, run_date in (("backfill", result.end - dt.timedelta(days=1)),
+                                ("daily run", result.end)):
+            report = run_pipeline(config, run_date=run_date, secrets=secrets,
+                                  progress=lambda name, what=label: say(f"{what}: {name}"))
+            result.runs.append(report)
+            lap(label)
+    return config
+
+
+def _outputs(result: DemoResult, config: Config, say: Progress,
+             lap: Callable[[str], None]) -> None:
+    from attention.analysis.run import run_all
+    from attention.report.export import export_all
+    from attention.report.html import write_report
+    from attention.store import Store
+
+    say("analysing (feedback tests, event studies, market context)")
+    with Store(config.store.path) as store:
+        result.analysis = run_all(store, config, asof=result.end)
+    lap("analysis")
+    say("exporting tables")
+    result.exports = export_all(config)
+    lap("export")
+    say("drawing charts and writing the report")
+    result.report = write_report(config, as_of=result.end, analysis=result.analysis,
+                                 simulated=True)
+    lap("report")

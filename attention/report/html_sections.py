@@ -1,0 +1,243 @@
+"""The sections of the HTML report, each a function ReportData -> HTML string.
+
+Every value that can come from outside (post titles, URLs, error messages, theme labels from the
+user's config) goes through :func:`esc` (``html.escape``): a post titled
+``<script>alert(1)</script>`` renders as that text.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from attention.analysis.feedback import LABELS
+from attention.report.charts import ChartResult
+from attention.report.data import ReportData, weekly_moves
+from attention.report.verdicts import LoopStatus
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def pct(value: object, signed: bool = True) -> str:
+    if _missing(value):
+        return "–"
+    return f"{float(value):+.1%}" if signed else f"{float(value):.1%}"  # type: ignore[arg-type]
+
+
+def num(value: object, fmt: str = ".2f") -> str:
+    return "–" if _missing(value) else format(float(value), fmt)  # type: ignore[arg-type]
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric_from: int = 1) -> str:
+    """A scrollable table; cells are already-escaped HTML."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f'<td{" class=num" if i >= numeric_from else ""}>{c}</td>'
+                         for i, c in enumerate(row)) + "</tr>" for row in rows)
+    return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>' \
+           "</table></div>"
+
+
+def section(anchor: str, title: str, body: str) -> str:
+    return f'<section id="{anchor}"><h2>{esc(title)}</h2>{body}</section>'
+
+
+# -- verdicts ------------------------------------------------------------------------------------
+def verdict_cards(statuses: dict[str, LoopStatus], data: ReportData) -> str:
+    if not statuses:
+        why = "; ".join(data.notes) or "no analysis results"
+        return section("verdicts", "Feedback loop: the verdict", f"<p>{esc(why)}</p>")
+    cards = []
+    for status in statuses.values():
+        cards.append(f'<div class="card {esc(status.status)}"><span class="badge">'
+                     f"{esc(status.status.upper())}</span><p>{esc(status.headline)}</p></div>")
+    alpha = data.config.analysis.fdr_alpha
+    note = (f'<p class="muted">A loop means excess returns led attention and attention led money '
+            f"or prices, each at a Benjamini-Hochberg q below {alpha:g} (weekly data).</p>")
+    return section("verdicts", "Feedback loop: the verdict", "".join(cards) + note)
+
+
+def _label(column: str) -> str:
+    return LABELS.get(column, column.replace("_", " "))
+
+
+def feedback_details(data: ReportData) -> str:
+    if data.analysis is None:
+        return ""
+    parts = []
+    for theme in data.analysis.themes.values():
+        fb = theme.feedback
+        rows = [[esc(f"{_label(t.causing)} → {_label(t.caused)}"), str(t.lags), num(t.statistic),
+                 num(t.pvalue, ".3g"), num(t.qvalue, ".3g"), num(t.effect_size, ".3f"),
+                 num(t.cumulative_effect, "+.2f"), "yes" if t.significant(fb.alpha) else "no"]
+                for t in fb.tests]
+        parts.append(f"<h3>{esc(theme.label)}</h3><p>{esc(theme.verdict)}</p>")
+        if rows:
+            parts.append(table(["direction", "lags (weeks)", "F", "p", "q (BH)",
+                                "partial R²", "cum. effect (sd)", "significant"], rows))
+        parts += [f'<p class="muted">Not tested: {esc(s)}</p>' for s in fb.skipped]
+    intro = ("<p>Granger tests on the weekly panel (stationary transforms, lag order by AIC). "
+             "Partial R² is the share of the remaining variance the causing series explains; "
+             "the cumulative effect is the sum of its lag coefficients in standard deviations "
+             "of the caused series per standard deviation of the causing one.</p>")
+    return section("tests", "Feedback loop: the tests", intro + "".join(parts))
+
+
+# -- market context ------------------------------------------------------------------------------
+def _streak_text(context: object) -> str:
+    streak = context.streak  # type: ignore[attr-defined]
+    if not streak:
+        return "0 (did not beat it on the last session)"
+    since = context.streak_longest_since  # type: ignore[attr-defined]
+    when = "the longest in the data" if since is None else f"longest since {since}"
+    return f"{streak} session{'s' if streak != 1 else ''} ({when})"
+
+
+def _rsi_text(value: float) -> str:
+    if _missing(value):
+        return "–"
+    tag = " overbought" if value > 70 else " oversold" if value < 30 else ""
+    return f"{value:.0f}{tag}"
+
+
+def market_context(data: ReportData) -> str:
+    if data.analysis is None:
+        return ""
+    bench = esc(data.config.benchmark)
+    rows, notes = [], []
+    for theme in data.analysis.themes.values():
+        c = theme.context
+        if c is None:
+            notes.append(f"{theme.label}: no market context (missing prices)")
+            continue
+        rows.append([esc(theme.label), pct(c.ytd_return), pct(c.benchmark_ytd_return),
+                     pct(c.relative_ytd), esc(_streak_text(c)), _rsi_text(c.rsi14),
+                     pct(c.return_vs_other_3m)])
+        notes += [f"{theme.label}: {n}" for n in c.notes]
+    body = table(["theme", "YTD", f"{bench} YTD", "difference",
+                  f"beat {bench}, sessions in a row", "RSI(14)", "3 months vs other index"],
+                 rows) if rows else "<p>No prices yet.</p>"
+    body += "".join(f'<p class="muted">{esc(n)}</p>' for n in notes)
+    return section("context", "Market context", body)
+
+
+# -- attention this week -------------------------------------------------------------------------
+def attention_moves(data: ReportData) -> str:
+    moves = weekly_moves(data)
+    if moves.empty:
+        return section("moves", "Where attention moved this week",
+                       "<p>No weekly attention data yet.</p>" + top_items(data))
+    top = moves.iloc[0]
+    lead = ""
+    if not _missing(top["attention_change"]):
+        direction = "rose" if top["attention_change"] > 0 else "fell"
+        lead = (f"<p>Attention {direction} most for <strong>{esc(top['label'])}</strong> in the "
+                f"week to {esc(top['week_end'])}: {num(top['attention_change'], '+.2f')} on the "
+                "attention index against its average of the four weeks before.</p>")
+    rows = [[esc(r.label), num(r.attention_index, "+.2f"), num(r.attention_change, "+.2f"),
+             pct(r.search_change), num(r.mentions, ".0f"), pct(r.mentions_change),
+             num(r.reddit_sentiment, "+.2f"), num(r.news_sentiment, "+.2f"),
+             pct(r.excess_return)] for r in moves.itertuples()]
+    body = lead + table(["theme", "attention (z)", "change vs 4 weeks", "search vs 4 weeks",
+                         "mentions", "mentions vs 4 weeks", "Reddit sentiment",
+                         "news sentiment", "excess return (week)"], rows)
+    return section("moves", "Where attention moved this week", body + top_items(data))
+
+
+def _safe_url(url: object) -> str | None:
+    text = "" if _missing(url) else str(url)
+    return text if text.startswith(("https://", "http://")) else None
+
+
+def top_items(data: ReportData) -> str:
+    items = data.top_items
+    if items.empty:
+        return "<p class=\"muted\">No posts or headlines matched a theme this week.</p>"
+    lines = []
+    for item in items.itertuples():
+        themes = ", ".join(data.label(t) if t in data.config.themes else t
+                           for t in (item.themes if item.themes is not None else []))
+        where = item.container if not _missing(item.container) else item.outlet
+        title = esc(item.title)
+        url = _safe_url(item.url)
+        if url:
+            title = f'<a href="{esc(url)}" rel="noopener noreferrer nofollow">{title}</a>'
+        meta = [esc(item.source), esc(where) if not _missing(where) else "", esc(themes),
+                f"sentiment {num(item.compound, '+.2f')}"]
+        if not _missing(item.score):
+            meta.append(f"score {int(item.score)}")
+        lines.append(f"<li>{title}<br><span class=muted>{' · '.join(m for m in meta if m)}"
+                     "</span></li>")
+    return "<h3>Most discussed this week</h3><ol class=items>" + "".join(lines) + "</ol>"
+
+
+# -- charts, data quality, downloads ---------------------------------------------------------------
+def charts(results: Sequence[ChartResult]) -> str:
+    figures, skipped = [], []
+    for chart in results:
+        if chart.png is None:
+            skipped.append(f"<li>{esc(chart.title)}: skipped — {esc(chart.skipped)}</li>")
+            continue
+        data_uri = "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
+        figures.append(f'<figure id="chart-{esc(chart.name)}"><img src="{data_uri}" '
+                       f'alt="{esc(chart.title)}"><figcaption>{esc(chart.title)}</figcaption>'
+                       "</figure>")
+    body = "".join(figures)
+    if skipped:
+        body += "<p>Charts not drawn:</p><ul>" + "".join(skipped) + "</ul>"
+    return section("charts", "Charts", body)
+
+
+def _json_list(text: object) -> list[str]:
+    try:
+        return [str(v) for v in json.loads(text)] if isinstance(text, str) else []
+    except ValueError:
+        return [str(text)]
+
+
+def data_quality(data: ReportData) -> str:
+    lines = []
+    for run in data.runs.itertuples():
+        if run.status in ("failed", "deferred", "partial", "running"):
+            error = f": {run.error}" if not _missing(run.error) else ""
+            lines.append(f"{run.source} {run.status} on {run.run_date}{error}")
+    for flow in data.stale_flows.itertuples():
+        lines.append(f"flows for {flow.ticker} are stale on {flow.days} session(s) of the last "
+                     f"4 weeks (shares outstanding stopped changing; last {flow.last_date}): "
+                     "unknown, not zero")
+    for row in data.partial_search.itertuples():
+        lines.append(f"Google Trends '{row.term}' ({row.granularity}): the period ending "
+                     f"{row.date} was not over when fetched (partial, will be refreshed)")
+    for key, panel in data.panels.items():
+        lines += [f"{data.label(key)}: {note}" for note in panel.notes]
+    lines += data.notes
+    if data.analysis is not None:
+        for theme in data.analysis.themes.values():
+            lines += [f"{theme.label}: {n}" for n in theme.notes]
+    if not lines:
+        return section("quality", "Data quality", "<p>No problems found.</p>")
+    unique = list(dict.fromkeys(lines))
+    body = "<ul>" + "".join(f"<li>{esc(line)}</li>" for line in unique) + "</ul>"
+    return section("quality", "Data quality", body)
+
+
+def downloads(links: Sequence[tuple[str, str, int | None]]) -> str:
+    if not links:
+        return section("downloads", "Data files",
+                       "<p>No exports yet: run <code>attention export</code>.</p>")
+    rows = [f'<li><a href="{esc(href)}">{esc(name)}</a>'
+            f'{f" ({rows} rows)" if rows is not None else ""}</li>' for name, href, rows in links]
+    body = ("<p>Tidy tables for your own models (columns documented in docs/exports.md):</p>"
+            "<ul>" + "".join(rows) + "</ul>")
+    return section("downloads", "Data files", body)
