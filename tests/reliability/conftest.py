@@ -146,7 +146,7 @@ def baselines(raw_small: dict[str, Any], sandbox: Sandbox,
 
 # -- outcome recording for RELIABILITY.md ---------------------------------------------------
 _ENTRIES: list[dict[str, Any]] = []
-_OUTCOMES: dict[str, str] = {}
+_OUTCOMES: dict[str, dict[str, str]] = {}
 
 
 class Recorder:
@@ -172,7 +172,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     outcome = yield
     report = outcome.get_result()
     if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
-        _OUTCOMES[item.nodeid] = "xfailed" if hasattr(report, "wasxfail") else report.outcome
+        xfail = getattr(report, "wasxfail", None)
+        outcome = ("xfailed" if report.outcome == "skipped" else "xpassed") if xfail is not None \
+            else report.outcome
+        _OUTCOMES[item.nodeid] = {"outcome": outcome, "reason": xfail or ""}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -183,7 +186,8 @@ def _write_results() -> Iterator[None]:
         return
     rows = []
     for entry in _ENTRIES:
-        outcome = _OUTCOMES.get(entry["nodeid"], "unknown")
+        outcome = _OUTCOMES.get(entry["nodeid"], {}).get("outcome", "unknown")
         rows.append({**entry, "test_outcome": outcome,
                      "survived": entry["survived"] if outcome == "passed" else 0})
-    Path(target).write_text(json.dumps(rows, indent=1, default=str))
+    Path(target).write_text(json.dumps({"scenarios": rows, "tests": _OUTCOMES}, indent=1,
+                                       default=str))

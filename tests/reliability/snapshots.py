@@ -36,6 +36,15 @@ IGNORED_CURSORS = {("google_trends", "last_rate_limited")}
 VOLATILE = {"retrieved_at", "provenance", "updated_at", "computed_at", "fetched_at",
             "started_at", "finished_at", "imported_at"}
 
+# Columns left out of the comparison per (owner, table), where a run may legitimately store the
+# same data differently: prices may come from the fallback provider (Stooq) when Yahoo failed
+# earlier in that run; a news story carried by several feeds is stored under the id, container
+# and outlet of whichever feed delivered it first, so it is compared as a story.
+PROJECTIONS = {
+    ("prices", "prices"): {"drop": {"provider"}},
+    ("news", "items"): {"keep": {"source", "kind", "title", "created_utc"}},
+}
+
 Rows = frozenset[tuple[str, ...]]
 Snapshot = dict[str, dict[str, Rows]]  # owner -> table -> rows
 
@@ -56,6 +65,13 @@ def _state(value: str) -> str:
     except ValueError:
         return "*"
     return str(loaded.get("state", "*")) if isinstance(loaded, dict) else "*"
+
+
+def _project(owner: str, table: str, values: dict[str, Any]) -> tuple[str, ...]:
+    rule = PROJECTIONS.get((owner, table), {})
+    keep = [c for c in sorted(values) if c not in rule.get("drop", set())
+            and ("keep" not in rule or c in rule["keep"])]
+    return tuple(f"{c}={_cell(values[c])}" for c in keep)
 
 
 def snapshot(store_path: str | Path) -> Snapshot:
@@ -80,7 +96,7 @@ def snapshot(store_path: str | Path) -> Snapshot:
                     values["created_utc"] = "fetch time"  # undated entries are stamped on fetch
                 owner = values["source"] if split else TABLE_OWNER.get(table, "derived")
                 out.setdefault(owner, {}).setdefault(table, set()).add(
-                    tuple(f"{c}={_cell(values[c])}" for c in columns))
+                    _project(owner, table, values))
     return {o: {t: frozenset(r) for t, r in tables.items()} for o, tables in out.items()}
 
 

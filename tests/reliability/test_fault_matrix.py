@@ -25,11 +25,24 @@ from tests.reliability.conftest import (
     make_config,
     secrets_for,
 )
-from tests.reliability.faults import RETRIED, TARGETS, Target, fault_specs, make_fault
+from tests.reliability.faults import TARGETS, Target, fault_specs, make_fault, retried
 from tests.reliability.snapshots import Baselines, compare, snapshot, total_rows
 
 FAULTS = fault_specs(STALL_SECONDS)
 CASES = [pytest.param(t, f, id=f"{t.name}-{f}") for t in TARGETS for f in FAULTS]
+# Known bugs found by this matrix (kept as strict xfails until fixed).
+FEEDS_GARBAGE_BUG = (
+    "collectors/reddit_feeds.py: when every feed answers 200 with a body that is not a feed "
+    "(garbage or empty), items_from_feed returns no items and the source reports 'ok' with 0 "
+    "records and exit 0: the failure is invisible in the run log (news_rss fails the source "
+    "when every feed is unparseable; reddit_feeds should do the same)")
+KNOWN = {("reddit_feeds", "malformed body"): FEEDS_GARBAGE_BUG,
+         ("reddit_feeds", "empty 200"): FEEDS_GARBAGE_BUG}
+PERSISTENT_CASES = [
+    pytest.param(*case.values, id=case.id, marks=[pytest.mark.xfail(
+        strict=True, reason=KNOWN[(case.values[0].name, case.values[1])])]
+        if (case.values[0].name, case.values[1]) in KNOWN else [])
+    for case in CASES]
 
 
 def _run(raw: dict[str, Any], sandbox: Sandbox, path: Path, target: Target,
@@ -51,7 +64,7 @@ def _others(target: Target) -> list[str]:
     return [s for s in REGISTRY if s != target.source]
 
 
-@pytest.mark.parametrize(("target", "fault"), CASES)
+@pytest.mark.parametrize(("target", "fault"), PERSISTENT_CASES)
 def test_persistent_fault_fails_only_that_source(
         target: Target, fault: str, raw_small: dict[str, Any], sandbox: Sandbox,
         baselines: Baselines, tmp_path: Path, recorder: Recorder) -> None:
@@ -93,7 +106,7 @@ def test_fault_once(target: Target, fault: str, raw_small: dict[str, Any], sandb
     assert server.faults.injected == injected + 1
     server.faults.clear()
     owners = [target.source]
-    if fault in RETRIED:
+    if retried(target, fault):
         assert report.exit_code == 0, report.summary()
         absorbed = compare(snapshot(path), clean, owners)
         recorder.record("fault matrix (once, retried)", f"{target.name}: {fault}",
