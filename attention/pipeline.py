@@ -95,7 +95,7 @@ def run_pipeline(config: Config, run_date: dt.date | None = None,
             if progress:
                 progress(name)
             report.results.append(collect_source(store, config, secrets, name, report))
-        report.derivations = run_derivations(store, config)
+        report.derivations = run_derivations(store, config, secrets)
     finally:
         if own_store:
             store.close()
@@ -125,11 +125,12 @@ def collect_source(store: Store, config: Config, secrets: Secrets, name: str,
         result.status, result.error = "failed", str(exc)
     except Exception as exc:  # a bug in one collector must not take down the others
         writer.flush_quietly()
-        log.error("%s crashed:\n%s", name, traceback.format_exc())
+        log.error("%s crashed:\n%s", name, redact(traceback.format_exc(), secrets))
         result.status, result.error = "failed", f"internal error: {type(exc).__name__}: {exc}"
     result.mode = ctx.mode
     result.requests = sum(c.requests_made for c in clients)
     result.error = redact(result.error, secrets)
+    result.notes = [redact(note, secrets) or "" for note in result.notes]
     store.finish_run(report.run_id, name, result.status, result.records, result.requests,
                      result.mode, result.error, {"notes": result.notes})
     return result
@@ -179,15 +180,17 @@ def annotate(records: Iterable[Record], config: Config) -> list[Record]:
     return [next(scored) if isinstance(r, TextItem) else r for r in records]
 
 
-def run_derivations(store: Store, config: Config) -> dict[str, str]:
+def run_derivations(store: Store, config: Config, secrets: Secrets | None = None) -> dict[str, str]:
+    secrets = secrets or Secrets.from_env()
     outcome = {}
     for entry in DERIVATIONS:
         try:
             rows = resolve(entry)(store, config)
             outcome[entry] = f"ok ({rows} rows)"
         except Exception as exc:  # a derivation failure never undoes collected data
-            log.error("derivation %s failed: %s", entry, exc)
-            outcome[entry] = f"failed: {type(exc).__name__}: {exc}"
+            message = redact(f"{type(exc).__name__}: {exc}", secrets)
+            log.error("derivation %s failed: %s", entry, message)
+            outcome[entry] = f"failed: {message}"
     return outcome
 
 

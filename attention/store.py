@@ -47,7 +47,11 @@ class Store:
             raise StoreError(f"{self.path}: cannot open the store ({exc}); is another program "
                              "using it, or is it not a DuckDB file?") from None
         if not read_only:
-            self.migrate()
+            try:
+                self.migrate()
+            except BaseException:
+                self.close()  # never keep the lock or the connection of a store we can't use
+                raise
 
     # -- lifecycle -----------------------------------------------------------------------------
     def _acquire_lock(self) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -28,7 +29,12 @@ from collectors.base import (
     SourceNote,
     utcnow,
 )
+from collectors.http import HttpClient
 from collectors.prices import YAHOO_DEFAULT, YAHOO_HOSTS
+
+if TYPE_CHECKING:
+    from attention.config import Config
+    from attention.store import Store
 
 
 class FlowCollector:
@@ -62,7 +68,7 @@ class FlowCollector:
             raise RetriableError(f"flows: shares outstanding failed for {'; '.join(failures)}")
 
 
-def fetch_shares(client, yahoo_url: str, ticker: str, start: dt.date,
+def fetch_shares(client: HttpClient, yahoo_url: str, ticker: str, start: dt.date,
                  end: dt.date) -> list[SharesOutstanding]:
     import yfinance as yf
 
@@ -98,16 +104,17 @@ def flows_from_shares(shares: pd.Series, close: pd.Series, stale_after: int) -> 
     frame = pd.concat({"shares": shares, "close": close}, axis=1).dropna(subset=["shares"])
     frame = frame.sort_index()
     change = frame["shares"].diff()
-    # Length of the run of unchanged values each row belongs to (the first row of a run counts).
+    # How long the value has been unchanged as of each row (the row that set it counts as 1).
+    # Only the past counts: a day's flag never changes when later days arrive.
     run_id = (change != 0).cumsum()
-    run_length = run_id.map(run_id.value_counts())
-    stale = (change == 0) & (run_length >= stale_after)
+    unchanged_for = run_id.groupby(run_id).cumcount() + 1
+    stale = (change == 0) & (unchanged_for >= stale_after)
     flow = change * frame["close"]
     flow[stale | frame["close"].isna()] = float("nan")
     return pd.DataFrame({"flow_usd": flow, "stale": stale}, index=frame.index).iloc[1:]
 
 
-def derive_flows(store, config) -> int:
+def derive_flows(store: Store, config: Config) -> int:
     """Recompute ETF flows from stored shares outstanding and prices (idempotent upserts)."""
     stale_after = config.sources.flows.stale_after_days
     shares = store.query("SELECT ticker, date, shares FROM shares_outstanding ORDER BY date")

@@ -18,10 +18,11 @@ import logging
 import os
 import warnings
 from collections.abc import Iterator
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from attention.config import PricesSettings
+from attention.panel_align import sessions_and_closes
 from collectors.base import (
     AttentionError,
     BudgetExhaustedError,
@@ -41,12 +42,11 @@ from collectors.http import HttpClient
 os.environ.setdefault("YF_DISABLE_CURL_CFFI", "1")
 logging.getLogger("yfinance").setLevel(logging.ERROR)
 
-NEW_YORK = ZoneInfo("America/New_York")
 YAHOO_DEFAULT = "https://query2.finance.yahoo.com"
 YAHOO_HOSTS = ("https://query1.finance.yahoo.com", "https://query2.finance.yahoo.com",
                "https://fc.yahoo.com", "https://guce.yahoo.com", "https://finance.yahoo.com")
-# Hour (New York) after which today's bar is treated as final.
-SESSION_FINAL_HOUR = 16.5
+# Minutes after a session's close before its bar is treated as final.
+SETTLE_MINUTES = 30
 
 
 class EmptyPriceDataError(RetriableError):
@@ -64,25 +64,26 @@ class PriceCollector:
         down: set[str] = set()  # providers that failed transiently: not retried this run
         for ticker in ctx.config.all_tickers():
             start = _next_start(ctx.cursors.get(ticker), ctx.config.analysis.history_start)
-            if start > ctx.run_date:
+            sessions = closed_sessions(start, ctx.run_date)
+            if not sessions:  # weekend, holiday, or today's session still trading: nothing due
                 continue
             try:
                 bars, provider = self._fetch_with_fallback(client, settings, ticker, start,
-                                                           ctx.run_date, down)
+                                                           sessions[-1], down)
             except AttentionError as exc:
                 failures[ticker] = str(exc)
                 continue
             if provider != settings.provider:
                 yield SourceNote("warning", f"{ticker}: {settings.provider} failed; used {provider}")
+            bars = [b for b in bars if b.date <= sessions[-1]]  # never a bar still being formed
             yield from bars
-            final = [b.date for b in bars if is_final(b.date)]
-            if final:
-                yield CursorUpdate(self.name, ticker, max(final).isoformat())
+            if bars:
+                yield CursorUpdate(self.name, ticker, max(b.date for b in bars).isoformat())
         if failures:
             listed = "; ".join(f"{t}: {e}" for t, e in failures.items())
             raise RetriableError(f"prices: {len(failures)} ticker(s) failed ({listed})")
 
-    def _fetch_with_fallback(self, client: HttpClient, settings, ticker: str, start: dt.date,
+    def _fetch_with_fallback(self, client: HttpClient, settings: PricesSettings, ticker: str, start: dt.date,
                              end: dt.date, down: set[str]) -> tuple[list[PriceBar], str]:
         providers = [settings.provider]
         if settings.fallback and settings.fallback != settings.provider:
@@ -97,6 +98,8 @@ class PriceCollector:
                 return fetch(client, settings, ticker, start, end), provider
             except BudgetExhaustedError:
                 raise
+            except EmptyPriceDataError as exc:  # this ticker had no bars: not an outage
+                errors.append(f"{provider}: {exc}")
             except RetriableError as exc:
                 # A provider that is down stays down for this run: don't spend the budget on it.
                 down.add(provider)
@@ -112,14 +115,22 @@ def _next_start(cursor: str | None, history_start: dt.date) -> dt.date:
     return dt.date.fromisoformat(cursor) + dt.timedelta(days=1)
 
 
-def is_final(day: dt.date, now: dt.datetime | None = None) -> bool:
-    """A session's bar is final once the session has closed (plus a settling margin)."""
-    hours, minutes = int(SESSION_FINAL_HOUR), int(SESSION_FINAL_HOUR % 1 * 60)
-    closed_at = dt.datetime.combine(day, dt.time(hours, minutes), NEW_YORK)
-    return (now or utcnow()) >= closed_at
+def closed_sessions(start: dt.date, end: dt.date, now: dt.datetime | None = None) -> list[dt.date]:
+    """NYSE sessions in ``start..end`` whose close (plus a settling margin) has passed.
+
+    Bars are fetched only for these, so a run on a weekend or holiday asks for nothing, and a
+    run during trading hours never stores today's partial bar.
+    """
+    if start > end:
+        return []
+    sessions, closes = sessions_and_closes(start, end)
+    now = pd.Timestamp(now or utcnow())
+    settled = closes + pd.Timedelta(minutes=SETTLE_MINUTES)
+    due = (sessions >= pd.Timestamp(start)) & (sessions <= pd.Timestamp(end)) & (settled <= now)
+    return [d.date() for d in sessions[due]]
 
 
-def fetch_yahoo(client: HttpClient, settings, ticker: str, start: dt.date,
+def fetch_yahoo(client: HttpClient, settings: PricesSettings, ticker: str, start: dt.date,
                 end: dt.date) -> list[PriceBar]:
     import yfinance as yf  # heavy import, only when Yahoo is used
 
@@ -204,7 +215,7 @@ def _looks_numeric(cells: list[str]) -> bool:
     return any(_num(c) is not None for c in cells if c)
 
 
-def fetch_stooq(client: HttpClient, settings, ticker: str, start: dt.date,
+def fetch_stooq(client: HttpClient, settings: PricesSettings, ticker: str, start: dt.date,
                 end: dt.date) -> list[PriceBar]:
     url = f"{settings.stooq_url.rstrip('/')}/q/d/l/"
     params = {"s": f"{ticker.lower()}.us", "i": "d", "d1": f"{start:%Y%m%d}", "d2": f"{end:%Y%m%d}"}

@@ -19,6 +19,7 @@ import pandas as pd
 
 from attention.analysis.simulate import LoopParams, simulate_loop
 from attention.config import Config
+from attention.panel_align import sessions_and_closes
 
 BENCHMARK_DRIFT, BENCHMARK_VOL = 0.0004, 0.009
 ANCHOR_LEVELS = {"stock market": 100.0, "stocks": 60.0, "Apple stock": 12.0, "S&P 500": 30.0,
@@ -60,7 +61,10 @@ class World:
     # -- the driving series ------------------------------------------------------------------
     @cached_property
     def sessions(self) -> pd.DatetimeIndex:
-        return pd.bdate_range(self.start, self.end)
+        """NYSE sessions (holidays excluded, as the real services do)."""
+        sessions, _ = sessions_and_closes(self.start, self.end)
+        mask = (sessions >= pd.Timestamp(self.start)) & (sessions <= pd.Timestamp(self.end))
+        return pd.DatetimeIndex(sessions[mask].tz_localize(None) if sessions.tz else sessions[mask])
 
     @cached_property
     def calendar_days(self) -> pd.DatetimeIndex:

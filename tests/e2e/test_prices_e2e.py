@@ -61,3 +61,19 @@ def test_yahoo_down_falls_back_to_stooq(world, sandbox_config) -> None:
     with Store(config.store.path) as store:
         providers = store.query("SELECT DISTINCT provider FROM prices")["provider"].tolist()
     assert providers == ["stooq"]
+
+
+def test_a_run_on_a_holiday_or_weekend_asks_for_nothing_and_succeeds(world, sandbox_config) -> None:
+    """2024-03-28 is the last session before Good Friday; the next session is 2024-04-01."""
+    import datetime as dt
+
+    config, sandbox = sandbox_config(world, ["yahoo"])
+    assert run_pipeline(config, run_date=dt.date(2024, 3, 28), sources=["prices"]).exit_code == 0
+    before = sandbox.servers["yahoo"].request_count()
+    for day in (dt.date(2024, 3, 29), dt.date(2024, 3, 30), dt.date(2024, 3, 31)):
+        report = run_pipeline(config, run_date=day, sources=["prices"])
+        assert report.exit_code == 0, report.summary()
+    assert sandbox.servers["yahoo"].request_count() == before
+    assert dt.date(2024, 3, 29) not in {d.date() for d in world.sessions}
+    report = run_pipeline(config, run_date=dt.date(2024, 4, 1), sources=["prices"])
+    assert report.exit_code == 0 and report.results[0].records == len(config.all_tickers())

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from attention.errors import StoreLockedError
@@ -50,7 +51,7 @@ def test_cursor_moves_only_with_its_data(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
         store.write([bar(2), CursorUpdate("prices", "IWM", "2024-01-02")])
         bad = PriceBar("IWM", dt.date(2024, 1, 3), 1, 2, 0.5, None, None, 1, "yahoo", PROV)  # type: ignore[arg-type]
-        with pytest.raises(Exception):  # NOT NULL close: the whole batch fails
+        with pytest.raises(duckdb.ConstraintException):  # NOT NULL close: the whole batch fails
             store.write([bad, CursorUpdate("prices", "IWM", "2024-01-03")])
         assert store.cursors("prices") == {"IWM": "2024-01-02"}
         assert store.count("prices") == 1
@@ -70,3 +71,14 @@ def test_run_log_records_status(tmp_path: Path) -> None:
         store.finish_run("r1", "prices", "failed", records=3, requests=4, error="HTTP 500")
         row = store.last_runs().iloc[0]
         assert (row["status"], row["records"], row["error"]) == ("failed", 3, "HTTP 500")
+
+
+def test_a_failing_migration_releases_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import attention.store as store_module
+
+    broken = [*MIGRATIONS, ("9999_broken", "CREATE TABLE nope (")]
+    monkeypatch.setattr(store_module, "MIGRATIONS", broken)
+    with pytest.raises(duckdb.ParserException):
+        Store(tmp_path / "s.duckdb")
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    Store(tmp_path / "s.duckdb").close()  # the lock was released: a second open works
