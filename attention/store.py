@@ -168,7 +168,10 @@ class Store:
                 f"ON CONFLICT ({', '.join(key)}) {conflict}"
             )
         finally:
-            self.con.unregister("_batch")
+            # After a failed INSERT the transaction is aborted and even unregister fails;
+            # the original error is the one to report.
+            with contextlib.suppress(duckdb.Error):
+                self.con.unregister("_batch")
         return self.count(table) - before
 
     # -- reads ---------------------------------------------------------------------------------
