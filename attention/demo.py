@@ -63,7 +63,8 @@ class DemoResult:
                  f"everything in {self.out_dir}/"]
         for run in self.runs:
             lines.append(run.summary())
-        lines += [f"verdict: {v}" for v in self.verdicts().values()]
+        if self.report is not None:
+            lines += [f"verdict: {s.headline}" for s in self.report.statuses.values()]
         if self.exports is not None:
             lines.append(f"exports: {self.exports.summary()}")
         if self.report is not None:

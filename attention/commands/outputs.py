@@ -20,13 +20,13 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
     app.command("demo")(demo)
 
 
-def _date(value: str | None) -> dt.date | None:
+def _date(value: str | None, option: str = "--date") -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"--date {value!r}: use YYYY-MM-DD") from None
+        raise typer.BadParameter(f"{option} {value!r}: use YYYY-MM-DD") from None
 
 
 @handle_errors
@@ -78,11 +78,13 @@ def demo(
                              "charts and report."),
     days: int = typer.Option(DEFAULT_DAYS, "--days", help="Days of simulated history."),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the simulated world."),
+    end: str = typer.Option(None, "--end", help="Last day of the simulated world YYYY-MM-DD "
+                            "(default: yesterday, UTC)."),
 ) -> None:
     """Run everything offline on a simulated world served by local replicas of every source."""
     from attention import demo as demo_lib
 
-    result = demo_lib.run_demo(out, days=days, seed=seed,
+    result = demo_lib.run_demo(out, days=days, seed=seed, end=_date(end, "--end"),
                                progress=lambda message: typer.echo(f"demo: {message}", err=True))
     typer.echo(result.summary())
     if result.report is not None:

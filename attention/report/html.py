@@ -38,17 +38,17 @@ nav { font-size: .9rem; } nav a { margin-right: 10px; white-space: nowrap; }
 .card { border: 1px solid var(--line); border-left: 6px solid #9aa3af; border-radius: 6px;
         padding: 8px 12px; margin: 8px 0; }
 .card p { margin: 4px 0; } .card.loop { border-left-color: #c0392b; }
-.card.one-way { border-left-color: #e08e0b; } .card.none { border-left-color: #2e8b57; }
+.card.partial { border-left-color: #e08e0b; } .card.none { border-left-color: #2e8b57; }
 .badge { font-size: .75rem; font-weight: 700; letter-spacing: .04em; color: #fff;
          background: #6b7280; border-radius: 4px; padding: 1px 6px; }
-.loop .badge { background: #c0392b; } .one-way .badge { background: #b36b00; }
+.loop .badge { background: #c0392b; } .partial .badge { background: #b36b00; }
 .none .badge { background: #2e7d4f; }
 .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; font-size: .9rem; min-width: 100%; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left;
          vertical-align: top; }
-th { background: #f0f2f5; white-space: nowrap; } td.num { text-align: right;
-  font-variant-numeric: tabular-nums; white-space: nowrap; }
+th { background: #f0f2f5; white-space: nowrap; } td:first-child { min-width: 8.5em; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 figure { margin: 16px 0; } img { max-width: 100%; height: auto; display: block;
   border: 1px solid var(--line); } figcaption { color: var(--muted); font-size: .85rem; }
 ol.items li { margin-bottom: 6px; overflow-wrap: anywhere; }
@@ -105,7 +105,7 @@ def render_html(data: ReportData, charts: list[ChartResult], statuses: dict[str,
                   "nothing about real markets.</div>")
     themes = ", ".join(data.label(k) for k in data.themes)
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    nav = ("<nav>" + "".join(f'<a href="#{a}">{t}</a>' for a, t in (
+    nav = ("<nav>" + " ".join(f'<a href="#{a}">{t}</a>' for a, t in (
         ("verdicts", "Verdict"), ("context", "Context"), ("moves", "This week"),
         ("tests", "Tests"), ("charts", "Charts"), ("quality", "Data quality"),
         ("downloads", "Data files"))) + "</nav>")

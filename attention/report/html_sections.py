@@ -63,8 +63,9 @@ def verdict_cards(statuses: dict[str, LoopStatus], data: ReportData) -> str:
         cards.append(f'<div class="card {esc(status.status)}"><span class="badge">'
                      f"{esc(status.status.upper())}</span><p>{esc(status.headline)}</p></div>")
     alpha = data.config.analysis.fdr_alpha
-    note = (f'<p class="muted">A loop means excess returns led attention and attention led money '
-            f"or prices, each at a Benjamini-Hochberg q below {alpha:g} (weekly data).</p>")
+    note = (f'<p class="muted">A loop means excess returns led attention and attention led '
+            "prices, directly or through money (flows, abnormal volume), every leg with a "
+            f"positive effect and a Benjamini-Hochberg q below {alpha:g} (weekly data).</p>")
     return section("verdicts", "Feedback loop: the verdict", "".join(cards) + note)
 
 

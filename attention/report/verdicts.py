@@ -1,16 +1,10 @@
 """The report's one-line answer per theme: did the data show a feedback loop?
 
-The loop the articles describe is performance -> attention -> money -> prices -> attention. From
-the analysis' directional tests (Benjamini-Hochberg q-values) we call it:
-
-* ``loop``     excess returns led attention AND attention led money or prices (flows, abnormal
-               volume or excess returns), each at q < ``analysis.fdr_alpha``;
-* ``one-way``  only one of those two directions was found;
-* ``none``     neither direction was found;
-* ``untested`` too little data to run the tests.
-
-A link from money to prices (flows -> excess returns) is reported beside it but is not needed
-for the call: with weekly data the money step is often inside the same week as the attention.
+The call itself is the analysis' (:attr:`attention.analysis.feedback.FeedbackResult.
+loop_status`): ``loop`` when performance led attention and attention led prices, directly or
+through money (flows, abnormal volume), every leg significant (BH q < ``analysis.fdr_alpha``)
+with a positive effect; ``partial`` when only some legs are; ``none`` otherwise. This module adds
+``untested`` (too little data) and a headline that names the links that were found.
 """
 
 from __future__ import annotations
@@ -20,31 +14,26 @@ from dataclasses import dataclass
 from attention.analysis.feedback import LABELS, FeedbackResult
 from attention.analysis.granger import GrangerResult
 
-ATTENTION = ("attention_index", "attention", "search", "asvi")
-RETURNS = "excess_return"
-
 
 @dataclass(frozen=True)
 class LoopStatus:
     theme: str
     label: str
-    status: str  # loop | one-way | none | untested
-    back: tuple[GrangerResult, ...]  # returns -> attention, significant
-    forward: tuple[GrangerResult, ...]  # attention -> money or prices, significant
-    money_to_prices: tuple[GrangerResult, ...]  # capital -> returns, significant
+    status: str  # loop | partial | none | untested
+    links: tuple[GrangerResult, ...]  # significant directions, in test order
 
     @property
     def headline(self) -> str:
         if self.status == "untested":
             return f"{self.label}: not enough data to test for a feedback loop."
-        found = [_link(t) for t in (*self.back, *self.forward, *self.money_to_prices)]
-        detail = f" ({'; '.join(found)})" if found else ""
+        found = "; ".join(_link(t) for t in self.links)
+        detail = f" Links found: {found}." if found else ""
         return {
-            "loop": f"{self.label}: feedback loop found — performance drew attention and "
-                    f"attention drew money{detail}.",
-            "one-way": f"{self.label}: a one-way link, not a loop{detail}.",
-            "none": f"{self.label}: no feedback loop — no significant link between attention "
-                    "and returns or money.",
+            "loop": f"{self.label}: feedback loop found — performance led attention and "
+                    f"attention led money and prices.{detail}",
+            "partial": f"{self.label}: some links, but the loop does not close.{detail}",
+            "none": f"{self.label}: no feedback loop — no significant link between attention, "
+                    "money and returns.",
         }[self.status]
 
     def summary(self) -> str:
@@ -57,25 +46,15 @@ def _name(column: str) -> str:
 
 def _link(test: GrangerResult) -> str:
     q = test.qvalue if test.qvalue is not None else test.pvalue
-    return f"{_name(test.causing)} → {_name(test.caused)}, q = {q:.2g}"
+    sign = "+" if test.cumulative_effect > 0 else "−"
+    return f"{_name(test.causing)} → {_name(test.caused)} ({sign}, q = {q:.2g})"
 
 
 def loop_status(result: FeedbackResult, label: str = "") -> LoopStatus:
     label = label or result.theme
-    significant = [t for t in result.tests if t.significant(result.alpha)]
-    back = tuple(t for t in significant if t.causing == RETURNS and t.caused in ATTENTION)
-    forward = tuple(t for t in significant if t.causing in ATTENTION)
-    money = tuple(t for t in significant
-                  if t.caused == RETURNS and t.causing not in ATTENTION)
-    if not result.tests:
-        status = "untested"
-    elif back and forward:
-        status = "loop"
-    elif back or forward:
-        status = "one-way"
-    else:
-        status = "none"
-    return LoopStatus(result.theme, label, status, back, forward, money)
+    links = tuple(t for t in result.tests if t.significant(result.alpha))
+    status = result.loop_status if result.tests else "untested"
+    return LoopStatus(result.theme, label, status, links)
 
 
 def loop_statuses(analysis: object) -> dict[str, LoopStatus]:

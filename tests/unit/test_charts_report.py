@@ -24,9 +24,9 @@ REPO = Path(__file__).resolve().parents[2]
 XSS = "<script>alert(1)</script>"
 
 
-def granger(causing: str, caused: str, q: float) -> GrangerResult:
+def granger(causing: str, caused: str, q: float, effect: float = 0.3) -> GrangerResult:
     level = Transform(causing, False, 0, 0.01)
-    return GrangerResult(causing, caused, 5.0, q, 1, 100, (1, 97), 0.05, 0.3, (1,), "aic",
+    return GrangerResult(causing, caused, 5.0, q, 1, 100, (1, 97), 0.05, effect, (1,), "aic",
                          (level, level), qvalue=q, theme="t", unit="weeks")
 
 
@@ -34,25 +34,30 @@ def feedback(*tests: GrangerResult) -> FeedbackResult:
     return FeedbackResult("t", "W", tests, alpha=0.05)
 
 
+BACK = granger("excess_return", "attention_index", 0.001)
+
+
 @pytest.mark.parametrize(("tests", "status"), [
-    ((granger("excess_return", "attention_index", 0.001),
-      granger("attention_index", "flow_usd", 0.01)), "loop"),
-    ((granger("excess_return", "attention_index", 0.001),
-      granger("attention_index", "excess_return", 0.04)), "loop"),
-    ((granger("excess_return", "attention_index", 0.001),
-      granger("attention_index", "flow_usd", 0.2)), "one-way"),
-    ((granger("attention_index", "abnormal_volume", 0.01),
-      granger("flow_usd", "excess_return", 0.01)), "one-way"),
-    ((granger("flow_usd", "excess_return", 0.01),
+    ((granger("attention_index", "excess_return", 0.04), BACK), "loop"),
+    ((granger("attention_index", "excess_return", 0.5), BACK,
+      granger("attention_index", "flow_usd", 0.01), granger("flow_usd", "excess_return", 0.02)),
+     "loop"),
+    ((granger("attention_index", "excess_return", 0.5), BACK,
+      granger("attention_index", "flow_usd", 0.2), granger("flow_usd", "excess_return", 0.02)),
+     "partial"),
+    ((granger("attention_index", "excess_return", 0.01, effect=-0.3), BACK), "partial"),
+    ((granger("attention_index", "excess_return", 0.3),
       granger("excess_return", "attention_index", 0.3)), "none"),
     ((), "untested"),
 ])
-def test_loop_status(tests: tuple[GrangerResult, ...], status: str) -> None:
+def test_loop_status_follows_the_analysis(tests: tuple[GrangerResult, ...], status: str) -> None:
     result = loop_status(feedback(*tests), "Small caps")
     assert result.status == status
     assert result.headline.startswith("Small caps:")
-    if status == "loop":
-        assert "excess returns → attention" in result.headline
+    significant = [t for t in tests if t.qvalue < 0.05]
+    assert len(result.links) == len(significant)
+    if status in ("loop", "partial"):
+        assert "excess returns → attention (+, q = 0.001)" in result.headline
 
 
 @pytest.fixture

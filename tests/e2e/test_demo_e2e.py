@@ -1,0 +1,64 @@
+"""`attention demo` end to end, as a user runs it: every source collected through its loopback
+replica, the planted small-caps loop found, no loop for the Magnificent Seven, and the store,
+exports, charts and report written. The command runs in its own process; the test process only
+reads what it wrote."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from attention.report.charts_analysis import CHARTS
+from attention.report.export import SPECS, read_export
+from attention.store import Store
+
+END = "2026-06-30"
+DAYS = 700  # shorter than the default (900) but enough weeks for the weekly tests
+
+
+def _card(page: str, label: str) -> str:
+    """The status class of a theme's verdict card in the report."""
+    found = re.search(r'<div class="card ([a-z-]+)"><span class="badge">[A-Z-]+</span><p>'
+                      + re.escape(label) + ":", page)
+    assert found, f"no verdict card for {label}"
+    return found.group(1)
+
+
+@pytest.mark.slow
+def test_demo_finds_the_planted_loop_and_writes_everything(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    done = subprocess.run(
+        [sys.executable, "-c", "from attention.cli import app; app()", "demo", "--out", str(out), "--days", str(DAYS),
+         "--end", END], capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "demo: backfill: google_trends" in done.stderr  # progress goes to stderr
+    report = out / "report" / f"attention-report-{END}.html"
+    assert f"open {report}" in done.stdout
+
+    page = report.read_text(encoding="utf-8")
+    assert "SIMULATED DATA" in page
+    assert _card(page, "Small caps") == "loop"
+    assert _card(page, "Magnificent Seven") != "loop"
+    assert page.count('<img src="data:image/png;base64,') == len(CHARTS)
+
+    with Store(out / "attention.duckdb", read_only=True) as store:
+        runs = store.query("SELECT source, status, count(*) AS n FROM runs GROUP BY ALL")
+        assert set(runs["status"]) == {"ok"}, runs
+        assert set(runs["source"]) == {"prices", "flows", "reddit", "news", "google_trends"}
+        assert (runs["n"] == 2).all()  # the backfill and the daily run
+        assert store.integrity_problems() == []
+        counts = {t: store.count(t) for t in ("prices", "flows", "items", "search_series",
+                                              "feedback_tests", "context")}
+    assert all(counts.values()), counts
+
+    for name, spec in SPECS.items():
+        path = out / "exports" / f"{name}.csv"
+        assert list(read_export(path).columns) == spec.names
+    items = read_export(out / "exports" / "items.csv")
+    assert len(items) == counts["items"] and items["author"].isna().all()
+    assert {p.name for p in (out / "report" / "charts").iterdir()} == \
+        {f"{name}.png" for name, _, _ in CHARTS}
