@@ -131,6 +131,7 @@ def render_html(data: ReportData, charts: list[ChartResult], statuses: dict[str,
 def build_report(data: ReportData, out_dir: Path, export_dir: Path) -> ReportResult:
     """Charts (PNGs in ``out_dir/charts``) and the HTML file for ``data``."""
     out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     charts = render_charts(data, out_dir / "charts")
     statuses = loop_statuses(data.analysis)
     path = report_path(out_dir, data.as_of)

@@ -126,3 +126,18 @@ def test_export_links_are_relative_to_the_report(tmp_path: Path) -> None:
     (tmp_path / "exports" / ".items.csv.tmp").write_text("partial")
     links = export_links(tmp_path / "exports", tmp_path / "report")
     assert links == [("items.csv", "../exports/items.csv", 2)]
+
+
+def test_a_report_from_an_empty_store_explains_what_is_missing(config: Config,
+                                                                tmp_path: Path) -> None:
+    from attention.report.html import write_report
+    from attention.store import Store
+
+    Store(tmp_path / "s.duckdb").close()
+    result = write_report(config, as_of=dt.date(2025, 1, 3), out_dir=tmp_path / "report",
+                          store_path=tmp_path / "s.duckdb")
+    assert result.path == tmp_path / "report" / "attention-report-2025-01-03.html"
+    page = result.path.read_text(encoding="utf-8")
+    assert not any(chart.drawn for chart in result.charts)
+    assert page.count("skipped — ") == len(result.charts)
+    assert "no data in the store yet" in page and "SIMULATED DATA" not in page
