@@ -39,9 +39,10 @@ def lead_lag(data: ReportData) -> bytes:
         for i, cc in enumerate(pairs):
             offset = (i - (len(pairs) - 1) / 2) * width
             ax.bar(np.array(cc.lags) + offset, cc.values, width=width,
-                   color=PAIR_COLORS.get(cc.y, base.PALETTE[i]), label=f"vs {_name(cc.y)}")
+                   color=PAIR_COLORS.get(cc.y, base.PALETTE[i]), label=f"vs {_name(cc.y)}",
+                   zorder=2)
         band = max(cc.band for cc in pairs)
-        ax.axhspan(-band, band, color="#bbbbbb", alpha=0.35,
+        ax.axhspan(-band, band, color="#bbbbbb", alpha=0.35, zorder=0,
                    label="95% band of no correlation")
         ax.axhline(0, color="#333333", lw=0.8)
         ax.axvline(0, color="#333333", lw=0.6, ls=":")

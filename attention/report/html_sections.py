@@ -207,19 +207,34 @@ def _json_list(text: object) -> list[str]:
         return [str(text)]
 
 
+def _day(value: object) -> str:
+    return "?" if _missing(value) else str(pd.Timestamp(value).date())  # type: ignore[arg-type]
+
+
+def _partial_lines(partial: pd.DataFrame) -> list[str]:
+    """One line per (granularity, last period) listing the terms still partial there."""
+    if partial.empty:
+        return []
+    lines = []
+    for (granularity, day), rows in partial.groupby(["granularity", "date"], sort=True):
+        terms = ", ".join(sorted(map(str, rows["term"])))
+        lines.append(f"Google Trends ({'daily' if granularity == 'day' else 'weekly'}): the "
+                     f"period ending {_day(day)} was not over when fetched (partial; refreshed "
+                     f"on a later run) for {terms}")
+    return lines
+
+
 def data_quality(data: ReportData) -> str:
     lines = []
     for run in data.runs.itertuples():
         if run.status in ("failed", "deferred", "partial", "running"):
             error = f": {run.error}" if not _missing(run.error) else ""
-            lines.append(f"{run.source} {run.status} on {run.run_date}{error}")
+            lines.append(f"{run.source} {run.status} on {_day(run.run_date)}{error}")
     for flow in data.stale_flows.itertuples():
         lines.append(f"flows for {flow.ticker} are stale on {flow.days} session(s) of the last "
-                     f"4 weeks (shares outstanding stopped changing; last {flow.last_date}): "
-                     "unknown, not zero")
-    for row in data.partial_search.itertuples():
-        lines.append(f"Google Trends '{row.term}' ({row.granularity}): the period ending "
-                     f"{row.date} was not over when fetched (partial, will be refreshed)")
+                     f"4 weeks (shares outstanding stopped changing; last {_day(flow.last_date)}"
+                     "): unknown, not zero")
+    lines += _partial_lines(data.partial_search)
     for key, panel in data.panels.items():
         lines += [f"{data.label(key)}: {note}" for note in panel.notes]
     lines += data.notes
