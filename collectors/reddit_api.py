@@ -22,16 +22,12 @@ from attention.errors import (
     RetriableError,
 )
 from collectors.base import CursorUpdate, Provenance, SourceNote, TextItem, utcnow
+from collectors.reddit_cursor import QueryCursor, Walk
 from collectors.reddit_items import AuthorPolicy, item_from_json, praw_data
-from collectors.reddit_query import (
-    SOURCE,
-    Search,
-    cursor_value,
-    parse_cursor,
-    theme_searches,
-)
+from collectors.reddit_query import SOURCE, Search, theme_searches
 
 API_MIN_INTERVAL = 0.6  # 100 requests per minute (Reddit's OAuth limit)
+PAGE_SIZE = 100  # posts per listing request (Reddit's maximum)
 REFRESH_HOURS = 48  # comments of posts found in earlier runs are re-read for this long
 AUTH_HINT = ("check REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET (or praw.ini) and that Reddit has "
              "approved the app, or set sources.reddit.mode: feeds to use the public feeds "
@@ -76,30 +72,54 @@ class ApiCollector:
             yield from self.all_comments(settings)
 
     def search(self, search: Search, limit: int) -> Iterator[TextItem | CursorUpdate | SourceNote]:
-        """New posts of one theme query since its cursor (Reddit returns newest first)."""
-        key = search.cursor_key("api")
-        since = parse_cursor(self.ctx.cursors.get(key))
-        newest = since
+        """Posts of one theme query: from the top of the listing down to the last run's mark,
+        then down each open gap (rule: :mod:`collectors.reddit_cursor`). ``limit`` caps only
+        a query's first run; later runs page (``after=``) as far as the mark."""
+        state = QueryCursor.load(self.ctx.cursors, search.cursor_key("api"), search.label)
         subreddit = self.reddit.subreddit("+".join(search.subreddits))
         provenance = self._provenance(f"/r/{'+'.join(search.subreddits)}/search",
                                       {"q": search.query, "sort": "new"})
+        walk, gap = state.new_walk(), None
         try:
-            for post in subreddit.search(search.query, sort="new", time_filter="all",
-                                         limit=limit):
-                if since is not None and post.created_utc < since:
-                    break
-                newest = max(newest or post.created_utc, post.created_utc)
-                if post.id not in self.seen_posts:
-                    self.seen_posts[post.id] = post
-                    yield item_from_json(praw_data(post), "post", provenance, self.authors)
+            yield from self._walk(subreddit, search.query, walk, provenance,
+                                  limit if state.mark is None else None)
+            state.after_new(walk, interrupted=False)
+            for gap in list(state.gaps):
+                walk = state.gap_walk(gap)
+                yield from self._walk(subreddit, search.query, walk, provenance, None, gap.after)
+                state.after_gap(gap, walk, interrupted=False)
         except Exception as exc:  # noqa: BLE001 - classified below; unknown ones re-raised
+            # The posts already yielded are kept: record how far they reach before anything
+            # else, so a stop in the middle of a walk leaves a gap instead of a silent hole.
+            if gap is None:
+                state.after_new(walk, interrupted=True)
+            else:
+                state.after_gap(gap, walk, interrupted=True)
+            yield from state.drain_notes()
+            yield from state.updates()
             error = classify(exc, self.ctx.config.sources.reddit)
             if isinstance(error, (AuthError, RetriableError)) and not _is_soft(exc):
                 raise error from exc
             yield SourceNote("warning", f"{search.label}: search skipped ({error})")
             return
-        if newest is not None and newest != since:
-            yield CursorUpdate(SOURCE, key, cursor_value(newest))
+        yield from state.drain_notes()
+        yield from state.updates()
+
+    def _walk(self, subreddit: Any, query: str, walk: Walk, provenance: Provenance,
+              limit: int | None, after: str | None = None) -> Iterator[TextItem]:
+        """One newest-first pass over the search listing (praw pages with ``after=``)."""
+        params = {"after": after} if after else {}
+        listing = subreddit.search(query, sort="new", time_filter="all", limit=limit,
+                                   request_limit=min(limit or PAGE_SIZE, PAGE_SIZE),
+                                   params=params)
+        for post in listing:
+            if not walk.take(post.created_utc, f"t3_{post.id}"):
+                if walk.reached:
+                    return
+                continue
+            if post.id not in self.seen_posts:
+                self.seen_posts[post.id] = post
+                yield item_from_json(praw_data(post), "post", provenance, self.authors)
 
     def all_comments(self, settings: Any) -> Iterator[TextItem | SourceNote]:
         posts = list(self.seen_posts.values()) + self._recent_stored_posts()

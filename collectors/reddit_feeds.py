@@ -14,8 +14,9 @@ from typing import Any
 from attention.errors import AttentionError, AuthError
 from collectors.base import CursorUpdate, Provenance, SourceNote, TextItem, utcnow
 from collectors.http import HttpStatusError
+from collectors.reddit_cursor import QueryCursor, Walk
 from collectors.reddit_items import AuthorPolicy, items_from_feed
-from collectors.reddit_query import SOURCE, cursor_value, parse_cursor, theme_searches
+from collectors.reddit_query import theme_searches
 
 FEEDS_MIN_INTERVAL = 6.0  # about 10 requests per minute for unauthenticated clients
 FEED_LIMIT = 100  # entries per feed request (Reddit's maximum)
@@ -58,32 +59,57 @@ class FeedsCollector:
         seen: set[str] = set()
         for feed in feeds:
             try:
-                response = self.client.get(feed.url, params=feed.params)
+                yield from self.feed(feed, seen)
             except (AuthError, HttpStatusError) as exc:
                 # One private/banned/renamed subreddit must not stop the others.
                 failures.append(exc)
                 yield SourceNote("warning", f"{feed.label}: skipped ({exc})")
-                continue
-            yield from self._items(feed, response, seen)
         if failures and len(failures) == len(feeds):
             raise failures[-1]
 
-    def _items(self, feed: Feed, response: Any,
-               seen: set[str]) -> Iterator[TextItem | CursorUpdate | SourceNote]:
-        provenance = Provenance(feed.url, self.version, utcnow(), feed.params)
-        items, skipped = items_from_feed(response.content, feed.url, provenance, self.authors,
-                                         response.headers)
-        if skipped:
-            yield SourceNote("warning", f"{feed.label}: {skipped} unreadable entries", skipped)
-        since = parse_cursor(self.ctx.cursors.get(feed.key))
-        newest = since
-        for item in items:
-            stamp = item.created_utc.timestamp()
-            if since is not None and stamp < since:
-                continue
-            newest = max(newest or stamp, stamp)
-            if item.item_id not in seen:
-                seen.add(item.item_id)
-                yield item
-        if newest is not None and newest != since:
-            yield CursorUpdate(SOURCE, feed.key, cursor_value(newest))
+    def feed(self, feed: Feed, seen: set[str]) -> Iterator[TextItem | CursorUpdate | SourceNote]:
+        """One feed from the top down to the last run's mark, then down its open gaps (rule:
+        :mod:`collectors.reddit_cursor`). A first run reads one page; later runs page back
+        (``after=`` the last entry) as far as the mark."""
+        state = QueryCursor.load(self.ctx.cursors, feed.key, feed.label)
+        walk, gap = state.new_walk(), None
+        try:
+            yield from self._walk(feed, walk, seen, first=state.mark is None)
+            state.after_new(walk, interrupted=False)
+            for gap in list(state.gaps):
+                walk = state.gap_walk(gap)
+                yield from self._walk(feed, walk, seen, first=False, after=gap.after)
+                state.after_gap(gap, walk, interrupted=False)
+        except Exception:
+            # Keep what was read: record how far it reaches (a gap, not a hole), then stop.
+            if gap is None:
+                state.after_new(walk, interrupted=True)
+            else:
+                state.after_gap(gap, walk, interrupted=True)
+            yield from state.drain_notes()
+            yield from state.updates()
+            raise
+        yield from state.drain_notes()
+        yield from state.updates()
+
+    def _walk(self, feed: Feed, walk: Walk, seen: set[str], first: bool,
+              after: str | None = None) -> Iterator[TextItem | SourceNote]:
+        while True:
+            params = {**feed.params, "after": after} if after else feed.params
+            response = self.client.get(feed.url, params=params)
+            provenance = Provenance(feed.url, self.version, utcnow(), params)
+            items, skipped = items_from_feed(response.content, feed.url, provenance,
+                                             self.authors, response.headers)
+            if skipped:
+                yield SourceNote("warning", f"{feed.label}: {skipped} unreadable entries",
+                                 skipped)
+            for item in items:
+                if walk.take(item.created_utc.timestamp(), item.item_id) \
+                        and item.item_id not in seen:
+                    seen.add(item.item_id)
+                    yield item
+            # A short page is the end of the listing; a feed has no "after" token, so the
+            # next page starts after its last entry.
+            if walk.reached or first or not items or len(items) + skipped < FEED_LIMIT:
+                return
+            after = items[-1].item_id

@@ -165,3 +165,91 @@ def test_replica_oauth_pagination_and_rate_limit_headers(reddit) -> None:
     limited = requests.get(f"{url}/r/stocks/new", headers=auth)
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
     assert float(limited.headers["x-ratelimit-remaining"]) == 0
+
+
+# -- the cursor never moves past posts that were not read (collectors/reddit_cursor.py) ----------
+FIRST_RUN = dt.datetime(2024, 2, 1, tzinfo=dt.UTC)
+
+
+def _config_on(sandbox, raw_config, store_path, **extra):
+    """Another config against the same running replicas and store (e.g. a different budget)."""
+    from attention.config import validate_config
+    from attention.sandbox.services import apply_overrides
+
+    overrides = {**sandbox.config_overrides(), "store.path": str(store_path),
+                 "sources.reddit.comment_depth": 0, **extra}
+    return validate_config(apply_overrides(raw_config, overrides))
+
+
+def _api_truth(replica, config, marks: dict[str, str]) -> set[str]:
+    """Every post each API search lists, created at or after its query's first-run mark."""
+    from attention.sandbox.reddit import _matching
+    from collectors.reddit_query import theme_searches
+
+    wanted = set()
+    for search in theme_searches(config, per_subreddit=False):
+        mark = float(marks[search.cursor_key("api")])
+        listed = _matching(replica._visible("post", "+".join(search.subreddits)), search.query)
+        wanted |= {f"t3_{t.item_id}" for t in listed if t.created_utc.timestamp() >= mark}
+    return wanted
+
+
+def test_api_mode_pages_back_to_the_cursor_and_resumes_a_budget_gap(world, sandbox_config,
+                                                                    raw_config, tmp_path) -> None:
+    config, sandbox = sandbox_config(world, ["reddit"], **{
+        "sources.reddit.posts_per_query": 10, "sources.reddit.comment_depth": 0})
+    replica = sandbox.servers["reddit"].replica
+    replica.api_limit = 100_000
+    secrets = _api_secrets(replica)
+    replica.now = FIRST_RUN
+    first = run_pipeline(config, run_date=FIRST_RUN.date(), sources=["reddit"], secrets=secrets)
+    assert first.results[0].status == "ok" and first.results[0].records == 10 * len(config.themes)
+    with Store(config.store.path) as store:
+        marks = store.cursors("reddit")
+
+    # Three months later every query has a few hundred new posts (> one page of 100). A budget
+    # of 3 requests (token + 2 pages) stops inside the first query's walk.
+    replica.now = dt.datetime.combine(WORLD_END, dt.time(23, 59), dt.UTC)
+    tight = _config_on(sandbox, raw_config, config.store.path, **{
+        "sources.reddit.posts_per_query": 10, "sources.reddit.budget": 3})
+    stopped = run_pipeline(tight, run_date=WORLD_END, sources=["reddit"], secrets=secrets)
+    assert stopped.results[0].status == "deferred", stopped.summary()
+    assert any("read on a later run" in n for n in stopped.results[0].notes)
+    with Store(config.store.path) as store:
+        gaps = {k: v for k, v in store.cursors("reddit").items() if k.endswith(":gaps")}
+    assert len(gaps) == 1 and "after" in next(iter(gaps.values()))
+
+    full = run_pipeline(config, run_date=WORLD_END, sources=["reddit"], secrets=secrets)
+    assert full.results[0].status == "ok", full.summary()
+    items = _items(config.store.path)
+    truth = _api_truth(replica, config, marks)
+    assert len(truth) > 300 and truth <= set(items["item_id"])
+    with Store(config.store.path) as store:
+        cursors = store.cursors("reddit")
+    assert all(v == "[]" for k, v in cursors.items() if k.endswith(":gaps"))
+    again = run_pipeline(config, run_date=WORLD_END, sources=["reddit"], secrets=secrets)
+    assert again.results[0].records == 0 and len(_items(config.store.path)) == len(items)
+
+
+def test_feeds_mode_pages_back_to_the_cursor(world, sandbox_config) -> None:
+    config, sandbox = sandbox_config(world, ["reddit"], **{"sources.reddit.mode": "feeds"})
+    replica = sandbox.servers["reddit"].replica
+    replica.now = FIRST_RUN
+    run_pipeline(config, run_date=FIRST_RUN.date(), sources=["reddit"], secrets=NO_CREDENTIALS)
+    with Store(config.store.path) as store:
+        marks = store.cursors("reddit")
+    replica.now = dt.datetime.combine(WORLD_END, dt.time(23, 59), dt.UTC)
+    later = run_pipeline(config, run_date=WORLD_END, sources=["reddit"], secrets=NO_CREDENTIALS)
+    assert later.results[0].status == "ok", later.summary()
+    stored = set(_items(config.store.path)["item_id"])
+    # each subreddit's "new" listing holds all its posts: all since its mark must be stored
+    truth = set()
+    for key, value in marks.items():
+        if key.startswith("feeds:new:"):
+            sub = key.removeprefix("feeds:new:")
+            truth |= {f"t3_{t.item_id}" for t in replica._visible("post", sub)
+                      if t.created_utc.timestamp() >= float(value)}
+    assert len(truth) > 100 * 2 and truth <= stored
+    subs = sum(1 for key in marks if key.startswith("feeds:new:"))
+    # one page per subreddit on the first run; more than one on the second (paged back)
+    assert sandbox.servers["reddit"].request_count(r"new\.rss") > 2 * subs
