@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -74,16 +75,47 @@ def build_query(terms: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"({' OR '.join(parts)})"
 
 
-def parse_timeline(payload: dict[str, Any]) -> dict[dt.date, float]:
-    """Daily values from a timelinevol JSON payload (sub-daily points averaged per UTC day)."""
-    series = payload.get("timeline") or []
+@dataclass(frozen=True)
+class Timeline:
+    """Daily values read from a payload, and the points that could not be read."""
+
+    days: dict[dt.date, float]
+    bad_points: int = 0
+    first_problem: str | None = None
+
+
+def read_timeline(payload: Any) -> Timeline:
+    """Daily values from a timelinevol JSON payload (sub-daily points averaged per UTC day).
+
+    One unreadable point (no date, a date in another format, a value that is not a finite
+    non-negative number) is skipped and counted, never allowed to sink the whole theme.
+    Raises ValueError only when the payload's shape is not a timeline at all.
+    """
+    series = payload.get("timeline") if isinstance(payload, dict) else None
     if not series:
-        return {}
+        return Timeline({})
+    if not isinstance(series, list) or not isinstance(series[0], dict):
+        raise ValueError("GDELT answered JSON without a timeline series")
     points: dict[dt.date, list[float]] = defaultdict(list)
+    bad, first = 0, None
     for point in series[0].get("data") or []:
-        stamp = dt.datetime.strptime(str(point["date"]), "%Y%m%dT%H%M%SZ")
-        points[stamp.date()].append(float(point["value"]))
-    return {day: sum(vals) / len(vals) for day, vals in sorted(points.items())}
+        try:
+            stamp = dt.datetime.strptime(str(point["date"]), "%Y%m%dT%H%M%SZ")
+            value = float(point["value"])
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f"value {point['value']!r} is not a share")
+        except (KeyError, TypeError, ValueError) as exc:
+            bad += 1
+            first = first or f"{type(exc).__name__}: {exc} in {str(point)[:80]}"
+            continue
+        points[stamp.date()].append(value)
+    days = {day: sum(vals) / len(vals) for day, vals in sorted(points.items())}
+    return Timeline(days, bad, first)
+
+
+def parse_timeline(payload: Any) -> dict[dt.date, float]:
+    """The daily values of :func:`read_timeline` (unreadable points left out)."""
+    return read_timeline(payload).days
 
 
 def request_window(run_date: dt.date, cursor: str | None) -> tuple[dt.date, dt.date]:
@@ -117,6 +149,7 @@ def collect_volume(client: HttpClient, base_url: str, themes: dict[str, list[str
         try:
             response = client.get(url, params=params)
             payload = _json_payload(response.text, response.headers.get("Content-Type", ""))
+            timeline = read_timeline(payload)
         except BudgetExhaustedError:
             raise
         except RateLimitedError as exc:  # GDELT asks us to slow down: stop asking this run
@@ -127,8 +160,12 @@ def collect_volume(client: HttpClient, base_url: str, themes: dict[str, list[str
         except (AttentionError, ValueError) as exc:
             yield SourceNote("warning", f"gdelt: theme {theme}: {exc}")
             continue
+        if timeline.bad_points:
+            yield SourceNote("warning", f"gdelt: theme {theme}: {timeline.bad_points} "
+                             f"unreadable timeline point(s) skipped (first: "
+                             f"{timeline.first_problem})", timeline.bad_points)
         fetched = utcnow()
-        days = {d: v for d, v in parse_timeline(payload).items() if start <= d <= end}
+        days = {d: v for d, v in timeline.days.items() if start <= d <= end}
         prov = Provenance(url, version, fetched, params)
         for day, value in days.items():
             yield NewsVolume(theme, day, value, query, day >= run_date, prov)

@@ -143,3 +143,40 @@ def test_gdelt_is_off_by_default() -> None:
     run(NewsCollector(), make_ctx(config, web)[0])
     assert not [u for u, _ in web.calls if urlsplit(u).path.startswith("/api/v2/doc")]
     assert all(not parse_qs(urlsplit(u).query).get("mode") for u, _ in web.calls)
+
+
+def test_one_bad_timeline_point_is_skipped_with_a_warning_not_a_failed_source() -> None:
+    config = _two_theme_config()
+    feeds = {google_url("small cap stocks"): ok(rss([])), yahoo_url("IWM"): ok(rss([])),
+             google_url("AI"): ok(rss([])), google_url("AI stocks"): ok(rss([]))}
+    body = {"timeline": [{"series": "Volume Intensity", "data": [
+        {"date": "20240101T000000Z", "value": 0.1},
+        {"date": "2024-01-02", "value": 0.2},  # another date format
+        {"value": 0.3},  # no date
+        {"date": "20240103T000000Z", "value": "n/a"},
+        {"date": "20240103T120000Z", "value": float("nan")},
+        {"date": "20240104T000000Z", "value": 0.4}]}]}
+    answer = (200, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    web = GdeltWeb(feeds, lambda query: lambda headers: answer)
+    records, notes = run(NewsCollector(), make_ctx(config, web, run_date=dt.date(2024, 1, 5))[0])
+    volumes = [r for r in records if isinstance(r, NewsVolume)]
+    assert sorted((v.theme, v.date.day, round(v.value, 6)) for v in volumes) == [
+        (t, d, x) for t in ("ai_stocks", "small_caps") for d, x in ((1, 0.1), (4, 0.4))]
+    warnings = [n for n in notes if isinstance(n, SourceNote) and "unreadable" in n.message]
+    assert len(warnings) == 2 and warnings[0].count == 4
+    assert "2024-01-02" in warnings[0].message  # says which point
+    cursors = {r.key: r.value for r in records if isinstance(r, CursorUpdate)}
+    assert cursors["gdelt:small_caps"] == "2024-01-04"
+
+
+def test_a_payload_without_a_timeline_series_is_a_warning() -> None:
+    with pytest.raises(ValueError, match="without a timeline series"):
+        parse_timeline({"timeline": "oops"})
+    config = _two_theme_config()
+    feeds = {google_url("small cap stocks"): ok(rss([])), yahoo_url("IWM"): ok(rss([])),
+             google_url("AI"): ok(rss([])), google_url("AI stocks"): ok(rss([]))}
+    answer = (200, b'{"timeline": [42]}', {"Content-Type": "application/json"})
+    web = GdeltWeb(feeds, lambda query: lambda headers: answer)
+    records, notes = run(NewsCollector(), make_ctx(config, web)[0])
+    assert not [r for r in records if isinstance(r, NewsVolume)]
+    assert sum("without a timeline series" in n.message for n in notes) == 2
