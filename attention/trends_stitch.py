@@ -314,11 +314,18 @@ def _largest_term(series: pd.DataFrame) -> str | None:
 def supersede(meta: pd.DataFrame, min_new_share: float = 0.25) -> list[str]:
     """Request ids worth stitching, newest fetch first per set of terms and granularity.
 
-    An older response is dropped when the newer ones with the same terms already cover its
-    window (a refetch replaces partial periods), or all but less than ``min_new_share`` of it:
-    a weekly window that moved on by a week adds little, and keeping one per week would make
-    the stitch grow without bound. ``meta`` has columns request_id, terms (tuple),
-    granularity, start, end, fetched_on.
+    Per group of responses with the same terms and granularity, newest fetch first:
+
+    * a response that reaches before or after every newer kept one is kept, whatever the
+      overlap: the weekly window moves on a week at a time, and the weeks only an older fetch
+      still holds would otherwise vanish from ``search_series`` (it is rebuilt whole);
+    * a response inside the span already covered is kept only if at least ``min_new_share`` of
+      its days are not covered (a refetch of the same window replaces its partial periods);
+    * then a kept response (never the newest) whose days the other kept ones all cover is
+      dropped, newest first, so a window fetched every week does not make the stitch grow by
+      one response a week: the newest and the oldest fetch cover what the ones between held.
+
+    ``meta`` has columns request_id, terms (tuple), granularity, start, end, fetched_on.
     """
     keep: list[str] = []
     meta = meta.assign(key=[(tuple(sorted(t)), g) for t, g in zip(meta["terms"],
@@ -326,14 +333,35 @@ def supersede(meta: pd.DataFrame, min_new_share: float = 0.25) -> list[str]:
                                                                    strict=True)])
     for _, group in meta.groupby("key", sort=False):
         rows = group.sort_values(["fetched_on", "end", "start"], ascending=[False, False, True])
-        kept: list[tuple[pd.Timestamp, pd.Timestamp]] = []
+        kept: list[tuple[str, pd.Timestamp, pd.Timestamp]] = []
         for row in rows.itertuples():
             start, end = pd.Timestamp(row.start), pd.Timestamp(row.end)
-            span = (end - start).days + 1
-            if not kept or _uncovered_days(start, end, kept) >= max(1.0, min_new_share * span):
-                kept.append((start, end))
-                keep.append(row.request_id)
+            if _worth_keeping(start, end, [(lo, hi) for _, lo, hi in kept], min_new_share):
+                kept.append((row.request_id, start, end))
+        keep.extend(rid for rid, _, _ in _drop_covered(kept))
     return keep
+
+
+def _worth_keeping(start: pd.Timestamp, end: pd.Timestamp,
+                   kept: Sequence[tuple[pd.Timestamp, pd.Timestamp]], min_share: float) -> bool:
+    if not kept:
+        return True
+    if start < min(lo for lo, _ in kept) or end > max(hi for _, hi in kept):
+        return True  # extends the covered span: its edge days exist nowhere else
+    span = (end - start).days + 1
+    return _uncovered_days(start, end, kept) >= max(1.0, min_share * span)
+
+
+def _drop_covered(kept: list[tuple[str, pd.Timestamp, pd.Timestamp]]
+                  ) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
+    """Without the kept responses (after the newest) whose every day another kept one has."""
+    out = list(kept)
+    for entry in kept[1:]:
+        rid, start, end = entry
+        others = [(lo, hi) for other, lo, hi in out if other != rid]
+        if _uncovered_days(start, end, others) == 0:
+            out.remove(entry)
+    return out
 
 
 def _uncovered_days(start: pd.Timestamp, end: pd.Timestamp,

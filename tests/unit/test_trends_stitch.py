@@ -131,13 +131,62 @@ def test_supersede_thins_weekly_windows_that_moved_by_a_week() -> None:
                                        "fetched_on"])
     kept = supersede(meta)
     assert kept[0] == "w59"  # the newest always stays
-    # each kept older window adds at least a quarter of five years: 59 weeks add only 413 days
-    assert kept == ["w59"]
+    # the oldest fetch holds 413 days no newer one has: kept, or those weeks would vanish;
+    # the 58 between add nothing the two ends do not cover
+    assert kept == ["w59", "w0"]
     d = dt.date
     far = pd.DataFrame([("new", ("a", "s"), "week", d(2021, 1, 3), d(2025, 12, 27), d(2026, 1, 1)),
                         ("old", ("a", "s"), "week", d(2019, 5, 12), d(2024, 5, 4), d(2024, 5, 6))],
                        columns=meta.columns)
     assert supersede(far) == ["new", "old"]  # 600 days the newer one does not cover
+
+
+def test_supersede_keeps_every_edge_but_thins_interior_overlap() -> None:
+    d = dt.date
+    rows = [("new", ("a", "s"), "week", d(2024, 1, 7), d(2026, 3, 7), d(2026, 3, 9)),
+            # one week earlier than every newer fetch at the start: kept for that week alone
+            ("edge", ("a", "s"), "week", d(2023, 12, 31), d(2026, 2, 28), d(2026, 3, 2)),
+            # a later end than the newest fetch (a different window asked on a later day)
+            ("late", ("a", "s"), "week", d(2025, 1, 5), d(2026, 3, 14), d(2026, 3, 1)),
+            ("early", ("a", "s"), "week", d(2021, 1, 3), d(2023, 6, 24), d(2026, 1, 1)),
+            # inside the covered span with 6 of 28 days uncovered (< 25%): dropped
+            ("thin", ("a", "s"), "week", d(2023, 6, 3), d(2023, 6, 30), d(2023, 7, 1))]
+    columns = ["request_id", "terms", "granularity", "start", "end", "fetched_on"]
+    assert supersede(pd.DataFrame(rows, columns=columns)) == ["new", "edge", "late", "early"]
+    # 98 of 120 days inside the span but uncovered: kept
+    rows.append(("wide", ("a", "s"), "week", d(2023, 6, 3), d(2023, 9, 30), d(2023, 10, 1)))
+    assert supersede(pd.DataFrame(rows, columns=columns)) == [
+        "new", "edge", "late", "early", "wide"]
+
+
+def test_ten_weekly_fetches_keep_the_oldest_weeks_through_the_derivation(tmp_path) -> None:
+    """The reviewer's case: a weekly window fetched 10 weeks running; the stitched weekly
+    series must still start at the first fetch's first week (2021-01-10), not 2021-03-14."""
+    from attention.store import Store
+    from attention.trends_derive import load_responses, write_series
+    from collectors.base import Provenance, SearchInterestPoint
+
+    first_start = dt.date(2021, 1, 10)
+    points = []
+    for k in range(10):
+        start = first_start + dt.timedelta(weeks=k)
+        fetched = dt.date(2026, 1, 5) + dt.timedelta(weeks=k)
+        prov = Provenance("test", "1", dt.datetime.combine(fetched, dt.time(), dt.UTC))
+        for w in range(260):
+            week = start + dt.timedelta(weeks=w)
+            value = 50 + 40 * math.sin(week.toordinal() / 30)
+            points += [SearchInterestPoint(f"w{k}", "stock market", week, "week", round(value),
+                                           w == 259, "US", prov),
+                       SearchInterestPoint(f"w{k}", "a", week, "week", round(value / 2),
+                                           w == 259, "US", prov)]
+    with Store(tmp_path / "t.duckdb") as store:
+        store.write(points)
+        result = stitch(load_responses(store, "US"), "stock market")
+        write_series(store, result)
+        first = store.query("SELECT min(date) AS d FROM search_series "
+                            "WHERE term = 'a' AND granularity = 'week'")["d"].iloc[0]
+    assert pd.Timestamp(first).date() == first_start + dt.timedelta(days=6)  # labelled Saturday
+    assert sorted(result.scales) == ["w0", "w9"]
 
 
 def _plan_responses(truth: dict[str, pd.Series]) -> list[Response]:
