@@ -23,11 +23,11 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html.entities import html5 as html5_entities
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from collectors.base import Provenance, TextItem
+from collectors.text import ENTITY, strip_html
 
 SOURCE = "news"
 
@@ -43,11 +43,7 @@ TRACKING_PREFIXES = ("utm_", "at_custom", "__twitter", "pk_", "mtm_")
 GOOGLE_NEWS_HOST = "news.google.com"
 # Parameters of Google News links that choose the edition, not the article.
 GOOGLE_NEWS_PARAMS = frozenset({"oc", "hl", "gl", "ceid", "ved", "usg"})
-_BLOCK_TAGS = frozenset({"p", "br", "div", "li", "ul", "ol", "tr", "td", "table", "h1", "h2",
-                         "h3", "h4", "h5", "h6", "blockquote", "section", "article", "hr"})
-_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
 _URL = re.compile(rb"https?://[\x21-\x7e]+")
-_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
 _PSEUDO_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 
 
@@ -60,44 +56,6 @@ class FeedSpec:
     label: str
     kind: str  # "google_news" | "yahoo" | "custom"
     theme: str | None = None
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip = max(0, self._skip - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def strip_html(text: str | None, _depth: int = 0) -> str:
-    """Visible text of an HTML fragment, entities unescaped, whitespace collapsed."""
-    if not text:
-        return ""
-    parser = _TextExtractor()
-    parser.feed(text)
-    parser.close()
-    out = "".join(parser.parts)
-    if _ENTITY.search(out):  # double-escaped feeds ("&amp;amp;") leave entities behind
-        out = html.unescape(out)
-    if _depth < 1 and _TAG.search(out):  # ... and double-escaped markup leaves tags
-        return strip_html(out, _depth + 1)
-    return " ".join(out.replace("\xa0", " ").split())
 
 
 def repair_ampersands(text: str) -> str:
@@ -239,7 +197,7 @@ def entry_to_item(entry: Mapping[str, Any], feed: FeedSpec, *, feed_title: str |
     """Map one feedparser entry to a TextItem; None for an entry without a usable title."""
     raw_title = entry.get("title") or ""
     title = strip_html(raw_title) if "<" in raw_title else " ".join(raw_title.split())
-    title = html.unescape(title) if _ENTITY.search(title) else title
+    title = html.unescape(title) if ENTITY.search(title) else title
     if recovered:
         title = repair_ampersands(title)
     if not title:

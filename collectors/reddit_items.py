@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from collectors.base import Provenance, TextItem
+from collectors.text import strip_html
 
 SOURCE = "reddit"
 REDDIT_URL = "https://www.reddit.com"
@@ -168,12 +169,6 @@ _COMMENTS_RE = re.compile(r"\[(\d+) comments?\]")
 _USER_RE = re.compile(r"/user/([A-Za-z0-9_-]+)")
 _POST_LINK_RE = re.compile(r"/r/([^/]+)/comments/([a-z0-9]+)(?:/[^/]*/([a-z0-9]+))?")
 _MD_RE = re.compile(r"<!-- SC_OFF -->(.*?)<!-- SC_ON -->", re.S)
-_TAG_RE = re.compile(r"<[^>]+>")
-
-
-def strip_html(text: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(_TAG_RE.sub(" ", text))).strip()
-
 
 def items_from_feed(content: bytes, url: str, provenance: Provenance, authors: AuthorPolicy,
                     headers: Mapping[str, str] | None = None) -> tuple[list[TextItem], int]:

@@ -149,3 +149,34 @@ def test_praw_errors_are_classified() -> None:
                                _Settings("api")), RateLimitedError)
     with pytest.raises(ZeroDivisionError):  # not ours, not praw's: re-raised untouched
         classify(ZeroDivisionError("bug"), _Settings("api"))
+
+
+def test_feed_bodies_use_the_shared_html_stripper() -> None:
+    """The same stripper as news summaries (collectors/text.py): script/style contents are not
+    words; only block tags separate words (a link inside "NVDA's" does not split it); Reddit's
+    double-escaped references (``&amp;#x200B;``, ``&amp;#39;``) end up as characters."""
+    import html as html_lib
+
+    from collectors.news_parse import strip_html as news_strip
+    from collectors.reddit_items import items_from_feed
+    from collectors.text import strip_html
+
+    body = ('<!-- SC_OFF --><div class="md"><p>Calls on $NVDA</p><p>to the moon</p>'
+            '<script>alert("buy")</script><style>p{color:red}</style>'
+            '<p>Q&amp;A &lt;3 <a href="/r/x">NVDA</a>&#39;s it&amp;#39;s</p>'
+            '<p>&amp;#x200B;</p></div><!-- SC_ON --> submitted by <a href="/user/x">/u/x</a>')
+    comment = '<div class="md"><p>sold</p><script>var puts = 1;</script><p>all</p></div>'
+    feed = ('<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            '<entry><id>t3_abc</id><link href="https://www.reddit.com/r/stocks/comments/abc/x/"/>'
+            '<published>2024-05-01T00:00:00+00:00</published><title>Post</title>'
+            f'<content type="html">{html_lib.escape(body)}</content></entry>'
+            '<entry><id>t1_def</id>'
+            '<link href="https://www.reddit.com/r/stocks/comments/abc/x/def/"/>'
+            '<published>2024-05-01T00:01:00+00:00</published><title>c</title>'
+            f'<content type="html">{html_lib.escape(comment)}</content></entry></feed>')
+    items, skipped = items_from_feed(feed.encode(), "feed", PROV, AuthorPolicy())
+    assert skipped == 0
+    assert [i.body for i in items] == ["Calls on $NVDA to the moon Q&A <3 NVDA's it's \u200b",
+                                      "sold all"]
+    assert news_strip is strip_html  # one implementation for both sources
+    assert strip_html("<p>a</p><script>b</script><style>c</style><p>d</p>") == "a d"
