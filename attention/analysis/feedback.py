@@ -147,6 +147,7 @@ class FeedbackResult:
         lines += [c.summary() for c in self.cross_correlations]
         lines += [i.summary() for i in self.impulse_responses]
         lines += [f"skipped: {s}" for s in self.skipped]
+        lines += [f"note: {n}" for n in self.notes]
         lines.append("verdict: " + self.verdict())
         return "\n".join(lines)
 
@@ -181,29 +182,61 @@ def feedback_tests(frame: pd.DataFrame, theme: str = "", attention: str = "atten
     used = [c for c in dict.fromkeys([attention, *capital, returns])
             if any(c in (t.causing, t.caused) for t in tests)]
     stationary = _stationary_frame(frame, used, log)
-    irfs = impulse_responses(stationary, max_lag, ic, irf_horizon) if len(used) >= 2 else ()
+    var_data, notes = _var_sample(stationary)
+    irfs = impulse_responses(var_data, max_lag, ic, irf_horizon) if len(used) >= 2 else ()
     xcorr = tuple(cross_correlation(stationary, attention, c, max_lag)
                   for c in used if c != attention)
     return FeedbackResult(theme=theme, freq=freq, tests=tuple(tests), impulse_responses=irfs,
-                          cross_correlations=xcorr, skipped=tuple(skipped), alpha=alpha)
+                          cross_correlations=xcorr, skipped=tuple(skipped), alpha=alpha,
+                          notes=notes)
 
 
 def _stationary_frame(frame: pd.DataFrame, columns: Sequence[str],
                       log: Sequence[str]) -> pd.DataFrame:
+    """The stationary transforms side by side on ``frame``'s full index (gaps stay NaN rows,
+    so a shift by one row is still one period)."""
     parts = [make_stationary(frame[c].rename(c), log=c in log)[0] for c in columns]
     if not parts:
         return pd.DataFrame()
-    return pd.concat(parts, axis=1, join="inner").dropna()
+    return pd.concat(parts, axis=1)
+
+
+def longest_complete_stretch(data: pd.DataFrame) -> pd.DataFrame:
+    """The longest run of consecutive rows with no missing value (the first if tied)."""
+    complete = data.notna().all(axis=1).to_numpy() if len(data.columns) else np.zeros(0, bool)
+    if not complete.any():
+        return data.iloc[0:0]
+    edges = np.diff(np.concatenate([[0], complete.astype(int), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    best = int(np.argmax(ends - starts))
+    return data.iloc[starts[best]:ends[best]]
+
+
+def _var_sample(stationary: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The rows the VAR for impulse responses is fitted on, and a note when gaps cut it short.
+
+    statsmodels' VAR treats consecutive rows as consecutive periods, so it gets the longest
+    stretch of complete consecutive periods rather than rows glued together across gaps."""
+    stretch = longest_complete_stretch(stationary)
+    complete = int(stationary.notna().all(axis=1).sum()) if len(stationary.columns) else 0
+    if len(stretch) == complete:
+        return stretch, ()
+    span = (f" ({stretch.index[0]}..{stretch.index[-1]})" if len(stretch) else "")
+    return stretch, (f"impulse responses use the longest gap-free stretch: {len(stretch)} of "
+                     f"{complete} complete periods{span}",)
 
 
 def impulse_responses(data: pd.DataFrame, max_lag: int, ic: str = "bic",
                       horizon: int = 8) -> tuple[ImpulseResponse, ...]:
-    """Orthogonalised IRFs of a VAR on ``data`` (columns in Cholesky order), 95% bands."""
+    """Orthogonalised IRFs of a VAR on ``data`` (columns in Cholesky order), 95% bands.
+
+    ``data`` must be consecutive periods without missing values (see
+    :func:`longest_complete_stretch`); fewer than ``30 + 3 * max_lag`` rows give no IRFs."""
     from statsmodels.tsa.api import VAR
 
     from attention.analysis.granger import select_lag
 
-    if len(data) < 30 + 3 * max_lag:
+    if len(data) < 30 + 3 * max_lag or data.isna().any().any():
         return ()
     p = select_lag(data.to_numpy(), max_lag, ic)
     with warnings.catch_warnings():
@@ -225,8 +258,13 @@ def impulse_responses(data: pd.DataFrame, max_lag: int, ic: str = "bic",
 
 
 def cross_correlation(data: pd.DataFrame, x: str, y: str, max_lag: int) -> CrossCorrelation:
-    """corr(x_{t-k}, y_t) for k in -max_lag..max_lag on the aligned stationary series."""
-    both = data[[x, y]].dropna()
+    """corr(x_{t-k}, y_t) for k in -max_lag..max_lag on the stationary series.
+
+    ``data`` has one row per period; x is shifted on that full index before pairs with a
+    missing side are dropped, so lag k always means k periods. ``nobs`` (and the band) count
+    the periods where both series are known."""
+    pair = data[[x, y]]
     lags = tuple(range(-max_lag, max_lag + 1))
-    values = tuple(float(both[x].shift(k).corr(both[y])) for k in lags)
-    return CrossCorrelation(x, y, lags, values, 1.96 / np.sqrt(max(len(both), 1)), len(both))
+    values = tuple(float(pair[x].shift(k).corr(pair[y])) for k in lags)
+    nobs = int(pair.notna().all(axis=1).sum())
+    return CrossCorrelation(x, y, lags, values, 1.96 / np.sqrt(max(nobs, 1)), nobs)
