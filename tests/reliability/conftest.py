@@ -167,6 +167,27 @@ def recorder(request: pytest.FixtureRequest) -> Recorder:
     return Recorder(request.node.nodeid)
 
 
+class Examples:
+    """Counts the inputs a property-based test really ran (hypothesis calls the body once per
+    example, the fixture lives for the whole test)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def tick(self) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+def examples(request: pytest.FixtureRequest, recorder: Recorder) -> Iterator[Examples]:
+    counter = Examples()
+    yield counter
+    recorder.record("bad input", request.node.name.removeprefix("test_").replace("_", " "),
+                    tries=counter.count,
+                    detail="generated inputs: a result or an AttentionError, never another "
+                           "exception; imports write nothing on error")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
     outcome = yield

@@ -26,6 +26,7 @@ from attention.errors import AttentionError, ConfigError
 from attention.store import Store
 from collectors.base import Provenance, TextItem
 from collectors.reddit_items import AuthorPolicy, item_from_json, items_from_feed
+from tests.reliability.conftest import Examples
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -118,7 +119,9 @@ trends_bodies = st.one_of(trends_points.map(_multiline), st.text(max_size=200),
                           st.dictionaries(words, json_values).map(
                               lambda v: ")]}'\n" + json.dumps(v)))
 
-DATES = ["2024-01-07", "2024-1-7", "2024-02-30", "07/01/2024", "", "2024-01", "9999-12-31"]
+# The last days of year 9999 are a known trends-csv bug (test_trends_csv_last_representable_week).
+TRENDS_DATES = ["2024-01-07", "2024-1-7", "2024-02-30", "07/01/2024", "", "2024-01", "0001-01-01"]
+DATES = [*TRENDS_DATES, "9999-12-31"]
 VALUES = ["45", "<1", "100", "", "-3", "1e309", "nan", "abc", "0"]
 
 
@@ -128,7 +131,7 @@ def trends_csv_texts(draw: st.DrawFn) -> str:
     terms = draw(st.lists(st.one_of(words, st.just("small cap stocks")), min_size=0, max_size=3))
     region = draw(st.sampled_from(["(United States)", "(Worldwide)", "(Atlantis)", "", "("]))
     header = ",".join([unit, *(f"{t}: {region}" for t in terms)])
-    rows = [",".join([draw(st.sampled_from(DATES)),
+    rows = [",".join([draw(st.sampled_from(TRENDS_DATES)),
                       *(draw(st.sampled_from(VALUES)) for _ in range(draw(st.integers(0, 4))))])
             for _ in range(draw(st.integers(0, 5)))]
     text = "\n".join(["Category: All categories", "", header, *rows])
@@ -153,7 +156,8 @@ dump_lines = st.one_of(
 # -- parsers ------------------------------------------------------------------------------------
 @EXAMPLES
 @given(yaml_config_texts())
-def test_config_files(tmp_path: Path, text: str) -> None:
+def test_config_files(examples: Examples, tmp_path: Path, text: str) -> None:
+    examples.tick()
     path = tmp_path / "config.yaml"
     path.write_text(text, encoding="utf-8")
     try:
@@ -165,7 +169,8 @@ def test_config_files(tmp_path: Path, text: str) -> None:
 
 @EXAMPLES
 @given(json_values)
-def test_config_mappings(raw: Any) -> None:
+def test_config_mappings(examples: Examples, raw: Any) -> None:
+    examples.tick()
     try:
         validate_config(raw)
     except ConfigError as exc:
@@ -174,7 +179,8 @@ def test_config_mappings(raw: Any) -> None:
 
 @EXAMPLES
 @given(feed_bytes())
-def test_news_feeds(content: bytes) -> None:
+def test_news_feeds(examples: Examples, content: bytes) -> None:
+    examples.tick()
     from collectors.news_parse import FeedSpec, entry_to_item
     from collectors.news_rss import parse_feed
 
@@ -194,7 +200,8 @@ def test_news_feeds(content: bytes) -> None:
 
 @EXAMPLES
 @given(feed_bytes())
-def test_reddit_feeds(content: bytes) -> None:
+def test_reddit_feeds(examples: Examples, content: bytes) -> None:
+    examples.tick()
     try:
         items, skipped = items_from_feed(content, "http://r.example/r/stocks/new.rss", PROV,
                                          AuthorPolicy(salt="s"), {})
@@ -235,7 +242,8 @@ def test_reddit_feed_with_surrogate_reference() -> None:
 
 @EXAMPLES
 @given(reddit_objects, st.sampled_from(["post", "comment"]))
-def test_reddit_json(data: dict[str, Any], kind: str) -> None:
+def test_reddit_json(examples: Examples, data: dict[str, Any], kind: str) -> None:
+    examples.tick()
     try:
         item = item_from_json(data, kind, PROV, AuthorPolicy(salt="s"))
     except ENTRY_ERRORS:
@@ -246,7 +254,8 @@ def test_reddit_json(data: dict[str, Any], kind: str) -> None:
 
 @EXAMPLES
 @given(trends_bodies, st.integers(1, 3))
-def test_trends_json(raw: str, n_terms: int) -> None:
+def test_trends_json(examples: Examples, raw: str, n_terms: int) -> None:
+    examples.tick()
     from collectors.trends_protocol import parse_multiline
 
     try:
@@ -275,7 +284,8 @@ def test_trends_ill_typed_points(timeline: Any) -> None:
 
 @EXAMPLES
 @given(dump_lines)
-def test_dump_lines(line: str) -> None:
+def test_dump_lines(examples: Examples, line: str) -> None:
+    examples.tick()
     from attention.reddit_dump import parse_dump_line
 
     try:
@@ -288,13 +298,31 @@ def test_dump_lines(line: str) -> None:
 
 @EXAMPLES
 @given(trends_csv_texts())
-def test_trends_csv_parse(text: str) -> None:
+def test_trends_csv_parse(examples: Examples, text: str) -> None:
+    examples.tick()
     from collectors.trends_csv import parse_multitimeline
 
+    # The import reads files with universal newlines (Path.read_text); a bare "\r" handed to
+    # the parser directly makes csv.reader raise csv.Error (noted in the report).
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         parse_multitimeline(text)
     except AttentionError as exc:
         assert "multiTimeline.csv" in str(exc)
+
+
+@pytest.mark.xfail(strict=True, raises=OverflowError, reason=(
+    "collectors/trends_csv.py:_period_end adds 6 days (week) or a month to the row's date: a "
+    "row dated in the last week of year 9999 raises OverflowError, which `attention import "
+    "trends-csv` shows as a traceback instead of a TrendsImportError naming the line"))
+def test_trends_csv_last_representable_week() -> None:
+    from collectors.trends_csv import parse_multitimeline
+
+    try:
+        parse_multitimeline("Category: All categories\n\nWeek,stocks: (United States)\n"
+                            "9999-12-31,45\n")
+    except AttentionError:
+        pass
 
 
 # -- imports into a store: all or nothing -------------------------------------------------------
@@ -316,7 +344,8 @@ def _counts(store: Store) -> dict[str, int]:
 
 @EXAMPLES
 @given(flows_csv_texts())
-def test_flows_csv_import(tmp_path: Path, store: Store, text: str) -> None:
+def test_flows_csv_import(examples: Examples, tmp_path: Path, store: Store, text: str) -> None:
+    examples.tick()
     from attention.analysis.flows_csv import read_flows_csv
 
     path = tmp_path / "flows.csv"
@@ -334,7 +363,9 @@ def test_flows_csv_import(tmp_path: Path, store: Store, text: str) -> None:
 
 @EXAMPLES
 @given(trends_csv_texts())
-def test_trends_csv_import(tmp_path: Path, store: Store, config: Any, text: str) -> None:
+def test_trends_csv_import(examples: Examples, tmp_path: Path, store: Store, config: Any,
+                           text: str) -> None:
+    examples.tick()
     from attention.trends_derive import import_trends_csv
 
     path = tmp_path / "multiTimeline.csv"
@@ -351,7 +382,9 @@ _FILE_NUMBERS = itertools.count()
 
 @EXAMPLES
 @given(st.lists(dump_lines, max_size=6))
-def test_reddit_dump_import(tmp_path: Path, store: Store, config: Any, lines: list[str]) -> None:
+def test_reddit_dump_import(examples: Examples, tmp_path: Path, store: Store, config: Any,
+                            lines: list[str]) -> None:
+    examples.tick()
     from attention.reddit_dump import import_dumps
 
     path = tmp_path / f"RS_2024-01-{next(_FILE_NUMBERS)}.ndjson"  # a new file each time
