@@ -65,7 +65,9 @@ def verdict_cards(statuses: dict[str, LoopStatus], data: ReportData) -> str:
     alpha = data.config.analysis.fdr_alpha
     note = (f'<p class="muted">A loop means excess returns led attention and attention led '
             "prices, directly or through money (flows, abnormal volume), every leg with a "
-            f"positive effect and a Benjamini-Hochberg q below {alpha:g} (weekly data).</p>")
+            f"positive effect and a Benjamini-Hochberg q below {alpha:g} (weekly data). Effect "
+            "sizes (sd) are the summed lag effects, in standard deviations of the led series "
+            "per standard deviation of the leading one.</p>")
     return section("verdicts", "Feedback loop: the verdict", "".join(cards) + note)
 
 

@@ -46,8 +46,9 @@ def _name(column: str) -> str:
 
 def _link(test: GrangerResult) -> str:
     q = test.qvalue if test.qvalue is not None else test.pvalue
-    sign = "+" if test.cumulative_effect > 0 else "−"
-    return f"{_name(test.causing)} → {_name(test.caused)} ({sign}, q = {q:.2g})"
+    # The effect size: s.d. of the caused series per s.d. of the causing one, summed over lags.
+    return (f"{_name(test.causing)} → {_name(test.caused)} "
+            f"({test.cumulative_effect:+.2f} sd, q = {q:.2g})")
 
 
 def loop_status(result: FeedbackResult, label: str = "") -> LoopStatus:
