@@ -16,7 +16,8 @@ Columns (NaN where a source is missing; the panel works with prices alone):
 ``benchmark_return``      config.benchmark's adj_close return
 ``excess_return``         theme minus benchmark (weekly: compounded returns, then minus)
 ``dollar_volume``         sum over proxy members of close * volume
-``abnormal_volume``       ln(dollar volume / mean of previous 20 sessions | 12 weeks)
+``abnormal_volume``       ln(dollar volume / mean of previous 20 sessions); weekly: the
+                          week's mean per session over the mean of the previous 12 weeks
 ``flow_usd``              net flows into the proxy members; missing or stale stays NaN
 ========================  =====================================================================
 
@@ -112,14 +113,21 @@ def build_theme_panel(inputs: PanelInputs, config: Config, theme_key: str,
         empty_d = pd.DataFrame(columns=DAILY_COLUMNS, dtype=float)
         empty_w = pd.DataFrame(columns=WEEKLY_COLUMNS, dtype=float)
         return ThemePanel(theme_key, empty_d, empty_w, ("no data in the store yet",))
-    all_sessions, closes = sessions_and_closes(first, last)
+    # a margin before ``first`` so the session before the panel's first one is known
+    all_sessions, closes = sessions_and_closes(first - pd.Timedelta(days=10), last)
     sessions = all_sessions[(all_sessions >= first) & (all_sessions <= last)]
+    if sessions.empty:
+        return ThemePanel(theme_key, pd.DataFrame(columns=DAILY_COLUMNS, dtype=float),
+                          pd.DataFrame(columns=WEEKLY_COLUMNS, dtype=float),
+                          (f"no trading session between {first.date()} and {last.date()}",))
+    prev = all_sessions[all_sessions < sessions[0]][-1]
     weeks = week_labels(sessions)
-    market_d, market_w = market_columns(_dates(inputs.prices), _dates(inputs.flows),
+    market_d, market_w = market_columns(_since(inputs.prices, prev, True),
+                                        _since(inputs.flows, prev, True),
                                         theme.proxy.weight_map(), config.benchmark,
                                         sessions, weeks)
     text_d, text_w = text_columns(inputs.mentions, theme_key, closes, sessions, weeks)
-    search_d, search_w = search_columns(_dates(inputs.search), theme.search_terms,
+    search_d, search_w = search_columns(_since(inputs.search, prev, False), theme.search_terms,
                                         sessions, weeks)
     daily = pd.concat([search_d.rename("search"), text_d, market_d], axis=1)
     weekly = pd.concat([search_w.rename("search"), text_w, market_w], axis=1)
@@ -151,6 +159,21 @@ def _dates(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return frame
     return frame.assign(date=pd.to_datetime(frame["date"]))
+
+
+def _since(frame: pd.DataFrame, prev: pd.Timestamp, strictly: bool) -> pd.DataFrame:
+    """Rows that belong to the panel's first session or later, with dates as timestamps.
+
+    The alignment maps every earlier date to the first session too (it is the first one on
+    or after them), which would pile all history before ``start`` into that one row. Prices
+    and flows dated after ``prev`` (the session before the panel) and search days from
+    ``prev`` on (a day is usable the session after it) are the ones that map there honestly.
+    Text items are filtered by their session in ``text_columns``."""
+    frame = _dates(frame)
+    if frame.empty:
+        return frame
+    keep = frame["date"] > prev if strictly else frame["date"] >= prev
+    return frame[keep]
 
 
 def _span(inputs: PanelInputs, start: dt.date | None, end: dt.date | None

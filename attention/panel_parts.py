@@ -62,7 +62,8 @@ def market_columns(prices: pd.DataFrame, flows: pd.DataFrame, weights: Mapping[s
         "flow_usd": grouped["flow_usd"].apply(lambda s: s.sum() if s.notna().all() else np.nan),
     })
     weekly["excess_return"] = weekly["theme_return"] - weekly["benchmark_return"]
-    weekly["abnormal_volume"] = _abnormal(weekly["dollar_volume"], VOLUME_WINDOW_WEEKS)
+    # per-session average: a 4-session holiday week is not a 20% drop in activity
+    weekly["abnormal_volume"] = _abnormal(grouped["dollar_volume"].mean(), VOLUME_WINDOW_WEEKS)
     return daily, weekly
 
 

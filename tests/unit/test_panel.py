@@ -169,3 +169,46 @@ def test_build_panels_reads_a_store_read_only(tmp_path: Path, config) -> None:
     assert panels["ai_stocks"].daily["theme_return"].isna().all()
     empty = build_panels(Store(tmp_path / "b.duckdb"), config)["small_caps"]
     assert empty.daily.empty and "no data" in empty.notes[0]
+
+
+def test_start_drops_history_instead_of_piling_it_into_the_first_session(config) -> None:
+    search = _search([("IWM", "2024-06-27", "day", 90.0, False),   # usable 06-28: before start
+                      ("IWM", "2024-06-28", "day", 10.0, False),   # Fri: usable Mon 07-01
+                      ("IWM", "2024-06-30", "day", 30.0, False)])  # Sun: usable Mon 07-01
+    flows = pd.DataFrame([{"ticker": "IWM", "date": d.date(), "method": "import",
+                           "flow_usd": 5.0, "stale": False} for d in SESSIONS])
+    inputs = _inputs(_flat_prices(), flows, search=search)
+    full = build_theme_panel(inputs, config, "small_caps")
+    panel = build_theme_panel(inputs, config, "small_caps", start=dt.date(2024, 7, 1))
+    daily = panel.daily
+    assert daily.index[0] == pd.Timestamp("2024-07-01")
+    assert daily.loc["2024-07-01", "dollar_volume"] == pytest.approx(100_000)  # not 2 days
+    assert daily.loc["2024-07-01", "flow_usd"] == 5.0
+    assert daily.loc["2024-07-01", "search"] == pytest.approx(20.0)  # 06-27 is not in it
+    assert np.isnan(daily.loc["2024-07-01", "theme_return"])  # no close before the panel
+    pd.testing.assert_frame_equal(panel.daily.loc["2024-07-02":, ["dollar_volume", "flow_usd"]],
+                                  full.daily.loc["2024-07-02":, ["dollar_volume", "flow_usd"]])
+    assert panel.weekly.loc["2024-07-05", "dollar_volume"] == pytest.approx(4 * 100_000)
+    # at the first session of a year the session before it is in the previous year
+    new_year = pd.DatetimeIndex(["2023-12-28", "2023-12-29", "2024-01-02", "2024-01-03"])
+    prices = _prices({"IWM": [100.0] * 4, "SPY": [100.0] * 4}, new_year)
+    early = build_theme_panel(_inputs(prices), config, "small_caps", start=dt.date(2024, 1, 2))
+    assert early.daily["dollar_volume"].tolist() == pytest.approx([100_000, 100_000])
+    after = build_theme_panel(inputs, config, "small_caps", start=dt.date(2024, 7, 13))
+    assert after.daily.empty and "no trading session" in after.notes[0]
+
+
+def test_weekly_abnormal_volume_is_per_session(config) -> None:
+    from attention.panel_align import sessions_and_closes
+
+    sessions = sessions_and_closes(dt.date(2024, 1, 2), dt.date(2024, 7, 12))[0]
+    sessions = sessions[(sessions >= "2024-01-02") & (sessions <= "2024-07-12")]
+    flat = [100.0] * len(sessions)
+    weekly = build_theme_panel(_inputs(_prices({"IWM": flat, "SPY": flat}, sessions)), config,
+                               "small_caps").weekly
+    # same volume every session: nothing is abnormal, holiday weeks included
+    assert weekly.loc["2024-07-05", "n_sessions"] == 4       # Independence Day
+    assert weekly.loc["2024-03-28", "n_sessions"] == 4       # Good Friday
+    known = weekly["abnormal_volume"].dropna()
+    assert len(known) >= 10 and {"2024-03-28", "2024-07-05"} <= {str(d.date()) for d in known.index}
+    np.testing.assert_allclose(known.to_numpy(), 0.0, atol=1e-12)
