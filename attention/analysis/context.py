@@ -2,7 +2,9 @@
 beat its benchmark (and when a streak was last as long), RSI(14), the 3-month return against
 another index, and the average relative return over a calendar window across years.
 
-Definitions (all on daily closes, as of ``asof``; nothing after ``asof`` is used):
+Definitions (all on daily closes, as of ``asof``; nothing after ``asof`` is used). The
+context date is the last date on or before ``asof`` on which both the theme and the benchmark
+have a close (a note says so when the theme has later prices):
 
 * YTD return: ``close(asof) / close(last session of the previous year) - 1``; when the series
   starts inside the year the first close of the year is the base (noted in ``notes``).
@@ -97,25 +99,40 @@ def market_context(theme: pd.Series, benchmark: pd.Series, asof: dt.date | str |
                    name: str = "") -> MarketContext:
     """Context metrics for daily close series ``theme`` vs ``benchmark`` (and ``other``)."""
     theme, benchmark = clean_series(theme, "theme"), clean_series(benchmark, "benchmark")
-    cutoff = pd.Timestamp(asof) if asof is not None else min(theme.index[-1], benchmark.index[-1])
-    theme, benchmark = theme[:cutoff], benchmark[:cutoff]
-    if theme.empty or benchmark.empty:
-        raise AnalysisInputError(f"no prices on or before {cutoff.date()}; pick a later --asof")
-    when = theme.index[-1]
-    notes: list[str] = []
+    when, notes = _as_of(theme, benchmark, asof)
+    theme, benchmark = theme[:when], benchmark[:when]
     ytd, note = ytd_return(theme, when)
     bench_ytd, bench_note = ytd_return(benchmark, when)
     notes += [f"theme {note}"] * bool(note) + [f"benchmark {bench_note}"] * bool(bench_note)
     count, start, since = beat_streak(theme, benchmark)
     vs_other = None
     if other is not None:
-        other = clean_series(other, "other")[:cutoff]
+        other = clean_series(other, "other")[:when]
         vs_other = period_return(theme, months=3) - period_return(other, months=3)
     seasonal = None
     if seasonal_window is not None:
         seasonal = seasonal_relative_return(theme, benchmark, *seasonal_window)
     return MarketContext(name, when.date(), ytd, bench_ytd, count, start, since,
                          rsi_wilder(theme), vs_other, seasonal, tuple(notes))
+
+
+def _as_of(theme: pd.Series, benchmark: pd.Series, asof: dt.date | str | None
+           ) -> tuple[pd.Timestamp, list[str]]:
+    """The last date on or before ``asof`` with both a theme and a benchmark close (every
+    metric compares the two on the same day), and a note when that is earlier than the
+    theme's own last close (e.g. the benchmark's latest price is not in yet)."""
+    cutoff = pd.Timestamp(asof) if asof is not None else theme.index[-1]
+    common = theme.index.intersection(benchmark.index)
+    common = common[common <= cutoff]
+    if common.empty:
+        raise AnalysisInputError(f"no date on or before {cutoff.date()} with both theme and "
+                                 "benchmark prices; pick a later --asof")
+    when = common[-1]
+    latest = theme[:cutoff].index[-1]
+    if latest > when:
+        return when, [f"as of {when.date()}, the last date with a benchmark close too (the theme "
+                      f"has prices to {latest.date()})"]
+    return when, []
 
 
 def ytd_return(closes: pd.Series, when: pd.Timestamp) -> tuple[float, str]:

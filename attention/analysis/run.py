@@ -115,7 +115,9 @@ def _events(panel: ThemePanel) -> tuple[EventStudyResult, ...]:
                            theme=panel.theme),
                event_study(panel.daily, "attention_index", threshold=SPIKE_Z, freq="D",
                            theme=panel.theme)]
-    return tuple(s for s in studies if s.n_events or panel.weekly[s.signal].notna().any())
+    # keep a study with no spikes only when its own frame had a signal to look at
+    return tuple(s for s in studies if s.n_events
+                 or (panel.weekly if s.freq == "W" else panel.daily)[s.signal].notna().any())
 
 
 def _context(panel: ThemePanel, inputs: PanelInputs, config: Config, asof: dt.date | None

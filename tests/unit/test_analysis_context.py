@@ -14,6 +14,7 @@ from attention.analysis.context import (
     rsi_wilder,
     seasonal_relative_return,
 )
+from attention.analysis.errors import AnalysisInputError
 
 
 def _series(values: list[float], start: str = "2024-03-01") -> pd.Series:
@@ -97,3 +98,19 @@ def test_seasonal_window_across_years() -> None:
     assert result.share_positive == pytest.approx(1 / 3)
     wrapped = seasonal_relative_return(theme, bench, (12, 15), (1, 10))
     assert set(wrapped.per_year) == {2020, 2021, 2022}
+
+
+def test_asof_uses_the_last_date_both_series_have() -> None:
+    days = pd.bdate_range("2023-12-01", "2024-06-28")
+    theme = pd.Series(np.linspace(100, 130, len(days)), index=days)
+    bench = pd.Series(200.0, index=days[:-2])  # the benchmark's last two closes are not in
+    ctx = market_context(theme, bench, asof="2024-06-28", other=theme * 0.5)
+    assert ctx.asof == dt.date(2024, 6, 26)
+    assert ctx.ytd_return == pytest.approx(theme["2024-06-26"] / theme["2023-12-29"] - 1)
+    assert ctx.benchmark_ytd_return == 0.0 and ctx.return_vs_other_3m == pytest.approx(0.0)
+    assert any("last date with a benchmark close" in n for n in ctx.notes)
+    assert ctx == market_context(theme, bench, other=theme * 0.5)  # no asof: the same date
+    # the benchmark alone has a date: it is not the theme's, so the common date is earlier
+    assert market_context(theme[:-3], bench, asof="2024-06-26").asof == dt.date(2024, 6, 25)
+    with pytest.raises(AnalysisInputError, match="both theme and benchmark"):
+        market_context(theme, bench, asof="2023-11-30")

@@ -144,3 +144,22 @@ def test_post_run_step_summarises(config_path: Path) -> None:
     _write_world(config.store.path, LoopParams.null(), n=400)
     line = post_run_step(config, None)
     assert line.startswith("analysed 3 theme(s): 6 feedback test(s)")
+
+
+def test_event_studies_are_kept_by_their_own_frame() -> None:
+    from attention.analysis.run import _events
+    from attention.panel import DAILY_COLUMNS, WEEKLY_COLUMNS, ThemePanel
+
+    days = pd.bdate_range("2023-01-02", periods=300)
+    weeks = pd.date_range("2023-01-06", periods=60, freq="W-FRI")
+    flat_d = pd.DataFrame(0.0, index=days, columns=DAILY_COLUMNS)
+    flat_w = pd.DataFrame(0.0, index=weeks, columns=WEEKLY_COLUMNS)
+    # a signal without spikes: the study is kept and says "no spikes"
+    both = _events(ThemePanel("t", flat_d, flat_w))
+    assert [s.freq for s in both] == ["W", "D"] and not any(s.n_events for s in both)
+    # daily attention known, weekly unknown: the daily study stays, the weekly one goes
+    no_weekly = flat_w.assign(attention_index=float("nan"), asvi=float("nan"))
+    assert [s.freq for s in _events(ThemePanel("t", flat_d, no_weekly))] == ["D"]
+    # and the other way round
+    no_daily = flat_d.assign(attention_index=float("nan"))
+    assert [s.freq for s in _events(ThemePanel("t", no_daily, flat_w))] == ["W"]
