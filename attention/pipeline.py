@@ -91,6 +91,9 @@ def run_pipeline(config: Config, run_date: dt.date | None = None,
     store = store or Store(config.store.path)
     report = RunReport(f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}", run_date)
     try:
+        if store.mark_interrupted_runs():
+            log.warning("an earlier run was interrupted; its committed data is kept and this "
+                        "run completes it")
         for name in names:
             if progress:
                 progress(name)

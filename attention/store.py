@@ -28,6 +28,10 @@ from attention.schema import MIGRATIONS
 from collectors.base import CursorUpdate, Record, utcnow
 
 
+# Cursors whose value is the last stored date of one key: (cursor source, table, key column).
+DATE_CURSORS = (("prices", "prices", "ticker"), ("flows", "shares_outstanding", "ticker"))
+
+
 class Store:
     """A DuckDB file plus its lock. Use as a context manager or call :meth:`close`."""
 
@@ -198,6 +202,17 @@ class Store:
                 "INSERT OR REPLACE INTO runs (run_id, source, run_date, started_at, status) "
                 "VALUES (?, ?, ?, ?, 'running')", [run_id, source, run_date, utcnow()])
 
+    def mark_interrupted_runs(self) -> int:
+        """Run-log rows still 'running' belong to a run that died (killed, power loss): this
+        writer holds the store's exclusive lock, so no other run is alive. Mark them
+        'interrupted' so `attention status` tells the truth. Returns how many."""
+        with self.transaction():
+            rows = self.con.execute(
+                "UPDATE runs SET status = 'interrupted', error = ? WHERE status = 'running' "
+                "RETURNING run_id", ["the run stopped before this source finished (killed or "
+                                     "crashed); its committed batches are kept"]).fetchall()
+        return len(rows)
+
     def finish_run(self, run_id: str, source: str, status: str, records: int = 0,
                    requests: int = 0, mode: str | None = None, error: str | None = None,
                    details: dict[str, Any] | None = None) -> None:
@@ -215,8 +230,9 @@ class Store:
 
     # -- checks --------------------------------------------------------------------------------
     def integrity_problems(self) -> list[str]:
-        """Duplicate natural keys or unfinished migrations; an empty list means healthy."""
-        problems = []
+        """Duplicate natural keys, unfinished migrations, or a date cursor ahead of its data;
+        an empty list means healthy."""
+        problems = self._cursor_problems()
         if self.schema_version() != len(MIGRATIONS):
             problems.append(f"schema version {self.schema_version()} != {len(MIGRATIONS)}")
         for table in self.tables():
@@ -229,6 +245,21 @@ class Store:
                 "HAVING count(*) > 1)").fetchall()[0][0]
             if dupes:
                 problems.append(f"{table}: {dupes} duplicated key(s)")
+        return problems
+
+    def _cursor_problems(self) -> list[str]:
+        """A date cursor must never point past the newest stored row it describes (cursors
+        commit with their data, DESIGN.md 4.5)."""
+        problems = []
+        for source, table, key_column in DATE_CURSORS:
+            rows = self.con.execute(
+                f"SELECT c.key, c.value, max(t.date) FROM cursors c LEFT JOIN {table} t "
+                f"ON t.{key_column} = c.key WHERE c.source = ? GROUP BY c.key, c.value",
+                [source]).fetchall()
+            for key, value, newest in rows:
+                if newest is None or value > newest.isoformat():
+                    problems.append(f"cursors: {source}/{key} at {value} but {table} holds "
+                                    f"{key} only to {newest}")
         return problems
 
     def _primary_key(self, table: str) -> list[str]:

@@ -90,6 +90,9 @@ def test_sigkill_at_random_points(raw_small: dict[str, Any], sandbox: Sandbox, t
         config = make_config(raw_small, sandbox, path)
         report = run_pipeline(config, run_date=RUN_DATE, secrets=secrets_for("feeds"))
         after = compare(snapshot(path), clean)
+        with Store(path, read_only=True) as store:
+            statuses = set(store.query("SELECT status FROM runs")["status"])
+        assert "running" not in statuses, "a killed run's log rows must be marked interrupted"
         outcomes.append((delay, complete, after.lost))
         assert report.exit_code == 0, report.summary()
         assert after.equal, f"kill {i} after {delay:.2f}s: {after.details}"
