@@ -10,6 +10,12 @@ after week ``t`` and bought back at the close of the first trading day one week 
 paper a short position earns ``ln p(entry) - ln p(exit)``, so its factor is
 ``p(entry) / p(exit)`` and a long's is ``p(exit) / p(entry)``. The cumulative return is the
 product of all factors minus 1 (3.26 means +326%).
+
+Week labels. The rule needs each search value labelled by the last day of its week (Saturday
+for Google's Sunday-Saturday weeks): a week is only known once it has ended. Google Trends'
+CSV export and pytrends label weeks by their first day, the Sunday; taken as a week end, that
+would trade six days before the week was over. So a series whose labels are all Sundays is
+moved to the Saturday six days later, and the result says so in ``notes``.
 """
 
 from __future__ import annotations
@@ -49,28 +55,32 @@ class PreisResult:
     random_quantile: float       # share of random strategies the rule beat
     n_random: int
     seed: int
+    notes: tuple[str, ...] = ()
 
     @property
     def log_return(self) -> float:
         return float(np.log1p(self.cumulative_return))
 
     def summary(self) -> str:
+        notes = "".join(f"\nnote: {n}" for n in self.notes)
         if not self.trades:
-            return f"Preis backtest (dt = {self.delta_t}): no trades"
+            return f"Preis backtest (dt = {self.delta_t}): no trades" + notes
         first, last = self.trades[0], self.trades[-1]
         return (f"Preis backtest (dt = {self.delta_t}), {len(self.trades)} trades "
                 f"{first.entry_date.date()}..{last.exit_date.date()}: strategy "
                 f"{self.cumulative_return:+.1%}, buy and hold {self.buy_and_hold:+.1%}, random "
                 f"strategies {self.random_mean:+.1%} +/- {self.random_std:.1%} "
                 f"(n = {self.n_random}, seed {self.seed}); the rule beat "
-                f"{self.random_quantile:.0%} of them")
+                f"{self.random_quantile:.0%} of them" + notes)
 
 
 def preis_backtest(search: pd.Series, prices: pd.Series, delta_t: int = 3,
                    n_random: int = 1000, seed: int = 0) -> PreisResult:
-    """Backtest the rule on a weekly ``search`` series (indexed by each week's last day) and a
-    daily close series ``prices`` (indexed by trading date)."""
+    """Backtest the rule on a weekly ``search`` series (indexed by each week's last day;
+    all-Sunday labels are moved to Saturday, see the module docstring) and a daily close
+    series ``prices`` (indexed by trading date)."""
     search, prices = clean_series(search, "search"), clean_series(prices, "prices")
+    search, notes = week_end_labels(search)
     if delta_t < 1:
         raise AnalysisInputError(f"delta_t must be at least 1 (got {delta_t})")
     dn = search - search.shift(1).rolling(delta_t, min_periods=delta_t).mean()
@@ -96,7 +106,21 @@ def preis_backtest(search: pd.Series, prices: pd.Series, delta_t: int = 3,
     return PreisResult(delta_t, tuple(trades), cumulative, float(hold),
                        float(rand.mean()) if len(rand) else 0.0,
                        float(rand.std(ddof=1)) if len(rand) > 1 else 0.0,
-                       beat, n_random, seed)
+                       beat, n_random, seed, tuple(notes))
+
+
+def week_end_labels(search: pd.Series) -> tuple[pd.Series, list[str]]:
+    """``search`` labelled by each week's last day: labels that are all Sundays (Google
+    Trends/pytrends label a Sunday-Saturday week by its Sunday) move to that week's Saturday.
+    Returns the series and a note saying whether it was moved."""
+    labels = pd.DatetimeIndex(search.index)
+    if len(labels) < 2 or not (labels.dayofweek == 6).all():
+        return search, []
+    moved = search.copy()
+    moved.index = labels + pd.Timedelta(days=6)
+    return moved, [f"search weeks were labelled by their first day (all Sundays, as Google "
+                   f"Trends and pytrends do); moved to the week's Saturday, e.g. "
+                   f"{labels[0].date()} -> {moved.index[0].date()}"]
 
 
 def _random_baseline(trades: list[Trade], n_random: int, seed: int) -> np.ndarray:

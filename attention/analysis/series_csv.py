@@ -5,6 +5,12 @@ The first column holds dates; the value column is ``column`` if given, else the 
 yfinance carry a second header row (``,^GSPC,^GSPC``); rows right under the header whose date
 cell is empty or not a date are treated as extra header rows. Any later bad row is an error
 naming its line, so nothing is silently dropped.
+
+Dates are returned as written. For weekly search (``attention backtest preis --search``) the
+expected label is the last day of each week (Saturday for Google's Sunday-Saturday weeks).
+Google Trends' CSV export and pytrends label weeks by their first day (Sunday); the Preis
+backtest detects a file whose dates are all Sundays, moves them to the Saturday and says so
+in a note (:func:`attention.analysis.preis.week_end_labels`).
 """
 
 from __future__ import annotations

@@ -69,7 +69,9 @@ def context(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION,
 
 @handle_errors
 def preis(search: Path = typer.Option(..., "--search", help="CSV: date, weekly search value "
-                                      "(each row labelled by the week's last day)."),
+                                      "(each row labelled by the week's last day; a file of "
+                                      "Sunday labels, as Google Trends exports, is moved to "
+                                      "the Saturday)."),
           prices: Path = typer.Option(..., "--prices", help="CSV: date, daily close (Yahoo "
                                       "format works; 'Close' is used when present)."),
           delta_t: int = typer.Option(3, "--delta-t", help="Weeks in the moving average."),

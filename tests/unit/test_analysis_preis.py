@@ -80,3 +80,21 @@ def test_bad_input_is_a_clear_error() -> None:
         preis_backtest(pd.Series([1.0], index=WEEKS[:1]), _prices({"2024-01-29": -1.0}))
     with pytest.raises(AnalysisInputError, match="delta_t"):
         preis_backtest(pd.Series([1.0], index=WEEKS[:1]), _prices({}), delta_t=0)
+
+
+def test_sunday_labelled_weeks_trade_after_the_week_ends() -> None:
+    # the same weeks as WEEKS, labelled the way Google Trends' export and pytrends do
+    sundays = WEEKS - pd.Timedelta(days=6)
+    assert (sundays.dayofweek == 6).all()
+    search = [10, 20, 30, 50, 10]
+    prices = _prices({"2024-01-29": 100.0, "2024-02-05": 90.0, "2024-02-12": 99.0})
+    by_end = preis_backtest(pd.Series(search, index=WEEKS, dtype=float), prices, n_random=0)
+    by_start = preis_backtest(pd.Series(search, index=sundays, dtype=float), prices, n_random=0)
+    # taken as week ends, Sunday 01-21 would enter Monday 01-22, before its week was over
+    assert [t.entry_date for t in by_start.trades] == [t.entry_date for t in by_end.trades]
+    assert by_start.trades[0].week_end == pd.Timestamp("2024-01-27")
+    assert by_start.cumulative_return == pytest.approx(by_end.cumulative_return)
+    assert "moved to the week's Saturday" in by_start.summary() and not by_end.notes
+    # a week-end series that merely contains a Sunday is left alone
+    mixed = pd.Series(search, index=WEEKS[:-1].append(pd.DatetimeIndex(["2024-02-04"])))
+    assert preis_backtest(mixed, prices, n_random=0).notes == ()

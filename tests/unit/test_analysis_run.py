@@ -107,6 +107,16 @@ def test_cli_backtest_preis(tmp_path: Path) -> None:
     data = json.loads(out.stdout)
     assert data["n_trades"] == 2
     assert data["cumulative_return"] == pytest.approx((100 / 90) * (99 / 90) - 1)
+    assert data["notes"] == []
+    # the same weeks labelled by their Sunday, as Google Trends' export does
+    (tmp_path / "sundays.csv").write_text(
+        "Week,stock market crash\n2023-12-31,10\n2024-01-07,20\n2024-01-14,30\n"
+        "2024-01-21,50\n2024-01-28,10\n")
+    moved = runner.invoke(app, ["backtest", "preis", "--search", str(tmp_path / "sundays.csv"),
+                                "--prices", str(tmp_path / "prices.csv")])
+    assert moved.exit_code == 0, moved.output
+    assert "2 trades 2024-01-29..2024-02-12" in moved.output
+    assert "note: search weeks were labelled by their first day" in moved.output
     (tmp_path / "broken.csv").write_text("Date,Close\n2024-01-02,1\nnot-a-date,2\n")
     bad = runner.invoke(app, ["backtest", "preis", "--search", str(tmp_path / "search.csv"),
                               "--prices", str(tmp_path / "broken.csv")])
