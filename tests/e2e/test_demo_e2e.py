@@ -32,8 +32,9 @@ def _card(page: str, label: str) -> str:
 def test_demo_finds_the_planted_loop_and_writes_everything(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     done = subprocess.run(
-        [sys.executable, "-c", "from attention.cli import app; app()", "demo", "--out", str(out), "--days", str(DAYS),
-         "--end", END], capture_output=True, text=True, timeout=600, check=False)
+        [sys.executable, "-c", "from attention.cli import app; app()", "demo", "--out", str(out),
+         "--days", str(DAYS), "--end", END], capture_output=True, text=True, timeout=600,
+        check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "demo: backfill: google_trends" in done.stderr  # progress goes to stderr
     report = out / "report" / f"attention-report-{END}.html"
