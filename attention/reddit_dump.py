@@ -304,7 +304,7 @@ def default_annotator(config: Any) -> Annotator:
                 for item, themes in matched if themes]
         if annotate_items is None or not kept:
             return kept
-        return list(annotate_items(kept, config))
+        return list(annotate_items(kept, config, match_themes=False))  # matched just above
 
     return annotate
 

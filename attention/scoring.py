@@ -23,10 +23,15 @@ def scorer_for(config: Config) -> SentimentScorer:
 
 
 def annotate_items(items: Sequence[TextItem], config: Config,
-                   scorer: SentimentScorer | None = None) -> list[TextItem]:
-    """Items with themes, sentiment and the lexicon version filled in, in input order."""
+                   scorer: SentimentScorer | None = None, *,
+                   match_themes: bool = True) -> list[TextItem]:
+    """Items with themes, sentiment and the lexicon version filled in, in input order.
+
+    ``match_themes=False``: the items already carry the themes the caller matched (the dump
+    import matches first to drop off-theme lines); keep them rather than match every text twice.
+    """
     scorer = scorer or scorer_for(config)
-    matcher = get_matcher(config.themes)
+    matcher = get_matcher(config.themes) if match_themes else None
     texts = [item.text for item in items]
     # Score each distinct scoreable text once (reposts and cross-posted headlines repeat).
     unique = list(dict.fromkeys(t for t, item in zip(texts, items, strict=True)
@@ -36,7 +41,7 @@ def annotate_items(items: Sequence[TextItem], config: Config,
               for text, row in zip(unique, frame.itertuples(index=False, name=None), strict=True)}
     out: list[TextItem] = []
     for item, text in zip(items, texts, strict=True):
-        themes = tuple(sorted(matcher.match(text)))
+        themes = tuple(sorted(matcher.match(text))) if matcher is not None else item.themes
         if item.scoreable:
             neg, neu, pos, compound = scores[text]
             out.append(dataclasses.replace(item, themes=themes, neg=neg, neu=neu, pos=pos,

@@ -158,3 +158,41 @@ def test_bad_inputs_fail_clearly(tmp_path: Path, config) -> None:
         with pytest.raises(FatalError, match="truncated"):
             import_dumps([broken], config, store, batch_size=50)
         assert store.integrity_problems() == []
+
+
+def test_import_matches_each_candidate_once(tmp_path: Path, config,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default annotator filters on themes, then scores with those themes kept (the
+    matcher used to run again inside annotate_items for every kept item)."""
+    from attention.themes import ThemeMatcher
+
+    calls: list[str] = []
+    original = ThemeMatcher.match
+
+    def counting(self, text):  # noqa: ANN001, ANN202 - the wrapped method
+        calls.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(ThemeMatcher, "match", counting)
+    write_dump(tmp_path / "RC.zst", DumpSpec(3000, seed=5))
+    with Store(tmp_path / "s.duckdb") as store:
+        result = import_dumps([tmp_path / "RC.zst"], config, store, batch_size=200)
+        rows = store.query("SELECT themes, compound, lexicon_version, scoreable FROM items")
+    assert result.kept > 0 and len(calls) == result.in_subreddits
+    assert all(len(t) > 0 for t in rows["themes"])
+    scored = rows[rows["scoreable"]]
+    assert scored["compound"].notna().all() and scored["lexicon_version"].notna().all()
+
+
+def test_annotate_items_can_keep_the_callers_themes(config) -> None:
+    import dataclasses
+
+    from attention.scoring import annotate_items
+
+    item = parse_dump_line(json.dumps(SUBMISSION).encode())
+    assert item is not None
+    preset = dataclasses.replace(item, themes=("magnificent_seven",))  # not what it matches
+    [kept] = annotate_items([preset], config, match_themes=False)
+    [matched] = annotate_items([preset], config)
+    assert kept.themes == ("magnificent_seven",) and kept.compound is not None
+    assert matched.themes == ("small_caps",) and matched.compound == kept.compound
