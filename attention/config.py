@@ -133,6 +133,8 @@ class TrendsSettings(SourceSettings):
     budget: int = Field(40, ge=0)
     min_interval: float = Field(5.0, ge=0)
     timeout: float = 30.0
+    # After a 429, send nothing for this long (Google's blocks last hours; 0 = retry next run).
+    cooldown_hours: float = Field(6.0, ge=0)
 
 
 class RedditSettings(SourceSettings):

@@ -17,6 +17,9 @@ The request plan is in :mod:`collectors.trends_plan`; the protocol in
 * A 429 stops the run at once (``RetryPolicy(stop_on_429=True)``): responses already fetched are
   stored, a ``progress`` cursor says where it stopped, and the next run resumes there (everything
   before it comes from the store).
+* After a 429 the source cools down: for ``sources.google_trends.cooldown_hours`` (default 6)
+  after the ``last_rate_limited`` cursor, a run sends nothing and the source is reported
+  ``deferred`` (a manual rerun the same day would only extend Google's block).
 * The request budget (``sources.google_trends.budget``) is checked before each payload (cookie +
   explore + multiline), so a payload is never cut in half; the rest waits for the next run.
 
@@ -181,6 +184,7 @@ class TrendsCollector:
 
     def collect(self, ctx: CollectContext) -> Iterator[Record | SourceNote]:
         run = _Run(ctx)
+        yield from _check_cooldown(ctx, run.settings.cooldown_hours)
         payload_now: list[plan.Payload] = []
         try:
             yield from self._plan_and_fetch(run, payload_now)
@@ -232,6 +236,38 @@ class TrendsCollector:
         windows = plan.daily_windows(ctx.run_date, history)
         yield from fetch_all(plan.daily_payloads(groups, windows))
         return weekly
+
+
+class CoolingDownError(BudgetExhaustedError):
+    """Google answered 429 less than ``cooldown_hours`` ago: this run sends nothing and the
+    source is deferred (like a spent budget), not failed."""
+
+
+def _check_cooldown(ctx: CollectContext, hours: float) -> Iterator[SourceNote]:
+    """Raise :class:`CoolingDownError` while the last 429 is younger than ``hours``.
+
+    Google's blocks of scripted clients last hours: asking again on a manual rerun the same
+    day only extends them. The clock is the wall clock (a 429 happened at a real time).
+    """
+    value = (ctx.cursors or {}).get("last_rate_limited")
+    if not value or hours <= 0:
+        return
+    try:
+        since = dt.datetime.fromisoformat(value)
+        since = since if since.tzinfo else since.replace(tzinfo=dt.UTC)
+    except ValueError:
+        yield SourceNote("warning", f"google_trends: unreadable last_rate_limited cursor "
+                         f"{value[:40]!r}; ignored (no cool-down applied)")
+        return
+    until = since + dt.timedelta(hours=hours)
+    if utcnow() >= until:
+        return
+    ctx.mode = "cooling down (no requests)"
+    message = (f"google_trends: Google answered 429 at {since:%Y-%m-%d %H:%M} UTC; no request "
+               f"until {until:%Y-%m-%d %H:%M} UTC (sources.google_trends.cooldown_hours: "
+               f"{hours:g}; 0 retries on the next run). The collection resumes then")
+    yield SourceNote("warning", message)
+    raise CoolingDownError(message)
 
 
 def _stored_groups(cursors: Any, terms: Sequence[str],

@@ -15,6 +15,7 @@ from attention.pipeline import run_pipeline
 from attention.sandbox.server import Fault, FaultPlan
 from attention.sandbox.world import World
 from attention.store import Store
+from collectors.base import CursorUpdate
 
 START, END = dt.date(2023, 1, 1), dt.date(2024, 12, 31)  # two years: 3 daily windows
 MULTILINE = "/widgetdata/multiline"
@@ -114,7 +115,16 @@ def test_429_storm_stops_the_run_and_the_next_run_resumes(trends) -> None:
     assert progress["payloads_done"] == 5 and progress["blocked_at"]["timeframe"]
     assert "last_rate_limited" in state["cursors"]
 
-    server.faults = FaultPlan()  # the storm is over
+    server.faults = FaultPlan()  # the storm is over, but a manual rerun is not told so
+    sent = server.request_count()
+    rerun = run_pipeline(config, run_date=END, sources=["google_trends"])
+    assert rerun.exit_code == 0 and rerun.results[0].status == "deferred"
+    assert "cooldown_hours: 6" in rerun.results[0].error and server.request_count() == sent
+    assert rerun.results[0].mode == "cooling down (no requests)"
+    with Store(config.store.path) as store:  # six hours and a minute later
+        aged = dt.datetime.now(dt.UTC) - dt.timedelta(hours=6, minutes=1)
+        store.write([CursorUpdate("google_trends", "last_rate_limited", aged.isoformat())])
+
     fetched_before = server.request_count(MULTILINE)
     resumed = run_pipeline(config, run_date=END, sources=["google_trends"])
     assert resumed.exit_code == 0, resumed.summary()
