@@ -10,8 +10,10 @@ the year.
 
 Confidence intervals are t intervals across events. Long horizons overlap from one event to the
 next, which makes these intervals too narrow, and a sample's own drift moves every window, so
-the result also carries a placebo band: the 2.5-97.5% range of the mean CAR of the same number
-of randomly drawn dates (seeded). "Significant" means outside the placebo band.
+the result also carries a placebo band: the 2.5-97.5% range of the mean CAR of randomly drawn
+dates (seeded), drawn per horizon from dates with a complete window and as many as there are
+events with a complete window at that horizon (``n_by_horizon``). "Significant" means outside
+the placebo band.
 """
 
 from __future__ import annotations
@@ -101,24 +103,27 @@ def event_study(frame: pd.DataFrame, signal: str, returns: str = "excess_return"
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # horizons longer than the sample
         baseline = np.nanmean(cars, axis=0) if len(cars) else np.full(len(horizons), np.nan)
-    p_lo, p_hi = _placebo_band(cars, len(positions), n_placebo, seed)
+    p_lo, p_hi = _placebo_band(cars, counts, n_placebo, seed)
     return EventStudyResult(signal, freq, threshold, standardize, horizons, mean, lo, hi, counts,
                             tuple(map(float, baseline)), p_lo, p_hi,
                             tuple(data.index[positions]), theme)
 
 
-def _placebo_band(cars: np.ndarray, n_events: int, n_placebo: int, seed: int
+def _placebo_band(cars: np.ndarray, counts: Sequence[int], n_placebo: int, seed: int
                   ) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """2.5/97.5 percentiles of the mean CAR over ``n_events`` random dates (per horizon)."""
+    """2.5/97.5 percentiles, per horizon, of the mean CAR over random dates drawn (with
+    replacement) from the dates whose window at that horizon is complete, as many as there
+    are events with a complete window there (``counts``): the band answers "what would the
+    same number of ordinary dates give?" at every horizon, long ones included."""
     width = cars.shape[1]
-    if n_events == 0 or n_placebo < 1 or len(cars) == 0:
-        return (float("nan"),) * width, (float("nan"),) * width
+    lo, hi = np.full(width, np.nan), np.full(width, np.nan)
     rng = np.random.default_rng(seed)
-    draws = rng.integers(0, len(cars), size=(n_placebo, n_events))
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        means = np.nanmean(cars[draws], axis=1)  # (n_placebo, horizons)
-        lo, hi = np.nanpercentile(means, [2.5, 97.5], axis=0)
+    for j in range(width):
+        valid = np.flatnonzero(np.isfinite(cars[:, j]))
+        if counts[j] == 0 or n_placebo < 1 or len(valid) == 0:
+            continue
+        draws = rng.choice(valid, size=(n_placebo, counts[j]))
+        lo[j], hi[j] = np.percentile(cars[draws, j].mean(axis=1), [2.5, 97.5])
     return tuple(map(float, lo)), tuple(map(float, hi))
 
 

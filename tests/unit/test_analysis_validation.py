@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from attention.analysis.event import event_study
@@ -73,8 +74,6 @@ def test_event_study_sees_the_planted_rise_and_nothing_under_the_null() -> None:
 
 
 def test_event_study_by_hand() -> None:
-    import pandas as pd
-
     frame = pd.DataFrame({"s": [0, 0, 5, 5, 0, 0, 6, 0, 0, 0.0],
                           "excess_return": [0.01, 0.0, 0.0, 0.02, -0.01, 0.03, 0.0, 0.01, 0.02,
                                             0.0]})
@@ -85,3 +84,22 @@ def test_event_study_by_hand() -> None:
     assert result.mean_car[0] == pytest.approx(0.015)
     assert result.mean_car[1] == pytest.approx(0.02)
     assert result.n_by_horizon == (2, 2)
+
+
+def test_event_placebo_matches_the_events_n_at_every_horizon() -> None:
+    rng = np.random.default_rng(11)
+    n = 400
+    signal = np.zeros(n)
+    signal[[40, 80, 120]] = 1.0                 # complete windows at every horizon
+    signal[np.arange(360, 398, 2)] = 1.0        # 19 late spikes: complete only for short ones
+    frame = pd.DataFrame({"s": signal, "excess_return": rng.standard_normal(n)})
+    result = event_study(frame, "s", threshold=0.5, horizons=[1, 52], standardize=False,
+                         n_placebo=4000, seed=3)
+    assert result.n_events == 22 and result.n_by_horizon == (22, 3)
+    cars = frame["excess_return"].rolling(52).sum().shift(-52).dropna()  # complete 52-sums
+    for i, h in enumerate(result.horizons):
+        count = result.n_by_horizon[i]
+        spread = (frame["excess_return"] if h == 1 else cars).std()
+        half = (result.placebo_upper[i] - result.placebo_lower[i]) / 2
+        # the mean of `count` random dates: half-width ~ 1.96 s.d. / sqrt(count)
+        assert half == pytest.approx(1.96 * spread / np.sqrt(count), rel=0.25), h
