@@ -9,6 +9,7 @@ the pipeline's annotator), so both paths store the same rows.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import resource
 import sys
@@ -94,9 +95,19 @@ def _annotator(job: BackfillJob) -> Annotator:
 
 
 def peak_rss() -> int:
-    """This process's peak resident memory in bytes (Linux reports KiB, macOS bytes)."""
+    """This process's peak resident memory in bytes.
+
+    On Linux this is ``VmHWM`` of the current memory map: ``ru_maxrss`` would also count the
+    parent's memory at the fork that preceded the worker's exec (a LocalCluster spawns its
+    workers from the client process), overstating a worker's own peak.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024  # kB
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024
+    return peak if sys.platform == "darwin" else peak * 1024  # macOS reports bytes, Linux KiB
 
 
 def run_partition(part: Partition, job: BackfillJob, payload: Any = None) -> PartitionResult:

@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 
 from attention.backfill import backfill, dask_client
-from attention.backfill_archive import generate_reddit_archive, text_pool
+from attention.backfill_archive import ArchiveInfo, generate_reddit_archive, text_pool
 from attention.config import load_config
 from attention.reddit_dump import import_dumps
 from attention.store import Store
@@ -123,10 +123,21 @@ def same_rows(reference: Path, other: Path) -> dict[str, Any]:
     return out
 
 
+def _describe(path: Path, comments: int, origin: str) -> ArchiveInfo:
+    from attention.reddit_dump import iter_dump_chunks
+
+    lines = text = 0
+    for chunk in iter_dump_chunks(path):
+        lines, text = lines + chunk.lines, text + len(chunk.data)
+    return ArchiveInfo(path, comments, lines - comments, lines, text, origin)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--comments", type=int, default=2_000_000)
     parser.add_argument("--partition-mb", type=int, default=32)
+    parser.add_argument("--archive", type=Path, default=None,
+                        help="keep the generated archive here and reuse it if it exists")
     parser.add_argument("--skip-single", action="store_true",
                         help="skip the single-process run and the equality check")
     args = parser.parse_args()
@@ -136,8 +147,11 @@ def main() -> None:
         folder = Path(tmp)
         started = time.perf_counter()
         texts, origin = text_pool()
-        info = generate_reddit_archive(folder / "RC_bench.zst", args.comments, fmt="frames",
-                                       texts=texts)
+        target = args.archive or folder / "RC_bench.zst"
+        if args.archive is None or not args.archive.exists():
+            info = generate_reddit_archive(target, args.comments, fmt="frames", texts=texts)
+        else:  # a kept archive from an earlier run (same generator): count its lines
+            info = _describe(target, args.comments, origin)
         report: dict[str, Any] = {
             "benchmark": "backfill_scaling", "cpus": os.cpu_count(), "load_start": load(),
             "archive": {"comments": info.comments, "posts": info.posts, "lines": info.lines,
