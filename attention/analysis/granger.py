@@ -166,7 +166,9 @@ def adf_pvalue(values: np.ndarray) -> float:
 
 def _ols_aic(x: np.ndarray, y: np.ndarray) -> float:
     """statsmodels OLS ``aic`` (-2 log-likelihood + 2 parameters) of y on x."""
-    ssr = _ssr(x, y)[0]
+    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
+    resid = y - x @ beta
+    ssr = float(resid @ resid)
     n = len(y)
     llf = -n / 2 * (np.log(2 * np.pi) + np.log(ssr / n) + 1)
     return float(-2 * llf + 2 * x.shape[1])
@@ -237,17 +239,14 @@ def granger_test(caused: np.ndarray, causing: np.ndarray, lags: int) -> dict[str
 
 
 def _ssr(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """OLS by QR: (SSR, coefficients, their covariance). Inverting R instead of X'X keeps the
-    standard errors accurate when columns differ in scale by many orders (flows in USD next
-    to a constant), where pinv(X'X) would cut off the small singular values."""
-    from scipy.linalg import solve_triangular
-
-    q, r = np.linalg.qr(x)
-    beta = solve_triangular(r, q.T @ y)
+    """OLS: (SSR, coefficients, their covariance). The covariance comes from the inverse of
+    R in X = QR rather than of X'X: it stays accurate when columns differ in scale by many
+    orders (flows in USD next to a constant), where pinv(X'X) cut off small singular values."""
+    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
     resid = y - x @ beta
     ssr = float(resid @ resid)
     sigma2 = ssr / (len(y) - x.shape[1])
-    r_inv = solve_triangular(r, np.eye(x.shape[1]))
+    r_inv = np.linalg.inv(np.linalg.qr(x, mode="r"))
     return ssr, beta, sigma2 * (r_inv @ r_inv.T)
 
 
