@@ -6,7 +6,8 @@ which mode ran and why. History does not come from here (the API keeps about 1,0
 listing): import dump files with ``attention import reddit-dump``.
 
 Records: posts and comments as :class:`TextItem` (fullname ids ``t3_``/``t1_``, subreddit as
-container, authors as salted hashes), plus one cursor per search query.
+container, authors as salted hashes), plus per query a cursor (the newest post read) and the
+gaps a stopped run left; :mod:`collectors.reddit_cursor` states the rule that moves them.
 """
 
 from __future__ import annotations
