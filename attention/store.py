@@ -27,7 +27,6 @@ from attention.errors import StoreError, StoreLockedError
 from attention.schema import MIGRATIONS
 from collectors.base import CursorUpdate, Record, utcnow
 
-
 # Cursors whose value is the last stored date of one key: (cursor source, table, key column).
 DATE_CURSORS = (("prices", "prices", "ticker"), ("flows", "shares_outstanding", "ticker"))
 
