@@ -231,7 +231,7 @@ def test_api_mode_pages_back_to_the_cursor_and_resumes_a_budget_gap(world, sandb
     assert again.results[0].records == 0 and len(_items(config.store.path)) == len(items)
 
 
-def test_feeds_mode_pages_back_to_the_cursor(world, sandbox_config) -> None:
+def test_feeds_mode_pages_back_to_the_cursor(world, sandbox_config, raw_config) -> None:
     config, sandbox = sandbox_config(world, ["reddit"], **{"sources.reddit.mode": "feeds"})
     replica = sandbox.servers["reddit"].replica
     replica.now = FIRST_RUN
@@ -239,6 +239,14 @@ def test_feeds_mode_pages_back_to_the_cursor(world, sandbox_config) -> None:
     with Store(config.store.path) as store:
         marks = store.cursors("reddit")
     replica.now = dt.datetime.combine(WORLD_END, dt.time(23, 59), dt.UTC)
+    # the whole catch-up takes 25 requests here: 18 stop inside a subreddit's "new" listing
+    tight = _config_on(sandbox, raw_config, config.store.path, **{
+        "sources.reddit.mode": "feeds", "sources.reddit.budget": 18})
+    stopped = run_pipeline(tight, run_date=WORLD_END, sources=["reddit"],
+                           secrets=NO_CREDENTIALS)
+    assert stopped.results[0].status == "deferred", stopped.summary()
+    with Store(config.store.path) as store:
+        assert [k for k, v in store.cursors("reddit").items() if k.endswith(":gaps") and v != "[]"]
     later = run_pipeline(config, run_date=WORLD_END, sources=["reddit"], secrets=NO_CREDENTIALS)
     assert later.results[0].status == "ok", later.summary()
     stored = set(_items(config.store.path)["item_id"])
@@ -250,6 +258,8 @@ def test_feeds_mode_pages_back_to_the_cursor(world, sandbox_config) -> None:
             truth |= {f"t3_{t.item_id}" for t in replica._visible("post", sub)
                       if t.created_utc.timestamp() >= float(value)}
     assert len(truth) > 100 * 2 and truth <= stored
+    with Store(config.store.path) as store:
+        assert all(v == "[]" for k, v in store.cursors("reddit").items() if k.endswith(":gaps"))
     subs = sum(1 for key in marks if key.startswith("feeds:new:"))
     # one page per subreddit on the first run; more than one on the second (paged back)
     assert sandbox.servers["reddit"].request_count(r"new\.rss") > 2 * subs
