@@ -37,6 +37,7 @@ def run_suite(results: Path, extra: list[str]) -> dict[str, Any]:
     started, cpu = time.monotonic(), os.times()
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
     after = os.times()
+    results.with_suffix(".log").write_text(done.stdout + done.stderr)  # durations, failures
     tail = done.stdout.strip().splitlines()[-1:] or [""]
     return {"command": " ".join(["python", *command[1:]]), "exit_code": done.returncode,
             "wall_seconds": round(time.monotonic() - started, 1),
@@ -132,7 +133,8 @@ def main() -> int:
                "tried": sum(s["tries"] for s in data["scenarios"]),
                "survived": sum(s["survived"] for s in data["scenarios"]),
                "lost_rows": sum(s["lost_rows"] for s in data["scenarios"]),
-               "results": str(results), "output": str(args.output)}
+               "results": str(results), "log": str(results.with_suffix(".log")),
+               "output": str(args.output)}
     print(json.dumps(summary, indent=2))
     return 0
 

@@ -54,6 +54,9 @@ def small_raw_config() -> dict[str, Any]:
     # API mode reads every post's comment tree: fewer posts keep a run to a few dozen requests.
     sources["reddit"]["posts_per_query"], sources["reddit"]["more_comments_budget"] = 8, 2
     sources["google_trends"]["anchor_terms"] = sources["google_trends"]["anchor_terms"][:2]
+    # After a 429 Google Trends sends nothing for cooldown_hours (default 6). The daily cron
+    # runs 24 hours apart, past the cool-down; the tests' "next run" comes seconds later.
+    sources["google_trends"]["cooldown_hours"] = 0
     for name in ("prices", "google_trends", "reddit", "news"):
         sources[name]["timeout"] = CLIENT_TIMEOUT
     raw["analysis"]["history_start"] = WORLD_START.isoformat()
