@@ -254,6 +254,9 @@ def load_config(
         file_path = Path("config.yaml")
     shown = str(file_path) if file_path else "<packaged defaults>"
     raw = _read_yaml(file_path or packaged_default_path(), shown)
+    if not isinstance(raw, dict):  # before overrides are applied to it
+        raise ConfigError(f"{shown}: the file must be a YAML mapping (key: value), got "
+                          f"{type(raw).__name__}")
     for dotted, value in (overrides or {}).items():
         _set_path(raw, dotted.split("."), value)
     env = os.environ if environ is None else environ

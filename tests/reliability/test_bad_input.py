@@ -161,7 +161,9 @@ def test_config_files(examples: Examples, tmp_path: Path, text: str) -> None:
     path = tmp_path / "config.yaml"
     path.write_text(text, encoding="utf-8")
     try:
-        load_config(path, environ={})
+        # as `attention run --store X` does, and with an environment override
+        load_config(path, overrides={"store.path": str(tmp_path / "s.duckdb")},
+                    environ={"ATTENTION__SOURCES__NEWS__BUDGET": "7"})
     except ConfigError as exc:
         assert str(exc).startswith(str(path)), exc  # names the file
         assert "\n" not in str(exc).strip()
