@@ -138,6 +138,8 @@ def main() -> None:
     parser.add_argument("--partition-mb", type=int, default=32)
     parser.add_argument("--archive", type=Path, default=None,
                         help="keep the generated archive here and reuse it if it exists")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="alternate the 1- and 2-worker runs this many times; report the best")
     parser.add_argument("--skip-single", action="store_true",
                         help="skip the single-process run and the equality check")
     args = parser.parse_args()
@@ -161,11 +163,21 @@ def main() -> None:
                         "generate_s": round(time.perf_counter() - started, 1)},
             "partition_mb": args.partition_mb,
         }
-        runs = {n: dask_run(info.path, config, folder / f"w{n}.duckdb", n, partition)
-                for n in (1, 2)}
-        report["dask"] = {str(n): run for n, run in runs.items()}
-        report["speedup_2_vs_1"] = round(runs[1]["seconds"] / runs[2]["seconds"], 3)
-        report["peak_worker_memory_mb"] = max(r["peak_worker_memory_mb"] for r in runs.values())
+        # Alternate 1 and 2 workers; on a shared machine the best of several runs is the one
+        # least disturbed by other processes.
+        runs: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
+        for attempt in range(args.repeat):
+            for n in (1, 2):
+                store = folder / f"w{n}.duckdb"
+                if attempt < args.repeat - 1 or n == 1:
+                    store = folder / f"w{n}-{attempt}.duckdb"
+                runs[n].append(dask_run(info.path, config, store, n, partition))
+        best = {n: min(r, key=lambda run: run["seconds"]) for n, r in runs.items()}
+        report["dask"] = {str(n): run for n, run in best.items()}
+        report["dask_all_seconds"] = {str(n): [r["seconds"] for r in rs] for n, rs in runs.items()}
+        report["speedup_2_vs_1"] = round(best[1]["seconds"] / best[2]["seconds"], 3)
+        report["peak_worker_memory_mb"] = max(r["peak_worker_memory_mb"]
+                                              for rs in runs.values() for r in rs)
         if not args.skip_single:
             try:
                 report["single_process"] = single_process(info.path, config,
