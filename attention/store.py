@@ -164,6 +164,10 @@ class Store:
                    for c in frame.columns if c not in key]
         conflict = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
         before = self.count(table)
+        # DuckDB infers an object column's type from a sample of rows: a batch of empty lists
+        # with one non-empty list far down would be read as NULL[] and fail the cast. Sample all.
+        sample = max(len(frame), 1000)
+        self.con.execute(f"SET pandas_analyze_sample = {sample:d}")
         self.con.register("_batch", frame)
         try:
             self.con.execute(
