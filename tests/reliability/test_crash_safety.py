@@ -33,13 +33,15 @@ def _slow(sandbox: Sandbox) -> None:
 
 
 def _all_or_nothing(state: Snapshot, clean: Snapshot) -> list[str]:
-    """With the default batch size every source of this small world is one batch: after a kill
-    each owner's rows must be absent or exactly the clean run's (never a part, never extra)."""
+    """With the default batch size every source of this small world is one batch (records and
+    cursors of all its tables), and each derivation writes one table in one transaction: after a
+    kill each such unit must be absent or exactly the clean run's (never a part, never extra)."""
     problems = []
-    for owner, tables in clean.items():
-        have = state.get(owner, {})
-        present = [t for t in tables if have.get(t)]
-        if not present:
+    units = [(owner, dict(tables)) for owner, tables in clean.items() if owner != "derived"]
+    units += [("derived", {t: rows}) for t, rows in clean.get("derived", {}).items()]
+    for owner, tables in units:
+        have = {t: r for t, r in state.get(owner, {}).items() if t in tables}
+        if not any(have.values()):
             continue
         diff = compare({owner: have}, {owner: tables}, [owner])
         if not diff.equal:
