@@ -1,0 +1,47 @@
+"""Bugs in other modules found while building the reliability suite, kept as strict xfails until
+they are fixed (each reason says where and how)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from attention.pipeline import run_pipeline
+from attention.sandbox.server import Fault
+from attention.sandbox.services import Sandbox
+from tests.reliability.conftest import RUN_DATE, make_config, secrets_for
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "collectors/trends_plan.py:weekly_window returns start > end when the history is shorter "
+    "than one whole Sunday-Saturday week before the last Saturday (e.g. history_start "
+    "2024-03-04, run 2024-03-15 gives ('2024-03-10', '2024-03-09')); the replica answers 400 "
+    "and google_trends fails on every run of a new install with a short history_start"))
+def test_trends_weekly_window_with_short_history() -> None:
+    from collectors.trends_plan import weekly_window
+
+    start, end = weekly_window(dt.date(2024, 3, 15), dt.date(2024, 3, 4))
+    assert start <= end
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "collectors/reddit_api.py: prawcore retries 5xx answers and connection errors itself "
+    "(FiniteRetryStrategy: 2 more tries, real time.sleep of 2-4 s and 0-2 s) on top of our "
+    "HttpClient's 3 retries, so one API call to a failing Reddit costs 12 requests and ~5 s "
+    "of unpoliced sleeping (DESIGN.md 4.7: retries live in one HTTP layer only); give praw a "
+    "retry strategy that does not retry, e.g. reddit._core._retry_strategy_class"))
+def test_reddit_api_retries_only_in_our_http_layer(raw_small: dict[str, Any], sandbox: Sandbox,
+                                                   tmp_path: Path) -> None:
+    server = sandbox.servers["reddit"]
+    before = server.request_count("^/r/")
+    server.faults.add(Fault("status", path="^/r/", status=500))
+    config = make_config(raw_small, sandbox, tmp_path / "s.duckdb", reddit_mode="api",
+                         **{"sources.reddit.posts_per_query": 1})
+    report = run_pipeline(config, run_date=RUN_DATE, sources=["reddit"],
+                          secrets=secrets_for("api"))
+    assert report.exit_code == 3
+    first_call = 4  # our HttpClient: 1 try + 3 retries, then the source fails
+    assert server.request_count("^/r/") - before <= first_call
