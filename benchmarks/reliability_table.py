@@ -52,15 +52,69 @@ def _commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
+def _cell(text: object) -> str:
+    """Markdown table cell: pipes would end the cell, angle brackets outside `code` would render
+    as HTML."""
+    parts = str(text).replace("|", "\\|").split("`")
+    return "`".join(p if i % 2 else p.replace("<", "&lt;").replace(">", "&gt;")
+                    for i, p in enumerate(parts))
+
+
+def _by_category(scenarios: list[dict[str, Any]]) -> list[str]:
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for s in scenarios:
+        row = totals[s["category"]]
+        for i, key in enumerate(("scenarios", "tries", "survived", "lost_rows")):
+            row[i] += 1 if key == "scenarios" else s[key]
+    order = {c: i for i, c in enumerate(CATEGORY_ORDER)}
+    lines = ["| category | scenarios | tried | survived | data lost (rows) |",
+             "|---|---:|---:|---:|---:|"]
+    for category in sorted(totals, key=lambda c: order.get(c, 99)):
+        n, tried, survived, lost = totals[category]
+        lines.append(f"| {category} | {n} | {tried} | {survived} | {lost} |")
+    return lines
+
+
+MATRIX_TESTS = {"test_persistent_fault_fails_only_that_source": "persistent fault",
+                "test_fault_once": "fault injected once"}
+
+
+def _matrix(scenarios: list[dict[str, Any]], tests: dict[str, dict[str, str]]) -> list[str]:
+    """One grid per matrix test: sources down, faults across; each cell is the outcome."""
+    lost = {s["nodeid"]: s["lost_rows"] for s in scenarios}
+    lines: list[str] = []
+    for test, title in MATRIX_TESTS.items():
+        grid: dict[str, dict[str, str]] = defaultdict(dict)
+        faults: list[str] = []
+        for nodeid, outcome in tests.items():
+            if f"::{test}[" not in nodeid:
+                continue
+            source, fault = nodeid.split("[", 1)[1].rstrip("]").split("-", 1)
+            faults += [fault] if fault not in faults else []
+            state = outcome["outcome"]
+            grid[source][fault] = (f"ok, {lost.get(nodeid, '?')} lost" if state == "passed"
+                                   else "known bug" if state == "xfailed" else state.upper())
+        if not grid:
+            continue
+        lines += [f"### Fault matrix: {title}", "",
+                  "| source | " + " | ".join(faults) + " |",
+                  "|---|" + "---|" * len(faults)]
+        lines += [f"| {source} | " + " | ".join(grid[source].get(f, "-") for f in faults) + " |"
+                  for source in sorted(grid)]
+        lines.append("")
+    return lines
+
+
 def _rows(scenarios: list[dict[str, Any]]) -> list[str]:
     order = {c: i for i, c in enumerate(CATEGORY_ORDER)}
     lines = ["| category | scenario | tried | survived | data lost (rows) | notes |",
              "|---|---|---:|---:|---:|---|"]
-    for s in sorted(scenarios, key=lambda s: (order.get(s["category"], 99), s["scenario"])):
+    chosen = [s for s in scenarios if not s["category"].startswith("fault matrix")]
+    for s in sorted(chosen, key=lambda s: (order.get(s["category"], 99), s["scenario"])):
         note = s["detail"] + ("" if s["test_outcome"] == "passed"
                               else f" (test {s['test_outcome']})")
-        lines.append(f"| {s['category']} | {s['scenario']} | {s['tries']} | {s['survived']} | "
-                     f"{s['lost_rows']} | {note.strip()} |")
+        lines.append(f"| {s['category']} | {_cell(s['scenario'])} | {s['tries']} | "
+                     f"{s['survived']} | {s['lost_rows']} | {_cell(note.strip())} |")
     return lines
 
 
@@ -71,7 +125,7 @@ def _known_bugs(tests: dict[str, dict[str, str]]) -> list[str]:
             by_reason[outcome["reason"]].append(nodeid.split("::", 1)[1])
     lines = []
     for reason, nodes in by_reason.items():
-        lines.append(f"* {reason}  \n  tests: {', '.join(f'`{n}`' for n in nodes)}")
+        lines.append(f"* {_cell(reason)}  \n  tests: {', '.join(f'`{n}`' for n in nodes)}")
     return lines
 
 
@@ -102,6 +156,14 @@ def render(data: dict[str, Any], meta: dict[str, Any]) -> str:
         "code, the failed source was named in the run log, the store opened and passed "
         "`Store.integrity_problems()`, and after the next clean run its data equalled a clean "
         "run's. \"Data lost\" counts rows of a clean run missing after recovery.",
+        "",
+        *_by_category(scenarios),
+        "",
+        "Fault matrix cells: \"ok, N lost\" = survived with N rows of a clean run missing "
+        "after the next run; \"known bug\" = a strict xfail listed below.",
+        "",
+        *_matrix(scenarios, tests),
+        "### Crash safety, concurrency, bad input, security",
         "",
         *_rows(scenarios),
         "",

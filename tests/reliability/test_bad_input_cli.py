@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from attention.cli import app
 from attention.store import Store
 from collectors.base import CursorUpdate, PriceBar, Provenance
+from tests.reliability.conftest import Recorder
 
 runner = CliRunner()
 BAD_FILES = {
@@ -35,8 +36,10 @@ def _seeded_store(path: Path) -> dict[str, int]:
 
 
 @pytest.mark.parametrize(("command", "text"), CASES)
-def test_bad_import_file(command: str, text: str, tmp_path: Path,
-                         default_config_path: Path) -> None:
+def test_bad_import_file(command: str, text: str, tmp_path: Path, default_config_path: Path,
+                         recorder: Recorder) -> None:
+    recorder.record("bad input", f"`attention import {command}` with a bad file",
+                    detail="exit 1, one line on stderr, store unchanged")
     store_path = tmp_path / "store.duckdb"
     before = _seeded_store(store_path)
     name = {"trends-csv": "multiTimeline.csv", "flows-csv": "flows.csv",
@@ -55,7 +58,9 @@ def test_bad_import_file(command: str, text: str, tmp_path: Path,
 @pytest.mark.parametrize("text", ["themes: [", "version: 2\n", "- a\n- b\n",
                                   "themes:\n  x:\n    label: X\n",
                                   "sources:\n  reddit:\n    client_secret: abc\n"])
-def test_bad_config_file(text: str, tmp_path: Path) -> None:
+def test_bad_config_file(text: str, tmp_path: Path, recorder: Recorder) -> None:
+    recorder.record("bad input", "`attention run` with a bad config file",
+                    detail="exit 1, one line on stderr naming the file, no store created")
     config = tmp_path / "config.yaml"
     config.write_text(text)
     store_path = tmp_path / "store.duckdb"

@@ -120,7 +120,7 @@ def test_secrets_never_leave_the_environment(
 
 
 def test_secrets_stay_out_of_cli_output(raw_small: dict[str, Any], sandbox: Sandbox,
-                                        tmp_path: Path) -> None:
+                                        tmp_path: Path, recorder: Recorder) -> None:
     path = tmp_path / "store.duckdb"
     config_path = write_config(raw_small, sandbox, path, tmp_path / "config.yaml",
                                **{"sources.reddit.mode": "api"})
@@ -137,11 +137,15 @@ def test_secrets_stay_out_of_cli_output(raw_small: dict[str, Any], sandbox: Sand
     assert [c.returncode for c, *_ in runs][:2] == [0, 3], [e[-2000:] for *_, e in runs]
     leaks = [leak for _, out, err in runs for leak in _leaks(out + err, "CLI output")]
     leaks += _file_leaks(tmp_path)
+    recorder.record("security", "fake secrets through `attention run` (clean, 401, -vv), "
+                    "then stdout/stderr and every written file scanned", survived=int(not leaks))
     assert leaks == []
 
 
 def test_authors_are_hashed_by_default(raw_small: dict[str, Any], sandbox: Sandbox,
-                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       recorder: Recorder) -> None:
+    recorder.record("security", "Reddit authors stored as salted hashes by default")
     _env(monkeypatch)
     path = tmp_path / "store.duckdb"
     config = make_config(raw_small, sandbox, path, reddit_mode="api")
@@ -188,7 +192,8 @@ def test_hostile_text_is_inert_in_exports_and_report(
     assert formula_cells(tmp_path / "exports") == []
     result = html.write_report(config, as_of=RUN_DATE)
     page = Path(result.path).read_text()
-    recorder.record("security", "post titled <script>alert(1)</script> in report and exports",
+    recorder.record("security", "post titled `<script>alert(1)</script>` and a formula body: "
+                    "report and CSV export",
                     survived=int("<script>alert(1)" not in page))
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
