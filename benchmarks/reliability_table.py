@@ -109,8 +109,18 @@ def _rows(scenarios: list[dict[str, Any]]) -> list[str]:
     order = {c: i for i, c in enumerate(CATEGORY_ORDER)}
     lines = ["| category | scenario | tried | survived | data lost (rows) | notes |",
              "|---|---|---:|---:|---:|---|"]
-    chosen = [s for s in scenarios if not s["category"].startswith("fault matrix")]
-    for s in sorted(chosen, key=lambda s: (order.get(s["category"], 99), s["scenario"])):
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for s in scenarios:  # parametrized cases of one scenario make one row
+        if s["category"].startswith("fault matrix"):
+            continue
+        row = merged.setdefault((s["category"], s["scenario"]), {**s, "tries": 0,
+                                                                "survived": 0, "lost_rows": 0})
+        for key in ("tries", "survived", "lost_rows"):
+            row[key] += s[key]
+        if s["test_outcome"] != "passed":
+            row["test_outcome"] = s["test_outcome"]
+    for s in sorted(merged.values(), key=lambda s: (order.get(s["category"], 99),
+                                                    s["scenario"])):
         note = s["detail"] + ("" if s["test_outcome"] == "passed"
                               else f" (test {s['test_outcome']})")
         lines.append(f"| {s['category']} | {_cell(s['scenario'])} | {s['tries']} | "
@@ -186,9 +196,13 @@ def main() -> int:
                             "commit": _commit(), "python": platform.python_version()}
     if args.source:
         results = args.source
+        saved = results.with_suffix(".meta.json")  # the measurements of that run, if kept
+        if saved.exists():
+            meta.update(json.loads(saved.read_text()))
     else:
         results = Path(tempfile.mkdtemp()) / "reliability-results.json"
         meta.update(run_suite(results, args.pytest_args))
+        results.with_suffix(".meta.json").write_text(json.dumps(meta, indent=2))
     data = json.loads(results.read_text())
     args.output.write_text(render(data, meta))
     summary = {**meta, "scenarios": len(data["scenarios"]),
