@@ -11,9 +11,11 @@ Every validation problem becomes one line that names the file, the field path an
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import os
+import secrets as secrets_module
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -222,6 +224,20 @@ class Secrets:
             reddit_user_agent=env.get("REDDIT_USER_AGENT") or None,
             author_salt=env.get("ATTENTION_AUTHOR_SALT") or None,
         )
+
+    def for_store(self, store_path: str | Path) -> Secrets:
+        """These secrets with an author salt: ATTENTION_AUTHOR_SALT, else a random salt kept in
+        a private file beside the store (``<store>.author-salt``), made on first use. A salt in
+        the code would be public, and hashes of known user names could then be recomputed."""
+        if self.author_salt:
+            return self
+        salt_file = Path(f"{store_path}.author-salt")
+        if not salt_file.exists():
+            salt_file.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(salt_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets_module.token_hex(32))
+        return dataclasses.replace(self, author_salt=salt_file.read_text().strip())
 
     @property
     def has_reddit_credentials(self) -> bool:

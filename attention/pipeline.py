@@ -85,7 +85,7 @@ def run_pipeline(config: Config, run_date: dt.date | None = None,
                  progress: Callable[[str], None] | None = None) -> RunReport:
     """Collect every selected source into the store and run the derivations."""
     run_date = run_date or utcnow().date()
-    secrets = secrets or Secrets.from_env()
+    secrets = (secrets or Secrets.from_env()).for_store(config.store.path)
     names = select_sources(config, sources)
     own_store = store is None
     store = store or Store(config.store.path)

@@ -77,7 +77,7 @@ def _run(files: list[Path], source: str, config: Path | None, store: Path | None
 
     check_files(files)  # before starting a cluster
     cfg = load(config, store__path=str(store) if store else None)
-    authors = AuthorPolicy.from_settings(Secrets.from_env(),
+    authors = AuthorPolicy.from_settings(Secrets.from_env().for_store(cfg.store.path),
                                          cfg.sources.reddit.store_author_names)
     console = Console(stderr=True)
     total = sum(f.stat().st_size for f in files if f.is_file())

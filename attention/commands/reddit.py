@@ -32,7 +32,7 @@ def reddit_dump(
     stopped when run again with the same files.
     """
     cfg = load(config, store__path=str(store) if store else None)
-    authors = AuthorPolicy.from_settings(Secrets.from_env(),
+    authors = AuthorPolicy.from_settings(Secrets.from_env().for_store(cfg.store.path),
                                          cfg.sources.reddit.store_author_names)
     show = _progress if stderr_is_tty() else None
     with Store(cfg.store.path) as db:

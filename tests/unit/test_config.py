@@ -98,3 +98,15 @@ def test_secrets_come_from_env_and_never_print() -> None:
     assert secrets.has_reddit_credentials
     assert "s3cr3t" not in repr(secrets) and "id-123" not in repr(secrets)
     assert not Secrets.from_env({}).has_reddit_credentials
+
+
+def test_author_salt_is_private_and_stable_per_store(tmp_path: Path) -> None:
+    store = tmp_path / "data" / "attention.duckdb"
+    first = Secrets.from_env({}).for_store(store)
+    again = Secrets.from_env({}).for_store(store)
+    other = Secrets.from_env({}).for_store(tmp_path / "other.duckdb")
+    assert first.author_salt and first.author_salt == again.author_salt != other.author_salt
+    salt_file = Path(f"{store}.author-salt")
+    assert salt_file.stat().st_mode & 0o777 == 0o600
+    from_env = Secrets.from_env({"ATTENTION_AUTHOR_SALT": "mine"}).for_store(store)
+    assert from_env.author_salt == "mine"
