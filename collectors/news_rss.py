@@ -15,7 +15,6 @@ it (:mod:`collectors.news_dedupe`).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from collections import defaultdict
 from collections.abc import Iterator
@@ -23,7 +22,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-import feedparser
 import requests
 
 from attention.errors import AttentionError, FatalError, RetriableError
@@ -37,6 +35,7 @@ from collectors.base import (
     TextItem,
     utcnow,
 )
+from collectors.feeds import parse_feed_bytes
 from collectors.http import HttpClient, RetryPolicy
 from collectors.news_dedupe import Deduper
 from collectors.news_gdelt import PACING_MARGIN, collect_volume
@@ -77,18 +76,12 @@ class ParsedFeed:
     malformed: str | None  # the bozo exception, when feedparser had to recover
 
 
-class FeedUnparseableError(AttentionError):
-    """The body is not a feed (an HTML page, garbage, nothing)."""
-
-
 def parse_feed(content: bytes, headers: dict[str, str] | None = None) -> ParsedFeed:
-    """Parse feed bytes; raise FeedUnparseableError when nothing feed-like was found."""
+    """Parse feed bytes; raise :class:`collectors.feeds.FeedUnparseableError` when nothing
+    feed-like was found or feedparser itself failed."""
     lowered = {k.lower(): v for k, v in (headers or {}).items() if k.lower() in _FEEDPARSER_HEADERS}
-    parsed = feedparser.parse(io.BytesIO(content), response_headers=lowered)
+    parsed = parse_feed_bytes(content, lowered)
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
-    if not parsed.entries and not parsed.get("version"):
-        reason = f"{type(problem).__name__}: {problem}" if problem else "not an RSS or Atom feed"
-        raise FeedUnparseableError(f"unparseable ({reason})")
     malformed = f"{type(problem).__name__}: {problem}" if problem else None
     return ParsedFeed(parsed.feed.get("title"), list(parsed.entries), malformed)
 

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from attention.errors import AttentionError, AuthError
+from attention.errors import AttentionError, AuthError, RetriableError
 from collectors.base import CursorUpdate, Provenance, SourceNote, TextItem, utcnow
+from collectors.feeds import FeedUnparseableError
 from collectors.http import HttpStatusError
 from collectors.reddit_cursor import QueryCursor, Walk
 from collectors.reddit_items import AuthorPolicy, items_from_feed
@@ -60,12 +61,13 @@ class FeedsCollector:
         for feed in feeds:
             try:
                 yield from self.feed(feed, seen)
-            except (AuthError, HttpStatusError) as exc:
-                # One private/banned/renamed subreddit must not stop the others.
+            except (AuthError, HttpStatusError, FeedUnparseableError) as exc:
+                # One private/banned/renamed subreddit, or one feed answered with an error page
+                # instead of a feed, must not stop the others.
                 failures.append(exc)
                 yield SourceNote("warning", f"{feed.label}: skipped ({exc})")
         if failures and len(failures) == len(feeds):
-            raise failures[-1]
+            raise _all_failed(failures)
 
     def feed(self, feed: Feed, seen: set[str]) -> Iterator[TextItem | CursorUpdate | SourceNote]:
         """One feed from the top down to the last run's mark, then down its open gaps (rule:
@@ -113,3 +115,15 @@ class FeedsCollector:
             if walk.reached or first or not items or len(items) + skipped < FEED_LIMIT:
                 return
             after = items[-1].item_id
+
+
+def _all_failed(failures: list[AttentionError]) -> AttentionError:
+    """The error of a run in which no feed gave anything: the last one, unless every feed
+    answered with something that is not a feed (an error or block page: 200 with garbage or
+    nothing), which is worth saying in words and trying again later."""
+    if not all(isinstance(e, FeedUnparseableError) for e in failures):
+        return failures[-1]
+    return RetriableError(
+        f"reddit: none of the {len(failures)} feeds answered with an RSS/Atom feed (last: "
+        f"{failures[-1]}); Reddit may be serving an error or block page: check "
+        "sources.reddit.public_url and try again later")

@@ -14,7 +14,6 @@ import datetime as dt
 import functools
 import hashlib
 import html
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -178,10 +177,13 @@ def items_from_feed(content: bytes, url: str, provenance: Provenance, authors: A
     category per subreddit); older ones were RSS 2.0 (permalink guid, the author only inside the
     description). The HTML body holds the self text between ``SC_OFF``/``SC_ON`` markers and a
     "submitted by ... [N comments]" footer that is boilerplate, not text to score.
-    """
-    import feedparser  # imported here: only the feeds mode needs it
 
-    parsed = feedparser.parse(io.BytesIO(content), response_headers=dict(headers or {}))
+    Raises :class:`collectors.feeds.FeedUnparseableError` when the body is not a feed at all
+    (an error page, garbage, nothing) or feedparser fails on it.
+    """
+    from collectors.feeds import parse_feed_bytes  # imported here: only the feeds mode needs it
+
+    parsed = parse_feed_bytes(content, headers)
     items, skipped = [], 0
     for entry in parsed.entries:
         try:

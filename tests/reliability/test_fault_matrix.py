@@ -30,14 +30,10 @@ from tests.reliability.snapshots import Baselines, compare, snapshot, total_rows
 
 FAULTS = fault_specs(STALL_SECONDS)
 CASES = [pytest.param(t, f, id=f"{t.name}-{f}") for t in TARGETS for f in FAULTS]
-# Known bugs found by this matrix (kept as strict xfails until fixed).
-FEEDS_GARBAGE_BUG = (
-    "collectors/reddit_feeds.py: when every feed answers 200 with a body that is not a feed "
-    "(garbage or empty), items_from_feed returns no items and the source reports 'ok' with 0 "
-    "records and exit 0: the failure is invisible in the run log (news_rss fails the source "
-    "when every feed is unparseable; reddit_feeds should do the same)")
-KNOWN = {("reddit_feeds", "malformed body"): FEEDS_GARBAGE_BUG,
-         ("reddit_feeds", "empty 200"): FEEDS_GARBAGE_BUG}
+# Known bugs found by this matrix (kept as strict xfails until fixed): none open. Fixed:
+# reddit_feeds answering 200 with a body that is not a feed (garbage or empty) on every feed
+# used to report 'ok' with 0 records; it now fails the source like news does.
+KNOWN: dict[tuple[str, str], str] = {}
 PERSISTENT_CASES = [
     pytest.param(*case.values, id=case.id, marks=[pytest.mark.xfail(
         strict=True, reason=KNOWN[(case.values[0].name, case.values[1])])]
