@@ -145,7 +145,12 @@ def parse_multitimeline(text: str, name: str = "multiTimeline.csv", term: str | 
             raise TrendsImportError(f"{name} line {offset}: {len(row)} cells, the header has "
                                     f"{len(header)}")
         period = _period(row[0], granularity, name, offset)
-        partial = _period_end(period, granularity) >= today  # the period had not ended yet
+        try:
+            partial = _period_end(period, granularity) >= today  # the period had not ended yet
+        except OverflowError:  # a week or month running past 9999-12-31
+            raise TrendsImportError(f"{name} line {offset}: the {granularity} starting "
+                                    f"{period.isoformat()} ends after the last date Python "
+                                    "can represent; is the date column right?") from None
         for t, cell in zip(terms, row[1:], strict=True):
             points.append(SearchInterestPoint(rid, t, period, granularity,
                                               _value(cell, t, name, offset), partial, geo_code,

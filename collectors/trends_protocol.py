@@ -161,15 +161,28 @@ def parse_multiline(raw: str, terms: Sequence[str], granularity: str | None = No
     except (KeyError, TypeError):
         raise RetriableError("google_trends: multiline answer has no default.timelineData; "
                              "the protocol may have changed") from None
+    if not isinstance(points, list):
+        raise RetriableError(f"google_trends: multiline timelineData is a "
+                             f"{type(points).__name__}, not a list; the protocol may have "
+                             "changed")
     starts, rows, partial = [], [], []
-    for point in points:
-        values = point.get("value", [])
+    for number, point in enumerate(points):
+        values = point.get("value", []) if isinstance(point, dict) else None
+        if not isinstance(values, list):
+            raise RetriableError(f"google_trends: multiline point {number} has no list of "
+                                 f"values ({str(point)[:80]}); the protocol may have changed")
         if len(values) != len(terms):
             raise RetriableError(f"google_trends: a point has {len(values)} values for "
                                  f"{len(terms)} terms ({list(terms)}); the answer does not "
                                  "match the request")
-        starts.append(pd.Timestamp(int(point["time"]), unit="s").normalize())
-        rows.append([float(v) for v in values])
+        try:
+            starts.append(pd.Timestamp(int(point["time"]), unit="s").normalize())
+            rows.append([float(v) for v in values])
+        except (TypeError, KeyError, ValueError, OverflowError):
+            # A point that is not {"time": "<epoch seconds>", "value": [<numbers>]}.
+            raise RetriableError(f"google_trends: multiline point {number} is not a time and "
+                                 f"numbers ({str(point)[:80]}); the protocol may have "
+                                 "changed") from None
         partial.append(bool(point.get("isPartial", False)))
     index = pd.DatetimeIndex(starts, name="period")
     frame = pd.DataFrame(rows, index=index, columns=list(terms), dtype=float)

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from attention.config import load_config, validate_config
-from attention.errors import AttentionError, ConfigError
+from attention.errors import AttentionError, ConfigError, RetriableError
 from attention.store import Store
 from collectors.base import Provenance, TextItem
 from collectors.reddit_items import AuthorPolicy, item_from_json, items_from_feed
@@ -108,8 +108,8 @@ def _multiline(points: list[Any]) -> str:
     return ")]}',\n" + json.dumps({"default": {"timelineData": points}})
 
 
-# Well-typed points (bad shapes: lengths, flags, extra keys); ill-typed points are a known bug,
-# see test_trends_ill_typed_points.
+# Well-typed points (bad shapes: lengths, flags, extra keys); ill-typed points are tested in
+# test_trends_ill_typed_points.
 trends_points = st.lists(st.fixed_dictionaries(
     {"time": st.integers(-10**10, 10**10).map(str),
      "value": st.lists(st.integers(0, 100), max_size=3)},
@@ -119,9 +119,8 @@ trends_bodies = st.one_of(trends_points.map(_multiline), st.text(max_size=200),
                           st.dictionaries(words, json_values).map(
                               lambda v: ")]}'\n" + json.dumps(v)))
 
-# The last days of year 9999 are a known trends-csv bug (test_trends_csv_last_representable_week).
-TRENDS_DATES = ["2024-01-07", "2024-1-7", "2024-02-30", "07/01/2024", "", "2024-01", "0001-01-01"]
-DATES = [*TRENDS_DATES, "9999-12-31"]
+DATES = ["2024-01-07", "2024-1-7", "2024-02-30", "07/01/2024", "", "2024-01", "0001-01-01",
+         "9999-12-31"]
 VALUES = ["45", "<1", "100", "", "-3", "1e309", "nan", "abc", "0"]
 
 
@@ -131,7 +130,7 @@ def trends_csv_texts(draw: st.DrawFn) -> str:
     terms = draw(st.lists(st.one_of(words, st.just("small cap stocks")), min_size=0, max_size=3))
     region = draw(st.sampled_from(["(United States)", "(Worldwide)", "(Atlantis)", "", "("]))
     header = ",".join([unit, *(f"{t}: {region}" for t in terms)])
-    rows = [",".join([draw(st.sampled_from(TRENDS_DATES)),
+    rows = [",".join([draw(st.sampled_from(DATES)),
                       *(draw(st.sampled_from(VALUES)) for _ in range(draw(st.integers(0, 4))))])
             for _ in range(draw(st.integers(0, 5)))]
     text = "\n".join(["Category: All categories", "", header, *rows])
@@ -212,17 +211,12 @@ def test_reddit_feeds(examples: Examples, content: bytes) -> None:
     assert skipped >= 0 and all(i.item_id.startswith(("t1_", "t3_")) for i in items)
 
 
-SURROGATE_BUG = (
-    "feedparser raises UnicodeEncodeError on a character reference to a surrogate (&#xD800;) "
-    "and {where} lets it escape: the collector fails with 'internal error' instead of "
-    "skipping that one feed; catch exceptions from feedparser.parse and raise the "
-    "feed-level AttentionError")
+# feedparser raises UnicodeEncodeError on a character reference to a surrogate (&#xD800;); the
+# collectors must skip that one feed (an AttentionError), not fail with 'internal error'.
 SURROGATE_FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
                   b"<title>&#xD800;</title><link>https://x.example/1</link></item></channel></rss>")
 
 
-@pytest.mark.xfail(strict=True, reason=SURROGATE_BUG.format(where="collectors/news_rss.py:"
-                                                            "parse_feed"))
 def test_news_feed_with_surrogate_reference() -> None:
     from collectors.news_rss import parse_feed
 
@@ -232,14 +226,40 @@ def test_news_feed_with_surrogate_reference() -> None:
         pass
 
 
-@pytest.mark.xfail(strict=True, reason=SURROGATE_BUG.format(where="collectors/reddit_items.py:"
-                                                            "items_from_feed"))
 def test_reddit_feed_with_surrogate_reference() -> None:
     try:
         items_from_feed(SURROGATE_FEED, "http://r.example/r/stocks/new.rss", PROV,
                         AuthorPolicy(salt="s"), {})
     except AttentionError:
         pass
+
+
+def test_surrogate_references_keep_the_rest_of_the_feed() -> None:
+    from collectors.news_rss import parse_feed
+
+    feed = SURROGATE_FEED.replace(b"&#xD800;", b"a &#xD83D;&#56832; b &#55296;")
+    parsed = parse_feed(feed, {})
+    assert [e.title for e in parsed.entries] == ["a \U0001F600 b \uFFFD"]
+
+
+@pytest.mark.parametrize("error", [UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates "
+                                                      "not allowed"), RecursionError("deep")])
+def test_feedparser_failures_skip_only_that_feed(monkeypatch: pytest.MonkeyPatch,
+                                                 error: Exception) -> None:
+    import feedparser
+
+    from collectors.feeds import FeedUnparseableError
+    from collectors.news_rss import parse_feed
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise error
+
+    monkeypatch.setattr(feedparser, "parse", broken)
+    with pytest.raises(FeedUnparseableError, match=type(error).__name__):
+        parse_feed(b"<rss/>", {})
+    with pytest.raises(FeedUnparseableError, match=type(error).__name__):
+        items_from_feed(b"<rss/>", "http://r.example/r/stocks/new.rss", PROV,
+                        AuthorPolicy(salt="s"), {})
 
 
 @EXAMPLES
@@ -266,22 +286,16 @@ def test_trends_json(examples: Examples, raw: str, n_terms: int) -> None:
         assert str(exc)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "collectors/trends_protocol.py:parse_multiline only converts a missing default.timelineData "
-    "into an AttentionError: an element that is not an object (AttributeError), a point without "
-    "'time' (KeyError), or a time/value that is not a number (ValueError/TypeError) escapes, and "
-    "collectors/google_trends.py:132 does not catch it, so the source fails as 'internal error' "
-    "instead of the RetriableError 'the protocol may have changed'"))
+# Ill-typed points (not an object, no 'time', a time or value that is not a number) must be
+# the RetriableError 'the protocol may have changed', not an 'internal error' of the source.
 @pytest.mark.parametrize("timeline", [
     [None], "abc", {"a": 1}, [{"value": [1]}], [{"time": "", "value": [0]}],
     [{"time": "0", "value": [""]}], [{"time": "0", "value": [None]}]])
 def test_trends_ill_typed_points(timeline: Any) -> None:
     from collectors.trends_protocol import parse_multiline
 
-    try:
+    with pytest.raises(RetriableError, match="the protocol may have changed"):
         parse_multiline(_multiline(timeline), ["term"])
-    except AttentionError:
-        pass
 
 
 @EXAMPLES
@@ -313,18 +327,16 @@ def test_trends_csv_parse(examples: Examples, text: str) -> None:
         assert "multiTimeline.csv" in str(exc)
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason=(
-    "collectors/trends_csv.py:_period_end adds 6 days (week) or a month to the row's date: a "
-    "row dated in the last week of year 9999 raises OverflowError, which `attention import "
-    "trends-csv` shows as a traceback instead of a TrendsImportError naming the line"))
-def test_trends_csv_last_representable_week() -> None:
-    from collectors.trends_csv import parse_multitimeline
+# A week or month running past 9999-12-31 (its end date overflows) is a TrendsImportError
+# naming the line, not a traceback from `attention import trends-csv`.
+@pytest.mark.parametrize(("unit", "date"), [("Week", "9999-12-31"), ("Week", "9999-12-26"),
+                                            ("Month", "9999-12")])
+def test_trends_csv_last_representable_week(unit: str, date: str) -> None:
+    from collectors.trends_csv import TrendsImportError, parse_multitimeline
 
-    try:
-        parse_multitimeline("Category: All categories\n\nWeek,stocks: (United States)\n"
-                            "9999-12-31,45\n")
-    except AttentionError:
-        pass
+    with pytest.raises(TrendsImportError, match="multiTimeline.csv line 4"):
+        parse_multitimeline(f"Category: All categories\n\n{unit},stocks: (United States)\n"
+                            f"{date},45\n")
 
 
 # -- imports into a store: all or nothing -------------------------------------------------------
