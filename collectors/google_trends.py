@@ -216,23 +216,29 @@ class TrendsCollector:
             current.clear()
             return out
 
-        bank = yield from fetch_all(plan.bank_payloads(anchors, window))
-        rungs = plan.ladder(anchors, stitch(bank, reference).levels())
-        weekly = bank + (yield from fetch_all(plan.level_payloads(terms, rungs, window)))
-        levels = stitch(weekly, reference).levels()
-        weak = plan.weak_terms(terms, weekly)
-        tried = {t: {r.anchor for r in weekly if t in r.values.columns} for t in terms}
-        extra = plan.ladder_payloads(weak, levels, rungs, window, tried)
-        if extra:
-            weekly += yield from fetch_all(extra)
+        weekly: list[Response] = []
+        levels: dict[str, float] = {}
+        rungs: list[tuple[str, float]] = []
+        if window is not None:  # None: the history starts too late for a weekly payload yet
+            bank = yield from fetch_all(plan.bank_payloads(anchors, window))
+            rungs = plan.ladder(anchors, stitch(bank, reference).levels())
+            weekly = bank + (yield from fetch_all(plan.level_payloads(terms, rungs, window)))
             levels = stitch(weekly, reference).levels()
+            weak = plan.weak_terms(terms, weekly)
+            tried = {t: {r.anchor for r in weekly if t in r.values.columns} for t in terms}
+            extra = plan.ladder_payloads(weak, levels, rungs, window, tried)
+            if extra:
+                weekly += yield from fetch_all(extra)
+                levels = stitch(weekly, reference).levels()
         groups = _stored_groups(ctx.cursors, terms, anchors)
         if groups is None:
             groups = plan.daily_groups(terms, levels, rungs)
             # The grouping is kept: regrouping on slightly different levels would change every
-            # past window's payload and ask for all of them again.
-            yield CursorUpdate("google_trends", "daily_groups", json.dumps(
-                [[list(g), a] for g, a in groups]))
+            # past window's payload and ask for all of them again. Not one made before any
+            # weekly payload could be asked, though: the first run that has them regroups.
+            if window is not None:
+                yield CursorUpdate("google_trends", "daily_groups", json.dumps(
+                    [[list(g), a] for g, a in groups]))
         windows = plan.daily_windows(ctx.run_date, history)
         yield from fetch_all(plan.daily_payloads(groups, windows))
         return weekly

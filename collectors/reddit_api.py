@@ -49,7 +49,44 @@ def make_reddit(settings: Any, secrets: Any, session: Any, user_agent: str) -> A
                       client_secret=secrets.reddit_client_secret)
     reddit = praw.Reddit(**kwargs)
     reddit.read_only = True
+    for core in (reddit._read_only_core, reddit._authorized_core):
+        if core is not None:
+            _retry_in_our_layer_only(core)
     return reddit
+
+
+@dataclass(frozen=True)
+class AfterNewTokenOnly:
+    """A prawcore retry strategy (duck-typed like ``prawcore.sessions.RetryStrategy``): one
+    retry, no sleep, and used only for the retry prawcore makes after a 401 (see below)."""
+
+    retries: int = 1
+
+    def sleep(self) -> None:
+        """No sleeping here: our HttpClient paces every request."""
+
+    def consume_available_retry(self) -> AfterNewTokenOnly:
+        return AfterNewTokenOnly(self.retries - 1)
+
+    def should_retry_on_failure(self) -> bool:
+        return self.retries > 0
+
+
+def _retry_in_our_layer_only(core: Any) -> None:
+    """Stop a prawcore Session from retrying 5xx answers and dropped connections itself.
+
+    Its default (``FiniteRetryStrategy``) tries twice more with real ``time.sleep`` calls of
+    0-2 s and 2-4 s, on top of our HttpClient's retries: one call to a failing Reddit would cost
+    12 requests and seconds of sleeping that no budget or pacing sees (DESIGN.md 4.7: retries
+    live in one HTTP layer). What stays is the one retry after a 401, which prawcore makes only
+    after dropping its access token: a new token, not a second try at a failing server.
+    """
+    if not hasattr(core, "_retry_strategy_class"):  # a prawcore that changed: say so loudly
+        raise TypeError("collectors.reddit_api: prawcore.Session has no _retry_strategy_class "
+                        "any more; see _retry_in_our_layer_only")
+    core._retry_strategy_class = AfterNewTokenOnly
+    core.RETRY_STATUSES = frozenset()  # instance attributes shadow prawcore's class sets
+    core.RETRY_EXCEPTIONS = ()
 
 
 @dataclass

@@ -73,18 +73,27 @@ def span_start(run_date: dt.date, history_start: dt.date) -> dt.date:
     return max(history_start, run_date - dt.timedelta(days=SPAN_DAYS - 1))
 
 
-def weekly_window(run_date: dt.date, history_start: dt.date) -> tuple[dt.date, dt.date]:
+def weekly_window(run_date: dt.date, history_start: dt.date) -> tuple[dt.date, dt.date] | None:
     """Whole Sunday-Saturday weeks ending on the last Saturday at least two days old.
 
     The end moves once a week, so the weekly payloads are asked again only once a week; Google
     still flags the latest week partial on the day after it ends (see the recordings).
+
+    A history shorter than one whole week before that Saturday (a new install) gets the days it
+    has instead: from ``history_start`` to that Saturday, or, when it starts after it, to the
+    last day at least two days old. Such a window is under 269 days, so Google answers it
+    daily, which links to the daily windows day by day just as well. ``None`` when the history
+    starts later still: there is nothing to ask a weekly payload about yet.
     """
     latest = run_date - dt.timedelta(days=2)
     end = latest - dt.timedelta(days=(latest.weekday() - 5) % 7)
     start = end - dt.timedelta(days=7 * WEEKS - 1)
     first = span_start(run_date, history_start)
     first_sunday = first + dt.timedelta(days=(6 - first.weekday()) % 7)
-    return max(start, first_sunday), end
+    if first_sunday <= end:
+        return max(start, first_sunday), end
+    last = end if first <= end else latest
+    return (first, last) if first <= last else None
 
 
 def daily_windows(run_date: dt.date, history_start: dt.date) -> list[tuple[dt.date, dt.date]]:

@@ -1,5 +1,5 @@
-"""Bugs in other modules found while building the reliability suite, kept as strict xfails until
-they are fixed (each reason says where and how)."""
+"""Bugs in other modules found while building the reliability suite, first kept as strict xfails
+and now fixed: each test keeps the bug from coming back (its docstring says what it was)."""
 
 from __future__ import annotations
 
@@ -7,34 +7,30 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from attention.pipeline import run_pipeline
 from attention.sandbox.server import Fault
 from attention.sandbox.services import Sandbox
 from tests.reliability.conftest import RUN_DATE, make_config, secrets_for
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "collectors/trends_plan.py:weekly_window returns start > end when the history is shorter "
-    "than one whole Sunday-Saturday week before the last Saturday (e.g. history_start "
-    "2024-03-04, run 2024-03-15 gives ('2024-03-10', '2024-03-09')); the replica answers 400 "
-    "and google_trends fails on every run of a new install with a short history_start"))
 def test_trends_weekly_window_with_short_history() -> None:
+    """A history shorter than one whole Sunday-Saturday week before the last Saturday (history
+    2024-03-04, run 2024-03-15) once gave ('2024-03-10', '2024-03-09'): the replica answered 400
+    and google_trends failed on every run of a new install. It now gets the days it has."""
     from collectors.trends_plan import weekly_window
 
-    start, end = weekly_window(dt.date(2024, 3, 15), dt.date(2024, 3, 4))
+    window = weekly_window(dt.date(2024, 3, 15), dt.date(2024, 3, 4))
+    assert window is not None
+    start, end = window
     assert start <= end
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "collectors/reddit_api.py: prawcore retries 5xx answers and connection errors itself "
-    "(FiniteRetryStrategy: 2 more tries, real time.sleep of 2-4 s and 0-2 s) on top of our "
-    "HttpClient's 3 retries, so one API call to a failing Reddit costs 12 requests and ~5 s "
-    "of unpoliced sleeping (DESIGN.md 4.7: retries live in one HTTP layer only); give praw a "
-    "retry strategy that does not retry, e.g. reddit._core._retry_strategy_class"))
 def test_reddit_api_retries_only_in_our_http_layer(raw_small: dict[str, Any], sandbox: Sandbox,
                                                    tmp_path: Path) -> None:
+    """prawcore used to retry 5xx answers and connection errors itself (FiniteRetryStrategy: 2
+    more tries, real time.sleep of 2-4 s and 0-2 s) on top of our HttpClient's 3 retries: one
+    API call to a failing Reddit cost 12 requests (DESIGN.md 4.7: retries live in one HTTP
+    layer only)."""
     server = sandbox.servers["reddit"]
     before = server.request_count("^/r/")
     server.faults.add(Fault("status", path="^/r/", status=500))
