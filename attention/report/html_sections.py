@@ -90,7 +90,7 @@ def feedback_details(data: ReportData) -> str:
             parts.append(table(["direction", "lags (weeks)", "F", "p", "q (BH)",
                                 "partial R²", "cum. effect (sd)", "significant"], rows))
         parts += [f'<p class="muted">Not tested: {esc(s)}</p>' for s in fb.skipped]
-    intro = ("<p>Granger tests on the weekly panel (stationary transforms, lag order by AIC). "
+    intro = ("<p>Granger tests on the weekly panel (stationary transforms, lag order by BIC). "
              "Partial R² is the share of the remaining variance the causing series explains; "
              "the cumulative effect is the sum of its lag coefficients in standard deviations "
              "of the caused series per standard deviation of the causing one.</p>")
