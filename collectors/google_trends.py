@@ -37,7 +37,7 @@ import json
 from collections.abc import Generator, Iterator, Sequence
 from typing import Any
 
-from attention.trends_stitch import Response, stitch
+from attention.trends_stitch import Response, StitchResult, stitch
 from collectors import trends_plan as plan
 from collectors.base import (
     AttentionError,
@@ -221,15 +221,15 @@ class TrendsCollector:
         rungs: list[tuple[str, float]] = []
         if window is not None:  # None: the history starts too late for a weekly payload yet
             bank = yield from fetch_all(plan.bank_payloads(anchors, window))
-            rungs = plan.ladder(anchors, stitch(bank, reference).levels())
+            rungs = plan.ladder(anchors, _levels(stitch(bank, reference)))
             weekly = bank + (yield from fetch_all(plan.level_payloads(terms, rungs, window)))
-            levels = stitch(weekly, reference).levels()
+            levels = _levels(stitch(weekly, reference))
             weak = plan.weak_terms(terms, weekly)
             tried = {t: {r.anchor for r in weekly if t in r.values.columns} for t in terms}
             extra = plan.ladder_payloads(weak, levels, rungs, window, tried)
             if extra:
                 weekly += yield from fetch_all(extra)
-                levels = stitch(weekly, reference).levels()
+                levels = _levels(stitch(weekly, reference))
         groups = _stored_groups(ctx.cursors, terms, anchors)
         if groups is None:
             groups = plan.daily_groups(terms, levels, rungs)
@@ -303,3 +303,9 @@ def _as_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
+
+
+def _levels(result: StitchResult) -> dict[str, float]:
+    """Mean level per term from weekly rows, or from daily ones: Google answers a "weekly"
+    window shorter than 269 days (a new install's short history) with days."""
+    return result.levels("week") or result.levels("day")
