@@ -199,34 +199,32 @@ def _news_lines(chunks: Iterable[bytes], part: Partition, job: BackfillJob,
                 result: PartitionResult) -> Iterator[TextItem]:
     from attention.backfill_news import parse_news_line
 
-    for number, chunk in enumerate(chunks):
-        if number == 0:
-            _check_ndjson(chunk, part)
-        result.text_bytes += len(chunk)
-        for line in chunk.splitlines():
-            if not line.strip():
-                continue
-            result.lines += 1
-            result.candidates += 1
-            try:
-                item = parse_news_line(line, part.path, job.retrieved_at)
-            except ItemError:
-                result.bad_lines += 1
-                continue
-            if item is not None:
-                result.in_scope += 1
-                yield item
+    def lines() -> Iterator[bytes]:
+        for number, chunk in enumerate(chunks):
+            if number == 0:
+                _check_ndjson(chunk, part)
+            result.text_bytes += len(chunk)
+            yield from (line for line in chunk.splitlines() if line.strip())
+
+    return _counted(lines(), lambda line: parse_news_line(line, part.path, job.retrieved_at),
+                    result)
 
 
 def _news_rows(rows: list[dict[str, Any]], part: Partition, job: BackfillJob,
                result: PartitionResult) -> Iterator[TextItem]:
     from attention.backfill_news import news_item
 
-    for row in rows:
+    return _counted(rows, lambda row: news_item(row, part.path, job.retrieved_at), result)
+
+
+def _counted(values: Iterable[Any], parse: Callable[[Any], TextItem | None],
+             result: PartitionResult) -> Iterator[TextItem]:
+    """Parse each value, counting lines, bad lines and in-scope items on ``result``."""
+    for value in values:
         result.lines += 1
         result.candidates += 1
         try:
-            item = news_item(row, part.path, job.retrieved_at)
+            item = parse(value)
         except ItemError:
             result.bad_lines += 1
             continue
