@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import typer
 
-from attention.commands.common import CONFIG_OPTION, handle_errors, load
-from attention.errors import ConfigError
+from attention.commands.common import CONFIG_OPTION, handle_errors, load, parse_date
 
 JSON_OPTION = typer.Option(False, "--json", help="Machine-readable output on stdout.")
 STORE_OPTION = typer.Option(None, "--store", help="Store path (overrides store.path).")
@@ -53,7 +51,7 @@ def context(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION,
     from attention.store import Store
 
     cfg = load(config, store__path=str(store) if store else None)
-    when = _date(asof, "--asof")
+    when = parse_date(asof, "--asof")
     with Store(cfg.store.path, read_only=True) as opened:
         inputs = load_inputs(opened, cfg)
     contexts = context_all(inputs, cfg, when)
@@ -109,12 +107,3 @@ def import_flows_csv(file: Path = typer.Argument(..., help="CSV with columns dat
     tickers = sorted({r.ticker for r in records})
     typer.echo(f"imported {len(records)} flow rows for {', '.join(tickers)} "
                f"({added} new, {len(records) - added} updated)")
-
-
-def _date(value: str | None, flag: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(f"{flag}: {value!r} is not a date; use YYYY-MM-DD") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 from collections.abc import Callable
@@ -50,3 +51,13 @@ def load(config_path: Path | None, **flags: Any) -> Config:
 
 def stderr_is_tty() -> bool:
     return sys.stderr.isatty()
+
+
+def parse_date(value: str | None, option: str = "--date") -> dt.date | None:
+    """A YYYY-MM-DD option value; a bad one is a usage error (exit 2) naming the option."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{option} {value!r}: use YYYY-MM-DD") from None

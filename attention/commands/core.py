@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from attention.commands.common import CONFIG_OPTION, EXIT_OK, handle_errors, load
+from attention.commands.common import CONFIG_OPTION, EXIT_OK, handle_errors, load, parse_date
 from attention.pipeline import run_pipeline
 from attention.store import Store
 
@@ -30,7 +29,7 @@ def run(
 ) -> None:
     """Collect every enabled source, store, derive, and refresh outputs. Cron-friendly."""
     cfg = load(config, store__path=str(store) if store else None)
-    run_date = _parse_date(date)
+    run_date = parse_date(date)
     console = Console(stderr=True)
     with console.status("collecting") as spinner:
         report = run_pipeline(cfg, run_date=run_date, sources=source or None,
@@ -80,12 +79,3 @@ def status(
         recent.add_row(row.run_id, row.source, str(row.run_date), row.status, str(row.records),
                        str(row.requests), row.mode or "", (row.error or "")[:80])
     console.print(recent)
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"--date {value!r}: use YYYY-MM-DD") from None

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import typer
 
-from attention.commands.common import CONFIG_OPTION, handle_errors, load
+from attention.commands.common import CONFIG_OPTION, handle_errors, load, parse_date
 from attention.demo import DEFAULT_DAYS, DEFAULT_OUT, DEFAULT_SEED
 
 STORE_OPTION = typer.Option(None, "--store", help="Store path (overrides store.path).")
@@ -18,15 +17,6 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
     app.command("export")(export)
     app.command("report")(report)
     app.command("demo")(demo)
-
-
-def _date(value: str | None, option: str = "--date") -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{option} {value!r}: use YYYY-MM-DD") from None
 
 
 @handle_errors
@@ -65,7 +55,7 @@ def report(
     from attention.report.html import write_report
 
     cfg = load(config, store__path=str(store) if store else None)
-    result = write_report(cfg, as_of=_date(date), out_dir=out)
+    result = write_report(cfg, as_of=parse_date(date), out_dir=out)
     for chart in result.charts:
         if not chart.drawn:
             typer.echo(f"attention: chart {chart.name} skipped: {chart.skipped}", err=True)
@@ -84,7 +74,7 @@ def demo(
     """Run everything offline on a simulated world served by local replicas of every source."""
     from attention import demo as demo_lib
 
-    result = demo_lib.run_demo(out, days=days, seed=seed, end=_date(end, "--end"),
+    result = demo_lib.run_demo(out, days=days, seed=seed, end=parse_date(end, "--end"),
                                progress=lambda message: typer.echo(f"demo: {message}", err=True))
     typer.echo(result.summary())
     if result.report is not None:

@@ -68,3 +68,11 @@ def test_unknown_source_is_fatal(tmp_path: Path) -> None:
                                  str(tmp_path / "s.duckdb"), "--source", "twitter"])
     assert result.exit_code == 1
     assert "unknown source(s) ['twitter']" in result.output
+
+
+def test_a_bad_date_option_is_a_usage_error_naming_the_option(tmp_path: Path) -> None:
+    for args in (["run", "--date", "2026-13-01"], ["context", "--asof", "yesterday"],
+                 ["report", "--date", "2026-02-30"]):
+        result = runner.invoke(app, [*args, "--config", str(REPO / "config.yaml")])
+        assert result.exit_code == 2, args
+        assert f"{args[1]} '{args[2]}': use YYYY-MM-DD" in result.output
