@@ -88,7 +88,7 @@ def test_cli_analyze_and_context(config_path: Path) -> None:
     assert ctx.exit_code == 0, ctx.output
     assert json.loads(ctx.stdout)["small_caps"][0]["asof"] == "2019-12-31"
     bad = runner.invoke(app, ["context", "--config", str(config_path), "--asof", "31/12/2019"])
-    assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.output
+    assert bad.exit_code == 2 and "--asof '31/12/2019': use YYYY-MM-DD" in bad.output
 
 
 def test_cli_backtest_preis(tmp_path: Path) -> None:
