@@ -9,31 +9,34 @@
 ``SentimentScorer("vader")`` returns what ``vaderSentiment``'s analyzer returns for every text
 (tests/replay/test_vader_golden.py checks ~38,000 real texts), only faster (see
 :mod:`attention.vader_engine` and benchmarks/sentiment_speed.py). ``score(texts)`` scores a batch
-into a DataFrame; large batches are spread over processes, small ones stay in-process.
+into a DataFrame; large batches are spread over worker processes, small ones stay in-process.
+The workers outlive a call (:mod:`attention.sentiment_workers`), so their token caches stay warm
+across the batches of a long backfill.
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from attention.errors import ConfigError, ItemError
 from attention.finance_overlay import load_finance_lexicon
-from attention.vader_engine import Scores, VaderEngine, load_vader_emojis, load_vader_lexicon
+from attention.sentiment_workers import score_in_workers
+from attention.vader_engine import VaderEngine, load_vader_emojis, load_vader_lexicon
 
 LEXICONS = ("vader", "finance")
 COLUMNS = ["neg", "neu", "pos", "compound"]
 # Below this many texts a batch is scored in-process: starting workers costs more than it saves.
 PARALLEL_THRESHOLD = 20_000
-_CHUNKS_PER_PROCESS = 8
 
 
 @dataclass(frozen=True)
@@ -96,12 +99,13 @@ class SentimentScorer:
         for i, text in enumerate(batch):
             _checked(text, i)
         workers = self._workers(len(batch), processes)
+        key = (self.lexicon, self.lexicon_path)
         if workers <= 1:
-            scores = self._engine.scores
-            rows = [scores(t) for t in batch]
+            flat = _score_chunk(key, batch)
         else:
-            rows = _score_parallel(self.lexicon, self.lexicon_path, batch, workers)
-        frame = pd.DataFrame.from_records(rows, columns=COLUMNS)
+            flat = score_in_workers(_score_chunk, key, batch, workers)
+        frame = pd.DataFrame(np.frombuffer(flat, dtype=np.float64).reshape(-1, len(COLUMNS)),
+                             columns=COLUMNS, copy=True)
         if index is not None:
             frame.index = index
         return frame
@@ -155,20 +159,12 @@ def _version(lexicon: str, lexicon_path: str | None) -> str:
     return load_finance_lexicon(lexicon_path).tag
 
 
-def _score_chunk(args: tuple[str, str | None, Sequence[str]]) -> list[Scores]:
-    lexicon, lexicon_path, texts = args
-    scores = _engine(lexicon, lexicon_path).scores
-    return [scores(t) for t in texts]
-
-
-def _score_parallel(lexicon: str, lexicon_path: str | None, texts: Sequence[str],
-                    workers: int) -> list[Scores]:
-    """Score in ``workers`` processes; chunks come back in input order."""
-    size = max(500, math.ceil(len(texts) / (workers * _CHUNKS_PER_PROCESS)))
-    chunks = [(lexicon, lexicon_path, list(texts[i:i + size]))
-              for i in range(0, len(texts), size)]
-    # fork shares the already-built lexicon with the workers; spawn (other OSes) rebuilds it.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(workers) as pool:
-        parts = pool.map(_score_chunk, chunks, chunksize=1)
-    return [row for part in parts for row in part]
+def _score_chunk(key: tuple[str, str | None], texts: Sequence[str]) -> array:
+    """neg, neu, pos, compound of each text, flat; in a worker, the engine (and its token cache)
+    is built once per worker process."""
+    scores = _engine(*key).scores
+    flat = array("d")
+    extend = flat.extend
+    for text in texts:
+        extend(scores(text))
+    return flat
