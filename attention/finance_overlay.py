@@ -41,7 +41,7 @@ def load_finance_lexicon(path: str | Path | None = None) -> FinanceLexicon:
     """Read and validate the overlay file; every problem names the file, the entry and the fix."""
     file_path = Path(path) if path is not None else default_lexicon_path()
     try:
-        raw = yaml.safe_load(file_path.read_text(encoding="utf-8"))
+        raw = yaml.load(file_path.read_text(encoding="utf-8"), _UniqueKeyLoader)  # noqa: S506
     except OSError as exc:
         raise ConfigError(f"{file_path}: finance lexicon cannot be read ({exc.strerror}); "
                           "reinstall the package or pass an existing file") from None
@@ -63,6 +63,25 @@ def load_finance_lexicon(path: str | Path | None = None) -> FinanceLexicon:
                               "lowercase words; move single words to 'words'")
         phrases[parts] = _valence(file_path, phrase, value)
     return FinanceLexicon(version=raw["version"], words=words, phrases=phrases)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """safe_load that refuses a repeated key: YAML keeps the last silently, so an entry written
+    twice with different valences would lose one without a word."""
+
+
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{key!r} appears twice; keep one entry", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
 
 
 def _mapping(path: Path, raw: dict, key: str) -> dict[str, Any]:

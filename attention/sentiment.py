@@ -4,7 +4,7 @@
 >>> scorer.polarity_scores("VADER is smart, handsome, and funny.")["compound"]
 0.8316
 >>> SentimentScorer("finance").version
-'finance-1'
+'finance-2'
 
 ``SentimentScorer("vader")`` returns what ``vaderSentiment``'s analyzer returns for every text
 (tests/replay/test_vader_golden.py checks ~38,000 real texts), only faster (see

@@ -81,3 +81,56 @@ def read_semeval_headlines(folder: Path) -> list[LabelledText]:
     path = _need(Path(folder) / "SemEval2017Task5Headlines.json")
     rows = json.loads(path.read_text(encoding="utf-8"))
     return [LabelledText(str(r["id"]), float(r["sentiment"]), r["title"]) for r in rows]
+
+
+TEXT_COLUMNS = ("text", "sentence", "content", "headline", "title")
+LABEL_COLUMNS = ("label", "sentiment", "rating", "score")
+LABEL_WORDS = {"negative": -1.0, "neg": -1.0, "bearish": -1.0, "neutral": 0.0, "neu": 0.0,
+               "positive": 1.0, "pos": 1.0, "bullish": 1.0}
+
+
+def read_labelled_csv(path: Path, text_column: str | None = None,
+                      label_column: str | None = None) -> list[LabelledText]:
+    """A user's labelled sentences: a CSV with a header, one text and one label column.
+
+    Labels are words (negative/neutral/positive, neg/neu/pos, bearish/bullish) or numbers on any
+    signed scale (classified with VADER's +-0.05 rule). Columns are found by name
+    (text/sentence/content/headline/title and label/sentiment/rating/score) unless given.
+    """
+    path = _need(Path(path))
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        text_col = _column(path, header, text_column, TEXT_COLUMNS, "text")
+        label_col = _column(path, header, label_column, LABEL_COLUMNS, "label")
+        rows = [LabelledText(f"{path.name}:{line}", _label(path, line, row[label_col]),
+                             row[text_col] or "")
+                for line, row in enumerate(reader, start=2)]
+    if not rows:
+        raise CorpusMissingError(f"{path}: no rows under the header")
+    return rows
+
+
+def _column(path: Path, header: list[str], given: str | None, names: tuple[str, ...],
+            role: str) -> str:
+    if given is not None:
+        if given not in header:
+            raise CorpusMissingError(f"{path}: no column {given!r} (columns: {header})")
+        return given
+    lowered = {h.strip().lower(): h for h in header}
+    for name in names:
+        if name in lowered:
+            return lowered[name]
+    raise CorpusMissingError(f"{path}: no {role} column among {header}; name it one of {names} "
+                             f"or pass --{role}-column")
+
+
+def _label(path: Path, line: int, raw: str | None) -> float:
+    value = (raw or "").strip().lower()
+    if value in LABEL_WORDS:
+        return LABEL_WORDS[value]
+    try:
+        return float(value)
+    except ValueError:
+        raise CorpusMissingError(f"{path}, line {line}: label {raw!r} is neither a number nor one "
+                                 f"of {sorted(LABEL_WORDS)}") from None

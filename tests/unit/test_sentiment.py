@@ -123,7 +123,7 @@ def test_small_batches_stay_in_process(vader: SentimentScorer) -> None:
 
 def test_versions_name_the_lexicon() -> None:
     assert SentimentScorer("vader").version == f"vader-{vader_version()}" == "vader-3.3.2"
-    assert SentimentScorer("finance").version == "finance-1"
+    assert SentimentScorer("finance").version == "finance-2"
 
 
 def test_unknown_lexicon_is_a_config_error() -> None:

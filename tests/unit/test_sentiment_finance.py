@@ -38,6 +38,13 @@ def compound(scorer: SentimentScorer, text: str) -> float:
     ("Retailer files for bankruptcy", -1),
     ("Chipmaker rallies to record high", 1),
     ("Oil selloff deepens", -1),
+    # version 2 entries
+    ("Retailer swung to a loss in the third quarter", -1),
+    ("Bank raised its forecast for the year", 1),
+    ("Rate fears weighed on small caps", -1),
+    ("Margins deteriorated as demand softness spread", -1),
+    ("Chipmaker returned to profit", 1),
+    ("Automaker halted production and laid off 2,000 workers", -1),
 ])
 def test_market_language_gets_the_right_sign(finance: SentimentScorer, text: str,
                                               sign: int) -> None:
@@ -51,6 +58,20 @@ def test_vader_misses_what_the_overlay_catches(vader: SentimentScorer,
     assert compound(vader, "Shares plunge after earnings") > 0.05
     assert compound(finance, "Shares plunge after earnings") < -0.05
     assert compound(vader, "Crude inventories") < 0 == compound(finance, "Crude inventories")
+
+
+@pytest.mark.parametrize("text", [
+    "Magnificent Seven earnings this week",
+    "The Magnificent 7 and artificial intelligence",
+    "Advanced Micro Devices and Super Micro report on Tuesday",
+    "Natural gas futures and the fair value of securities",
+])
+def test_names_of_themes_and_instruments_carry_no_sentiment(
+        finance: SentimentScorer, vader: SentimentScorer, text: str) -> None:
+    # VADER reads "magnificent" (2.9), "intelligence" (2.1), "super" (2.9) as praise, so every
+    # mention of our Mag 7 and AI themes would lean positive before saying anything.
+    assert compound(vader, text) > 0.05
+    assert compound(finance, text) == 0.0
 
 
 def test_phrase_is_one_unit_under_negation(finance: SentimentScorer) -> None:
@@ -92,7 +113,7 @@ def test_overlay_keeps_vader_rules_for_other_words(finance: SentimentScorer,
 
 def test_bundled_lexicon_is_valid_and_versioned() -> None:
     lex = load_finance_lexicon()
-    assert lex.tag == "finance-1"
+    assert lex.tag == "finance-2"
     assert {"bullish", "bearish", "moon", "bagholder", "downgrade", "upgrade", "calls",
             "puts", "short", "selloff", "rally"} <= set(lex.words)
     assert {("rug", "pull"), ("guidance", "cut"), ("beat", "expectations"),
@@ -107,6 +128,7 @@ def test_bundled_lexicon_is_valid_and_versioned() -> None:
     ("words: {}\n", "integer 'version'"),
     ("version: 1\nwords: [a, b]\n", "must be a mapping"),
     ("version: [\n", "not valid YAML"),
+    ("version: 1\nwords: {moon: 2, moon: -1}\n", "'moon' appears twice"),
 ])
 def test_bad_lexicon_files_fail_clearly(tmp_path: Path, body: str, message: str) -> None:
     path = tmp_path / "lex.yaml"

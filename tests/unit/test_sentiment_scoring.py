@@ -35,7 +35,7 @@ def test_items_get_themes_scores_and_version(config: Config) -> None:
     assert out[0].themes == ("ai_stocks", "magnificent_seven")
     assert out[1].themes == ("small_caps",) and out[2].themes == ()
     assert out[0].compound > 0 > out[1].compound
-    assert {i.lexicon_version for i in out} == {"finance-1"}  # config.yaml's lexicon
+    assert {i.lexicon_version for i in out} == {"finance-2"}  # config.yaml's lexicon
     assert items[0].themes == () and items[0].compound is None  # inputs are not modified
 
 
