@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from attention.backfill_agg import load_pending, pending_cursor, refresh_theme_daily, widen
 from attention.backfill_parts import (
     DEFAULT_PARTITION_BYTES,
@@ -341,6 +339,4 @@ def commit_partition(store: Any, part: PartitionResult,
 
 
 def _write_cursors(store: Any, cursors: list[CursorUpdate]) -> None:
-    frame = pd.DataFrame([c.row() for c in cursors])
-    frame["updated_at"] = utcnow()
-    store.upsert_frame(CursorUpdate.TABLE, frame, CursorUpdate.KEY)
+    store.upsert_records(CursorUpdate, cursors)

@@ -137,6 +137,10 @@ class Store:
                 added[kind.TABLE] = added.get(kind.TABLE, 0) + self._upsert(kind, rows)
         return added
 
+    def upsert_records(self, kind: type[Record], records: Sequence[Record]) -> int:
+        """Upsert records of one type inside the caller's transaction (``write`` opens its own)."""
+        return self._upsert(kind, records) if records else 0
+
     def _upsert(self, kind: type[Record], records: Sequence[Record]) -> int:
         latest: dict[tuple, dict[str, Any]] = {}
         for record in records:  # de-duplicate the batch: the last record for a key wins

@@ -169,7 +169,13 @@ class TextItem(Record):
     @property
     def text(self) -> str:
         """The text that is scored and matched: title and body together."""
-        return f"{self.title}\n{self.body}".strip() if self.body else self.title
+        return item_text(self.title, self.body)
+
+
+def item_text(title: str | None, body: str | None) -> str:
+    """What a text item's sentiment and themes are computed from (also for stored rows)."""
+    title = title or ""
+    return f"{title}\n{body}".strip() if body else title
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ COMMAND_MODULES: list[str] = [
     "analysis",
     "reddit",
     "backfill",
+    "rescore",
     "outputs",
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from rich.table import Table
 
 from attention.commands.common import CONFIG_OPTION, EXIT_OK, handle_errors, load, parse_date
 from attention.pipeline import run_pipeline
+from attention.rescore import stale_versions
+from attention.scoring import scorer_for
 from attention.store import Store
 
 
@@ -39,7 +42,34 @@ def run(
         if outcome.startswith("failed"):
             typer.echo(f"attention: derivation {entry} {outcome}", err=True)
     _refresh_outputs(cfg, report)
+    _warn_stale_scores(cfg)
     raise typer.Exit(report.exit_code)
+
+
+def _warn_stale_scores(cfg) -> None:
+    """After an upgrade changes the lexicon version, say so until the store is re-scored."""
+    version = scorer_for(cfg).version
+    with Store(cfg.store.path, read_only=True) as db:
+        stale = stale_versions(db, version)
+    if stale:
+        typer.echo(f"attention: {_stale_hint(stale, version)}", err=True)
+
+
+def _cell(value: object) -> str:
+    """A run-log value as table text; a missing one (None, or NaN in a float column) is blank."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a count in a column that also holds NULLs
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()  # run dates come back as midnight timestamps
+    return str(value)
+
+
+def _stale_hint(stale: dict[str, int], version: str) -> str:
+    counts = ", ".join(f"{n:,} with {v}" for v, n in stale.items())
+    return (f"stored items scored with another lexicon ({counts}; in use: {version}) mix two "
+            "scales in one series; run `attention rescore`")
 
 
 def _refresh_outputs(cfg, report) -> None:
@@ -62,9 +92,12 @@ def status(
         counts = {t: db.count(t) for t in db.tables() if t != "schema_migrations"}
         runs = db.last_runs(15)
         version = db.schema_version()
+        lexicon = scorer_for(cfg).version
+        stale = stale_versions(db, lexicon)
     if as_json:
         typer.echo(json.dumps({"store": str(cfg.store.path), "schema_version": version,
-                               "tables": counts,
+                               "tables": counts, "lexicon_version": lexicon,
+                               "stale_scores": stale,
                                "runs": json.loads(runs.to_json(orient="records", date_format="iso"))},
                               indent=2))
         raise typer.Exit(EXIT_OK)
@@ -76,6 +109,9 @@ def status(
     console.print(table)
     recent = Table("run", "source", "date", "status", "records", "requests", "mode", "error")
     for row in runs.itertuples():
-        recent.add_row(row.run_id, row.source, str(row.run_date), row.status, str(row.records),
-                       str(row.requests), row.mode or "", (row.error or "")[:80])
+        recent.add_row(*(_cell(v) for v in (row.run_id, row.source, row.run_date, row.status,
+                                             row.records, row.requests, row.mode)),
+                       _cell(row.error)[:80])
     console.print(recent)
+    if stale:
+        console.print(_stale_hint(stale, lexicon), style="yellow", markup=False)

@@ -1,0 +1,137 @@
+"""Re-scoring stored items after the lexicon or the themes change (`attention rescore`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from attention import rescore as rescore_module
+from attention.backfill_agg import refresh_theme_daily
+from attention.cli import app
+from attention.config import load_config
+from attention.rescore import rescore, stale_versions
+from attention.scoring import annotate_items
+from attention.store import Store
+from collectors.base import Provenance, TextItem
+
+REPO = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+TEXTS = ["Small caps rally as IWM hits a record high", "Russell 2000 plunges, bagholders weep",
+         "Magnificent Seven earnings: shares slump", "Nothing to see here",
+         "IWM calls printing, small caps to the moon"]
+
+
+@pytest.fixture()
+def config(tmp_path: Path):
+    return load_config(REPO / "config.yaml", overrides={"store.path": str(tmp_path / "s.duckdb")})
+
+
+def _items(config, n: int = 50) -> list[TextItem]:
+    stamp = dt.datetime(2026, 1, 5, 15, tzinfo=dt.UTC)
+    raw = [TextItem("reddit", f"t3_{k:04d}", "post", stamp + dt.timedelta(days=k % 9),
+                    TEXTS[k % len(TEXTS)], "", None, Provenance("test://", "1", stamp), score=k,
+                    scoreable=k % 10 != 7)
+           for k in range(n)]
+    return annotate_items(raw, config)
+
+
+def _store_with_old_scores(config, n: int = 50) -> Store:
+    """Items as the pipeline stored them, then made to look scored by an older lexicon."""
+    store = Store(config.store.path)
+    store.write(_items(config, n))
+    store.con.execute("UPDATE items SET lexicon_version = 'finance-1', compound = 0.5, "
+                      "themes = ['small_caps'] WHERE scoreable AND item_id < 't3_0030'")
+    return store
+
+
+def _scores(store: Store):
+    return store.query("SELECT item_id, themes, neg, neu, pos, compound, lexicon_version, "
+                       "scoreable FROM items ORDER BY item_id")
+
+
+def test_stale_items_get_exactly_what_fresh_scoring_gives(config) -> None:
+    fresh = {i.item_id: i for i in _items(config)}
+    with _store_with_old_scores(config) as store:
+        assert stale_versions(store, "finance-2") == {"finance-1": 27}
+        result = rescore(store, config, batch_size=7)
+        assert stale_versions(store, "finance-2") == {}
+        rows = _scores(store)
+    assert result.rescored == 27 and result.stale_before == {"finance-1": 27}
+    assert result.batches == 4  # 27 stale items in batches of 7; the current ones are skipped
+    for row in rows.itertuples():
+        item = fresh[row.item_id]
+        if item.scoreable:
+            assert (row.compound, row.lexicon_version) == (item.compound, "finance-2")
+        else:  # removed bodies stay unscored
+            assert pd.isna(row.lexicon_version) and pd.isna(row.compound)
+    assert "27 items re-scored" in result.summary()
+
+
+def test_themes_are_rematched_only_when_asked(config) -> None:
+    with _store_with_old_scores(config) as store:
+        rescore(store, config)
+        polluted = _scores(store)
+        assert (polluted["themes"].map(list) == [["small_caps"]] * len(polluted)).sum() > 10
+        result = rescore(store, config, themes=True, batch_size=16)
+        rows = _scores(store)
+    fresh = {i.item_id: list(i.themes) for i in _items(config)}
+    assert {r.item_id: list(r.themes) for r in rows.itertuples()} == fresh
+    assert result.rescored == 0 and result.themes_changed > 0 and result.examined == 50
+
+
+def test_everything_rescores_current_items_too(config) -> None:
+    with _store_with_old_scores(config) as store:
+        rescore(store, config)
+        again = rescore(store, config)
+        forced = rescore(store, config, everything=True)
+    assert again.rescored == 0 and again.batches == 0
+    assert forced.rescored == 45  # every scoreable item
+
+
+def test_an_interrupted_rescore_loses_nothing_and_resumes(config, monkeypatch) -> None:
+    real_commit, calls = rescore_module._commit, []
+
+    def crash_on_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_commit(*args, **kwargs)
+
+    with _store_with_old_scores(config) as store:
+        refresh_theme_daily(store, dt.date(2026, 1, 1), dt.date(2026, 1, 31))  # a backfill's
+        before = store.query("SELECT * FROM theme_daily ORDER BY ALL")
+        monkeypatch.setattr(rescore_module, "_commit", crash_on_second)
+        with pytest.raises(KeyboardInterrupt):
+            rescore(store, config, batch_size=10)
+        assert stale_versions(store, "finance-2") == {"finance-1": 17}  # first batch committed
+        assert store.integrity_problems() == []
+        monkeypatch.setattr(rescore_module, "_commit", real_commit)
+        result = rescore(store, config, batch_size=10)
+        after = store.query("SELECT * FROM theme_daily ORDER BY ALL")
+        pending = store.cursors("rescore")
+    assert result.rescored == 17 and result.aggregate_rows > 0
+    # theme_daily follows the new scores, for the days of both runs (the pending cursor).
+    assert not after["sentiment_mean"].equals(before["sentiment_mean"])
+    assert json.loads(pending["theme_daily_pending"]) == {}
+
+
+def test_cli_status_warns_and_rescore_fixes(config, tmp_path: Path) -> None:
+    _store_with_old_scores(config).close()
+    args = ["--config", str(REPO / "config.yaml"), "--store", config.store.path]
+    status = runner.invoke(app, ["status", *args, "--json"])
+    assert status.exit_code == 0
+    assert json.loads(status.output)["stale_scores"] == {"finance-1": 27}
+    table = runner.invoke(app, ["status", *args], terminal_width=200)
+    assert table.exit_code == 0, table.output
+    assert "27 with finance-1; in use: finance-2" in table.output
+    assert "run `attention rescore`" in table.output
+    done = runner.invoke(app, ["rescore", *args])
+    assert done.exit_code == 0
+    assert "27 items re-scored" in done.output
+    assert json.loads(runner.invoke(app, ["status", *args, "--json"]).output)[
+        "stale_scores"] == {}
