@@ -99,15 +99,18 @@ def rescore(store: Any, config: Config, *, themes: bool = False, everything: boo
     return result
 
 
+_BATCH_SQL = (
+    "SELECT source, item_id, kind, created_utc, title, body, scoreable, themes, "
+    "neg, neu, pos, compound, lexicon_version FROM items "
+    "WHERE (source > ? OR (source = ? AND item_id > ?)) "
+    "AND (? OR (scoreable AND lexicon_version IS DISTINCT FROM ?)) "
+    "ORDER BY source, item_id LIMIT ?")
+
+
 def _next_batch(store: Any, version: str, after: tuple[str, str], size: int, *,
                 all_items: bool) -> pd.DataFrame:
-    stale = "" if all_items else "AND scoreable AND lexicon_version IS DISTINCT FROM ? "
-    params: list[Any] = [after[0], after[0], after[1]] + ([] if all_items else [version])
-    return store.query(
-        "SELECT source, item_id, kind, created_utc, title, body, scoreable, themes, "
-        f"{', '.join(_SENTIMENT)} FROM items "
-        f"WHERE (source > ? OR (source = ? AND item_id > ?)) {stale}"
-        f"ORDER BY source, item_id LIMIT {int(size)}", params)
+    """The next ``size`` items after ``after`` (keyset paging): all, or only the stale ones."""
+    return store.query(_BATCH_SQL, [after[0], after[0], after[1], all_items, version, size])
 
 
 def _rescored(rows: pd.DataFrame, scorer: Any, matcher: Any, everything: bool,
