@@ -146,6 +146,6 @@ def test_screenshot_is_not_blank(report: ReportResult, served, tmp_path: Path,
     image = Image.open(shot).convert("RGB")
     assert image.width == width
     small = image.resize((width // 4, 600))
-    pixels = list(small.getdata())
+    pixels = list(getattr(small, "get_flattened_data", small.getdata)())  # Pillow 13 name
     ink = sum(1 for p in pixels if sum(p) < 600) / len(pixels)
     assert ink > 0.03 and len(set(pixels)) > 50, f"blank-looking page ({ink:.1%} ink)"

@@ -80,7 +80,10 @@ def test_every_chart_is_drawn_as_a_readable_png(full: ReportData, tmp_path: Path
         assert result.path is not None and result.path.read_bytes() == result.png
         image = _image(result.png).convert("RGB")
         assert image.width >= 800 and image.height >= 400
-        colours = len(set(image.resize((200, 200)).getdata()))
+        small = image.resize((200, 200))
+        # Pillow 13 renamed getdata (deprecated, removed in 14); older Pillow has only getdata.
+        pixels = getattr(small, "get_flattened_data", small.getdata)()
+        colours = len(set(pixels))
         assert colours > 40, f"{result.name} looks blank ({colours} colours)"
 
 
