@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from attention.aggregate import utc_day
@@ -61,6 +62,19 @@ def stale_versions(store: Any, version: str) -> dict[str, int]:
         "WHERE scoreable AND lexicon_version IS DISTINCT FROM ? GROUP BY 1 ORDER BY 1",
         [version])
     return {str(v): int(n) for v, n in rows.itertuples(index=False, name=None)}
+
+
+def stale_hint(store: Any, version: str) -> str | None:
+    """What `attention run` and `attention status` say while the store needs a rescore."""
+    stale = stale_versions(store, version)
+    if stale:
+        counts = ", ".join(f"{n:,} with {v}" for v, n in stale.items())
+        return (f"stored items scored with another lexicon ({counts}; in use: {version}) mix "
+                "two scales in one series; run `attention rescore`")
+    if load_pending(store, CURSOR_SOURCE) is not None:
+        return ("an interrupted rescore left per-day aggregates (theme_daily) to refresh; run "
+                "`attention rescore`")
+    return None
 
 
 def rescore(store: Any, config: Config, *, themes: bool = False, everything: bool = False,
@@ -130,14 +144,16 @@ def _rescored(rows: pd.DataFrame, scorer: Any, matcher: Any, everything: bool,
         out.loc[needs_score, "lexicon_version"] = scorer.version
     changed = needs_score.copy()
     result.rescored += int(needs_score.sum())
+    keep = ["source", "item_id", "kind", "created_utc", *_SENTIMENT]
     if matcher is not None:
         new = [tuple(sorted(matcher.match(t))) for t in texts]
-        old = [tuple(sorted(v)) if v is not None else () for v in rows["themes"]]
+        old = [tuple(sorted(v)) if isinstance(v, (list, tuple, np.ndarray)) else ()
+               for v in rows["themes"]]  # a NULL list comes back as NA
         moved = pd.Series([a != b for a, b in zip(new, old, strict=True)], index=rows.index)
         out["themes"] = [list(t) for t in new]
         result.themes_changed += int(moved.sum())
         changed |= moved
-    keep = ["source", "item_id", "kind", "created_utc", "themes", *_SENTIMENT]
+        keep.append("themes")
     return out.loc[changed, keep]
 
 
@@ -147,9 +163,8 @@ def _days(update: pd.DataFrame) -> tuple[str, str]:
 
 
 def _commit(store: Any, update: pd.DataFrame, pending: tuple[str, str] | None) -> None:
-    """New values and the widened pending-days range, in one transaction."""
-    frame = update.copy()
-    frame["themes"] = [list(t) for t in frame["themes"]]
+    """New values (only the columns in ``update``) and the widened pending-days range, in one
+    transaction."""
     with store.transaction():
-        store.upsert_frame("items", frame, ("source", "item_id"))
+        store.upsert_frame("items", update, ("source", "item_id"))
         store.upsert_records(CursorUpdate, [pending_cursor(CURSOR_SOURCE, pending)])

@@ -113,9 +113,8 @@ class SentimentScorer:
     def _workers(self, n: int, processes: int | None) -> int:
         wanted = processes if processes is not None else self.processes
         if wanted is None:
-            if n < self.parallel_threshold:
-                return 1
-            wanted = usable_cores()
+            # Every large batch gets the same count, so the kept workers are reused.
+            return 1 if n < self.parallel_threshold else usable_cores()
         return max(1, min(wanted, math.ceil(n / 1000)))
 
 

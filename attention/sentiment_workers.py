@@ -18,9 +18,10 @@ import math
 import multiprocessing
 import os
 import threading
+import time
 from array import array
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 # Each chunk is the remaining work / (workers * GUIDED_DIVISOR), at least MIN_CHUNK texts.
 GUIDED_DIVISOR = 2
 MIN_CHUNK = 250
+PARENT_POLL_SECONDS = 1.0
 
 _lock = threading.Lock()
 _executor: ProcessPoolExecutor | None = None
@@ -51,6 +53,10 @@ def score_in_workers(work: Callable[[Hashable, Sequence[str]], array], key: Hash
     except BrokenProcessPool:
         log.warning("a sentiment worker process died; scoring this batch in-process")
         shutdown_workers()
+        return work(key, texts)
+    except (CancelledError, RuntimeError) as exc:
+        # Another thread retired this executor (a different lexicon) while we were using it.
+        log.warning("sentiment workers were shut down mid-batch (%s); scoring in-process", exc)
         return work(key, texts)
     joined = array("d")
     for part in parts:
@@ -91,11 +97,29 @@ def _get_executor(key: Hashable, workers: int) -> ProcessPoolExecutor:
         # fork shares the parent's already-built lexicon with the workers; spawn (other OSes)
         # rebuilds it in each worker.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        _executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+        _executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                                        initializer=_watch_parent, initargs=(os.getpid(),))
         _executor_key = wanted
     if stale is not None and stale_key is not None and stale_key[2] == os.getpid():
         stale.shutdown(wait=False, cancel_futures=True)  # another key or size: retire it
     return _executor
+
+
+def _watch_parent(parent: int, interval: float = PARENT_POLL_SECONDS) -> None:
+    """Worker initializer: exit when the parent is gone.
+
+    A worker waits on its task queue, whose write end it holds itself, so it never sees the
+    parent die: after a SIGKILL or a cron timeout's SIGTERM (no atexit), kept workers would run
+    on under init. A thread per worker checks the parent every ``interval`` seconds instead
+    (prctl's parent-death signal would fire when the parent *thread* ends, too early).
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="sentiment-parent-watch", daemon=True).start()
 
 
 atexit.register(shutdown_workers)

@@ -15,6 +15,7 @@ import datetime as dt
 import fcntl
 import json
 import os
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -29,6 +30,27 @@ from collectors.base import CursorUpdate, Record, utcnow
 
 # Cursors whose value is the last stored date of one key: (cursor source, table, key column).
 DATE_CURSORS = (("prices", "prices", "ticker"), ("flows", "shares_outstanding", "ticker"))
+
+
+_LOCKED_STORES: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+def _forget_locks_in_child() -> None:
+    """In a forked child (a sentiment worker): drop the inherited copies of every store lock.
+
+    flock locks belong to the open file, shared by parent and child: a child that outlives its
+    parent would keep the store locked, and a child that unlocked would free the parent's lock.
+    Closing the child's descriptor does neither.
+    """
+    for store in list(_LOCKED_STORES):
+        handle, store._lock_file = store._lock_file, None
+        if handle is not None:
+            with contextlib.suppress(OSError):
+                handle.close()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_locks_in_child)
 
 
 class Store:
@@ -75,12 +97,14 @@ class Store:
         handle.write(f"pid {os.getpid()}")
         handle.flush()
         self._lock_file = handle
+        _LOCKED_STORES.add(self)
 
     def _release_lock(self) -> None:
         if self._lock_file is not None:
             fcntl.flock(self._lock_file, fcntl.LOCK_UN)
             self._lock_file.close()
             self._lock_file = None
+        _LOCKED_STORES.discard(self)
 
     def close(self) -> None:
         with contextlib.suppress(duckdb.Error):

@@ -173,8 +173,10 @@ class TextItem(Record):
 
 
 def item_text(title: str | None, body: str | None) -> str:
-    """What a text item's sentiment and themes are computed from (also for stored rows)."""
-    title = title or ""
+    """What a text item's sentiment and themes are computed from (also for stored rows, where a
+    NULL comes back as None or NaN)."""
+    title = title if isinstance(title, str) else ""
+    body = body if isinstance(body, str) else ""
     return f"{title}\n{body}".strip() if body else title
 
 

@@ -6,13 +6,15 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from attention.commands.common import CONFIG_OPTION, EXIT_OK, handle_errors, load, parse_date
+from attention.errors import AttentionError
 from attention.pipeline import run_pipeline
-from attention.rescore import stale_versions
+from attention.rescore import stale_hint, stale_versions
 from attention.scoring import scorer_for
 from attention.store import Store
 
@@ -48,28 +50,24 @@ def run(
 
 def _warn_stale_scores(cfg) -> None:
     """After an upgrade changes the lexicon version, say so until the store is re-scored."""
-    version = scorer_for(cfg).version
-    with Store(cfg.store.path, read_only=True) as db:
-        stale = stale_versions(db, version)
-    if stale:
-        typer.echo(f"attention: {_stale_hint(stale, version)}", err=True)
+    try:
+        with Store(cfg.store.path, read_only=True) as db:
+            hint = stale_hint(db, scorer_for(cfg).version)
+    except AttentionError:
+        return  # a hint is not worth failing a run that succeeded (e.g. the store is busy)
+    if hint:
+        typer.echo(f"attention: {hint}", err=True)
 
 
 def _cell(value: object) -> str:
     """A run-log value as table text; a missing one (None, or NaN in a float column) is blank."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a count in a column that also holds NULLs
     if isinstance(value, dt.datetime) and value.time() == dt.time():
         return value.date().isoformat()  # run dates come back as midnight timestamps
     return str(value)
-
-
-def _stale_hint(stale: dict[str, int], version: str) -> str:
-    counts = ", ".join(f"{n:,} with {v}" for v, n in stale.items())
-    return (f"stored items scored with another lexicon ({counts}; in use: {version}) mix two "
-            "scales in one series; run `attention rescore`")
 
 
 def _refresh_outputs(cfg, report) -> None:
@@ -94,10 +92,11 @@ def status(
         version = db.schema_version()
         lexicon = scorer_for(cfg).version
         stale = stale_versions(db, lexicon)
+        hint = stale_hint(db, lexicon)
     if as_json:
         typer.echo(json.dumps({"store": str(cfg.store.path), "schema_version": version,
                                "tables": counts, "lexicon_version": lexicon,
-                               "stale_scores": stale,
+                               "stale_scores": stale, "rescore_hint": hint,
                                "runs": json.loads(runs.to_json(orient="records", date_format="iso"))},
                               indent=2))
         raise typer.Exit(EXIT_OK)
@@ -113,5 +112,5 @@ def status(
                                              row.records, row.requests, row.mode)),
                        _cell(row.error)[:80])
     console.print(recent)
-    if stale:
-        console.print(_stale_hint(stale, lexicon), style="yellow", markup=False)
+    if hint:
+        console.print(hint, style="yellow", markup=False)

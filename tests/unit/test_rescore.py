@@ -14,7 +14,8 @@ from attention import rescore as rescore_module
 from attention.backfill_agg import refresh_theme_daily
 from attention.cli import app
 from attention.config import load_config
-from attention.rescore import rescore, stale_versions
+from attention.rescore import rescore, stale_hint, stale_versions
+from attention.sentiment import get_scorer
 from attention.scoring import annotate_items
 from attention.store import Store
 from collectors.base import Provenance, TextItem
@@ -32,8 +33,9 @@ def config(tmp_path: Path):
 
 
 def _items(config, n: int = 50) -> list[TextItem]:
+    """Items on consecutive days, ten a day, so each batch of ten touches its own days."""
     stamp = dt.datetime(2026, 1, 5, 15, tzinfo=dt.UTC)
-    raw = [TextItem("reddit", f"t3_{k:04d}", "post", stamp + dt.timedelta(days=k % 9),
+    raw = [TextItem("reddit", f"t3_{k:04d}", "post", stamp + dt.timedelta(days=k // 10),
                     TEXTS[k % len(TEXTS)], "", None, Provenance("test://", "1", stamp), score=k,
                     scoreable=k % 10 != 7)
            for k in range(n)]
@@ -102,26 +104,71 @@ def test_an_interrupted_rescore_loses_nothing_and_resumes(config, monkeypatch) -
             raise KeyboardInterrupt
         real_commit(*args, **kwargs)
 
+    def theme_daily(store: Store) -> pd.DataFrame:
+        return store.query("SELECT * EXCLUDE (computed_at) FROM theme_daily ORDER BY ALL")
+
     with _store_with_old_scores(config) as store:
         refresh_theme_daily(store, dt.date(2026, 1, 1), dt.date(2026, 1, 31))  # a backfill's
-        before = store.query("SELECT * FROM theme_daily ORDER BY ALL")
+        before = theme_daily(store)
         monkeypatch.setattr(rescore_module, "_commit", crash_on_second)
         with pytest.raises(KeyboardInterrupt):
             rescore(store, config, batch_size=10)
-        assert stale_versions(store, "finance-2") == {"finance-1": 17}  # first batch committed
+        # The first batch (days 1-2) is committed with its pending days; nothing else changed.
+        assert stale_versions(store, "finance-2") == {"finance-1": 17}
         assert store.integrity_problems() == []
+        assert "interrupted rescore" not in (stale_hint(store, "finance-2") or "")
         monkeypatch.setattr(rescore_module, "_commit", real_commit)
-        result = rescore(store, config, batch_size=10)
-        after = store.query("SELECT * FROM theme_daily ORDER BY ALL")
+        result = rescore(store, config, batch_size=10)  # batches on days 2-3 only
+        after = theme_daily(store)
+        refresh_theme_daily(store, dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+        recomputed = theme_daily(store)
         pending = store.cursors("rescore")
     assert result.rescored == 17 and result.aggregate_rows > 0
-    # theme_daily follows the new scores, for the days of both runs (the pending cursor).
-    assert not after["sentiment_mean"].equals(before["sentiment_mean"])
+    assert not after.equals(before)
+    # Day 1 was re-scored by the interrupted run: the pending cursor got it refreshed too.
+    pd.testing.assert_frame_equal(after, recomputed)
     assert json.loads(pending["theme_daily_pending"]) == {}
 
 
+def test_an_interrupted_aggregate_refresh_is_reported(config, monkeypatch) -> None:
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with _store_with_old_scores(config) as store:
+        refresh_theme_daily(store, dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+        monkeypatch.setattr(rescore_module, "refresh_theme_daily", crash)
+        with pytest.raises(KeyboardInterrupt):
+            rescore(store, config)
+        assert stale_versions(store, "finance-2") == {}  # every score is current...
+        assert "interrupted rescore" in stale_hint(store, "finance-2")  # ...the days are not
+        monkeypatch.setattr(rescore_module, "refresh_theme_daily", refresh_theme_daily)
+        assert rescore(store, config).aggregate_rows > 0
+        assert stale_hint(store, "finance-2") is None
+
+
+def test_null_text_columns_and_themes_are_handled(config) -> None:
+    with _store_with_old_scores(config) as store:
+        store.con.execute("UPDATE items SET title = NULL, body = 'Small caps rally, IWM soars' "
+                          "WHERE item_id = 't3_0001'")
+        store.con.execute("UPDATE items SET body = NULL, themes = NULL "
+                          "WHERE item_id IN ('t3_0002', 't3_0040')")
+        rescore(store, config)
+        assert stale_versions(store, "finance-2") == {}
+        rows = _scores(store).set_index("item_id")
+        assert pd.isna(rows.loc["t3_0040", "themes"])  # not re-matched without --themes
+        rescore(store, config, themes=True)
+        rows = _scores(store).set_index("item_id")
+    scorer = get_scorer("finance")
+    assert rows.loc["t3_0001", "compound"] == scorer.polarity_scores(
+        "Small caps rally, IWM soars")["compound"]
+    assert rows.loc["t3_0002", "compound"] == scorer.polarity_scores(TEXTS[2])["compound"]
+    assert list(rows.loc["t3_0040", "themes"]) == ["small_caps"]
+
+
 def test_cli_status_warns_and_rescore_fixes(config, tmp_path: Path) -> None:
-    _store_with_old_scores(config).close()
+    with _store_with_old_scores(config) as store:  # plus a run-log row with NULL cells
+        store.start_run("r1", "news", dt.date(2026, 1, 9))
+        store.finish_run("r1", "news", "ok")
     args = ["--config", str(REPO / "config.yaml"), "--store", config.store.path]
     status = runner.invoke(app, ["status", *args, "--json"])
     assert status.exit_code == 0
@@ -130,6 +177,7 @@ def test_cli_status_warns_and_rescore_fixes(config, tmp_path: Path) -> None:
     assert table.exit_code == 0, table.output
     assert "27 with finance-1; in use: finance-2" in table.output
     assert "run `attention rescore`" in table.output
+    assert "2026-01-09" in table.output  # a run date, and its NULL cells left blank
     done = runner.invoke(app, ["rescore", *args])
     assert done.exit_code == 0
     assert "27 items re-scored" in done.output
