@@ -61,6 +61,9 @@ def load_finance_lexicon(path: str | Path | None = None) -> FinanceLexicon:
         if len(parts) < 2 or str(phrase) != str(phrase).lower():
             raise ConfigError(f"{file_path}: phrases.{phrase!r}: a phrase must be two or more "
                               "lowercase words; move single words to 'words'")
+        if parts in phrases:
+            raise ConfigError(f"{file_path}: phrases.{phrase!r}: the same words as another "
+                              "phrase (spacing differs); keep one entry")
         phrases[parts] = _valence(file_path, phrase, value)
     return FinanceLexicon(version=raw["version"], words=words, phrases=phrases)
 

@@ -103,9 +103,10 @@ def read_labelled_csv(path: Path, text_column: str | None = None,
         header = reader.fieldnames or []
         text_col = _column(path, header, text_column, TEXT_COLUMNS, "text")
         label_col = _column(path, header, label_column, LABEL_COLUMNS, "label")
-        rows = [LabelledText(f"{path.name}:{line}", _label(path, line, row[label_col]),
-                             row[text_col] or "")
-                for line, row in enumerate(reader, start=2)]
+        # reader.line_num is the file line where the row ends (quoted texts may span lines).
+        rows = [LabelledText(f"{path.name}:{reader.line_num}",
+                             _label(path, reader.line_num, row[label_col]), row[text_col] or "")
+                for row in reader]
     if not rows:
         raise CorpusMissingError(f"{path}: no rows under the header")
     return rows

@@ -33,9 +33,12 @@ def rescore_command(
     Resumable: an interrupted rescore continues with the items still stale.
     """
     cfg = load(config, store__path=str(store) if store else None)
+    show = stderr_is_tty()
     with Store(cfg.store.path) as db:
         result = rescore(db, cfg, themes=themes, everything=everything, batch_size=batch_size,
-                         progress=_progress if stderr_is_tty() else None)
+                         progress=_progress if show else None)
+    if show and result.batches:
+        typer.echo("", err=True)  # end the progress line
     typer.echo(result.summary())
     if result.rescored or result.themes_changed:
         typer.echo("attention: analysis, exports and the report use the new scores from the "

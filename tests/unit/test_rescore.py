@@ -15,8 +15,8 @@ from attention.backfill_agg import refresh_theme_daily
 from attention.cli import app
 from attention.config import load_config
 from attention.rescore import rescore, stale_hint, stale_versions
-from attention.sentiment import get_scorer
 from attention.scoring import annotate_items
+from attention.sentiment import get_scorer
 from attention.store import Store
 from collectors.base import Provenance, TextItem
 

@@ -30,8 +30,8 @@ def test_numeric_labels_and_explicit_columns(tmp_path: Path) -> None:
 
 
 def test_bad_labels_and_missing_columns_name_the_line_and_fix(tmp_path: Path) -> None:
-    with pytest.raises(CorpusMissingError, match=r"line 3: label 'maybe'"):
-        read_labelled_csv(_write(tmp_path, "text,label\nok,positive\nhm,maybe\n"))
+    with pytest.raises(CorpusMissingError, match=r"line 4: label 'maybe'"):
+        read_labelled_csv(_write(tmp_path, 'text,label\n"two\nlines",positive\nhm,maybe\n'))
     with pytest.raises(CorpusMissingError, match=r"no text column.*--text-column"):
         read_labelled_csv(_write(tmp_path, "words,label\nok,positive\n"))
     with pytest.raises(CorpusMissingError, match=r"no column 'body'"):

@@ -44,6 +44,8 @@ def compound(scorer: SentimentScorer, text: str) -> float:
     ("Rate fears weighed on small caps", -1),
     ("Margins deteriorated as demand softness spread", -1),
     ("Chipmaker returned to profit", 1),
+    ("Nasdaq slides into correction territory", -1),
+    ("Analysts see limited upside for the stock", -1),
     ("Automaker halted production and laid off 2,000 workers", -1),
 ])
 def test_market_language_gets_the_right_sign(finance: SentimentScorer, text: str,
@@ -71,6 +73,15 @@ def test_names_of_themes_and_instruments_carry_no_sentiment(
     # VADER reads "magnificent" (2.9), "intelligence" (2.1), "super" (2.9) as praise, so every
     # mention of our Mag 7 and AI themes would lean positive before saying anything.
     assert compound(vader, text) > 0.05
+    assert compound(finance, text) == 0.0
+
+
+@pytest.mark.parametrize("text", [
+    "Correction: an earlier version misstated the date",  # not a market correction
+    "Infosys Limited files its annual report",  # VADER: limited -0.9
+    "Shoppers stock up on supplies",  # not "stock up 3%"
+])
+def test_everyday_uses_of_market_words_stay_neutral(finance: SentimentScorer, text: str) -> None:
     assert compound(finance, text) == 0.0
 
 
@@ -129,6 +140,7 @@ def test_bundled_lexicon_is_valid_and_versioned() -> None:
     ("version: 1\nwords: [a, b]\n", "must be a mapping"),
     ("version: [\n", "not valid YAML"),
     ("version: 1\nwords: {moon: 2, moon: -1}\n", "'moon' appears twice"),
+    ("version: 1\nphrases: {'rug pull': -2, 'rug  pull': -1}\n", "spacing differs"),
 ])
 def test_bad_lexicon_files_fail_clearly(tmp_path: Path, body: str, message: str) -> None:
     path = tmp_path / "lex.yaml"
