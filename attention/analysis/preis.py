@@ -114,7 +114,7 @@ def week_end_labels(search: pd.Series) -> tuple[pd.Series, list[str]]:
     Trends/pytrends label a Sunday-Saturday week by its Sunday) move to that week's Saturday.
     Returns the series and a note saying whether it was moved."""
     labels = pd.DatetimeIndex(search.index)
-    if len(labels) < 2 or not (labels.dayofweek == 6).all():
+    if len(labels) < 2 or not (labels.day_of_week == 6).all():
         return search, []
     moved = search.copy()
     moved.index = labels + pd.Timedelta(days=6)

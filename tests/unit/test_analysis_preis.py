@@ -85,7 +85,7 @@ def test_bad_input_is_a_clear_error() -> None:
 def test_sunday_labelled_weeks_trade_after_the_week_ends() -> None:
     # the same weeks as WEEKS, labelled the way Google Trends' export and pytrends do
     sundays = WEEKS - pd.Timedelta(days=6)
-    assert (sundays.dayofweek == 6).all()
+    assert (sundays.day_of_week == 6).all()
     search = [10, 20, 30, 50, 10]
     prices = _prices({"2024-01-29": 100.0, "2024-02-05": 90.0, "2024-02-12": 99.0})
     by_end = preis_backtest(pd.Series(search, index=WEEKS, dtype=float), prices, n_random=0)
