@@ -138,9 +138,10 @@ def _rescored(rows: pd.DataFrame, scorer: Any, matcher: Any, everything: bool,
     todo = [t for t, flag in zip(texts, needs_score, strict=True) if flag]
     unique = list(dict.fromkeys(todo))  # reposts and cross-posted headlines repeat
     if unique:
-        scored = scorer.score(unique)
-        scored.index = unique
-        out.loc[needs_score, COLUMNS] = scored.loc[todo, COLUMNS].to_numpy()
+        values = scorer.score(unique)[COLUMNS].to_numpy()
+        # Positions, not a text-labelled index: looking up long texts by label is slow.
+        position = {text: i for i, text in enumerate(unique)}
+        out.loc[needs_score, COLUMNS] = values[[position[t] for t in todo]]
         out.loc[needs_score, "lexicon_version"] = scorer.version
     changed = needs_score.copy()
     result.rescored += int(needs_score.sum())
