@@ -85,11 +85,22 @@ def gather(store: Store, config: Config, as_of: dt.date | None = None,
     inputs = cut_inputs(load_inputs(store, config), as_of)
     panels = {k: build_theme_panel(inputs, config, k, end=as_of) for k in config.themes}
     notes: list[str] = []
+    hint = _rescore_hint(store, config)
+    if hint:
+        notes.append(hint)
     if analysis is None:
         analysis = _analyze(inputs, config, as_of, notes)
     return ReportData(config, as_of, panels, analysis, _top_items(store, as_of),
                       _latest_runs(store, as_of), _stale_flows(store, config, as_of),
                       _partial_search(store, config, as_of), Path(store.path), simulated, notes)
+
+
+def _rescore_hint(store: Store, config: Config) -> str | None:
+    """Sentiment series that mix two lexicon versions are flagged where readers will see it."""
+    from attention.rescore import stale_hint
+    from attention.scoring import scorer_for
+
+    return stale_hint(store, scorer_for(config).version)
 
 
 def _analyze(inputs: PanelInputs, config: Config, as_of: dt.date, notes: list[str]) -> Any:

@@ -183,3 +183,18 @@ def test_cli_status_warns_and_rescore_fixes(config, tmp_path: Path) -> None:
     assert "27 items re-scored" in done.output
     assert json.loads(runner.invoke(app, ["status", *args, "--json"]).output)[
         "stale_scores"] == {}
+
+
+def test_the_report_flags_mixed_lexicon_versions(config, tmp_path: Path) -> None:
+    from attention.report.html import write_report
+
+    _store_with_old_scores(config).close()
+    result = write_report(config, as_of=dt.date(2026, 1, 12), out_dir=tmp_path / "report",
+                          store_path=Path(config.store.path))
+    page = result.path.read_text(encoding="utf-8")
+    assert "27 with finance-1; in use: finance-2" in page
+    with Store(config.store.path) as store:
+        rescore(store, config)
+    page = write_report(config, as_of=dt.date(2026, 1, 12), out_dir=tmp_path / "report",
+                        store_path=Path(config.store.path)).path.read_text(encoding="utf-8")
+    assert "another lexicon" not in page
