@@ -134,11 +134,13 @@ EXTRA_TERMS = {"small_caps": "small cap ETF", "ai_stocks": "AI ETF",
                "magnificent_seven": "Mag 7 ETF"}  # a 4th, rarely searched term per theme
 
 
-def scenario(raw: dict[str, Any], start: dt.date, end: dt.date, seed: int) -> dict[str, Any]:
+def scenario(raw: dict[str, Any], start: dt.date, end: dt.date, seed: int,
+             noise: float = 0.0) -> dict[str, Any]:
     """Both methods on one world; figures for every term with a daily series."""
     world = World(validate_config(raw), start, end, seed=seed)
     anchors = raw["sources"]["google_trends"]["anchor_terms"]
     with Sandbox(world, ["trends"]) as sandbox, tempfile.TemporaryDirectory() as tmp:
+        sandbox.servers["trends"].replica.sampling_noise = noise
         ours, ours_cost = run_ours(raw, sandbox, start, end, Path(tmp) / "bench.duckdb")
         terms = sorted(ours)
         truth = {t: world.search_truth(t) for t in set(terms) | set(anchors)}
@@ -162,6 +164,8 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--end", default="2026-11-21")
+    parser.add_argument("--noise", type=float, default=0.0,
+                        help="Google sampling error, relative SD at a response's peak (0: exact)")
     parser.add_argument("--scenario", choices=["default", "twelve", "both"], default="both",
                         help="default: config.yaml's 9 theme terms; twelve: plus a rare 4th "
                         "term per theme (12 theme terms)")
@@ -171,14 +175,15 @@ def main() -> None:
     end = dt.date.fromisoformat(args.end)
     start = end - dt.timedelta(days=round(365.25 * args.years) - 1)
     out: dict[str, Any] = {"world": {"start": str(start), "end": str(end), "seed": args.seed,
-                                     "days": (end - start).days + 1}}
+                                     "days": (end - start).days + 1,
+                                     "sampling_noise": args.noise}}
     if args.scenario in ("default", "both"):
-        out["default_config"] = scenario(raw, start, end, args.seed)
+        out["default_config"] = scenario(raw, start, end, args.seed, args.noise)
     if args.scenario in ("twelve", "both"):
         twelve = copy.deepcopy(raw)
         for theme, term in EXTRA_TERMS.items():
             twelve["themes"][theme]["search_terms"].append(term)
-        out["twelve_theme_terms"] = scenario(twelve, start, end, args.seed)
+        out["twelve_theme_terms"] = scenario(twelve, start, end, args.seed, args.noise)
     print(json.dumps(out, indent=2))
 
 

@@ -16,6 +16,11 @@ Mirrors the real recordings in ``../shared/data/pytrends_cassettes``:
 Like Google: daily points for windows of <= 269 days, weekly (Sunday-Saturday, labelled by the
 Sunday, from the first Sunday in the window) up to ~5 years, monthly beyond; every response is
 scaled so its largest value is 100 and rounded to integers, values under 1 shown as 0 ("<1").
+``sampling_noise`` (default 0, exact) adds Google's sampling error: each response is computed from
+a sample of searches, so two requests disagree, and more for rare terms. A value's relative error
+has standard deviation ``sampling_noise * sqrt(peak / value)`` within its response (counting-
+noise shape: 1% of the peak gets ten times the peak's error), fixed per distinct request, as
+Google's own caching keeps a repeated request stable within a day.
 Rate limiting is injected with the server's FaultPlan, e.g.
 ``server.faults.add(Fault("status", path="/trends/api", status=429, times=3))``.
 """
@@ -78,6 +83,7 @@ class TrendsReplica(Replica):
         self.world = world
         self._truth: dict[str, pd.Series] = {}
         self._key = hashlib.sha256(f"trends-replica|{world.seed}".encode()).digest()
+        self.sampling_noise = 0.0
         self.route("GET", r"/trends/explore/?", self.cookie)
         self.route("POST", r"/trends/api/explore", self.explore)
         self.route("GET", r"/trends/api/widgetdata/multiline", self.multiline)
@@ -164,7 +170,7 @@ class TrendsReplica(Replica):
         lo, hi = max(start, self.world.start), min(end, self.world.end)
         daily = pd.DataFrame({i: self.truth(kw).loc[pd.Timestamp(lo):pd.Timestamp(hi)]
                               for i, kw in enumerate(keywords)})
-        periods = bucket(daily, resolution)
+        periods = self._sampled(bucket(daily, resolution), keywords, lo, hi, resolution)
         values = google_scale(periods)
         scaled = periods * (100.0 / float(np.nanmax(periods.to_numpy()))) if periods.size else periods
         partial_last = end >= self.world.end
@@ -182,6 +188,20 @@ class TrendsReplica(Replica):
                 point["isPartial"] = True
             points.append(point)
         return points
+
+    def _sampled(self, periods: pd.DataFrame, keywords: list[str], start: dt.date, end: dt.date,
+                 resolution: str) -> pd.DataFrame:
+        """The periods as one sample of searches would show them (see the module docstring)."""
+        if not self.sampling_noise or periods.empty:
+            return periods
+        request = json.dumps([keywords, str(start), str(end), resolution]).encode()
+        seed = int.from_bytes(hmac.new(self._key, request, hashlib.sha256).digest()[:8], "big")
+        rng = np.random.default_rng(seed)
+        values = periods.to_numpy(dtype=float)
+        peak = float(np.nanmax(values))
+        relative = self.sampling_noise * np.sqrt(peak / np.maximum(values, peak * 1e-4))
+        noisy = values * np.maximum(1.0 + rng.normal(0.0, 1.0, values.shape) * relative, 0.0)
+        return pd.DataFrame(noisy, index=periods.index, columns=periods.columns)
 
     def _resolve_time(self, text: str) -> tuple[dt.date, dt.date]:
         end = self.world.end
