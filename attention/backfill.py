@@ -33,7 +33,13 @@ from attention.backfill_parts import (
     plan_file,
     stream_partitions,
 )
-from attention.backfill_work import Annotator, BackfillJob, PartitionResult, run_partition
+from attention.backfill_work import (
+    Annotator,
+    BackfillJob,
+    LineCounts,
+    PartitionResult,
+    run_partition,
+)
 from attention.errors import AttentionError, FatalError
 from collectors.base import CursorUpdate, TextItem, utcnow
 from collectors.reddit_items import AuthorPolicy
@@ -47,7 +53,7 @@ class BackfillIncompleteError(AttentionError):
 
 
 @dataclass
-class BackfillResult:
+class BackfillResult(LineCounts):
     """What a backfill did. ``partitions`` were committed by this run, ``skipped`` by earlier
     ones; ``failed`` lists partition keys that failed after their retries."""
 
@@ -59,12 +65,6 @@ class BackfillResult:
     skipped_files: int = 0
     failed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    lines: int = 0
-    text_bytes: int = 0
-    candidates: int = 0
-    bad_lines: int = 0
-    in_scope: int = 0
-    kept: int = 0
     new_rows: int = 0
     aggregate_rows: int = 0
     seconds: float = 0.0
@@ -81,8 +81,7 @@ class BackfillResult:
     def add(self, part: PartitionResult, new_rows: int) -> None:
         self.partitions += 1
         self.new_rows += new_rows
-        for name in ("lines", "text_bytes", "candidates", "bad_lines", "in_scope", "kept"):
-            setattr(self, name, getattr(self, name) + getattr(part, name))
+        self.add_counts(part)
 
     def summary(self) -> str:
         rate = self.lines / self.seconds if self.seconds > 0 else 0.0

@@ -61,18 +61,28 @@ class BackfillJob:
             raise FatalError(f"unknown backfill source {self.source!r}; use one of {SOURCES}")
 
 
-@dataclass
-class PartitionResult:
-    """One partition's rows and counts. ``in_scope`` items were parsed (and for Reddit were in a
-    configured subreddit); ``kept`` of them matched a theme and are in ``rows``."""
+@dataclass(kw_only=True)
+class LineCounts:
+    """How the lines of a partition (or a whole backfill) fared. ``in_scope`` items were parsed
+    (and for Reddit were in a configured subreddit); ``kept`` of them matched a theme."""
 
-    key: str
     lines: int = 0
     text_bytes: int = 0
     candidates: int = 0
     bad_lines: int = 0
     in_scope: int = 0
     kept: int = 0
+
+    def add_counts(self, other: LineCounts) -> None:
+        for name in LineCounts.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class PartitionResult(LineCounts):
+    """One partition's rows and counts; the ``kept`` items are in ``rows``."""
+
+    key: str
     rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     seconds: float = 0.0
     peak_rss: int = 0  # bytes, the worker process's high-water mark so far
