@@ -206,6 +206,21 @@ CREATE TABLE IF NOT EXISTS theme_daily (
 );
 """
 
+# VAR impulse responses behind each theme's verdict (attention.analysis.feedback), replaced theme
+# by theme with the other analysis results.
+IMPULSE_RESPONSES = """
+CREATE TABLE IF NOT EXISTS impulse_responses (
+    theme VARCHAR NOT NULL,
+    freq VARCHAR NOT NULL,
+    impulse VARCHAR NOT NULL,
+    response VARCHAR NOT NULL,
+    horizon INTEGER NOT NULL,
+    irf DOUBLE, lower DOUBLE, upper DOUBLE,
+    computed_at TIMESTAMPTZ,
+    PRIMARY KEY (theme, freq, impulse, response, horizon)
+);
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
@@ -213,4 +228,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("news_0001_volume", NEWS_VOLUME),
     ("analysis_results_v1", ANALYSIS_RESULTS),
     ("backfill_0001_theme_daily", THEME_DAILY),
+    ("analysis_results_v2_irf", IMPULSE_RESPONSES),
 ]

@@ -15,7 +15,8 @@ from attention.analysis.context import MarketContext
 if TYPE_CHECKING:
     from attention.analysis.run import AnalysisResults
 
-RESULT_TABLES = ("feedback_tests", "feedback_verdicts", "event_studies", "context")
+RESULT_TABLES = ("feedback_tests", "feedback_verdicts", "event_studies", "context",
+                 "impulse_responses")
 
 
 def _num(value: float | None) -> float | None:
@@ -24,7 +25,7 @@ def _num(value: float | None) -> float | None:
 
 def result_frames(results: AnalysisResults) -> dict[str, pd.DataFrame]:
     at = results.computed_at
-    tests, verdicts, events, contexts = [], [], [], []
+    tests, verdicts, events, contexts, irfs = [], [], [], [], []
     for key, theme in results.themes.items():
         fb = theme.feedback
         for t in fb.tests:
@@ -51,10 +52,16 @@ def result_frames(results: AnalysisResults) -> dict[str, pd.DataFrame]:
                     "placebo_upper": _num(study.placebo_upper[i]),
                     "n_events": study.n_events, "n_obs": study.n_by_horizon[i],
                     "threshold": study.threshold, "computed_at": at})
+        for r in fb.impulse_responses:
+            irfs += [{"theme": key, "freq": fb.freq, "impulse": r.impulse,
+                      "response": r.response, "horizon": h, "irf": _num(r.irf[h]),
+                      "lower": _num(r.lower[h]), "upper": _num(r.upper[h]), "computed_at": at}
+                     for h in range(len(r.irf))]
         if theme.context is not None:
             contexts.append(_context_row(key, theme.context, at))
     return {"feedback_tests": pd.DataFrame(tests), "feedback_verdicts": pd.DataFrame(verdicts),
-            "event_studies": pd.DataFrame(events), "context": pd.DataFrame(contexts)}
+            "event_studies": pd.DataFrame(events), "context": pd.DataFrame(contexts),
+            "impulse_responses": pd.DataFrame(irfs)}
 
 
 def _context_row(key: str, c: MarketContext, at: dt.datetime) -> dict:

@@ -101,4 +101,21 @@ CONTEXT = _spec(
     ("computed_at", "timestamp", "when the analysis ran (UTC)"),
 )
 
-ANALYSIS_TABLES = (FEEDBACK_TESTS, FEEDBACK_VERDICTS, EVENT_STUDIES, CONTEXT)
+IMPULSE_RESPONSES = _spec(
+    "impulse_responses", "VAR impulse responses behind the verdict: the response of one series "
+    "to a one-s.d. orthogonalised shock in another (Cholesky order: attention, then capital, then excess returns), per "
+    "horizon, with 95% asymptotic bands.",
+    "theme, freq, impulse, response, horizon",
+    ("theme", "string", "theme key"),
+    ("freq", "string", "W = weekly panel"),
+    ("impulse", "string", "the shocked series"),
+    ("response", "string", "the responding series"),
+    ("horizon", "int", "periods after the shock (0 = same period)"),
+    ("irf", "float", "response, in the response's units after its transform (see "
+     "feedback_tests.transforms)"),
+    ("lower", "float", "95% band, lower"),
+    ("upper", "float", "95% band, upper"),
+    ("computed_at", "timestamp", "when the analysis ran (UTC)"),
+)
+
+ANALYSIS_TABLES = (FEEDBACK_TESTS, FEEDBACK_VERDICTS, EVENT_STUDIES, CONTEXT, IMPULSE_RESPONSES)

@@ -28,7 +28,7 @@ TABLE_OWNER = {
     "news_volume": "news",
     # written by the post-run analysis step of `attention run`, not by collection
     "feedback_tests": "analysis", "feedback_verdicts": "analysis", "event_studies": "analysis",
-    "context": "analysis",
+    "context": "analysis", "impulse_responses": "analysis",
 }
 SKIP_TABLES = {"runs", "schema_migrations"}
 # Cursors that are run bookkeeping rather than positions in the data: Google Trends' progress

@@ -69,8 +69,14 @@ def test_planted_loop_is_found_through_store_panel_and_analysis(config_path: Pat
         assert set(store.query("SELECT theme FROM feedback_verdicts")["theme"]) == {
             "small_caps", "ai_stocks", "magnificent_seven"}
         assert store.count("event_studies") > 0 and store.count("context") == 1
+        irfs = store.query("SELECT * FROM impulse_responses WHERE theme = 'small_caps'")
+        assert len(irfs) == sum(len(r.irf) for r in small.feedback.impulse_responses) > 0
+        first = small.feedback.impulse_responses[0]
+        stored = irfs[(irfs.impulse == first.impulse) & (irfs.response == first.response)]
+        assert list(stored.sort_values("horizon")["irf"]) == list(first.irf)
         run_all(store, config)  # a rerun replaces, never duplicates
         assert len(store.query("SELECT * FROM feedback_tests")) == len(rows)
+        assert store.count("impulse_responses") == len(irfs)
         assert store.integrity_problems() == []
 
 

@@ -111,7 +111,8 @@ def test_panel_export_columns_are_panel_columns() -> None:
 
 def test_analysis_export_columns_exist_in_the_schema(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as opened:
-        for name in ("feedback_tests", "feedback_verdicts", "event_studies", "context"):
+        for name in ("feedback_tests", "feedback_verdicts", "event_studies", "context",
+                     "impulse_responses"):
             columns = set(opened.query(f"SELECT * FROM {name} LIMIT 0").columns)
             assert set(SPECS[name].names) <= columns, name
 
