@@ -103,8 +103,8 @@ CONTEXT = _spec(
 
 IMPULSE_RESPONSES = _spec(
     "impulse_responses", "VAR impulse responses behind the verdict: the response of one series "
-    "to a one-s.d. orthogonalised shock in another (Cholesky order: attention, then capital, then excess returns), per "
-    "horizon, with 95% asymptotic bands.",
+    "to a one-s.d. orthogonalised shock in another (Cholesky order: attention, then capital, "
+    "then excess returns), per horizon, with 95% asymptotic bands.",
     "theme, freq, impulse, response, horizon",
     ("theme", "string", "theme key"),
     ("freq", "string", "W = weekly panel"),
