@@ -15,7 +15,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +74,8 @@ class LineCounts:
     kept: int = 0
 
     def add_counts(self, other: LineCounts) -> None:
-        for name in LineCounts.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for counter in fields(LineCounts):
+            setattr(self, counter.name, getattr(self, counter.name) + getattr(other, counter.name))
 
 
 @dataclass

@@ -123,7 +123,9 @@ def accuracy(series: dict[str, pd.Series], truth: dict[str, pd.Series]) -> dict[
             ratio = (means[a][0] / means[b][0]) / (means[a][1] / means[b][1])
             errors[f"{a} / {b}"] = abs(ratio - 1)
     values = np.array(list(errors.values()))
-    return {"per_term": per_term,
+    correlations = [v["pearson"] for v in per_term.values()]
+    return {"pearson_min": min(correlations), "pearson_median": round(float(np.median(correlations)), 4),
+            "per_term": per_term,
             "cross_term_ratio_error": {"median": round(float(np.median(values)), 4),
                                        "max": round(float(values.max()), 4),
                                        "pairs": len(values),
@@ -152,8 +154,11 @@ def scenario(raw: dict[str, Any], start: dt.date, end: dt.date, seed: int,
         "terms_with_daily_series": len(terms),
         "true_peak_pct_of_reference_anchor": {
             t: round(100 * float(truth[t].max()) / ref_peak, 2) for t in terms},
-        "ours": {"cost": ours_cost, **accuracy(ours, truth)},
-        "baseline_dailydata_monthly": {"cost": base_cost, **accuracy(base, truth)},
+        "ours": {"cost": ours_cost, **(mine := accuracy(ours, truth))},
+        "baseline_dailydata_monthly": {"cost": base_cost, **(theirs := accuracy(base, truth))},
+        "terms_where_ours_correlates_better": sum(
+            mine["per_term"][t]["pearson"] > theirs["per_term"][t]["pearson"]
+            for t in mine["per_term"] if t in theirs["per_term"]),
         "payload_ratio_baseline_over_ours": round(
             base_cost["payloads"] / max(ours_cost["payloads"], 1), 1),
     }

@@ -1,5 +1,6 @@
-"""Analysis results as rows for the result tables (see ``attention.schema``,
-migration ``analysis_results_v1``). The export/report code reads these tables."""
+"""Analysis results as rows for the result tables (see ``attention.schema``, migrations
+``analysis_results_v1`` and ``analysis_results_v2_irf``). The export/report code reads these
+tables."""
 
 from __future__ import annotations
 

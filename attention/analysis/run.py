@@ -1,8 +1,9 @@
 """The analysis entry point the pipeline and the CLI call: panels -> feedback tests (BH across
 every test of every theme) -> event studies -> market context -> persisted result tables.
 
-Tables written (migration ``analysis_results_v1``), replaced theme by theme on every run:
-``feedback_tests``, ``feedback_verdicts``, ``event_studies`` and ``context``.
+Tables written (migrations ``analysis_results_v1`` and ``_v2_irf``), replaced theme by theme on
+every run: ``feedback_tests``, ``feedback_verdicts``, ``event_studies``, ``impulse_responses``
+and ``context`` (one row per theme and as-of date).
 """
 
 from __future__ import annotations

@@ -199,8 +199,13 @@ class TrendsReplica(Replica):
         rng = np.random.default_rng(seed)
         values = periods.to_numpy(dtype=float)
         peak = float(np.nanmax(values))
+        if not peak > 0:
+            return periods
         relative = self.sampling_noise * np.sqrt(peak / np.maximum(values, peak * 1e-4))
-        noisy = values * np.maximum(1.0 + rng.normal(0.0, 1.0, values.shape) * relative, 0.0)
+        # A gamma factor with mean 1 and s.d. ``relative``: never negative, and unbiased even
+        # where the error is large (clipping a normal draw at 0 would inflate rare values).
+        shape = 1.0 / relative**2
+        noisy = values * rng.gamma(shape, 1.0 / shape)
         return pd.DataFrame(noisy, index=periods.index, columns=periods.columns)
 
     def _resolve_time(self, text: str) -> tuple[dt.date, dt.date]:

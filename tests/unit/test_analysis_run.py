@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from attention.analysis.run import run_all
+from attention.analysis.run import persist_results, run_all
 from attention.analysis.simulate import LoopParams, simulate_loop
 from attention.cli import app
 from attention.config import load_config
@@ -74,9 +75,17 @@ def test_planted_loop_is_found_through_store_panel_and_analysis(config_path: Pat
         first = small.feedback.impulse_responses[0]
         stored = irfs[(irfs.impulse == first.impulse) & (irfs.response == first.response)]
         assert list(stored.sort_values("horizon")["irf"]) == list(first.irf)
+        per_theme = "SELECT theme, count(*) AS n FROM impulse_responses GROUP BY 1 ORDER BY 1"
+        before = store.query(per_theme)
         run_all(store, config)  # a rerun replaces, never duplicates
         assert len(store.query("SELECT * FROM feedback_tests")) == len(rows)
-        assert store.count("impulse_responses") == len(irfs)
+        pd.testing.assert_frame_equal(store.query(per_theme), before)
+        # A rerun in which the VAR has too little data leaves no stale responses behind.
+        no_var = dataclasses.replace(small, feedback=dataclasses.replace(
+            small.feedback, impulse_responses=()))
+        persist_results(store, dataclasses.replace(results, themes={"small_caps": no_var}))
+        assert store.count("impulse_responses") == 0
+        assert len(store.query("SELECT * FROM feedback_tests")) == len(rows)
         assert store.integrity_problems() == []
 
 

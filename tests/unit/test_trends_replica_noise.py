@@ -6,10 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from attention.config import load_config
-from attention.sandbox.trends import TrendsReplica
+from attention.sandbox.trends import TrendsReplica, google_scale
 from attention.sandbox.world import World
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,9 +28,24 @@ def _values(replica: TrendsReplica, terms: list[str], start: dt.date = START) ->
 
 
 def test_no_noise_by_default_and_exact(world: World) -> None:
-    a, b = TrendsReplica(world), TrendsReplica(world)
-    assert a.sampling_noise == 0.0
-    np.testing.assert_array_equal(_values(a, TERMS), _values(b, TERMS))
+    replica = TrendsReplica(world)
+    assert replica.sampling_noise == 0.0
+    truth = pd.DataFrame({i: world.search_truth(t).loc[pd.Timestamp(START):pd.Timestamp(END)]
+                          for i, t in enumerate(TERMS)})
+    np.testing.assert_array_equal(_values(replica, TERMS), google_scale(truth).to_numpy())
+
+
+def test_noise_is_unbiased_and_never_negative(world: World) -> None:
+    replica = TrendsReplica(world)
+    replica.sampling_noise = 0.05
+    truth = pd.DataFrame({"x": np.r_[100.0, np.full(4000, 1.0), np.zeros(5)]},
+                         index=pd.date_range("2025-01-01", periods=4006))
+    noisy = replica._sampled(truth, ["x"], START, END, "DAY")["x"].to_numpy()
+    assert (noisy >= 0).all() and (noisy[-5:] == 0).all()
+    rare = noisy[1:-5]  # relative s.d. 0.05 * sqrt(100) = 0.5 at 1% of the peak
+    assert abs(rare.mean() - 1.0) < 0.03 and 0.45 < rare.std() < 0.55
+    empty = truth * 0.0
+    assert replica._sampled(empty, ["x"], START, END, "DAY").equals(empty)
 
 
 def test_a_repeated_request_is_stable_and_another_request_differs(world: World) -> None:
