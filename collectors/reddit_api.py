@@ -128,19 +128,14 @@ class ApiCollector:
         except Exception as exc:  # noqa: BLE001 - classified below; unknown ones re-raised
             # The posts already yielded are kept: record how far they reach before anything
             # else, so a stop in the middle of a walk leaves a gap instead of a silent hole.
-            if gap is None:
-                state.after_new(walk, interrupted=True)
-            else:
-                state.after_gap(gap, walk, interrupted=True)
-            yield from state.drain_notes()
-            yield from state.updates()
+            state.after_walk(gap, walk, interrupted=True)
+            yield from state.flush()
             error = classify(exc, self.ctx.config.sources.reddit)
             if isinstance(error, (AuthError, RetriableError)) and not _is_soft(exc):
                 raise error from exc
             yield SourceNote("warning", f"{search.label}: search skipped ({error})")
             return
-        yield from state.drain_notes()
-        yield from state.updates()
+        yield from state.flush()
 
     def _walk(self, subreddit: Any, query: str, walk: Walk, provenance: Provenance,
               limit: int | None, after: str | None = None) -> Iterator[TextItem]:

@@ -144,6 +144,17 @@ class QueryCursor:
             del self.gaps[index]
             self._lost(Gap(gap.after, walk.oldest if walk.read else gap.oldest, gap.until))
 
+    def after_walk(self, gap: Gap | None, walk: Walk, interrupted: bool) -> None:
+        """:meth:`after_new` for the walk from the top (``gap`` None), else :meth:`after_gap`."""
+        if gap is None:
+            self.after_new(walk, interrupted)
+        else:
+            self.after_gap(gap, walk, interrupted)
+
+    def flush(self) -> list[SourceNote | CursorUpdate]:
+        """The notes, then the cursor updates: what a collector yields after the posts."""
+        return [*self.drain_notes(), *self.updates()]
+
     def updates(self) -> list[CursorUpdate]:
         """Cursor updates for what changed (yield them after the posts they cover)."""
         out = []

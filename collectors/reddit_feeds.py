@@ -84,15 +84,10 @@ class FeedsCollector:
                 state.after_gap(gap, walk, interrupted=False)
         except Exception:
             # Keep what was read: record how far it reaches (a gap, not a hole), then stop.
-            if gap is None:
-                state.after_new(walk, interrupted=True)
-            else:
-                state.after_gap(gap, walk, interrupted=True)
-            yield from state.drain_notes()
-            yield from state.updates()
+            state.after_walk(gap, walk, interrupted=True)
+            yield from state.flush()
             raise
-        yield from state.drain_notes()
-        yield from state.updates()
+        yield from state.flush()
 
     def _walk(self, feed: Feed, walk: Walk, seen: set[str], first: bool,
               after: str | None = None) -> Iterator[TextItem | SourceNote]:
