@@ -229,7 +229,7 @@ def _partial_lines(partial: pd.DataFrame) -> list[str]:
 def data_quality(data: ReportData) -> str:
     lines = []
     for run in data.runs.itertuples():
-        if run.status in ("failed", "deferred", "partial", "running"):
+        if run.status != "ok":  # failed, deferred, partial, running, interrupted, ...
             error = f": {run.error}" if not _missing(run.error) else ""
             lines.append(f"{run.source} {run.status} on {_day(run.run_date)}{error}")
     for flow in data.stale_flows.itertuples():

@@ -81,9 +81,15 @@ def _data(config: Config, simulated: bool) -> ReportData:
          "title": "Fed & \"rates\" <img src=x onerror=alert(3)>",
          "url": "https://news.test/a?b=1&c=\"2\"", "container": None, "outlet": "Wire",
          "themes": ["ai_stocks"], "compound": -0.1, "score": None, "num_comments": None}])
-    runs = pd.DataFrame([{"source": "reddit", "run_date": dt.date(2025, 1, 2), "status": "failed",
-                          "records": 0, "requests": 3, "mode": "feeds",
-                          "error": "HTTP 403 <html>blocked</html>", "started_at": None}])
+    runs = pd.DataFrame([
+        {"source": "reddit", "run_date": dt.date(2025, 1, 2), "status": "failed", "records": 0,
+         "requests": 3, "mode": "feeds", "error": "HTTP 403 <html>blocked</html>",
+         "started_at": None},
+        {"source": "news", "run_date": dt.date(2025, 1, 2), "status": "interrupted",
+         "records": 0, "requests": 1, "mode": None, "error": "the run stopped (killed?)",
+         "started_at": None},
+        {"source": "prices", "run_date": dt.date(2025, 1, 2), "status": "ok", "records": 9,
+         "requests": 1, "mode": None, "error": None, "started_at": None}])
     stale = pd.DataFrame([{"ticker": "IWM", "days": 6, "last_date": dt.date(2025, 1, 2)}])
     partial = pd.DataFrame([{"term": "IWM", "granularity": "week", "date": dt.date(2025, 1, 4),
                              "periods": 1}])
@@ -101,6 +107,8 @@ def test_user_text_is_escaped_and_nothing_is_loaded(config: Config) -> None:
     assert 'href="javascript' not in page  # only http(s) links are made clickable
     assert 'href="https://news.test/a?b=1&amp;c=&quot;2&quot;"' in page
     assert "HTTP 403 &lt;html&gt;blocked&lt;/html&gt;" in page
+    assert "news interrupted on 2025-01-02: the run stopped (killed?)" in page
+    assert "prices ok" not in page
     assert "stale on 6 session(s)" in page and "IWM" in page and "partial" in page
     assert "analysis &lt;failed&gt;" in page
     assert 'name="viewport"' in page and "Content-Security-Policy" in page
