@@ -41,6 +41,7 @@ from attention.backfill_work import (
     run_partition,
 )
 from attention.errors import AttentionError, FatalError
+from attention.reddit_dump import store_author_policy
 from collectors.base import CursorUpdate, TextItem, utcnow
 from collectors.reddit_items import AuthorPolicy
 
@@ -196,7 +197,8 @@ def backfill(paths: Sequence[str | Path], config: Any, store: Any, *, source: st
     else a LocalCluster of ``workers`` processes). Returns what was done; a partition that
     failed after ``retries`` is listed in ``result.failed`` and redone by the next run."""
     check_files(paths)
-    job = BackfillJob(source, config, utcnow(), authors or AuthorPolicy(), annotate)
+    job = BackfillJob(source, config, utcnow(), authors or store_author_policy(config, store.path),
+                      annotate)
     result = BackfillResult(source, files=[str(Path(p).resolve()) for p in paths])
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:

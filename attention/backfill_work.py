@@ -52,7 +52,7 @@ class BackfillJob:
     source: str  # "reddit" | "news"
     config: Any
     retrieved_at: dt.datetime
-    authors: AuthorPolicy = field(default_factory=AuthorPolicy)
+    authors: AuthorPolicy
     annotate: Annotator | None = None  # default: the pipeline's themes + sentiment
     annotate_batch: int = ANNOTATE_BATCH
 

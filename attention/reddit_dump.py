@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from attention.config import Secrets
 from attention.errors import FatalError, ItemError
 from collectors.base import CursorUpdate, Provenance, TextItem, utcnow
 from collectors.reddit_items import AuthorPolicy, item_from_json
@@ -56,7 +57,7 @@ class DumpFormatError(FatalError):
 
 
 # -- parsing ------------------------------------------------------------------------------------
-def parse_dump_line(line: bytes | str, *, authors: AuthorPolicy | None = None,
+def parse_dump_line(line: bytes | str, *, authors: AuthorPolicy,
                     provenance: Provenance | None = None) -> TextItem | None:
     """One dump line -> a TextItem, or None for a blank line or a record that is neither a
     submission nor a comment. Raises :class:`ItemError` for a malformed line.
@@ -82,8 +83,7 @@ def parse_dump_line(line: bytes | str, *, authors: AuthorPolicy | None = None,
     else:
         return None
     try:
-        return item_from_json(data, kind, provenance or _DEFAULT_PROVENANCE,
-                              authors or AuthorPolicy())
+        return item_from_json(data, kind, provenance or _DEFAULT_PROVENANCE, authors)
     except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise ItemError(f"{kind} without a usable {exc}") from None
 
@@ -309,6 +309,15 @@ def default_annotator(config: Any) -> Annotator:
     return annotate
 
 
+def store_author_policy(config: Any, store_path: str | Path | None = None,
+                        secrets: Secrets | None = None) -> AuthorPolicy:
+    """How a store (``store_path``, default ``config.store.path``) hashes authors: its salt (the
+    environment's, else the private salt file beside the store) and
+    ``sources.reddit.store_author_names``. The pipeline hashes with the same salt."""
+    salted = (secrets or Secrets.from_env()).for_store(store_path or config.store.path)
+    return AuthorPolicy.from_settings(salted, config.sources.reddit.store_author_names)
+
+
 def configured_subreddits(config: Any) -> list[str]:
     return sorted({s for theme in config.themes.values() for s in theme.subreddits})
 
@@ -327,7 +336,7 @@ def import_dumps(paths: Sequence[str | Path], config: Any, store: Any, *,
     if missing:
         raise FatalError(f"dump file(s) not found: {', '.join(missing)}; check the paths")
     annotate = annotate or default_annotator(config)
-    authors = authors or AuthorPolicy()
+    authors = authors or store_author_policy(config, store.path)
     filt = SubredditFilter(configured_subreddits(config))
     result = DumpImportResult()
     started = time.perf_counter()

@@ -133,6 +133,9 @@ def _describe(path: Path, comments: int, origin: str) -> ArchiveInfo:
 
 
 def main() -> None:
+    # The stores are compared row for row, authors included: give them one salt (each store
+    # would otherwise get its own private salt file).
+    os.environ.setdefault("ATTENTION_AUTHOR_SALT", "backfill-benchmark-salt")
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--comments", type=int, default=2_000_000)
     parser.add_argument("--partition-mb", type=int, default=32)

@@ -24,9 +24,6 @@ from collectors.text import strip_html
 
 SOURCE = "reddit"
 REDDIT_URL = "https://www.reddit.com"
-# Used when ATTENTION_AUTHOR_SALT is unset. Documented in config.yaml: hashes made with it are
-# only pseudonymous (anyone can recompute them); set your own salt to make them unlinkable.
-DEFAULT_AUTHOR_SALT = "attention-default-author-salt-v1"
 # Bodies Reddit substitutes for deleted / moderator-removed content (kept, never scored).
 GONE_BODIES = {"[deleted]": "deleted", "[removed]": "removed"}
 GONE_AUTHORS = {"[deleted]", "[removed]", ""}
@@ -34,14 +31,22 @@ GONE_AUTHORS = {"[deleted]", "[removed]", ""}
 
 @dataclass(frozen=True)
 class AuthorPolicy:
-    """How author names are stored: salted hashes unless the user opted in to raw names."""
+    """How author names are stored: salted hashes unless the user opted in to raw names.
 
-    salt: str = DEFAULT_AUTHOR_SALT
+    There is no default salt: a salt in the code would be public, and hashes of known names
+    could be recomputed. ``Secrets.for_store`` supplies one (ATTENTION_AUTHOR_SALT, else a
+    private random salt kept beside the store), so every path into one store hashes alike.
+    """
+
+    salt: str
     store_names: bool = False
 
     @classmethod
     def from_settings(cls, secrets: Any, store_names: bool) -> AuthorPolicy:
-        salt = getattr(secrets, "author_salt", None) or DEFAULT_AUTHOR_SALT
+        salt = getattr(secrets, "author_salt", None)
+        if not salt:
+            raise ValueError("no author salt: pass Secrets.for_store(store_path), which sets "
+                             "one from ATTENTION_AUTHOR_SALT or the store's salt file")
         return cls(salt=salt, store_names=store_names)
 
     def apply(self, name: str | None) -> str | None:

@@ -18,9 +18,8 @@ from attention.commands.common import (
     load,
     stderr_is_tty,
 )
-from attention.config import Secrets
+from attention.reddit_dump import store_author_policy
 from attention.store import Store
-from collectors.reddit_items import AuthorPolicy
 
 backfill_app = typer.Typer(help="Import large archives in parallel on Dask (local or a cluster).",
                            no_args_is_help=True)
@@ -77,8 +76,7 @@ def _run(files: list[Path], source: str, config: Path | None, store: Path | None
 
     check_files(files)  # before starting a cluster
     cfg = load(config, store__path=str(store) if store else None)
-    authors = AuthorPolicy.from_settings(Secrets.from_env().for_store(cfg.store.path),
-                                         cfg.sources.reddit.store_author_names)
+    authors = store_author_policy(cfg)
     console = Console(stderr=True)
     total = sum(f.stat().st_size for f in files if f.is_file())
     with Store(cfg.store.path) as db, dask_client(scheduler, workers, memory_limit) as client, \

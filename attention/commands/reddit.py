@@ -7,10 +7,8 @@ from pathlib import Path
 import typer
 
 from attention.commands.common import CONFIG_OPTION, EXIT_PARTIAL, handle_errors, load, stderr_is_tty
-from attention.config import Secrets
-from attention.reddit_dump import DumpImportResult, import_dumps
+from attention.reddit_dump import DumpImportResult, import_dumps, store_author_policy
 from attention.store import Store
-from collectors.reddit_items import AuthorPolicy
 
 
 def register(app: typer.Typer, import_app: typer.Typer) -> None:
@@ -32,8 +30,7 @@ def reddit_dump(
     stopped when run again with the same files.
     """
     cfg = load(config, store__path=str(store) if store else None)
-    authors = AuthorPolicy.from_settings(Secrets.from_env().for_store(cfg.store.path),
-                                         cfg.sources.reddit.store_author_names)
+    authors = store_author_policy(cfg)
     show = _progress if stderr_is_tty() else None
     with Store(cfg.store.path) as db:
         result = import_dumps(files, cfg, db, authors=authors, batch_size=batch_size,

@@ -28,6 +28,15 @@ PARTITION = 96 * 1024  # small partitions: many of them, so ordering and resumin
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _one_author_salt() -> Iterator[None]:
+    """Every store here is compared with another: they share a salt, as a user's stores do when
+    ATTENTION_AUTHOR_SALT is set (each store would otherwise get its own private salt)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ATTENTION_AUTHOR_SALT", "backfill-test-salt")
+        yield
+
+
 @pytest.fixture(scope="module")
 def config() -> Config:
     return load_config(REPO / "config.yaml")

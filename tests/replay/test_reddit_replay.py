@@ -21,6 +21,8 @@ from collectors.reddit_api import ApiCollector, make_reddit
 from collectors.reddit_items import AuthorPolicy, item_from_json, items_from_feed, praw_data
 from collectors.reddit_query import Search
 
+SALT = "test-salt"
+
 PROV = Provenance("replay", "1.0", dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
 CREDS = Secrets(reddit_client_id="replay-id", reddit_client_secret="replay-secret")
 
@@ -71,7 +73,7 @@ def _api(interactions: list[dict], cursors: dict[str, str] | None = None):
     config = SimpleNamespace(sources=SimpleNamespace(reddit=settings), themes={})
     ctx = CollectContext(run_date=dt.date(2024, 1, 1), config=config, secrets=CREDS,
                          cursors=cursors or {})
-    return ApiCollector(ctx, reddit, AuthorPolicy(store_names=True), "1.0"), adapter
+    return ApiCollector(ctx, reddit, AuthorPolicy(salt=SALT, store_names=True), "1.0"), adapter
 
 
 def test_search_cassette_through_praw_and_the_collector(shared_data: Path) -> None:
@@ -169,7 +171,7 @@ def test_listing_payloads_map_the_same_raw_and_through_praw(shared_data: Path, n
 ])
 def test_real_feeds(shared_data: Path, name: str, first: tuple) -> None:
     content = (shared_data / "rss_feed_samples_real" / name).read_bytes()
-    items, skipped = items_from_feed(content, name, PROV, AuthorPolicy(store_names=True))
+    items, skipped = items_from_feed(content, name, PROV, AuthorPolicy(salt=SALT, store_names=True))
     assert skipped == 0 and len(items) == content.count(b"<item>") + content.count(b"<entry>")
     head = items[0]
     assert (head.item_id, head.container, head.num_comments, head.created_utc.isoformat(),
@@ -181,7 +183,7 @@ def test_real_feeds(shared_data: Path, name: str, first: tuple) -> None:
 
 def test_self_post_body_from_the_rss_sample(shared_data: Path) -> None:
     content = (shared_data / "rss_feed_samples_real" / "reddit.rss").read_bytes()
-    items, _ = items_from_feed(content, "reddit.rss", PROV, AuthorPolicy())
+    items, _ = items_from_feed(content, "reddit.rss", PROV, AuthorPolicy(salt=SALT))
     ama = next(i for i in items if i.item_id == "t3_3sl82z")
     assert ama.body.startswith("It's Aziz Ansari.") and "<" not in ama.body
 

@@ -11,6 +11,7 @@ from attention.backfill_work import BackfillJob, item_rows, run_partition
 from attention.config import load_config
 from attention.store import Store
 from collectors.base import Provenance, TextItem
+from collectors.reddit_items import AuthorPolicy
 
 REPO = Path(__file__).resolve().parents[2]
 PROV = Provenance("file:x", "t", dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
@@ -46,7 +47,8 @@ def test_a_partition_yields_counts_days_and_only_themed_rows(tmp_path: Path) -> 
     config = load_config(REPO / "config.yaml")
     archive = generate_reddit_archive(tmp_path / "a.zst", 3000, fmt="frames", frame_lines=700,
                                       texts=["NVDA calls", "nice weather", "IWM puts"])
-    job = BackfillJob("reddit", config, dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    job = BackfillJob("reddit", config, dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+                      AuthorPolicy(salt="test-salt"))
     results = [run_partition(p, job) for p in plan_file(archive.path, 100_000)]
     assert len(results) > 1
     assert sum(r.lines for r in results) == archive.lines

@@ -25,6 +25,8 @@ from collectors.reddit_cursor import (
 from collectors.reddit_items import AuthorPolicy
 from collectors.reddit_query import Search, cursor_value
 
+SALT = "test-salt"
+
 T0 = 1_700_000_000.0
 SEARCH = Search("ai", ("stocks",), "nvidia")
 KEY = SEARCH.cursor_key("api")
@@ -163,7 +165,7 @@ def _collector(listing: FakeListing, cursors: dict[str, str]) -> ApiCollector:
     ctx = CollectContext(run_date=dt.date(2024, 1, 1), config=config, secrets=Secrets(),
                          cursors=cursors)
     reddit = SimpleNamespace(subreddit=lambda name: listing)
-    return ApiCollector(ctx, reddit, AuthorPolicy(), "1.0")
+    return ApiCollector(ctx, reddit, AuthorPolicy(salt=SALT), "1.0")
 
 
 def _run(listing: FakeListing, cursors: dict[str, str],

@@ -9,7 +9,7 @@ import pytest
 import yaml
 import zstandard
 
-from attention.config import validate_config
+from attention.config import Secrets, validate_config
 from attention.errors import FatalError, ItemError
 from attention.reddit_dump import (
     CURSOR_SOURCE,
@@ -22,11 +22,15 @@ from attention.reddit_dump import (
 )
 from attention.sandbox.reddit_dumps import DumpSpec, write_dump
 from attention.store import Store
+from collectors.reddit_items import AuthorPolicy, author_hash
 
 SUBMISSION = {"id": "k1", "title": "Small caps are back", "selftext": "$IWM", "author": "a",
               "subreddit": "stocks", "created_utc": "1704067200", "score": 5, "num_comments": 2}
 COMMENT = {"id": "c9", "body": "[removed]", "author": "[deleted]", "subreddit": "stocks",
            "link_id": "t3_k1", "parent_id": "t3_k1", "created_utc": 1704067260, "score": 1}
+
+
+AUTHORS = AuthorPolicy(salt="test-salt")
 
 
 @pytest.fixture
@@ -35,18 +39,18 @@ def config(default_config_path: Path):
 
 
 def test_parse_dump_line_handles_both_kinds_and_old_quirks() -> None:
-    post = parse_dump_line(json.dumps(SUBMISSION).encode())
+    post = parse_dump_line(json.dumps(SUBMISSION).encode(), authors=AUTHORS)
     assert post is not None and post.item_id == "t3_k1" and post.kind == "post"
     assert post.created_utc.year == 2024 and post.num_comments == 2  # string created_utc
-    comment = parse_dump_line(json.dumps(COMMENT))  # str works too
+    comment = parse_dump_line(json.dumps(COMMENT), authors=AUTHORS)  # str works too
     assert comment is not None and comment.item_id == "t1_c9" and not comment.scoreable
     assert "removed" in comment.flags and comment.author is None
-    assert parse_dump_line(b"   \n") is None
-    assert parse_dump_line(b'{"kind": "t5", "display_name": "stocks"}') is None
+    assert parse_dump_line(b"   \n", authors=AUTHORS) is None
+    assert parse_dump_line(b'{"kind": "t5", "display_name": "stocks"}', authors=AUTHORS) is None
     with pytest.raises(ItemError):
-        parse_dump_line(b'{"id": "x", "title": "cut off')
+        parse_dump_line(b'{"id": "x", "title": "cut off', authors=AUTHORS)
     with pytest.raises(ItemError):
-        parse_dump_line(json.dumps({"id": "x", "title": "no date"}))
+        parse_dump_line(json.dumps({"id": "x", "title": "no date"}), authors=AUTHORS)
 
 
 def test_filter_finds_wanted_subreddits_only_by_field() -> None:
@@ -80,7 +84,7 @@ def test_chunks_cover_every_line_and_resume_from_an_offset(tmp_path: Path, name:
 def test_last_line_without_newline_and_long_window_zstd(tmp_path: Path) -> None:
     plain = tmp_path / "a.jsonl"
     plain.write_bytes(json.dumps(SUBMISSION).encode() + b"\n" + json.dumps(COMMENT).encode())
-    assert [parse_dump_line(x).item_id for x in iter_dump_lines(plain)] == ["t3_k1", "t1_c9"]
+    assert [parse_dump_line(x, authors=AUTHORS).item_id for x in iter_dump_lines(plain)] == ["t3_k1", "t1_c9"]
     # Arctic Shift compresses with --long=31; decoders need a larger window than the default.
     params = zstandard.ZstdCompressionParameters.from_level(3, window_log=30)
     packed = tmp_path / "long.zst"
@@ -111,6 +115,19 @@ def test_import_keeps_themed_items_of_configured_subreddits(tmp_path: Path, conf
     # every themed, undeleted line was kept (the writer only puts theme names in those)
     assert result.kept >= stats.themed_wanted - stats.bad
     assert cursor == {"bytes": stats.bytes_uncompressed, "lines": stats.lines, "done": True}
+
+
+def test_import_hashes_authors_with_the_stores_salt_like_the_pipeline(
+        tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ATTENTION_AUTHOR_SALT", raising=False)
+    line = {**SUBMISSION, "author": "SomeUser", "title": "Small caps rally, IWM up"}
+    (tmp_path / "RS.ndjson").write_text(json.dumps(line) + "\n")
+    with Store(tmp_path / "s.duckdb") as store:
+        import_dumps([tmp_path / "RS.ndjson"], config, store)  # no AuthorPolicy given
+        author = store.query("SELECT author FROM items")["author"].iloc[0]
+    salt = Secrets.from_env().for_store(tmp_path / "s.duckdb").author_salt  # the pipeline's
+    assert (tmp_path / "s.duckdb.author-salt").stat().st_mode & 0o777 == 0o600
+    assert author == author_hash("SomeUser", salt) != "SomeUser"
 
 
 def test_interrupted_import_resumes_without_duplicates(tmp_path: Path, config) -> None:
@@ -189,7 +206,7 @@ def test_annotate_items_can_keep_the_callers_themes(config) -> None:
 
     from attention.scoring import annotate_items
 
-    item = parse_dump_line(json.dumps(SUBMISSION).encode())
+    item = parse_dump_line(json.dumps(SUBMISSION).encode(), authors=AUTHORS)
     assert item is not None
     preset = dataclasses.replace(item, themes=("magnificent_seven",))  # not what it matches
     [kept] = annotate_items([preset], config, match_themes=False)

@@ -13,7 +13,6 @@ from collectors.base import Provenance, TextItem
 from collectors.reddit import choose_mode
 from collectors.reddit_api import classify
 from collectors.reddit_items import (
-    DEFAULT_AUTHOR_SALT,
     AuthorPolicy,
     author_hash,
     item_from_json,
@@ -27,6 +26,7 @@ from collectors.reddit_query import (
     theme_searches,
 )
 
+SALT = "test-salt"
 PROV = Provenance("https://oauth.reddit.com/x", "1.0", dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
 POST = {"id": "abc12", "name": "t3_abc12", "title": "Small caps ripping", "selftext": "IWM up",
         "author": "SomeUser", "subreddit": "stocks", "created_utc": 1714521600.0, "score": 42,
@@ -37,18 +37,18 @@ COMMENT = {"id": "c1", "body": "Agreed", "author": "Other", "subreddit": "stocks
 
 
 def test_post_maps_every_field() -> None:
-    item = item_from_json(POST, "post", PROV, AuthorPolicy())
+    item = item_from_json(POST, "post", PROV, AuthorPolicy(salt=SALT))
     assert item.item_id == "t3_abc12" and item.kind == "post" and item.source == "reddit"
     assert item.container == "stocks" and item.score == 42 and item.num_comments == 7
     assert item.created_utc == dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
     assert item.url == "https://www.reddit.com/r/stocks/comments/abc12/small_caps/"
     assert item.title == "Small caps ripping" and item.body == "IWM up"
     assert item.parent_id is None and item.scoreable and item.flags == ()
-    assert item.author == author_hash("SomeUser", DEFAULT_AUTHOR_SALT) != "SomeUser"
+    assert item.author == author_hash("SomeUser", SALT) != "SomeUser"
 
 
 def test_comment_without_name_or_permalink_like_old_payloads() -> None:
-    item = item_from_json(COMMENT, "comment", PROV, AuthorPolicy())
+    item = item_from_json(COMMENT, "comment", PROV, AuthorPolicy(salt=SALT))
     assert item.item_id == "t1_c1" and item.kind == "comment" and item.parent_id == "t3_abc12"
     assert item.url == "https://www.reddit.com/r/stocks/comments/abc12/_/c1/"
     assert item.title == "" and item.num_comments is None
@@ -57,24 +57,25 @@ def test_comment_without_name_or_permalink_like_old_payloads() -> None:
 @pytest.mark.parametrize("body,flag", [("[deleted]", "deleted"), ("[removed]", "removed")])
 def test_deleted_and_removed_bodies_are_kept_but_not_scoreable(body: str, flag: str) -> None:
     data = {**COMMENT, "body": body, "author": "[deleted]"}
-    item = item_from_json(data, "comment", PROV, AuthorPolicy())
+    item = item_from_json(data, "comment", PROV, AuthorPolicy(salt=SALT))
     assert item.scoreable is False and flag in item.flags and item.body == ""
     assert item.author is None
-    post = item_from_json({**POST, "selftext": body}, "post", PROV, AuthorPolicy())
+    post = item_from_json({**POST, "selftext": body}, "post", PROV, AuthorPolicy(salt=SALT))
     assert post.scoreable is False and post.title == "Small caps ripping"
 
 
 def test_author_hash_depends_on_salt_and_ignores_case() -> None:
     assert author_hash("Bob", "s1") == author_hash("bob", "s1")
     assert author_hash("bob", "s1") != author_hash("bob", "s2")
-    assert AuthorPolicy(store_names=True).apply("Bob") == "Bob"
+    assert AuthorPolicy(salt=SALT, store_names=True).apply("Bob") == "Bob"
     salted = AuthorPolicy.from_settings(Secrets(author_salt="pepper"), store_names=False)
     assert salted.apply("Bob") == author_hash("Bob", "pepper")
-    assert AuthorPolicy.from_settings(Secrets(), False).salt == DEFAULT_AUTHOR_SALT
+    with pytest.raises(ValueError, match="no author salt"):  # never a public salt in the code
+        AuthorPolicy.from_settings(Secrets(), False)
 
 
 def test_fast_item_construction_equals_the_constructor() -> None:
-    item = item_from_json(POST, "post", PROV, AuthorPolicy())
+    item = item_from_json(POST, "post", PROV, AuthorPolicy(salt=SALT))
     fields = {f.name: getattr(item, f.name) for f in dataclasses.fields(TextItem)}
     assert TextItem(**fields) == item
     assert new_text_item(**fields) == item and type(item) is TextItem
@@ -174,7 +175,7 @@ def test_feed_bodies_use_the_shared_html_stripper() -> None:
             '<link href="https://www.reddit.com/r/stocks/comments/abc/x/def/"/>'
             '<published>2024-05-01T00:01:00+00:00</published><title>c</title>'
             f'<content type="html">{html_lib.escape(comment)}</content></entry></feed>')
-    items, skipped = items_from_feed(feed.encode(), "feed", PROV, AuthorPolicy())
+    items, skipped = items_from_feed(feed.encode(), "feed", PROV, AuthorPolicy(salt=SALT))
     assert skipped == 0
     assert [i.body for i in items] == ["Calls on $NVDA to the moon Q&A <3 NVDA's it's \u200b",
                                       "sold all"]
