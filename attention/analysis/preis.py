@@ -14,8 +14,12 @@ product of all factors minus 1 (3.26 means +326%).
 Week labels. The rule needs each search value labelled by the last day of its week (Saturday
 for Google's Sunday-Saturday weeks): a week is only known once it has ended. Google Trends'
 CSV export and pytrends label weeks by their first day, the Sunday; taken as a week end, that
-would trade six days before the week was over. So a series whose labels are all Sundays is
-moved to the Saturday six days later, and the result says so in ``notes``.
+would trade six days before the week was over. ``weeks`` says which convention a series uses:
+"end" (labels are week ends, kept), "start" (labels are week starts, moved six days later), or
+"auto" (the default): a series whose labels are all Sundays is taken as Google's week starts and
+moved, the safe guess (a wrong move only delays each trade by six days, a wrong keep would trade
+on a week not yet over), and the result says so in ``notes``. A series resampled by pandas
+("W", Sunday week ends) is labelled by week ends: pass "end".
 """
 
 from __future__ import annotations
@@ -74,13 +78,16 @@ class PreisResult:
                 f"{self.random_quantile:.0%} of them" + notes)
 
 
+WEEK_LABELS = ("auto", "start", "end")
+
+
 def preis_backtest(search: pd.Series, prices: pd.Series, delta_t: int = 3,
-                   n_random: int = 1000, seed: int = 0) -> PreisResult:
+                   n_random: int = 1000, seed: int = 0, weeks: str = "auto") -> PreisResult:
     """Backtest the rule on a weekly ``search`` series (indexed by each week's last day;
     all-Sunday labels are moved to Saturday, see the module docstring) and a daily close
     series ``prices`` (indexed by trading date)."""
     search, prices = clean_series(search, "search"), clean_series(prices, "prices")
-    search, notes = week_end_labels(search)
+    search, notes = week_end_labels(search, weeks)
     if delta_t < 1:
         raise AnalysisInputError(f"delta_t must be at least 1 (got {delta_t})")
     dn = search - search.shift(1).rolling(delta_t, min_periods=delta_t).mean()
@@ -109,18 +116,23 @@ def preis_backtest(search: pd.Series, prices: pd.Series, delta_t: int = 3,
                        beat, n_random, seed, tuple(notes))
 
 
-def week_end_labels(search: pd.Series) -> tuple[pd.Series, list[str]]:
-    """``search`` labelled by each week's last day: labels that are all Sundays (Google
-    Trends/pytrends label a Sunday-Saturday week by its Sunday) move to that week's Saturday.
+def week_end_labels(search: pd.Series, weeks: str = "auto") -> tuple[pd.Series, list[str]]:
+    """``search`` labelled by each week's last day (``weeks``: see the module docstring).
     Returns the series and a note saying whether it was moved."""
+    if weeks not in WEEK_LABELS:
+        raise AnalysisInputError(f"weeks must be one of {WEEK_LABELS} (got {weeks!r})")
     labels = pd.DatetimeIndex(search.index)
-    if len(labels) < 2 or not (labels.day_of_week == 6).all():
+    if weeks == "end":
+        return search, []
+    if weeks == "auto" and (len(labels) < 2 or not (labels.day_of_week == 6).all()):
         return search, []
     moved = search.copy()
     moved.index = labels + pd.Timedelta(days=6)
-    return moved, [f"search weeks were labelled by their first day (all Sundays, as Google "
-                   f"Trends and pytrends do); moved to the week's Saturday, e.g. "
-                   f"{labels[0].date()} -> {moved.index[0].date()}"]
+    why = ("you said they are week starts" if weeks == "start" else
+           "all Sundays, as Google Trends and pytrends label weeks; pass --weeks end if they "
+           "are week ends")
+    return moved, [f"search weeks were taken as labelled by their first day ({why}); moved to "
+                   f"the week's last day, e.g. {labels[0].date()} -> {moved.index[0].date()}"]
 
 
 def _random_baseline(trades: list[Trade], n_random: int, seed: int) -> np.ndarray:

@@ -67,13 +67,15 @@ def context(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION,
 
 @handle_errors
 def preis(search: Path = typer.Option(..., "--search", help="CSV: date, weekly search value "
-                                      "(each row labelled by the week's last day; a file of "
-                                      "Sunday labels, as Google Trends exports, is moved to "
-                                      "the Saturday)."),
+                                      "(see --weeks for how rows are labelled)."),
           prices: Path = typer.Option(..., "--prices", help="CSV: date, daily close (Yahoo "
                                       "format works; 'Close' is used when present)."),
           delta_t: int = typer.Option(3, "--delta-t", help="Weeks in the moving average."),
           seed: int = typer.Option(0, "--seed", help="Seed of the random-strategy baseline."),
+          weeks: str = typer.Option("auto", "--weeks", help="How --search rows are labelled: "
+                                    "end (the week's last day), start (its first day, as "
+                                    "Google Trends exports), or auto (all-Sunday labels are "
+                                    "taken as starts, with a note)."),
           as_json: bool = JSON_OPTION) -> None:
     """Preis, Moat & Stanley (2013): sell after weeks of rising search, buy after falling."""
     from attention.analysis.preis import preis_backtest
@@ -82,7 +84,7 @@ def preis(search: Path = typer.Option(..., "--search", help="CSV: date, weekly s
 
     result = preis_backtest(read_series_csv(search),
                             read_series_csv(prices, prefer=("Close", "close", "Adj Close")),
-                            delta_t=delta_t, seed=seed)
+                            delta_t=delta_t, seed=seed, weeks=weeks)
     if as_json:
         out = {k: v for k, v in vars(result).items() if k != "trades"}
         out["n_trades"] = len(result.trades)

@@ -94,7 +94,28 @@ def test_sunday_labelled_weeks_trade_after_the_week_ends() -> None:
     assert [t.entry_date for t in by_start.trades] == [t.entry_date for t in by_end.trades]
     assert by_start.trades[0].week_end == pd.Timestamp("2024-01-27")
     assert by_start.cumulative_return == pytest.approx(by_end.cumulative_return)
-    assert "moved to the week's Saturday" in by_start.summary() and not by_end.notes
+    assert "moved to the week's last day" in by_start.summary() and not by_end.notes
+    assert "pass --weeks end" in by_start.summary()
     # a week-end series that merely contains a Sunday is left alone
     mixed = pd.Series(search, index=WEEKS[:-1].append(pd.DatetimeIndex(["2024-02-04"])))
     assert preis_backtest(mixed, prices, n_random=0).notes == ()
+
+
+def test_the_week_convention_can_be_stated() -> None:
+    search = [10, 20, 30, 50, 10]
+    prices = _prices({"2024-01-29": 100.0, "2024-02-05": 90.0, "2024-02-12": 99.0})
+    by_end = preis_backtest(pd.Series(search, index=WEEKS, dtype=float), prices, n_random=0)
+    # pandas' resample("W") labels Monday-Sunday weeks by their Sunday: week ends, kept as given
+    sunday_ends = WEEKS + pd.Timedelta(days=1)
+    kept = preis_backtest(pd.Series(search, index=sunday_ends, dtype=float), prices,
+                          n_random=0, weeks="end")
+    # the first trade is week 4, the first with a full 3-week average before it
+    assert kept.notes == () and kept.trades[0].week_end == sunday_ends[3]
+    guessed = preis_backtest(pd.Series(search, index=sunday_ends, dtype=float), prices,
+                             n_random=0)
+    assert guessed.trades[0].week_end == sunday_ends[3] + pd.Timedelta(days=6)
+    starts = preis_backtest(pd.Series(search, index=WEEKS - pd.Timedelta(days=6), dtype=float),
+                            prices, n_random=0, weeks="start")
+    assert [t.entry_date for t in starts.trades] == [t.entry_date for t in by_end.trades]
+    with pytest.raises(AnalysisInputError, match="weeks must be one of"):
+        preis_backtest(pd.Series(search, index=WEEKS, dtype=float), prices, weeks="middle")

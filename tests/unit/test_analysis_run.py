@@ -131,7 +131,15 @@ def test_cli_backtest_preis(tmp_path: Path) -> None:
                                 "--prices", str(tmp_path / "prices.csv")])
     assert moved.exit_code == 0, moved.output
     assert "2 trades 2024-01-29..2024-02-12" in moved.output
-    assert "note: search weeks were labelled by their first day" in moved.output
+    assert "note: search weeks were taken as labelled by their first day" in moved.output
+    kept = runner.invoke(app, ["backtest", "preis", "--search", str(tmp_path / "sundays.csv"),
+                               "--prices", str(tmp_path / "prices.csv"), "--weeks", "end",
+                               "--json"])
+    assert kept.exit_code == 0, kept.output
+    assert json.loads(kept.stdout)["notes"] == []  # stated as week ends: taken as given
+    wrong = runner.invoke(app, ["backtest", "preis", "--search", str(tmp_path / "sundays.csv"),
+                                "--prices", str(tmp_path / "prices.csv"), "--weeks", "mid"])
+    assert wrong.exit_code != 0 and "weeks must be one of" in wrong.output
     (tmp_path / "broken.csv").write_text("Date,Close\n2024-01-02,1\nnot-a-date,2\n")
     bad = runner.invoke(app, ["backtest", "preis", "--search", str(tmp_path / "search.csv"),
                               "--prices", str(tmp_path / "broken.csv")])
