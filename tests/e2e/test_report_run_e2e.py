@@ -33,10 +33,13 @@ def test_run_refreshes_exports_and_report(raw_config, tmp_path: Path, monkeypatc
                                           END.isoformat(), "--source", "prices", "--source",
                                           "flows"])
     assert result.exit_code == 0, result.output
-    assert STEPS[0].startswith("attention.analysis")  # analysis first, then export, report
-    assert [s.rsplit(":", 1)[1] for s in STEPS[1:]] == ["export_step", "report_step"]
     for step in STEPS:
         assert f"{step}: " in result.stderr and "failed" not in result.stderr
+    # They ran in this order: the analysis first, then the export and the report that use it.
+    ran = sorted(STEPS, key=lambda step: result.stderr.index(f"{step}: "))
+    assert [step.rsplit(":", 1)[1] for step in ran] == [
+        STEPS[0].rsplit(":", 1)[1], "export_step", "report_step"]
+    assert ran[0].startswith("attention.analysis")
     prices = read_export(tmp_path / "exports" / "prices.csv")
     assert len(prices) == len(world.sessions) * len(validate_config(raw_config).all_tickers())
     report = tmp_path / "report" / f"attention-report-{END}.html"
