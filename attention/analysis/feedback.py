@@ -28,6 +28,11 @@ LABELS = {
 }
 
 
+def series_label(column: str) -> str:
+    """A panel column as readers see it ("excess_return" -> "excess returns")."""
+    return LABELS.get(column, column.replace("_", " "))
+
+
 @dataclass(frozen=True)
 class ImpulseResponse:
     """Response of ``response`` to a one-s.d. orthogonalised shock in ``impulse`` (Cholesky
@@ -129,7 +134,7 @@ class FeedbackResult:
             return f"{self.theme}: not enough data to test the feedback loop ({why})"
         parts = []
         for t in self.tests:
-            cause, effect = LABELS.get(t.causing, t.causing), LABELS.get(t.caused, t.caused)
+            cause, effect = series_label(t.causing), series_label(t.caused)
             q = t.qvalue if t.qvalue is not None else t.pvalue
             label = "q" if t.qvalue is not None else "p"
             if t.significant(self.alpha):

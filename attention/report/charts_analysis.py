@@ -8,17 +8,13 @@ from pathlib import Path
 
 import numpy as np
 
-from attention.analysis.feedback import LABELS
+from attention.analysis.feedback import series_label
 from attention.report import charts as base
 from attention.report.charts import ChartResult, MissingChartDataError, finish, new_figure, theme_color
 from attention.report.data import ReportData
 
 log = logging.getLogger("attention.report.charts")
 PAIR_COLORS = {"excess_return": "#1f77b4", "flow_usd": "#2ca02c", "abnormal_volume": "#9467bd"}
-
-
-def _name(column: str) -> str:
-    return LABELS.get(column, column.replace("_", " "))
 
 
 def _feedback(data: ReportData) -> dict:
@@ -39,7 +35,7 @@ def lead_lag(data: ReportData) -> bytes:
         for i, cc in enumerate(pairs):
             offset = (i - (len(pairs) - 1) / 2) * width
             ax.bar(np.array(cc.lags) + offset, cc.values, width=width,
-                   color=PAIR_COLORS.get(cc.y, base.PALETTE[i]), label=f"vs {_name(cc.y)}",
+                   color=PAIR_COLORS.get(cc.y, base.PALETTE[i]), label=f"vs {series_label(cc.y)}",
                    zorder=2)
         band = max(cc.band for cc in pairs)
         ax.axhspan(-band, band, color="#bbbbbb", alpha=0.35, zorder=0,
@@ -59,8 +55,8 @@ def lead_lag(data: ReportData) -> bytes:
 def _irf_scale(column: str) -> tuple[float, str]:
     """Returns are shown in percentage points, the attention index in its z units."""
     if column.endswith("return"):
-        return 100.0, f"{_name(column)} (pct points)"
-    return 1.0, f"{_name(column)} (index units)"
+        return 100.0, f"{series_label(column)} (pct points)"
+    return 1.0, f"{series_label(column)} (index units)"
 
 
 def impulse_responses(data: ReportData) -> bytes:
@@ -76,7 +72,7 @@ def impulse_responses(data: ReportData) -> bytes:
     fig, axes = new_figure(len(rows), 2, sharex=False)
     for (key, responses), row in zip(rows, axes, strict=True):
         for ax, (impulse, response), irf in zip(row, wanted, responses, strict=True):
-            ax.set_title(f"{data.label(key)}: {_name(impulse)} → {_name(response)}",
+            ax.set_title(f"{data.label(key)}: {series_label(impulse)} → {series_label(response)}",
                          fontsize=9, loc="left")
             if irf is None:
                 ax.text(0.5, 0.5, "not estimated", ha="center", va="center",
@@ -136,7 +132,7 @@ def event_paths(data: ReportData) -> bytes:
         ax.axhline(0, color="#333333", lw=0.8)
         ax.set_ylim(*_event_limits(study))
         spikes = f"{study.n_events} spike{'s' if study.n_events != 1 else ''}"
-        ax.set_title(f"{data.label(key)}: {spikes} in {_name(study.signal)}", fontsize=10,
+        ax.set_title(f"{data.label(key)}: {spikes} in {series_label(study.signal)}", fontsize=10,
                      loc="left")
         ax.set_ylabel("cum. excess return (%)")
         ax.grid(alpha=0.3)

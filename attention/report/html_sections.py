@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from attention.analysis.feedback import LABELS
+from attention.analysis.feedback import series_label
 from attention.report.charts import ChartResult
 from attention.report.data import ReportData, weekly_moves
 from attention.report.verdicts import LoopStatus
@@ -71,17 +71,13 @@ def verdict_cards(statuses: dict[str, LoopStatus], data: ReportData) -> str:
     return section("verdicts", "Feedback loop: the verdict", "".join(cards) + note)
 
 
-def _label(column: str) -> str:
-    return LABELS.get(column, column.replace("_", " "))
-
-
 def feedback_details(data: ReportData) -> str:
     if data.analysis is None:
         return ""
     parts = []
     for theme in data.analysis.themes.values():
         fb = theme.feedback
-        rows = [[esc(f"{_label(t.causing)} → {_label(t.caused)}"), str(t.lags), num(t.statistic),
+        rows = [[esc(f"{series_label(t.causing)} → {series_label(t.caused)}"), str(t.lags), num(t.statistic),
                  num(t.pvalue, ".3g"), num(t.qvalue, ".3g"), num(t.effect_size, ".3f"),
                  num(t.cumulative_effect, "+.2f"), "yes" if t.significant(fb.alpha) else "no"]
                 for t in fb.tests]

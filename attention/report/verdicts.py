@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from attention.analysis.feedback import LABELS, FeedbackResult
+from attention.analysis.feedback import FeedbackResult, series_label
 from attention.analysis.granger import GrangerResult
 
 
@@ -40,14 +40,10 @@ class LoopStatus:
         return self.headline
 
 
-def _name(column: str) -> str:
-    return LABELS.get(column, column.replace("_", " "))
-
-
 def _link(test: GrangerResult) -> str:
     q = test.qvalue if test.qvalue is not None else test.pvalue
     # The effect size: s.d. of the caused series per s.d. of the causing one, summed over lags.
-    return (f"{_name(test.causing)} → {_name(test.caused)} "
+    return (f"{series_label(test.causing)} → {series_label(test.caused)} "
             f"({test.cumulative_effect:+.2f} sd, q = {q:.2g})")
 
 
