@@ -43,7 +43,7 @@ class DemoResult:
     start: dt.date
     end: dt.date
     seed: int
-    runs: list[Any] = field(default_factory=list)  # attention.pipeline.RunReport
+    runs: list[Any] = field(default_factory=list)  # attention.daily.collect.RunReport
     analysis: Any | None = None  # attention.analysis.run.AnalysisResults
     exports: Any | None = None  # attention.report.export.ExportResult
     report: Any | None = None  # attention.report.html.ReportResult
@@ -95,7 +95,7 @@ def demo_config(raw: dict[str, Any], out_dir: Path, start: dt.date,
 @contextlib.contextmanager
 def _no_pacing() -> Iterator[None]:
     """Skip the HTTP layer's pacing/backoff sleeps: every request goes to a local replica."""
-    import collectors.http as http
+    import collectors.core.http as http
 
     saved = http.sleep
     http.sleep = lambda seconds: None
@@ -163,7 +163,7 @@ def _check_out_dir(out: Path) -> None:
 
 
 def _collect(result: DemoResult, say: Progress, lap: Callable[[str], None]) -> Config:
-    from attention.pipeline import run_pipeline
+    from attention.daily.collect import run_pipeline
     from attention.sandbox.services import Sandbox
     from attention.sandbox.world import World
 

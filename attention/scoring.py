@@ -12,9 +12,9 @@ import dataclasses
 from collections.abc import Sequence
 
 from attention.config import Config
-from attention.sentiment import SentimentScorer, get_scorer
+from attention.sentiment.scorer import SentimentScorer, get_scorer
 from attention.themes import get_matcher
-from collectors.base import TextItem
+from collectors.core.records import TextItem
 
 
 def scorer_for(config: Config) -> SentimentScorer:

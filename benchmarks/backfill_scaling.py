@@ -24,10 +24,10 @@ from typing import Any
 
 import duckdb
 
-from attention.backfill import backfill, dask_client
-from attention.backfill_archive import ArchiveInfo, generate_reddit_archive, text_pool
+from attention.backfill.client import backfill, dask_client
 from attention.config import load_config
-from attention.reddit_dump import import_dumps
+from attention.imports.reddit_dump import import_dumps
+from attention.sandbox.dump_archive import ArchiveInfo, generate_reddit_archive, text_pool
 from attention.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -104,7 +104,7 @@ def same_rows(reference: Path, other: Path) -> dict[str, Any]:
     con.close()
     # The reference path stores no aggregates: compute them from its items the same way.
     with Store(reference) as store:
-        from attention.backfill_agg import refresh_theme_daily
+        from attention.derive.theme_daily import refresh_theme_daily
 
         first, last = store.con.execute(
             "SELECT min(created_utc)::DATE, max(created_utc)::DATE FROM items").fetchall()[0]
@@ -124,7 +124,7 @@ def same_rows(reference: Path, other: Path) -> dict[str, Any]:
 
 
 def _describe(path: Path, comments: int, origin: str) -> ArchiveInfo:
-    from attention.reddit_dump import iter_dump_chunks
+    from attention.imports.reddit_dump import iter_dump_chunks
 
     lines = text = 0
     for chunk in iter_dump_chunks(path):

@@ -16,14 +16,14 @@ import json
 import sys
 from pathlib import Path
 
-from attention.sentiment import SentimentScorer
-from attention.sentiment_corpora import (
+from attention.sentiment.corpora import (
     CorpusMissingError,
     LabelledText,
     read_labelled_csv,
     read_semeval_headlines,
 )
-from attention.sentiment_eval import CLASSES, SentimentEvaluation, classify, evaluate
+from attention.sentiment.evaluation import CLASSES, SentimentEvaluation, classify, evaluate
+from attention.sentiment.scorer import SentimentScorer
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

@@ -38,7 +38,7 @@ def _config():
 
 
 def decompress_only(path: Path) -> dict:
-    from attention.reddit_dump import iter_dump_chunks
+    from attention.imports.reddit_dump import iter_dump_chunks
 
     start, cpu, lines = time.perf_counter(), time.process_time(), 0
     for chunk in iter_dump_chunks(path):
@@ -56,7 +56,7 @@ def _rates(lines: int, start: float, cpu: float) -> dict:
 
 def read_filter(path: Path) -> dict:
     from attention.errors import ItemError
-    from attention.reddit_dump import (
+    from attention.imports.reddit_dump import (
         SubredditFilter,
         configured_subreddits,
         iter_dump_chunks,
@@ -78,7 +78,7 @@ def read_filter(path: Path) -> dict:
 
 def child_import(path: str, store_path: str) -> None:
     """Run in a child process: the end-to-end import; prints its figures and peak RSS."""
-    from attention.reddit_dump import import_dumps
+    from attention.imports.reddit_dump import import_dumps
     from attention.store import Store
 
     config = _config()

@@ -25,9 +25,9 @@ from pathlib import Path
 import pandas as pd
 
 from attention.config import load_config
-from attention.rescore import rescore
-from attention.sentiment import get_scorer
-from attention.sentiment_corpora import CorpusMissingError, read_wsb_texts
+from attention.derive.rescore import rescore
+from attention.sentiment.corpora import CorpusMissingError, read_wsb_texts
+from attention.sentiment.scorer import get_scorer
 from attention.store import Store
 
 REPO = Path(__file__).resolve().parents[1]

@@ -31,8 +31,8 @@ from pathlib import Path
 import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-import attention.sentiment as sentiment
-from attention.sentiment_corpora import (
+import attention.sentiment.scorer as sentiment
+from attention.sentiment.corpora import (
     GROUNDTRUTH_FILES,
     CorpusMissingError,
     read_vader_groundtruth,

@@ -34,13 +34,13 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import collectors.http as http  # noqa: E402
+import collectors.core.http as http  # noqa: E402
 from attention.config import validate_config  # noqa: E402
-from attention.pipeline import run_pipeline  # noqa: E402
+from attention.daily.collect import run_pipeline  # noqa: E402
 from attention.sandbox.services import Sandbox, apply_overrides  # noqa: E402
 from attention.sandbox.world import World  # noqa: E402
 from attention.store import Store  # noqa: E402
-from collectors.trends_protocol import TrendsFetcher, parse_multiline  # noqa: E402
+from collectors.google_trends.protocol import TrendsFetcher, parse_multiline  # noqa: E402
 
 
 def run_ours(raw: dict[str, Any], sandbox: Sandbox, start: dt.date, end: dt.date,

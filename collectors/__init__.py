@@ -8,11 +8,11 @@ from typing import Any
 
 # source name -> "module:Class" inside the collectors package. One line per source.
 REGISTRY: dict[str, str] = {
-    "prices": "prices:PriceCollector",
-    "flows": "flows:FlowCollector",
-    "reddit": "reddit:RedditCollector",
-    "news": "news_rss:NewsCollector",
-    "google_trends": "google_trends:TrendsCollector",
+    "prices": "market.prices:PriceCollector",
+    "flows": "market.shares:FlowCollector",
+    "reddit": "reddit.collector:RedditCollector",
+    "news": "news.rss:NewsCollector",
+    "google_trends": "google_trends.collector:TrendsCollector",
 }
 
 

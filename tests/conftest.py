@@ -59,7 +59,7 @@ def _no_http_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Backoff sleeps in the one HTTP layer are recorded, not slept."""
     slept: list[float] = []
     try:
-        import collectors.http as http
+        import collectors.core.http as http
     except ImportError:  # pragma: no cover - during bootstrap
         return slept
     monkeypatch.setattr(http, "sleep", slept.append)

@@ -29,7 +29,6 @@ _EXPORTS = {
     "ThemeAnalysis": "run",
     "run_all": "run",
     "analyze": "run",
-    "read_flows_csv": "flows_csv",
     "AnalysisInputError": "errors",
 }
 

@@ -1,4 +1,4 @@
-"""Analysis results as rows for the result tables (see ``attention.schema``, migrations
+"""Analysis results as rows for the result tables (see ``attention.store.schema``, migrations
 ``analysis_results_v1`` and ``analysis_results_v2_irf``). The export/report code reads these
 tables."""
 

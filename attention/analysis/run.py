@@ -21,7 +21,7 @@ from attention.analysis.event import EventStudyResult, event_study
 from attention.analysis.feedback import FeedbackResult, feedback_tests
 from attention.analysis.granger import with_qvalues
 from attention.config import Config
-from attention.panel import PanelInputs, ThemePanel, build_theme_panel, load_inputs
+from attention.panel.build import PanelInputs, ThemePanel, build_theme_panel, load_inputs
 from attention.store import Store
 
 CAPITAL = ("flow_usd", "abnormal_volume")

@@ -47,7 +47,7 @@ def context(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION,
             as_json: bool = JSON_OPTION) -> None:
     """Market context per theme (YTD, beat streak, RSI, 3-month vs other) from stored prices."""
     from attention.analysis.run import context_all
-    from attention.panel import load_inputs
+    from attention.panel.build import load_inputs
     from attention.store import Store
 
     cfg = load(config, store__path=str(store) if store else None)
@@ -80,7 +80,7 @@ def preis(search: Path = typer.Option(..., "--search", help="CSV: date, weekly s
     """Preis, Moat & Stanley (2013): sell after weeks of rising search, buy after falling."""
     from attention.analysis.preis import preis_backtest
     from attention.analysis.run import plain
-    from attention.analysis.series_csv import read_series_csv
+    from attention.imports.series_csv import read_series_csv
 
     result = preis_backtest(read_series_csv(search),
                             read_series_csv(prices, prefer=("Close", "close", "Adj Close")),
@@ -99,7 +99,7 @@ def import_flows_csv(file: Path = typer.Argument(..., help="CSV with columns dat
                                                  "flow_usd (USD; + creations, - redemptions)."),
                      config: Path = CONFIG_OPTION, store: Path = STORE_OPTION) -> None:
     """Import fund flows you already have into the store (method 'import')."""
-    from attention.analysis.flows_csv import read_flows_csv
+    from attention.imports.flows_csv import read_flows_csv
     from attention.store import Store
 
     cfg = load(config, store__path=str(store) if store else None)

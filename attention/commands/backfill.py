@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from attention.backfill import BackfillResult
-from attention.backfill_parts import Partition
+from attention.backfill.client import BackfillResult
+from attention.backfill.partitions import Partition
 from attention.commands.common import (
     CONFIG_OPTION,
     EXIT_OK,
@@ -18,7 +18,7 @@ from attention.commands.common import (
     load,
     stderr_is_tty,
 )
-from attention.reddit_dump import store_author_policy
+from attention.imports.reddit_dump import store_author_policy
 from attention.store import Store
 
 backfill_app = typer.Typer(help="Import large archives in parallel on Dask (local or a cluster).",
@@ -72,7 +72,7 @@ def news_archive(
 def _run(files: list[Path], source: str, config: Path | None, store: Path | None,
          scheduler: str | None, workers: int | None, partition_mb: int, retries: int,
          memory_limit: str) -> None:
-    from attention.backfill import backfill, check_files, dashboard_link, dask_client
+    from attention.backfill.client import backfill, check_files, dashboard_link, dask_client
 
     check_files(files)  # before starting a cluster
     cfg = load(config, store__path=str(store) if store else None)

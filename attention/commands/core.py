@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from attention.commands.common import CONFIG_OPTION, EXIT_OK, handle_errors, load, parse_date
+from attention.daily.collect import run_pipeline
+from attention.derive.rescore import stale_hint, stale_versions
 from attention.errors import AttentionError
-from attention.pipeline import run_pipeline
-from attention.rescore import stale_hint, stale_versions
 from attention.scoring import scorer_for
 from attention.store import Store
 
@@ -72,7 +72,7 @@ def _cell(value: object) -> str:
 
 def _refresh_outputs(cfg, report) -> None:
     """Analysis and report refresh after a run (when those features are installed)."""
-    from attention import post_run
+    from attention.daily import steps as post_run
 
     for line in post_run.run_steps(cfg, report):
         typer.echo(line, err=True)

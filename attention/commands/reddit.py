@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from attention.commands.common import CONFIG_OPTION, EXIT_PARTIAL, handle_errors, load, stderr_is_tty
-from attention.reddit_dump import DumpImportResult, import_dumps, store_author_policy
+from attention.imports.reddit_dump import DumpImportResult, import_dumps, store_author_policy
 from attention.store import Store
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from attention.commands.common import CONFIG_OPTION, EXIT_OK, handle_errors, load, stderr_is_tty
-from attention.rescore import BATCH_SIZE, RescoreResult, rescore
+from attention.derive.rescore import BATCH_SIZE, RescoreResult, rescore
 from attention.store import Store
 
 

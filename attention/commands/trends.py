@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 
 from attention.commands.common import CONFIG_OPTION, handle_errors, load
+from attention.derive.search import import_trends_csv
 from attention.store import Store
-from attention.trends_derive import import_trends_csv
 
 
 def register(app: typer.Typer, import_app: typer.Typer) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from attention.config import Config
-from attention.panel import PanelInputs, ThemePanel, build_theme_panel, load_inputs
+from attention.panel.build import PanelInputs, ThemePanel, build_theme_panel, load_inputs
 from attention.store import Store
 
 log = logging.getLogger("attention.report")
@@ -97,7 +97,7 @@ def gather(store: Store, config: Config, as_of: dt.date | None = None,
 
 def _rescore_hint(store: Store, config: Config) -> str | None:
     """Sentiment series that mix two lexicon versions are flagged where readers will see it."""
-    from attention.rescore import stale_hint
+    from attention.derive.rescore import stale_hint
     from attention.scoring import scorer_for
 
     return stale_hint(store, scorer_for(config).version)

@@ -1,5 +1,5 @@
 """The output steps `attention run` performs after collection and analysis (registered in
-``attention/post_run.py:STEPS``): refresh the exports, then the charts and the report."""
+``attention/daily/steps.py:STEPS``): refresh the exports, then the charts and the report."""
 
 from __future__ import annotations
 

@@ -120,7 +120,7 @@ def _news_volume(store: Store, config: Config, options: ExportOptions) -> pd.Dat
 
 
 def _panel_daily(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
-    from attention.panel import build_panels
+    from attention.panel.build import build_panels
 
     frames = []
     for key, panel in build_panels(store, config).items():

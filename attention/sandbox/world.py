@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from attention.analysis.simulate import LoopParams, simulate_loop
+from attention.calendar import sessions_and_closes
 from attention.config import Config
-from attention.panel_align import sessions_and_closes
 
 BENCHMARK_DRIFT, BENCHMARK_VOL = 0.0004, 0.009
 ANCHOR_LEVELS = {"stock market": 100.0, "stocks": 60.0, "Apple stock": 12.0, "S&P 500": 30.0,

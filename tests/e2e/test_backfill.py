@@ -14,11 +14,11 @@ import cloudpickle
 import pandas as pd
 import pytest
 
-from attention.aggregate import theme_daily, utc_day
-from attention.backfill import CURSOR_SOURCE, BackfillResult, backfill, dask_client
-from attention.backfill_archive import generate_reddit_archive, text_pool
+from attention.backfill.client import CURSOR_SOURCE, BackfillResult, backfill, dask_client
 from attention.config import Config, load_config
-from attention.reddit_dump import default_annotator, import_dumps
+from attention.derive.aggregate import theme_daily, utc_day
+from attention.imports.reddit_dump import default_annotator, import_dumps
+from attention.sandbox.dump_archive import generate_reddit_archive, text_pool
 from attention.sandbox.reddit_dumps import DumpSpec, write_dump
 from attention.store import Store
 
@@ -228,7 +228,7 @@ def test_news_archives_csv_and_ndjson_store_the_matching_headlines(
     import csv
     import datetime as dt
 
-    from attention.backfill_news import news_item
+    from attention.imports.news_archive import news_item
 
     source = shared_data / "bbc_business_rss_items_2022-2024" / "bbc_business_rss_items.csv"
     with open(source, newline="", encoding="utf-8") as handle:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from attention.backfill_archive import generate_reddit_archive
 from attention.cli import app
+from attention.sandbox.dump_archive import generate_reddit_archive
 from attention.store import Store
 
 REPO = Path(__file__).resolve().parents[2]

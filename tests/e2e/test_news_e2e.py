@@ -6,10 +6,10 @@ import datetime as dt
 
 import pandas as pd
 
-from attention.pipeline import run_pipeline
+from attention.daily.collect import run_pipeline
 from attention.store import Store
-from collectors.news_parse import normalise_title
-from collectors.news_rss import plan_feeds
+from collectors.news.parse import normalise_title
+from collectors.news.rss import plan_feeds
 from tests.e2e.conftest import WORLD_END
 
 WINDOW = dt.timedelta(hours=48)

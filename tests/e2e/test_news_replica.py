@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-import collectors.http as http
+import collectors.core.http as http
 from attention.sandbox.news import NewsReplica, gdelt_query_problem
 from attention.sandbox.server import Fault
 from attention.store import Store
-from collectors.base import CollectContext, Record, SourceNote, TextItem
-from collectors.http import HttpClient
-from collectors.news_gdelt import NewsVolume, build_query
-from collectors.news_rss import NewsCollector
+from collectors.core.http import HttpClient
+from collectors.core.records import CollectContext, Record, SourceNote, TextItem
+from collectors.news.gdelt import NewsVolume, build_query
+from collectors.news.rss import NewsCollector
 from tests.e2e.conftest import WORLD_END
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from attention.pipeline import run_pipeline
+from attention.daily.collect import run_pipeline
 from attention.sandbox.server import Fault
 from attention.store import Store
 from tests.e2e.conftest import WORLD_END

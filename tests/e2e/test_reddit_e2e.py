@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from attention.config import Secrets
-from attention.pipeline import run_pipeline
+from attention.daily.collect import run_pipeline
 from attention.sandbox.server import Fault
 from attention.store import Store
 from tests.e2e.conftest import WORLD_END
@@ -167,7 +167,7 @@ def test_replica_oauth_pagination_and_rate_limit_headers(reddit) -> None:
     assert float(limited.headers["x-ratelimit-remaining"]) == 0
 
 
-# -- the cursor never moves past posts that were not read (collectors/reddit_cursor.py) ----------
+# -- the cursor never moves past posts that were not read (collectors/reddit/cursor.py) ----------
 FIRST_RUN = dt.datetime(2024, 2, 1, tzinfo=dt.UTC)
 
 
@@ -184,7 +184,7 @@ def _config_on(sandbox, raw_config, store_path, **extra):
 def _api_truth(replica, config, marks: dict[str, str]) -> set[str]:
     """Every post each API search lists, created at or after its query's first-run mark."""
     from attention.sandbox.reddit import _matching
-    from collectors.reddit_query import theme_searches
+    from collectors.reddit.query import theme_searches
 
     wanted = set()
     for search in theme_searches(config, per_subreddit=False):

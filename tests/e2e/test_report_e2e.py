@@ -22,14 +22,14 @@ import yaml
 from PIL import Image
 
 from attention.config import Config, validate_config
-from attention.pipeline import annotate
+from attention.daily.collect import annotate
 from attention.report.charts_analysis import CHARTS
 from attention.report.export import export_all
 from attention.report.html import ReportResult, write_report
 from attention.sandbox.world import World
 from attention.sandbox.world_text import posts_for_day
 from attention.store import Store
-from collectors.base import FlowRecord, PriceBar, Provenance, TextItem
+from collectors.core.records import FlowRecord, PriceBar, Provenance, TextItem
 
 REPO = Path(__file__).resolve().parents[2]
 END = dt.date(2025, 6, 27)

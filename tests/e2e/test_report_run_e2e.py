@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from attention.cli import app
 from attention.config import validate_config
-from attention.post_run import STEPS
+from attention.daily.steps import STEPS
 from attention.report.export import read_export
 from attention.sandbox.services import Sandbox, apply_overrides
 from attention.sandbox.world import World

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 from attention.config import validate_config
-from attention.pipeline import run_pipeline
+from attention.daily.collect import run_pipeline
 from attention.sandbox.server import Fault, FaultPlan
 from attention.sandbox.world import World
 from attention.store import Store
-from collectors.base import CursorUpdate
+from collectors.core.records import CursorUpdate
 
 START, END = dt.date(2023, 1, 1), dt.date(2024, 12, 31)  # two years: 3 daily windows
 MULTILINE = "/widgetdata/multiline"
@@ -72,7 +72,7 @@ def test_full_run_matches_the_truth_and_a_rerun_sends_nothing(trends, long_world
     config, server = trends()
     report = run_pipeline(config, run_date=END, sources=["google_trends"])
     assert report.exit_code == 0, report.summary()
-    assert "ok" in report.derivations["attention.trends_derive:derive_search_series"]
+    assert "ok" in report.derivations["attention.derive.search:derive_search_series"]
     first = snapshot(config.store.path)
     payloads = first["counts"]["trends_requests"]
     assert payloads == server.request_count(MULTILINE) == 1 + 3 + 3 * 3

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from attention.config import Config, Secrets
-from attention.pipeline import run_pipeline
+from attention.daily.collect import run_pipeline
 from attention.store import Store
 
 # Tables without a ``source`` column, by the source whose collector fills them. Tables not

@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 # feeds are paced 6 s apart), which changes when requests go out, not what is written.
 _CHILD = """
 import sys, time
-import collectors.http as http
+import collectors.core.http as http
 _real_sleep = time.sleep
 http.sleep = lambda seconds: _real_sleep(min(seconds, 0.02))
 from attention.cli import app

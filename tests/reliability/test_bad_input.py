@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from attention.config import load_config, validate_config
 from attention.errors import AttentionError, ConfigError, RetriableError
 from attention.store import Store
-from collectors.base import Provenance, TextItem
-from collectors.reddit_items import AuthorPolicy, item_from_json, items_from_feed
+from collectors.core.records import Provenance, TextItem
+from collectors.reddit.items import AuthorPolicy, item_from_json, items_from_feed
 from tests.reliability.conftest import Examples
 
 pytestmark = pytest.mark.slow
@@ -182,8 +182,8 @@ def test_config_mappings(examples: Examples, raw: Any) -> None:
 @given(feed_bytes())
 def test_news_feeds(examples: Examples, content: bytes) -> None:
     examples.tick()
-    from collectors.news_parse import FeedSpec, entry_to_item
-    from collectors.news_rss import parse_feed
+    from collectors.news.parse import FeedSpec, entry_to_item
+    from collectors.news.rss import parse_feed
 
     try:
         parsed = parse_feed(content, {"Content-Type": "application/rss+xml"})
@@ -218,7 +218,7 @@ SURROGATE_FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</t
 
 
 def test_news_feed_with_surrogate_reference() -> None:
-    from collectors.news_rss import parse_feed
+    from collectors.news.rss import parse_feed
 
     parsed = parse_feed(SURROGATE_FEED, {})
     assert [e.title for e in parsed.entries] == ["\uFFFD"]  # replaced, the entry kept
@@ -232,7 +232,7 @@ def test_reddit_feed_with_surrogate_reference() -> None:
 
 
 def test_surrogate_references_keep_the_rest_of_the_feed() -> None:
-    from collectors.news_rss import parse_feed
+    from collectors.news.rss import parse_feed
 
     feed = SURROGATE_FEED.replace(b"&#xD800;", b"a &#xD83D;&#56832; b &#55296;")
     parsed = parse_feed(feed, {})
@@ -245,8 +245,8 @@ def test_feedparser_failures_skip_only_that_feed(monkeypatch: pytest.MonkeyPatch
                                                  error: Exception) -> None:
     import feedparser
 
-    from collectors.feeds import FeedUnparseableError
-    from collectors.news_rss import parse_feed
+    from collectors.core.feeds import FeedUnparseableError
+    from collectors.news.rss import parse_feed
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise error
@@ -275,7 +275,7 @@ def test_reddit_json(examples: Examples, data: dict[str, Any], kind: str) -> Non
 @given(trends_bodies, st.integers(1, 3))
 def test_trends_json(examples: Examples, raw: str, n_terms: int) -> None:
     examples.tick()
-    from collectors.trends_protocol import parse_multiline
+    from collectors.google_trends.protocol import parse_multiline
 
     try:
         parse_multiline(raw, [f"term{i}" for i in range(n_terms)])
@@ -289,7 +289,7 @@ def test_trends_json(examples: Examples, raw: str, n_terms: int) -> None:
     [None], "abc", {"a": 1}, [{"value": [1]}], [{"time": "", "value": [0]}],
     [{"time": "0", "value": [""]}], [{"time": "0", "value": [None]}]])
 def test_trends_ill_typed_points(timeline: Any) -> None:
-    from collectors.trends_protocol import parse_multiline
+    from collectors.google_trends.protocol import parse_multiline
 
     with pytest.raises(RetriableError, match="the protocol may have changed"):
         parse_multiline(_multiline(timeline), ["term"])
@@ -299,7 +299,7 @@ def test_trends_ill_typed_points(timeline: Any) -> None:
 @given(dump_lines)
 def test_dump_lines(examples: Examples, line: str) -> None:
     examples.tick()
-    from attention.reddit_dump import parse_dump_line
+    from attention.imports.reddit_dump import parse_dump_line
 
     try:
         item = parse_dump_line(line, authors=AuthorPolicy(salt="s"))
@@ -313,7 +313,7 @@ def test_dump_lines(examples: Examples, line: str) -> None:
 @given(trends_csv_texts())
 def test_trends_csv_parse(examples: Examples, text: str) -> None:
     examples.tick()
-    from collectors.trends_csv import parse_multitimeline
+    from attention.imports.trends_export import parse_multitimeline
 
     # The import reads files with universal newlines (Path.read_text); a bare "\r" handed to
     # the parser directly makes csv.reader raise csv.Error (noted in the report).
@@ -329,7 +329,7 @@ def test_trends_csv_parse(examples: Examples, text: str) -> None:
 @pytest.mark.parametrize(("unit", "date"), [("Week", "9999-12-31"), ("Week", "9999-12-26"),
                                             ("Month", "9999-12")])
 def test_trends_csv_last_representable_week(unit: str, date: str) -> None:
-    from collectors.trends_csv import TrendsImportError, parse_multitimeline
+    from attention.imports.trends_export import TrendsImportError, parse_multitimeline
 
     with pytest.raises(TrendsImportError, match="multiTimeline.csv line 4"):
         parse_multitimeline(f"Category: All categories\n\n{unit},stocks: (United States)\n"
@@ -357,7 +357,7 @@ def _counts(store: Store) -> dict[str, int]:
 @given(flows_csv_texts())
 def test_flows_csv_import(examples: Examples, tmp_path: Path, store: Store, text: str) -> None:
     examples.tick()
-    from attention.analysis.flows_csv import read_flows_csv
+    from attention.imports.flows_csv import read_flows_csv
 
     path = tmp_path / "flows.csv"
     path.write_text(text, encoding="utf-8")
@@ -377,7 +377,7 @@ def test_flows_csv_import(examples: Examples, tmp_path: Path, store: Store, text
 def test_trends_csv_import(examples: Examples, tmp_path: Path, store: Store, config: Any,
                            text: str) -> None:
     examples.tick()
-    from attention.trends_derive import import_trends_csv
+    from attention.derive.search import import_trends_csv
 
     path = tmp_path / "multiTimeline.csv"
     path.write_text(text, encoding="utf-8")
@@ -396,7 +396,7 @@ _FILE_NUMBERS = itertools.count()
 def test_reddit_dump_import(examples: Examples, tmp_path: Path, store: Store, config: Any,
                             lines: list[str]) -> None:
     examples.tick()
-    from attention.reddit_dump import import_dumps
+    from attention.imports.reddit_dump import import_dumps
 
     path = tmp_path / f"RS_2024-01-{next(_FILE_NUMBERS)}.ndjson"  # a new file each time
     path.write_text("\n".join(lines), encoding="utf-8", errors="surrogatepass")

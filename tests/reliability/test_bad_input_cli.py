@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from attention.cli import app
 from attention.store import Store
-from collectors.base import CursorUpdate, PriceBar, Provenance
+from collectors.core.records import CursorUpdate, PriceBar, Provenance
 from tests.reliability.conftest import Recorder
 
 runner = CliRunner()

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from attention.pipeline import run_pipeline
+from attention.daily.collect import run_pipeline
 from attention.sandbox.server import Fault
 from attention.sandbox.services import Sandbox
 from attention.store import Store
@@ -115,7 +115,7 @@ def test_sigkill_at_random_points(raw_small: dict[str, Any], sandbox: Sandbox, t
 def _bars(batch: int, size: int) -> list[Any]:
     import datetime as dt
 
-    from collectors.base import PriceBar, Provenance
+    from collectors.core.records import PriceBar, Provenance
 
     prov = Provenance("test://crash", "1", dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
     start = dt.date(2000, 1, 1)
@@ -128,7 +128,7 @@ def _bars(batch: int, size: int) -> list[Any]:
 _WRITER = """
 import sys, time
 from attention.store import Store
-from collectors.base import CursorUpdate
+from collectors.core.records import CursorUpdate
 from tests.reliability.test_crash_safety import _bars
 path, size, pause_at = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 store = Store(path)

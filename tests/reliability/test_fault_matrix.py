@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from attention.pipeline import RunReport, run_pipeline
+from attention.daily.collect import RunReport, run_pipeline
 from attention.sandbox.services import Sandbox
 from attention.store import Store
 from collectors import REGISTRY

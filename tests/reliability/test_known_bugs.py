@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from attention.pipeline import run_pipeline
+from attention.daily.collect import run_pipeline
 from attention.sandbox.server import Fault
 from attention.sandbox.services import Sandbox
 from tests.reliability.conftest import RUN_DATE, make_config, secrets_for
@@ -17,7 +17,7 @@ def test_trends_weekly_window_with_short_history() -> None:
     """A history shorter than one whole Sunday-Saturday week before the last Saturday (history
     2024-03-04, run 2024-03-15) once gave ('2024-03-10', '2024-03-09'): the replica answered 400
     and google_trends failed on every run of a new install. It now gets the days it has."""
-    from collectors.trends_plan import weekly_window
+    from collectors.google_trends.plan import weekly_window
 
     # the history's first day to the last whole week's Saturday
     assert weekly_window(dt.date(2024, 3, 15), dt.date(2024, 3, 4)) == (

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from attention.pipeline import annotate, run_pipeline
+from attention.daily.collect import annotate, run_pipeline
 from attention.report.export import export_all
 from attention.sandbox.server import Fault
 from attention.sandbox.services import Sandbox
@@ -166,7 +166,7 @@ def _hostile_store(raw: dict[str, Any], sandbox: Sandbox, path: Path) -> Any:
     with Store(path) as store:
         template = store.query("SELECT * FROM items WHERE source = 'reddit' AND kind = 'post' "
                                "ORDER BY score DESC LIMIT 1")
-    from collectors.base import Provenance, TextItem
+    from collectors.core.records import Provenance, TextItem
 
     row = template.iloc[0]
     item = TextItem("reddit", "t3_hostile", "post", row["created_utc"].to_pydatetime(),

@@ -13,8 +13,8 @@ from attention.store import Store
 
 CHILD = r"""
 import os, signal, sys
-from attention.sentiment import SentimentScorer
-from attention import sentiment_workers
+from attention.sentiment.scorer import SentimentScorer
+from attention.sentiment import workers as sentiment_workers
 from attention.store import Store
 
 store = Store(sys.argv[1])  # holds the lock, as `attention run` does while it scores

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from attention.store import Store
-from collectors.base import CursorUpdate, PriceBar, Provenance
+from collectors.core.records import CursorUpdate, PriceBar, Provenance
 
 PROV = Provenance("test://store", "1", dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
 

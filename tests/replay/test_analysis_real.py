@@ -15,7 +15,7 @@ import pytest
 from attention.analysis.context import market_context
 from attention.analysis.feedback import feedback_tests
 from attention.analysis.preis import preis_backtest
-from attention.analysis.series_csv import read_series_csv
+from attention.imports.series_csv import read_series_csv
 
 PRICES = "prices_indices_yf_2000-2022"
 MOOD = "market_mood_2004_2026"

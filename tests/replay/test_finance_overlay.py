@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from attention.sentiment import SentimentScorer
-from attention.sentiment_corpora import read_semeval_headlines
-from attention.sentiment_eval import evaluate
+from attention.sentiment.corpora import read_semeval_headlines
+from attention.sentiment.evaluation import evaluate
+from attention.sentiment.scorer import SentimentScorer
 
 pytestmark = pytest.mark.shared
 

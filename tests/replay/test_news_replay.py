@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from attention.store import Store
-from collectors.base import TextItem
-from collectors.news_parse import canonical_url, normalise_title
-from collectors.news_rss import NewsCollector
+from collectors.core.records import TextItem
+from collectors.news.parse import canonical_url, normalise_title
+from collectors.news.rss import NewsCollector
 from tests.unit.test_news_support import (
     FeedWeb,
     google_url,

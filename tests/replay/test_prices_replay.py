@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from collectors.base import Provenance, utcnow
-from collectors.prices import read_yahoo_csv, yahoo_frame_to_bars
+from collectors.core.records import Provenance, utcnow
+from collectors.market.prices import read_yahoo_csv, yahoo_frame_to_bars
 
 PROV = Provenance("file", "test", utcnow())
 

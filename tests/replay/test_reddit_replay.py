@@ -15,11 +15,11 @@ import requests
 from requests.adapters import BaseAdapter
 
 from attention.config import RedditSettings, Secrets
-from collectors.base import CollectContext, CursorUpdate, Provenance, TextItem
-from collectors.http import HttpClient
-from collectors.reddit_api import ApiCollector, make_reddit
-from collectors.reddit_items import AuthorPolicy, item_from_json, items_from_feed, praw_data
-from collectors.reddit_query import Search
+from collectors.core.http import HttpClient
+from collectors.core.records import CollectContext, CursorUpdate, Provenance, TextItem
+from collectors.reddit.api import ApiCollector, make_reddit
+from collectors.reddit.items import AuthorPolicy, item_from_json, items_from_feed, praw_data
+from collectors.reddit.query import Search
 
 SALT = "test-salt"
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from attention.config import load_config
-from attention.sentiment_corpora import read_wsb_texts
+from attention.sentiment.corpora import read_wsb_texts
 from attention.themes import ThemeMatcher
 
 pytestmark = pytest.mark.shared

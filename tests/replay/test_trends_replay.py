@@ -19,8 +19,8 @@ from attention.config import validate_config
 from attention.sandbox.server import Request
 from attention.sandbox.trends import TrendsReplica
 from attention.sandbox.world import World
-from collectors.http import HttpClient, RetryPolicy
-from collectors.trends_protocol import TrendsFetcher, decode_body, parse_multiline
+from collectors.core.http import HttpClient, RetryPolicy
+from collectors.google_trends.protocol import TrendsFetcher, decode_body, parse_multiline
 
 HOP_BY_HOP = {"content-encoding", "transfer-encoding", "content-length"}
 

@@ -12,12 +12,12 @@ import pytest
 from scipy import stats
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from attention.sentiment import SentimentScorer, _engine
-from attention.sentiment_corpora import (
+from attention.sentiment.corpora import (
     GROUNDTRUTH_FILES,
     read_vader_groundtruth,
     read_wsb_texts,
 )
+from attention.sentiment.scorer import SentimentScorer, _engine
 
 pytestmark = pytest.mark.shared
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from attention.aggregate import AggregateInputError, theme_daily, utc_day
+from attention.derive.aggregate import AggregateInputError, theme_daily, utc_day
 
 D1, D2 = dt.date(2024, 7, 1), dt.date(2024, 7, 2)
 

@@ -181,7 +181,7 @@ def test_post_run_step_summarises(config_path: Path) -> None:
 
 def test_event_studies_are_kept_by_their_own_frame() -> None:
     from attention.analysis.run import _events
-    from attention.panel import DAILY_COLUMNS, WEEKLY_COLUMNS, ThemePanel
+    from attention.panel.build import DAILY_COLUMNS, WEEKLY_COLUMNS, ThemePanel
 
     days = pd.bdate_range("2023-01-02", periods=300)
     weeks = pd.date_range("2023-01-06", periods=60, freq="W-FRI")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from attention.backfill_news import csv_partitions, news_item, parse_news_line, parse_time
 from attention.errors import FatalError, ItemError
+from attention.imports.news_archive import csv_partitions, news_item, parse_news_line, parse_time
 
 NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 

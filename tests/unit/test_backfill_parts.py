@@ -12,16 +12,16 @@ import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from attention.backfill import plan
-from attention.backfill_archive import generate_reddit_archive
-from attention.backfill_parts import (
+from attention.backfill.client import plan
+from attention.backfill.partitions import (
     ArchiveFormatError,
     frame_starts,
     partition_chunks,
     plan_file,
     stream_partitions,
 )
-from attention.reddit_dump import iter_dump_chunks
+from attention.imports.reddit_dump import iter_dump_chunks
+from attention.sandbox.dump_archive import generate_reddit_archive
 
 
 def _read_all(path: Path, partition_bytes: int) -> tuple[bytes, int]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from attention.backfill_archive import generate_reddit_archive
-from attention.backfill_parts import plan_file
-from attention.backfill_work import BackfillJob, item_rows, run_partition
+from attention.backfill.partitions import plan_file
+from attention.backfill.worker import BackfillJob, item_rows, run_partition
 from attention.config import load_config
+from attention.sandbox.dump_archive import generate_reddit_archive
 from attention.store import Store
-from collectors.base import Provenance, TextItem
-from collectors.reddit_items import AuthorPolicy
+from collectors.core.records import Provenance, TextItem
+from collectors.reddit.items import AuthorPolicy
 
 REPO = Path(__file__).resolve().parents[2]
 PROV = Provenance("file:x", "t", dt.datetime(2024, 1, 1, tzinfo=dt.UTC))

@@ -15,7 +15,7 @@ from PIL import Image
 
 from attention.analysis.run import analyze
 from attention.config import Config, load_config
-from attention.panel import PanelInputs, build_theme_panel
+from attention.panel.build import PanelInputs, build_theme_panel
 from attention.report.charts_analysis import CHARTS, render_charts
 from attention.report.data import ReportData
 from attention.sandbox.world import World

@@ -13,7 +13,7 @@ import pytest
 
 from attention.config import Config, load_config
 from attention.errors import FatalError
-from attention.panel import DAILY_COLUMNS
+from attention.panel.build import DAILY_COLUMNS
 from attention.report.export import (
     EXPORTS,
     SPECS,
@@ -27,7 +27,7 @@ from attention.report.export import (
 )
 from attention.report.tables import ExportOptions
 from attention.store import Store
-from collectors.base import FlowRecord, PriceBar, Provenance, TextItem
+from collectors.core.records import FlowRecord, PriceBar, Provenance, TextItem
 
 REPO = Path(__file__).resolve().parents[2]
 PROV = Provenance("https://example.test/x", "1.0", dt.datetime(2024, 1, 5, tzinfo=dt.UTC))

@@ -4,7 +4,7 @@ import math
 
 import pandas as pd
 
-from collectors.flows import flows_from_shares
+from collectors.market.shares import flows_from_shares
 
 
 def test_flow_is_share_change_times_close() -> None:

@@ -4,7 +4,7 @@ import pytest
 import requests
 
 from attention.errors import AuthError, BudgetExhaustedError, RateLimitedError, RetriableError
-from collectors.http import HttpClient, HttpStatusError, RetryPolicy, parse_retry_after
+from collectors.core.http import HttpClient, HttpStatusError, RetryPolicy, parse_retry_after
 
 
 class FakeSession(requests.Session):

@@ -10,8 +10,8 @@ import pytest
 
 from attention.errors import BudgetExhaustedError, FatalError, RetriableError
 from attention.store import Store
-from collectors.base import CursorUpdate, Provenance, TextItem
-from collectors.news_rss import NewsCollector, plan_feeds
+from collectors.core.records import CursorUpdate, Provenance, TextItem
+from collectors.news.rss import NewsCollector, plan_feeds
 from tests.unit.test_news_support import (
     FeedWeb,
     google_url,

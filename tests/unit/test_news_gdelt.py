@@ -9,15 +9,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from attention.store import Store
-from collectors.base import CursorUpdate, SourceNote
-from collectors.news_gdelt import (
+from collectors.core.records import CursorUpdate, SourceNote
+from collectors.news.gdelt import (
     GdeltQueryError,
     NewsVolume,
     build_query,
     parse_timeline,
     request_window,
 )
-from collectors.news_rss import NewsCollector
+from collectors.news.rss import NewsCollector
 from tests.unit.test_news_support import (
     FeedWeb,
     google_url,

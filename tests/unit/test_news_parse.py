@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from collectors.news_parse import (
+from collectors.news.parse import (
     FeedSpec,
     canonical_url,
     decode_google_news_link,
@@ -18,7 +18,7 @@ from collectors.news_parse import (
     repair_ampersands,
     strip_html,
 )
-from collectors.news_rss import parse_feed
+from collectors.news.rss import parse_feed
 from tests.unit.test_news_support import rss
 
 FETCHED = dt.datetime(2024, 1, 5, 12, 0, tzinfo=dt.UTC)

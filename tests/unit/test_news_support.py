@@ -12,8 +12,8 @@ from xml.sax.saxutils import escape
 import requests
 
 from attention.config import Config, validate_config
-from collectors.base import CollectContext, Record, SourceNote
-from collectors.http import HttpClient
+from collectors.core.http import HttpClient
+from collectors.core.records import CollectContext, Record, SourceNote
 
 GOOGLE = "https://news.test"
 YAHOO = "https://yahoo.test"

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from attention.config import load_config
-from attention.panel import PanelInputs, build_panels, build_theme_panel
-from attention.panel_parts import asvi
+from attention.panel.build import PanelInputs, build_panels, build_theme_panel
+from attention.panel.columns import asvi
 from attention.store import Store
 
 SESSIONS = pd.DatetimeIndex(["2024-06-28", "2024-07-01", "2024-07-02", "2024-07-03",
@@ -199,7 +199,7 @@ def test_start_drops_history_instead_of_piling_it_into_the_first_session(config)
 
 
 def test_weekly_abnormal_volume_is_per_session(config) -> None:
-    from attention.panel_align import sessions_and_closes
+    from attention.calendar import sessions_and_closes
 
     sessions = sessions_and_closes(dt.date(2024, 1, 2), dt.date(2024, 7, 12))[0]
     sessions = sessions[(sessions >= "2024-01-02") & (sessions <= "2024-07-12")]

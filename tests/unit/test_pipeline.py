@@ -10,10 +10,10 @@ import pytest
 
 import collectors
 from attention.config import Secrets, load_config
+from attention.daily.collect import run_pipeline
 from attention.errors import RetriableError
-from attention.pipeline import run_pipeline
 from attention.store import Store
-from collectors.base import CursorUpdate, PriceBar, Provenance, utcnow
+from collectors.core.records import CursorUpdate, PriceBar, Provenance, utcnow
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "SUPERSECRET123"
@@ -49,9 +49,9 @@ class Flaky:
 def fakes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     classes = {"good": Good, "leaky": Leaky, "flaky": Flaky}
     monkeypatch.setattr(collectors, "REGISTRY", {k: f"x:{k}" for k in classes})
-    monkeypatch.setattr("attention.pipeline.REGISTRY", {k: f"x:{k}" for k in classes})
-    monkeypatch.setattr("attention.pipeline.collector_class", classes.__getitem__)
-    monkeypatch.setattr("attention.pipeline.DERIVATIONS", [])
+    monkeypatch.setattr("attention.daily.collect.REGISTRY", {k: f"x:{k}" for k in classes})
+    monkeypatch.setattr("attention.daily.collect.collector_class", classes.__getitem__)
+    monkeypatch.setattr("attention.daily.collect.DERIVATIONS", [])
     config = load_config(REPO / "config.yaml", overrides={"store.path": str(tmp_path / "s.duckdb")},
                          environ={})
     return config

@@ -1,5 +1,5 @@
 """Reddit incremental state: a walk down a newest-first listing never moves the cursor past posts
-it did not read (collectors/reddit_cursor.py), through the API collector with a fake praw."""
+it did not read (collectors/reddit/cursor.py), through the API collector with a fake praw."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 
 from attention.config import RedditSettings, Secrets
 from attention.errors import BudgetExhaustedError
-from collectors.base import CollectContext, CursorUpdate, SourceNote, TextItem
-from collectors.reddit_api import ApiCollector
-from collectors.reddit_cursor import (
+from collectors.core.records import CollectContext, CursorUpdate, SourceNote, TextItem
+from collectors.reddit.api import ApiCollector
+from collectors.reddit.cursor import (
     GAP_SUFFIX,
     MAX_GAPS,
     Gap,
@@ -22,8 +22,8 @@ from collectors.reddit_cursor import (
     gaps_value,
     parse_gaps,
 )
-from collectors.reddit_items import AuthorPolicy
-from collectors.reddit_query import Search, cursor_value
+from collectors.reddit.items import AuthorPolicy
+from collectors.reddit.query import Search, cursor_value
 
 SALT = "test-salt"
 

@@ -11,7 +11,7 @@ import zstandard
 
 from attention.config import Secrets, validate_config
 from attention.errors import FatalError, ItemError
-from attention.reddit_dump import (
+from attention.imports.reddit_dump import (
     CURSOR_SOURCE,
     SubredditFilter,
     cursor_key,
@@ -22,7 +22,7 @@ from attention.reddit_dump import (
 )
 from attention.sandbox.reddit_dumps import DumpSpec, write_dump
 from attention.store import Store
-from collectors.reddit_items import AuthorPolicy, author_hash
+from collectors.reddit.items import AuthorPolicy, author_hash
 
 SUBMISSION = {"id": "k1", "title": "Small caps are back", "selftext": "$IWM", "author": "a",
               "subreddit": "stocks", "created_utc": "1704067200", "score": 5, "num_comments": 2}
@@ -131,7 +131,7 @@ def test_import_hashes_authors_with_the_stores_salt_like_the_pipeline(
 
 
 def test_interrupted_import_resumes_without_duplicates(tmp_path: Path, config) -> None:
-    from attention.reddit_dump import default_annotator
+    from attention.imports.reddit_dump import default_annotator
 
     write_dump(tmp_path / "RS.ndjson", DumpSpec(6000, seed=4))
     with Store(tmp_path / "full.duckdb") as store:

@@ -18,7 +18,7 @@ CAP_MB = 500
 CHILD = """
 import json, resource, sys, yaml
 from attention.config import validate_config
-from attention.reddit_dump import import_dumps
+from attention.imports.reddit_dump import import_dumps
 from attention.store import Store
 config = validate_config(yaml.safe_load(open(sys.argv[1]).read()))
 with Store(sys.argv[3]) as store:

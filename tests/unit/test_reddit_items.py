@@ -9,16 +9,16 @@ import pytest
 
 from attention.config import MatchRules, Secrets, validate_config
 from attention.errors import AuthError, ConfigError, RateLimitedError
-from collectors.base import Provenance, TextItem
-from collectors.reddit import choose_mode
-from collectors.reddit_api import classify
-from collectors.reddit_items import (
+from collectors.core.records import Provenance, TextItem
+from collectors.reddit.api import classify
+from collectors.reddit.collector import choose_mode
+from collectors.reddit.items import (
     AuthorPolicy,
     author_hash,
     item_from_json,
     new_text_item,
 )
-from collectors.reddit_query import (
+from collectors.reddit.query import (
     MAX_QUERY_CHARS,
     cursor_value,
     parse_cursor,
@@ -153,14 +153,14 @@ def test_praw_errors_are_classified() -> None:
 
 
 def test_feed_bodies_use_the_shared_html_stripper() -> None:
-    """The same stripper as news summaries (collectors/text.py): script/style contents are not
+    """The same stripper as news summaries (collectors/core/text.py): script/style contents are not
     words; only block tags separate words (a link inside "NVDA's" does not split it); Reddit's
     double-escaped references (``&amp;#x200B;``, ``&amp;#39;``) end up as characters."""
     import html as html_lib
 
-    from collectors.news_parse import strip_html as news_strip
-    from collectors.reddit_items import items_from_feed
-    from collectors.text import strip_html
+    from collectors.core.text import strip_html
+    from collectors.news.parse import strip_html as news_strip
+    from collectors.reddit.items import items_from_feed
 
     body = ('<!-- SC_OFF --><div class="md"><p>Calls on $NVDA</p><p>to the moon</p>'
             '<script>alert("buy")</script><style>p{color:red}</style>'

@@ -10,15 +10,15 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from attention import rescore as rescore_module
-from attention.backfill_agg import refresh_theme_daily
 from attention.cli import app
 from attention.config import load_config
-from attention.rescore import rescore, stale_hint, stale_versions
+from attention.derive import rescore as rescore_module
+from attention.derive.rescore import rescore, stale_hint, stale_versions
+from attention.derive.theme_daily import refresh_theme_daily
 from attention.scoring import annotate_items
-from attention.sentiment import get_scorer
+from attention.sentiment.scorer import get_scorer
 from attention.store import Store
-from collectors.base import Provenance, TextItem
+from collectors.core.records import Provenance, TextItem
 
 REPO = Path(__file__).resolve().parents[2]
 runner = CliRunner()

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from attention.config import Secrets, validate_config
+from attention.daily.collect import redact
 from attention.errors import ConfigError
-from attention.pipeline import redact
 from attention.store import Store
-from collectors.base import Provenance, TextItem
-from collectors.reddit_items import AuthorPolicy
+from collectors.core.records import Provenance, TextItem
+from collectors.reddit.items import AuthorPolicy
 
 REPO = Path(__file__).resolve().parents[2]
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -29,18 +29,18 @@ SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|WHERE|CREATE|DROP|ALTER|
 # built from those, never a value. New entries need the same review; values go in parameters.
 REVIEWED_SQL_INTERPOLATIONS = {
     # upsert/integrity/count over our own tables; columns come from the table's catalog
-    ("attention/store.py", "table"), ("attention/store.py", "select"),
-    ("attention/store.py", "', '.join(key)"), ("attention/store.py", "conflict"),
-    ("attention/store.py", "', '.join(updates)"), ("attention/store.py", "cols"),
+    ("attention/store/__init__.py", "table"), ("attention/store/__init__.py", "select"),
+    ("attention/store/__init__.py", "', '.join(key)"), ("attention/store/__init__.py", "conflict"),
+    ("attention/store/__init__.py", "', '.join(updates)"), ("attention/store/__init__.py", "cols"),
     # an int we compute (DuckDB's SET takes no parameters); a column name from DATE_CURSORS
-    ("attention/store.py", "sample"), ("attention/store.py", "key_column"),
+    ("attention/store/__init__.py", "sample"), ("attention/store/__init__.py", "key_column"),
     # analysis results replaced per theme: table names from a fixed dict, columns from frames
     # the analysis builds itself
     ("attention/analysis/run.py", "table"), ("attention/analysis/run.py", "cols"),
-    ("attention/backfill_agg.py", "TABLE"),
+    ("attention/derive/theme_daily.py", "TABLE"),
     # "?, ?, ?" placeholder lists sized to the parameters
-    ("attention/panel.py", "marks"), ("attention/panel.py", "term_marks"),
-    ("collectors/news_dedupe.py", "marks"), ("collectors/news_dedupe.py", "_STORED_COLUMNS"),
+    ("attention/panel/build.py", "marks"), ("attention/panel/build.py", "term_marks"),
+    ("collectors/news/dedupe.py", "marks"), ("collectors/news/dedupe.py", "_STORED_COLUMNS"),
     # export readers: fixed table names/column lists from the export specs, a NULL literal
     ("attention/report/tables.py", "author"), ("attention/report/tables.py", "fetched"),
     ("attention/report/tables.py", "join"), ("attention/report/tables.py", "name"),

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from attention.errors import ItemError
-from attention.sentiment import SentimentScorer, get_scorer, vader_version
+from attention.sentiment.scorer import SentimentScorer, get_scorer, vader_version
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from attention.sentiment_corpora import CorpusMissingError, read_labelled_csv
+from attention.sentiment.corpora import CorpusMissingError, read_labelled_csv
 
 
 def _write(tmp_path: Path, text: str) -> Path:

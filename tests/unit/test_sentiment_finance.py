@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from attention.errors import ConfigError
-from attention.finance_overlay import load_finance_lexicon
-from attention.sentiment import SentimentScorer, get_scorer
+from attention.sentiment.finance_overlay import load_finance_lexicon
+from attention.sentiment.scorer import SentimentScorer, get_scorer
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from attention.config import Config, load_config
 from attention.scoring import annotate_items, scorer_for
-from attention.sentiment import SentimentScorer
-from collectors.base import Provenance, TextItem
+from attention.sentiment.scorer import SentimentScorer
+from collectors.core.records import Provenance, TextItem
 
 NOW = dt.datetime(2024, 7, 1, 15, 0, tzinfo=dt.UTC)
 

@@ -9,9 +9,9 @@ from collections.abc import Iterator, Sequence
 import pandas as pd
 import pytest
 
-from attention import sentiment_workers
-from attention.sentiment import SentimentScorer
-from attention.sentiment_workers import _guided_chunks, score_in_workers, shutdown_workers
+from attention.sentiment import workers as sentiment_workers
+from attention.sentiment.scorer import SentimentScorer
+from attention.sentiment.workers import _guided_chunks, score_in_workers, shutdown_workers
 
 _PARENT = os.getpid()
 

@@ -7,9 +7,9 @@ import duckdb
 import pytest
 
 from attention.errors import StoreLockedError
-from attention.schema import MIGRATIONS
 from attention.store import Store
-from collectors.base import CursorUpdate, PriceBar, Provenance, TextItem, utcnow
+from attention.store.schema import MIGRATIONS
+from collectors.core.records import CursorUpdate, PriceBar, Provenance, TextItem, utcnow
 
 PROV = Provenance("https://example.test/x", "1.0", dt.datetime(2024, 1, 5, tzinfo=dt.UTC))
 

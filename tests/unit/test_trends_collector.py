@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from collectors.google_trends import _stored_groups, request_id
-from collectors.trends_plan import Payload
+from collectors.google_trends.collector import _stored_groups, request_id
+from collectors.google_trends.plan import Payload
 
 TERMS = ["a", "b", "c", "d", "e"]
 ANCHORS = ["stock market", "recession"]
@@ -38,7 +38,7 @@ def _cooldown_ctx(default_config_path, last: str | None, hours: float | None = N
     import yaml
 
     from attention.config import Secrets, validate_config
-    from collectors.base import CollectContext
+    from collectors.core.records import CollectContext
 
     raw = yaml.safe_load(default_config_path.read_text())
     if hours is not None:
@@ -56,7 +56,7 @@ def _cooldown_ctx(default_config_path, last: str | None, hours: float | None = N
 
 
 def _collect(ctx):  # noqa: ANN001, ANN202
-    from collectors.google_trends import TrendsCollector
+    from collectors.google_trends.collector import TrendsCollector
 
     out = []
     try:
@@ -69,7 +69,7 @@ def _collect(ctx):  # noqa: ANN001, ANN202
 
 def test_a_recent_429_defers_the_run_without_a_request(default_config_path) -> None:
     from attention.errors import BudgetExhaustedError
-    from collectors.base import SourceNote, utcnow
+    from collectors.core.records import SourceNote, utcnow
 
     recent = (utcnow() - dt.timedelta(hours=1)).isoformat()
     ctx, opened = _cooldown_ctx(default_config_path, recent)
@@ -82,7 +82,7 @@ def test_a_recent_429_defers_the_run_without_a_request(default_config_path) -> N
 
 
 def test_an_old_429_or_no_cooldown_lets_the_run_ask_again(default_config_path) -> None:
-    from collectors.base import utcnow
+    from collectors.core.records import utcnow
 
     old = (utcnow() - dt.timedelta(hours=7)).isoformat()
     recent = (utcnow() - dt.timedelta(minutes=5)).isoformat()

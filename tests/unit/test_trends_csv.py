@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from attention.commands import trends as trends_cmd
 from attention.config import validate_config
+from attention.derive.search import import_trends_csv
+from attention.imports.trends_export import TrendsImportError, parse_multitimeline
 from attention.store import Store
-from attention.trends_derive import import_trends_csv
-from collectors.trends_csv import TrendsImportError, parse_multitimeline
 
 EXPORT = """Category: All categories
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from attention.trends_stitch import Response
-from collectors import trends_plan as plan
+from collectors.google_trends import plan
+from collectors.google_trends.stitch import Response
 
 RUN = dt.date(2026, 11, 21)
 HISTORY = dt.date(2021, 11, 22)

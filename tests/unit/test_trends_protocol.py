@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import requests
 
-from collectors.base import RateLimitedError, RetriableError
-from collectors.http import HttpClient, RetryPolicy
-from collectors.trends_protocol import (
+from collectors.core.http import HttpClient, RetryPolicy
+from collectors.core.records import RateLimitedError, RetriableError
+from collectors.google_trends.protocol import (
     RoutedTrendReq,
     TrendsFetcher,
     decode_body,

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from attention.sandbox.trends import bucket, google_scale
-from attention.trends_stitch import Response, link, stitch, supersede
+from collectors.google_trends.stitch import Response, link, stitch, supersede
 
 
 def resp(rid: str, values: dict[str, list[float]], start: str = "2024-01-07",
@@ -162,9 +162,9 @@ def test_supersede_keeps_every_edge_but_thins_interior_overlap() -> None:
 def test_ten_weekly_fetches_keep_the_oldest_weeks_through_the_derivation(tmp_path) -> None:
     """The reviewer's case: a weekly window fetched 10 weeks running; the stitched weekly
     series must still start at the first fetch's first week (2021-01-10), not 2021-03-14."""
+    from attention.derive.search import load_responses, write_series
     from attention.store import Store
-    from attention.trends_derive import load_responses, write_series
-    from collectors.base import Provenance, SearchInterestPoint
+    from collectors.core.records import Provenance, SearchInterestPoint
 
     first_start = dt.date(2021, 1, 10)
     points = []

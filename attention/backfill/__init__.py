@@ -1,0 +1,5 @@
+"""Large archive backfills on Dask: partitions, the worker's job, and the client that commits."""
+
+from attention.backfill.client import BackfillResult, backfill, dask_client
+
+__all__ = ["BackfillResult", "backfill", "dask_client"]

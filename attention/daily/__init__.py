@@ -1,0 +1,1 @@
+"""The daily batch: collect every enabled source, derive, analyze, export and report."""

@@ -1,0 +1,101 @@
+"""Derivation: stitch every stored raw Google Trends response into ``search_series``.
+
+Runs after collection (registered in :mod:`attention.derive`), and after
+``attention import trends-csv`` (:func:`import_trends_csv`). It reads the raw values in
+``search_interest`` (API responses and ``attention import trends-csv`` files alike), drops
+responses that a later fetch of the same terms covers (a refetch replaces partial periods), puts
+the rest on one scale with :func:`collectors.google_trends.stitch.stitch`, and upserts the daily and
+weekly series. Re-running it is harmless: the same inputs give the same rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from attention.imports.trends_export import ImportedTimeline, TrendsImportError, parse_multitimeline
+from collectors.google_trends.stitch import METHOD as STITCH_METHOD
+from collectors.google_trends.stitch import Response, StitchResult, stitch, supersede
+
+log = logging.getLogger("attention.trends")
+KEY = ("term", "date", "granularity")
+
+
+def load_responses(store: Any, geo: str) -> list[Response]:
+    """The current (not superseded) stored responses for ``geo``."""
+    meta = store.query(
+        "SELECT s.request_id, s.granularity, list(DISTINCT s.term) AS terms, "
+        "min(s.period_start) AS start, max(s.period_start) AS end_, "
+        "any_value(r.anchor) AS anchor, "
+        "coalesce(any_value(r.fetched_on), min(CAST(s.retrieved_at AS DATE))) AS fetched_on "
+        "FROM search_interest s LEFT JOIN trends_requests r USING (request_id) "
+        "WHERE s.geo = ? GROUP BY s.request_id, s.granularity", [geo])
+    if meta.empty:
+        return []
+    meta = meta.rename(columns={"end_": "end"})
+    meta["terms"] = [tuple(str(t) for t in terms) for terms in meta["terms"]]
+    keep = supersede(meta)
+    values = store.query(
+        "SELECT request_id, term, period_start, value, is_partial FROM search_interest "
+        "WHERE geo = ? AND list_contains(?, request_id)", [geo, keep])
+    info = meta.set_index("request_id")
+    out = []
+    for rid, rows in values.groupby("request_id", sort=False):
+        rows = rows.assign(period_start=pd.to_datetime(rows["period_start"]))
+        table = rows.pivot_table(index="period_start", columns="term", values="value",
+                                 aggfunc="last").sort_index()
+        table.columns.name = None
+        partial = rows.groupby("period_start")["is_partial"].any().reindex(table.index)
+        row = info.loc[rid]
+        anchor = row["anchor"] if isinstance(row["anchor"], str) else None
+        fetched = pd.Timestamp(row["fetched_on"]).date() if pd.notna(row["fetched_on"]) else None
+        out.append(Response(str(rid), str(row["granularity"]), table.astype(float),
+                            partial.fillna(False).astype(bool), anchor, fetched,
+                            "import" if str(rid).startswith("import-") else "api"))
+    return out
+
+
+def stitch_store(store: Any, config: Any) -> StitchResult:
+    settings = config.sources.google_trends
+    anchors = list(settings.anchor_terms)
+    return stitch(load_responses(store, settings.geo), anchors[0] if anchors else None)
+
+
+def derive_search_series(store: Any, config: Any) -> int:
+    """Rebuild ``search_series`` from the stored raw responses; returns rows written."""
+    result = stitch_store(store, config)
+    log.info("google trends stitch: %s", result.summary())
+    return write_series(store, result)
+
+
+def write_series(store: Any, result: StitchResult) -> int:
+    frame = result.series
+    if frame.empty:
+        return 0
+    frame = frame.assign(computed_at=pd.Timestamp.now(tz="UTC"))
+    with store.transaction():
+        # Rows of this method are rebuilt whole: a re-scaled stitch must not leave old rows.
+        store.con.execute("DELETE FROM search_series WHERE method LIKE ?",
+                          [f"{STITCH_METHOD}:%"])
+        store.upsert_frame("search_series", frame, KEY)
+    return len(frame)
+
+
+def import_trends_csv(store: Any, config: Any, path: str | Path, term: str | None = None,
+                      geo: str | None = None) -> tuple[ImportedTimeline, StitchResult]:
+    """Store a website export as one raw response, then re-stitch ``search_series``."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise TrendsImportError(f"{file}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TrendsImportError(f"{file}: cannot be read as UTF-8 text ({exc})") from None
+    timeline = parse_multitimeline(text, file.name, term=term, geo=geo)
+    store.write(timeline.points)
+    result = stitch_store(store, config)
+    write_series(store, result)
+    return timeline, result

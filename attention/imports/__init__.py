@@ -1,0 +1,1 @@
+"""Files users bring: Reddit dumps, news archives, Google Trends exports, flow and series CSVs."""

@@ -1,0 +1,102 @@
+"""Import fund-flow data the user already has: a CSV with date, ticker and flow in USD.
+
+Accepted header names (case-insensitive): ``date``; ``ticker`` (or ``symbol``); ``flow_usd``
+(or ``flow``, ``net_flow``, ``flows``). Extra columns are ignored. Every row is checked before
+anything is written: one bad row stops the import with a message naming its line and column,
+so a file is imported completely or not at all. Rows are upserted into ``flows`` with method
+``import`` (re-importing the same file changes nothing).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from pathlib import Path
+
+from attention.analysis.errors import AnalysisInputError
+from collectors.core.records import FlowRecord, Provenance, utcnow
+
+VERSION = "flows-csv-1"
+ALIASES = {"date": ("date",), "ticker": ("ticker", "symbol"),
+           "flow_usd": ("flow_usd", "flow", "net_flow", "flows", "net_flow_usd")}
+MAX_REPORTED = 5
+
+
+def read_flows_csv(path: str | Path) -> list[FlowRecord]:
+    """Parse and validate ``path``; raise AnalysisInputError listing the first bad rows."""
+    path = Path(path)
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise AnalysisInputError(f"{path}: cannot be read ({exc.strerror})") from None
+    with handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise AnalysisInputError(f"{path}: the file is empty; expected a header "
+                                     "'date,ticker,flow_usd'")
+        columns = _columns(path, header)
+        records, problems, seen = [], [], {}  # type: ignore[var-annotated]
+        retrieved = utcnow()
+        for line_no, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            try:
+                record = _record(row, columns, path, line_no, retrieved)
+            except ValueError as exc:
+                problems.append(f"line {line_no}, {exc}")
+                continue
+            key = (record.ticker, record.date)
+            if key in seen:
+                problems.append(f"line {line_no}: {record.ticker} {record.date} already given on "
+                                f"line {seen[key]}; keep one row per ticker and date")
+            seen[key] = line_no
+            records.append(record)
+    if problems:
+        more = f" (and {len(problems) - MAX_REPORTED} more)" if len(problems) > MAX_REPORTED else ""
+        raise AnalysisInputError(f"{path}: nothing imported; fix these rows: "
+                                 + "; ".join(problems[:MAX_REPORTED]) + more)
+    if not records:
+        raise AnalysisInputError(f"{path}: no data rows after the header")
+    return records
+
+
+def _columns(path: Path, header: list[str]) -> dict[str, int]:
+    names = [h.strip().lower() for h in header]
+    out = {}
+    for field, aliases in ALIASES.items():
+        found = [i for i, name in enumerate(names) if name in aliases]
+        if not found:
+            raise AnalysisInputError(
+                f"{path}: line 1: no '{field}' column (header is {header}); expected columns "
+                "date, ticker, flow_usd")
+        out[field] = found[0]
+    return out
+
+
+def _record(row: list[str], columns: dict[str, int], path: Path, line_no: int,
+            retrieved: dt.datetime) -> FlowRecord:
+    def cell(field: str) -> str:
+        index = columns[field]
+        if index >= len(row) or not row[index].strip():
+            raise ValueError(f"column '{field}': empty")
+        return row[index].strip()
+
+    raw_date = cell("date")
+    try:
+        date = dt.date.fromisoformat(raw_date[:10])
+    except ValueError:
+        raise ValueError(f"column 'date': {raw_date!r} is not a YYYY-MM-DD date") from None
+    ticker = cell("ticker").upper().lstrip("$")
+    raw_flow = cell("flow_usd")
+    try:
+        flow = float(raw_flow.replace(",", "").replace("$", ""))
+    except ValueError:
+        raise ValueError(f"column 'flow_usd': {raw_flow!r} is not a number (USD)") from None
+    if not math.isfinite(flow):
+        raise ValueError(f"column 'flow_usd': {raw_flow!r} is not a finite number")
+    provenance = Provenance(url=path.resolve().as_uri(), collector_version=VERSION,
+                            retrieved_at=retrieved, params={"line": line_no})
+    return FlowRecord(ticker=ticker, date=date, flow_usd=flow, method="import", stale=False,
+                      provenance=provenance)

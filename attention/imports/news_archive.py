@@ -1,0 +1,131 @@
+"""News archives (NDJSON or CSV rows of title, summary, link, published, outlet/feed) as items.
+
+Each row is turned into the shape of a feed entry and mapped by the news collector's own
+:func:`collectors.news.parse.entry_to_item`, so an archived headline is cleaned, identified and
+stored exactly like one collected from a live feed (HTML stripped, tracking parameters dropped
+from links, the outlet suffix cut from the title, id from guid / canonical link / hash).
+
+Title-level de-duplication across feeds (collectors.news.dedupe) is order-dependent and needs
+the whole archive; the backfill de-duplicates by item id only (upserts).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import email.utils
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from attention.backfill.partitions import Partition, file_key
+from attention.errors import FatalError, ItemError
+from collectors.core.records import TextItem
+from collectors.news.parse import FeedSpec, entry_to_item
+
+ARCHIVE_VERSION = "news-archive/1"
+# Accepted column names, first match wins.
+_ALIASES = {
+    "title": ("title", "headline"),
+    "summary": ("summary", "description", "body"),
+    "link": ("link", "url"),
+    "published": ("published", "pubDate", "pubdate", "date", "created_utc", "timestamp"),
+    "outlet": ("outlet", "source"),
+    "feed": ("feed",),
+    "id": ("guid", "id"),
+}
+
+
+def _field(row: Mapping[str, Any], name: str) -> Any:
+    for alias in _ALIASES[name]:
+        value = row.get(alias)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def parse_time(value: Any) -> dt.datetime | None:
+    """ISO 8601, RFC 822 (RSS pubDate) or epoch seconds -> aware UTC; naive times are UTC."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return dt.datetime.fromtimestamp(float(value), dt.UTC)
+    text = str(value).strip()
+    try:
+        return dt.datetime.fromtimestamp(float(text), dt.UTC)
+    except ValueError:
+        pass
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            raise ItemError(f"unreadable published time {text!r}") from None
+    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
+
+
+def news_item(row: Mapping[str, Any], path: str, retrieved_at: dt.datetime) -> TextItem | None:
+    """One archive row -> a headline item (None without a title). Raises ItemError."""
+    if not isinstance(row, Mapping):
+        raise ItemError("a news archive row must be an object")
+    when = parse_time(_field(row, "published"))
+    entry: dict[str, Any] = {"title": str(_field(row, "title") or ""),
+                             "summary": str(_field(row, "summary") or ""),
+                             "link": _field(row, "link")}
+    if _field(row, "id") is not None:
+        entry["id"] = str(_field(row, "id"))
+    if when is None:  # an archive row stamped with the import day would distort history
+        raise ItemError("no published time (give a published/pubDate/date column)")
+    entry["published_parsed"] = when.utctimetuple()
+    outlet = _field(row, "outlet")
+    if outlet:
+        entry["source"] = {"title": str(outlet)}
+    name = Path(path).name
+    label = str(_field(row, "feed") or f"archive:{name}")
+    feed = FeedSpec(url=f"file:{name}", label=label, kind="custom")
+    return entry_to_item(entry, feed, feed_title=None, fetched_at=retrieved_at,
+                         version=ARCHIVE_VERSION)
+
+
+def parse_news_line(line: bytes, path: str, retrieved_at: dt.datetime) -> TextItem | None:
+    try:
+        row = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ItemError(f"not JSON: {exc}") from None
+    return news_item(row, path, retrieved_at)
+
+
+def is_csv(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in (".csv", ".tsv")
+
+
+def csv_partitions(path: str | Path, rows_per_partition: int = 50_000
+                   ) -> Iterator[tuple[Partition, list[dict[str, str]]]]:
+    """A CSV archive read by the client (a quoted field may hold newlines, so it cannot be cut
+    at arbitrary bytes) in partitions of ``rows_per_partition`` rows."""
+    key, name = file_key(path), str(Path(path).resolve())
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        sample = handle.read(4096)
+        handle.seek(0)
+        dialect = csv.excel_tab if path_is_tsv(path) else csv.excel
+        reader = csv.DictReader(handle, dialect=dialect)
+        if not reader.fieldnames or not any(
+                alias in reader.fieldnames for alias in _ALIASES["title"]):
+            raise FatalError(f"{path}: a news archive CSV needs a header with a 'title' column "
+                             f"(got {sample.splitlines()[0][:80] if sample else 'an empty file'!r})")
+        batch: list[dict[str, str]] = []
+        index = start = 0
+        for row in reader:
+            batch.append(row)
+            if len(batch) >= rows_per_partition:
+                yield Partition(name, key, "stream", index, start, start + len(batch)), batch
+                start, index, batch = start + len(batch), index + 1, []
+        if batch:
+            yield Partition(name, key, "stream", index, start, start + len(batch)), batch
+
+
+def path_is_tsv(path: str | Path) -> bool:
+    return Path(path).suffix.lower() == ".tsv"
+

@@ -1,0 +1,219 @@
+"""Column builders for the panel: market (returns, volume, flows), text (mentions, shares,
+sentiment), search (interest, ASVI) and the combined attention index.
+
+Each builder takes long-format input rows plus the session index and returns a daily frame on
+that index and a weekly frame on the week labels; alignment rules live in ``panel_align``.
+Missing data stays NaN: a day without a flow is unknown, not zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from attention.calendar import (
+    session_after_day,
+    session_for_timestamps,
+    session_on_or_after,
+)
+
+VOLUME_WINDOW_DAYS = 20
+VOLUME_WINDOW_WEEKS = 12
+ASVI_WEEKS = 8
+
+
+def _closes(prices: pd.DataFrame, sessions: pd.DatetimeIndex, column: str) -> pd.DataFrame:
+    """Per-ticker closes on ``sessions``; a gap of up to 5 sessions inside a ticker's history is
+    carried forward (so the move lands on the next close), never past its last price."""
+    if prices.empty:
+        return pd.DataFrame(index=sessions)
+    frame = prices.assign(session=session_on_or_after(prices["date"], sessions))
+    wide = frame.pivot_table(index="session", columns="ticker", values=column, aggfunc="last")
+    wide = wide.reindex(sessions)
+    last_valid = {t: wide[t].last_valid_index() for t in wide}
+    filled = wide.ffill(limit=5)
+    for ticker, last in last_valid.items():
+        filled.loc[filled.index > last, ticker] = np.nan
+    return filled
+
+
+def market_columns(prices: pd.DataFrame, flows: pd.DataFrame, weights: Mapping[str, float],
+                   benchmark: str, sessions: pd.DatetimeIndex, weeks: pd.Series
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """theme/benchmark/excess returns, dollar and abnormal volume, flows (daily and weekly)."""
+    adjusted = _closes(prices.assign(adj=prices["adj_close"].fillna(prices["close"]))
+                       if not prices.empty else prices, sessions, "adj")
+    rets = adjusted.pct_change(fill_method=None)
+    daily = pd.DataFrame(index=sessions)
+    daily["theme_return"] = _basket_return(rets, weights)
+    daily["benchmark_return"] = rets[benchmark] if benchmark in rets else np.nan
+    daily["excess_return"] = daily["theme_return"] - daily["benchmark_return"]
+    daily["dollar_volume"] = _dollar_volume(prices, list(weights), sessions)
+    daily["flow_usd"] = _flows(flows, list(weights), sessions)
+    daily["abnormal_volume"] = _abnormal(daily["dollar_volume"], VOLUME_WINDOW_DAYS)
+    grouped = daily.groupby(weeks.to_numpy())
+    weekly = pd.DataFrame({
+        "theme_return": grouped["theme_return"].apply(_compound),
+        "benchmark_return": grouped["benchmark_return"].apply(_compound),
+        "dollar_volume": grouped["dollar_volume"].sum(min_count=1),
+        # strict: a week with any unknown session flow has an unknown weekly flow
+        "flow_usd": grouped["flow_usd"].apply(lambda s: s.sum() if s.notna().all() else np.nan),
+    })
+    weekly["excess_return"] = weekly["theme_return"] - weekly["benchmark_return"]
+    # per-session average: a 4-session holiday week is not a 20% drop in activity
+    weekly["abnormal_volume"] = _abnormal(grouped["dollar_volume"].mean(), VOLUME_WINDOW_WEEKS)
+    return daily, weekly
+
+
+def _basket_return(rets: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
+    """Weighted mean of member returns, weights renormalised over members with a return
+    that day (a member that had not listed yet simply drops out)."""
+    members = [t for t in weights if t in rets]
+    if not members:
+        return pd.Series(np.nan, index=rets.index)
+    w = pd.Series({t: weights[t] for t in members})
+    values = rets[members]
+    present = values.notna().mul(w, axis=1)
+    total = present.sum(axis=1)
+    out = values.fillna(0).mul(w, axis=1).sum(axis=1) / total
+    return out.where(total > 0)
+
+
+def _compound(values: pd.Series) -> float:
+    clean = values.dropna()
+    return float(np.prod(1 + clean) - 1) if len(clean) else np.nan
+
+
+def _dollar_volume(prices: pd.DataFrame, members: Sequence[str],
+                   sessions: pd.DatetimeIndex) -> pd.Series:
+    if prices.empty:
+        return pd.Series(np.nan, index=sessions)
+    mine = prices[prices["ticker"].isin(members)]
+    mine = mine.assign(dv=mine["close"] * mine["volume"],
+                       session=session_on_or_after(mine["date"], sessions))
+    return mine.groupby("session")["dv"].sum(min_count=1).reindex(sessions)
+
+
+def _abnormal(volume: pd.Series, window: int) -> pd.Series:
+    """ln(volume / mean of the previous ``window`` periods)."""
+    trailing = volume.shift(1).rolling(window, min_periods=max(window // 2, 2)).mean()
+    ratio = volume / trailing
+    return np.log(ratio.where(ratio > 0))
+
+
+def _flows(flows: pd.DataFrame, members: Sequence[str], sessions: pd.DatetimeIndex) -> pd.Series:
+    """Sum of members' daily flows; imported flows win over derived ones; stale is unknown."""
+    if flows.empty:
+        return pd.Series(np.nan, index=sessions)
+    mine = flows[flows["ticker"].isin(members)].copy()
+    mine["rank"] = (mine["method"] != "import").astype(int)
+    mine = mine.sort_values("rank").drop_duplicates(["ticker", "date"], keep="first")
+    mine.loc[mine["stale"].fillna(False).astype(bool), "flow_usd"] = np.nan
+    mine["session"] = session_on_or_after(mine["date"], sessions)
+    # min_count=1: a session whose only flow is unknown stays unknown (sum() would give 0)
+    wide = (mine.groupby(["session", "ticker"])["flow_usd"].sum(min_count=1)
+            .unstack("ticker").reindex(sessions))
+    if wide.shape[1] < len(members):
+        return pd.Series(np.nan, index=sessions)
+    return wide.sum(axis=1, min_count=len(members)).where(wide.notna().all(axis=1))
+
+
+def text_columns(mentions: pd.DataFrame, theme: str, closes: pd.Series,
+                 sessions: pd.DatetimeIndex, weeks: pd.Series
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per source: mention counts, the theme's share of themed items, mean sentiment."""
+    daily, weekly = pd.DataFrame(index=sessions), pd.DataFrame(index=weeks.unique())
+    for source in ("reddit", "news"):
+        rows = mentions[mentions["source"] == source] if not mentions.empty else mentions
+        cols = [f"{source}_mentions", f"{source}_share", f"{source}_sentiment"]
+        if rows.empty:
+            daily[cols] = np.nan
+            weekly[cols] = np.nan
+            continue
+        rows = rows.assign(session=session_for_timestamps(rows["created_utc"], closes))
+        rows = rows[rows["session"].isin(sessions)]  # before or after the panel: not ours
+        rows = rows.assign(week=weeks.reindex(rows["session"].to_numpy()).to_numpy())
+        for key, frame, index in (("session", daily, sessions), ("week", weekly, weekly.index)):
+            span = (index >= rows[key].min()) & (index <= rows[key].max())
+            frame[cols] = _text_stats(rows, theme, key, index, span)
+    return daily, weekly
+
+
+def _text_stats(rows: pd.DataFrame, theme: str, key: str, index: pd.Index,
+                span: np.ndarray) -> pd.DataFrame:
+    """Counts are 0 inside the source's observed span and NaN outside it."""
+    mine = rows[rows["theme"] == theme]
+    count = mine.groupby(key)["item_id"].nunique().reindex(index)
+    themed = rows.groupby(key)["item_id"].nunique().reindex(index)
+    count = count.fillna(0).where(span)
+    share = (count / themed).where(themed > 0)
+    scored = mine[mine["scoreable"].fillna(True).astype(bool) & mine["compound"].notna()]
+    sentiment = scored.groupby(key)["compound"].mean().reindex(index)
+    return pd.DataFrame({"m": count, "s": share, "v": sentiment}).to_numpy()
+
+
+def search_columns(search: pd.DataFrame, terms: Sequence[str], sessions: pd.DatetimeIndex,
+                   weeks: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Theme search interest (mean of its terms on the common scale), daily and weekly.
+
+    Partial periods are dropped. Daily search uses day rows when there are any (else the
+    weekly value, held from the session it became usable). Weekly search is the mean of the
+    daily values usable in the trading week when there are day rows: each is usable from the
+    session after its day, so a trading week holds the search up to its second-to-last day,
+    a week fresher than a Google week (Sun-Sat), which is usable only in the next trading week.
+    Without day rows, weekly search uses the week rows.
+    """
+    empty = pd.Series(np.nan, index=sessions), pd.Series(np.nan, index=weeks.unique())
+    if search.empty:
+        return empty
+    rows = search[search["term"].isin(terms) & ~search["is_partial"].fillna(False).astype(bool)]
+    rows = rows.dropna(subset=["value"])
+    if rows.empty:
+        return empty
+    rows = rows.assign(session=session_after_day(rows["date"], sessions)).dropna(subset=["session"])
+    day, week = rows[rows["granularity"] == "day"], rows[rows["granularity"] == "week"]
+    weekly_by_session = _term_mean(week, "session")
+    if not day.empty:
+        daily = _term_mean(day, "session").reindex(sessions)
+    else:
+        daily = weekly_by_session.reindex(sessions).ffill(limit=10)
+    if day.empty:
+        labels = weeks.reindex(weekly_by_session.index.to_numpy()).to_numpy()
+        weekly = weekly_by_session.groupby(labels).last().reindex(weeks.unique())
+    else:
+        weekly = daily.groupby(weeks.to_numpy()).mean().reindex(weeks.unique())
+    return daily, weekly
+
+
+def _term_mean(rows: pd.DataFrame, key: str) -> pd.Series:
+    """Mean over terms of each term's value per key (several days -> one session: mean)."""
+    per_term = rows.groupby([key, "term"])["value"].mean()
+    return per_term.groupby(level=0).mean()
+
+
+def asvi(weekly_search: pd.Series) -> pd.Series:
+    """Da-Engelberg-Gao abnormal search: ln SVI_t - ln median(SVI_{t-1..t-8})."""
+    positive = weekly_search.where(weekly_search > 0)
+    median = positive.shift(1).rolling(ASVI_WEEKS, min_periods=ASVI_WEEKS).median()
+    return np.log(positive) - np.log(median)
+
+
+def attention_index(parts: Mapping[str, pd.Series]) -> pd.Series:
+    """Average of z-scores of the available sources (log search, log(1 + mentions)).
+
+    Every source is standardised with the mean and s.d. of one common baseline window: the
+    periods where all available sources have data (each source's own span if they never
+    overlap). Fixed constants keep the index an affine map of each source, so it never mixes
+    in information from after a date except through those two constants.
+    """
+    frame = pd.DataFrame({k: v for k, v in parts.items() if v.notna().sum() >= 3})
+    if frame.empty:
+        index = next(iter(parts.values())).index if parts else pd.Index([])
+        return pd.Series(np.nan, index=index)
+    common = frame.dropna()
+    base = common if len(common) >= 10 else frame
+    z = (frame - base.mean()) / base.std()
+    z = z.loc[:, base.std() > 0]
+    return z.mean(axis=1)

@@ -1,0 +1,232 @@
+"""The store's schema as an ordered list of named migrations.
+
+A migration is applied once, in order, and recorded by name in ``schema_migrations``; the
+schema version is the number of migrations applied. To change the schema, append a migration
+(never edit one that has shipped). Names are unique; give them a short prefix for the feature.
+"""
+
+from __future__ import annotations
+
+CORE = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    run_date DATE NOT NULL,
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ,
+    status VARCHAR NOT NULL,          -- ok | failed | partial | skipped | running
+    records BIGINT DEFAULT 0,
+    requests BIGINT DEFAULT 0,
+    mode VARCHAR,
+    error VARCHAR,
+    details JSON,
+    PRIMARY KEY (run_id, source)
+);
+CREATE TABLE IF NOT EXISTS cursors (
+    source VARCHAR NOT NULL,
+    key VARCHAR NOT NULL,
+    value VARCHAR NOT NULL,
+    updated_at TIMESTAMPTZ,
+    PRIMARY KEY (source, key)
+);
+CREATE TABLE IF NOT EXISTS prices (
+    ticker VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    open DOUBLE, high DOUBLE, low DOUBLE,
+    close DOUBLE NOT NULL,
+    adj_close DOUBLE,
+    volume DOUBLE,
+    provider VARCHAR,
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (ticker, date)
+);
+CREATE TABLE IF NOT EXISTS shares_outstanding (
+    ticker VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    shares DOUBLE NOT NULL,
+    provider VARCHAR,
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (ticker, date)
+);
+CREATE TABLE IF NOT EXISTS flows (
+    ticker VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    method VARCHAR NOT NULL,
+    flow_usd DOUBLE,
+    stale BOOLEAN DEFAULT FALSE,
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (ticker, date, method)
+);
+CREATE TABLE IF NOT EXISTS items (
+    source VARCHAR NOT NULL,
+    item_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    created_utc TIMESTAMPTZ NOT NULL,
+    title VARCHAR,
+    body VARCHAR,
+    url VARCHAR,
+    author VARCHAR,
+    container VARCHAR,
+    outlet VARCHAR,
+    parent_id VARCHAR,
+    score BIGINT,
+    num_comments BIGINT,
+    feeds VARCHAR[],
+    flags VARCHAR[],
+    themes VARCHAR[],
+    neg DOUBLE, neu DOUBLE, pos DOUBLE, compound DOUBLE,
+    lexicon_version VARCHAR,
+    scoreable BOOLEAN DEFAULT TRUE,
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (source, item_id)
+);
+CREATE TABLE IF NOT EXISTS trends_requests (
+    request_id VARCHAR PRIMARY KEY,
+    terms VARCHAR[],
+    anchor VARCHAR,
+    timeframe VARCHAR,
+    geo VARCHAR,
+    fetched_on DATE,
+    raw VARCHAR,
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ
+);
+CREATE TABLE IF NOT EXISTS search_interest (
+    request_id VARCHAR NOT NULL,
+    term VARCHAR NOT NULL,
+    period_start DATE NOT NULL,
+    granularity VARCHAR NOT NULL,
+    value DOUBLE,
+    is_partial BOOLEAN,
+    geo VARCHAR,
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (request_id, term, period_start)
+);
+"""
+
+# Search interest on one common scale across all terms (derived from search_interest by the
+# Google Trends stitcher). value is on the common scale; lo/hi bound it given integer rounding.
+SEARCH_SERIES = """
+CREATE TABLE IF NOT EXISTS search_series (
+    term VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    granularity VARCHAR NOT NULL,     -- day | week (week rows are labelled by the week's LAST day)
+    value DOUBLE,
+    lo DOUBLE,
+    hi DOUBLE,
+    is_partial BOOLEAN DEFAULT FALSE,
+    method VARCHAR,
+    computed_at TIMESTAMPTZ,
+    PRIMARY KEY (term, date, granularity)
+);
+"""
+
+# Normalised news volume per theme (GDELT DOC 2.0 timelinevol): the share, in percent, of all
+# coverage GDELT monitored on a UTC day that matched the theme's query (collectors/news/gdelt.py).
+NEWS_VOLUME = """
+CREATE TABLE IF NOT EXISTS news_volume (
+    theme VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    value DOUBLE,
+    query VARCHAR,
+    is_partial BOOLEAN DEFAULT FALSE,  -- the run date itself: the day was not over
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (theme, date)
+);
+"""
+
+# Analysis results (attention.analysis.run_all), replaced theme by theme on every analysis run;
+# `context` keeps one row per theme and as-of date. Read by the export/report code.
+ANALYSIS_RESULTS = """
+CREATE TABLE IF NOT EXISTS feedback_tests (
+    theme VARCHAR NOT NULL,
+    freq VARCHAR NOT NULL,            -- W (weekly panel)
+    causing VARCHAR NOT NULL,
+    caused VARCHAR NOT NULL,
+    statistic DOUBLE, pvalue DOUBLE, qvalue DOUBLE,
+    lags INTEGER, nobs INTEGER, df_num INTEGER, df_denom INTEGER,
+    effect_size DOUBLE,               -- partial R^2 of the causing lags
+    cumulative_effect DOUBLE,         -- sum of lag coefficients, sd of caused per sd of causing
+    lead_lags VARCHAR,                -- JSON list of lags with |t| > 1.96
+    transforms VARCHAR, ic VARCHAR, null_hypothesis VARCHAR,
+    significant BOOLEAN,              -- q < analysis.fdr_alpha (BH across all tests of a run)
+    computed_at TIMESTAMPTZ,
+    PRIMARY KEY (theme, freq, causing, caused)
+);
+CREATE TABLE IF NOT EXISTS feedback_verdicts (
+    theme VARCHAR PRIMARY KEY,
+    verdict VARCHAR, n_tests INTEGER, skipped VARCHAR, notes VARCHAR,
+    computed_at TIMESTAMPTZ
+);
+CREATE TABLE IF NOT EXISTS event_studies (
+    theme VARCHAR NOT NULL,
+    signal VARCHAR NOT NULL,
+    freq VARCHAR NOT NULL,
+    horizon INTEGER NOT NULL,
+    mean_car DOUBLE, lower DOUBLE, upper DOUBLE, placebo_lower DOUBLE, placebo_upper DOUBLE,
+    n_events INTEGER, n_obs INTEGER, threshold DOUBLE,
+    computed_at TIMESTAMPTZ,
+    PRIMARY KEY (theme, signal, freq, horizon)
+);
+CREATE TABLE IF NOT EXISTS context (
+    theme VARCHAR NOT NULL,
+    as_of DATE NOT NULL,
+    ytd_return DOUBLE, benchmark_ytd_return DOUBLE,
+    streak INTEGER, streak_start DATE, streak_longest_since DATE,
+    rsi14 DOUBLE, return_vs_other_3m DOUBLE,
+    seasonal_window VARCHAR, seasonal_mean DOUBLE, seasonal_years INTEGER,
+    notes VARCHAR,
+    computed_at TIMESTAMPTZ,
+    PRIMARY KEY (theme, as_of)
+);
+"""
+
+# Mentions and sentiment per theme, UTC day and source (attention.derive.aggregate.theme_daily over the
+# items table), kept current by the backfill for the days it imported (attention/derive/theme_daily.py).
+THEME_DAILY = """
+CREATE TABLE IF NOT EXISTS theme_daily (
+    theme VARCHAR NOT NULL,
+    day DATE NOT NULL,
+    source VARCHAR NOT NULL,
+    mentions BIGINT,
+    scored BIGINT,
+    sentiment_mean DOUBLE,
+    sentiment_weighted DOUBLE,
+    pos_share DOUBLE,
+    neg_share DOUBLE,
+    engagement DOUBLE,
+    computed_at TIMESTAMPTZ,
+    PRIMARY KEY (theme, day, source)
+);
+"""
+
+# VAR impulse responses behind each theme's verdict (attention.analysis.feedback), replaced theme
+# by theme with the other analysis results.
+IMPULSE_RESPONSES = """
+CREATE TABLE IF NOT EXISTS impulse_responses (
+    theme VARCHAR NOT NULL,
+    freq VARCHAR NOT NULL,
+    impulse VARCHAR NOT NULL,
+    response VARCHAR NOT NULL,
+    horizon INTEGER NOT NULL,
+    irf DOUBLE, lower DOUBLE, upper DOUBLE,
+    computed_at TIMESTAMPTZ,
+    PRIMARY KEY (theme, freq, impulse, response, horizon)
+);
+"""
+
+# (name, SQL). Append only.
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_core", CORE),
+    ("0002_search_series", SEARCH_SERIES),
+    ("news_0001_volume", NEWS_VOLUME),
+    ("analysis_results_v1", ANALYSIS_RESULTS),
+    ("backfill_0001_theme_daily", THEME_DAILY),
+    ("analysis_results_v2_irf", IMPULSE_RESPONSES),
+]

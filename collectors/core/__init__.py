@@ -1,0 +1,3 @@
+"""What every collector shares: record types and the collector protocol (``records``), the one
+HTTP layer with retries, pacing and budgets (``http``), HTML-to-text (``text``) and feed parsing
+(``feeds``). Nothing here knows a particular source, the store or the analysis."""

@@ -1,0 +1,1 @@
+"""Reddit: the praw API with credentials, public feeds without, one item mapping for both."""
