@@ -39,8 +39,9 @@ def _calendar(start_year: int, end_year: int):  # type: ignore[no-untyped-def]
     return xcals.get_calendar(CALENDAR, start=f"{start_year}-01-01", end=f"{end_year}-12-31")
 
 
-def sessions_and_closes(start: dt.date | pd.Timestamp, end: dt.date | pd.Timestamp
-                        ) -> tuple[pd.DatetimeIndex, pd.Series]:
+def sessions_and_closes(
+    start: dt.date | pd.Timestamp, end: dt.date | pd.Timestamp
+) -> tuple[pd.DatetimeIndex, pd.Series]:
     """NYSE sessions covering ``start..end`` plus a margin after ``end`` (so that late items
     still find their session), and each session's close in UTC."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)

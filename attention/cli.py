@@ -17,7 +17,7 @@ from attention.commands import register_all
 app = typer.Typer(
     name="attention",
     help="Track market attention and sentiment for investment themes, and test whether "
-         "attention and money feed each other.",
+    "attention and money feed each other.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -34,10 +34,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Show the version and exit."),
-    verbose: int = typer.Option(0, "--verbose", "-v", count=True,
-                                help="More log output on stderr (-v info, -vv debug)."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+    verbose: int = typer.Option(
+        0, "--verbose", "-v", count=True, help="More log output on stderr (-v info, -vv debug)."
+    ),
 ) -> None:
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")

@@ -271,14 +271,13 @@ def load_config(
     shown = str(file_path) if file_path else "<packaged defaults>"
     raw = _read_yaml(file_path or packaged_default_path(), shown)
     if not isinstance(raw, dict):  # before overrides are applied to it
-        raise ConfigError(f"{shown}: the file must be a YAML mapping (key: value), got "
-                          f"{type(raw).__name__}")
+        raise ConfigError(f"{shown}: the file must be a YAML mapping (key: value), got {type(raw).__name__}")
     for dotted, value in (overrides or {}).items():
         _set_path(raw, dotted.split("."), value)
     env = os.environ if environ is None else environ
     for key, value in env.items():
         if key.startswith(ENV_PREFIX):
-            parts = [p.lower() for p in key[len(ENV_PREFIX):].split("__") if p]
+            parts = [p.lower() for p in key[len(ENV_PREFIX) :].split("__") if p]
             _set_path(raw, parts, yaml.safe_load(value) if value else value)
     return validate_config(raw, shown)
 

@@ -59,8 +59,10 @@ class DemoResult:
         return {key: theme.verdict for key, theme in self.analysis.themes.items()}
 
     def summary(self) -> str:
-        lines = [f"attention demo: simulated world {self.start}..{self.end} (seed {self.seed}), "
-                 f"everything in {self.out_dir}/"]
+        lines = [
+            f"attention demo: simulated world {self.start}..{self.end} (seed {self.seed}), "
+            f"everything in {self.out_dir}/"
+        ]
         for run in self.runs:
             lines.append(run.summary())
         if self.report is not None:
@@ -74,8 +76,7 @@ class DemoResult:
         return "\n".join(lines)
 
 
-def demo_config(raw: dict[str, Any], out_dir: Path, start: dt.date,
-                overrides: dict[str, Any]) -> Config:
+def demo_config(raw: dict[str, Any], out_dir: Path, start: dt.date, overrides: dict[str, Any]) -> Config:
     """The packaged config pointed at the replicas, with the store and outputs in ``out_dir``."""
     from attention.sandbox.services import apply_overrides
 
@@ -120,14 +121,20 @@ def _sandbox_secrets() -> Secrets:
     if "reddit" not in REPLICAS:
         return Secrets()
     replica = replica_class("reddit")
-    return Secrets(reddit_client_id=replica.client_id,
-                   reddit_client_secret=replica.client_secret,
-                   reddit_user_agent="attention-demo/1.0 (sandbox)")
+    return Secrets(
+        reddit_client_id=replica.client_id,
+        reddit_client_secret=replica.client_secret,
+        reddit_user_agent="attention-demo/1.0 (sandbox)",
+    )
 
 
-def run_demo(out_dir: str | Path = DEFAULT_OUT, days: int = DEFAULT_DAYS,
-             seed: int = DEFAULT_SEED, end: dt.date | None = None,
-             progress: Progress | None = None) -> DemoResult:
+def run_demo(
+    out_dir: str | Path = DEFAULT_OUT,
+    days: int = DEFAULT_DAYS,
+    seed: int = DEFAULT_SEED,
+    end: dt.date | None = None,
+    progress: Progress | None = None,
+) -> DemoResult:
     """Simulate, collect through the replicas, analyse, and write store, exports and report."""
     if days < MIN_DAYS:
         raise FatalError(f"--days {days}: the demo needs at least {MIN_DAYS} days of history")
@@ -154,8 +161,10 @@ def run_demo(out_dir: str | Path = DEFAULT_OUT, days: int = DEFAULT_DAYS,
 def _check_out_dir(out: Path) -> None:
     store = out / "attention.duckdb"
     if out.exists() and any(out.iterdir()) and not store.exists():
-        raise FatalError(f"{out} exists and is not a demo folder; pass --out to a new or empty "
-                         "folder (or a previous demo's folder to replace it)")
+        raise FatalError(
+            f"{out} exists and is not a demo folder; pass --out to a new or empty "
+            "folder (or a previous demo's folder to replace it)"
+        )
     if store.exists():  # a previous demo: start from a clean store so reruns are identical
         for leftover in (store, store.with_name(store.name + ".wal")):
             leftover.unlink(missing_ok=True)
@@ -168,10 +177,17 @@ def _collect(result: DemoResult, say: Progress, lap: Callable[[str], None]) -> C
     from attention.sandbox.world import World
 
     raw = yaml.safe_load(packaged_default_path().read_text(encoding="utf-8"))
-    world = World(validate_config(raw, "<packaged defaults>"), result.start, result.end,
-                  result.seed, loop_themes=("small_caps",))
-    say(f"simulating {result.start}..{result.end} (seed {result.seed}); small caps carry a "
-        "planted attention loop, the other themes none")
+    world = World(
+        validate_config(raw, "<packaged defaults>"),
+        result.start,
+        result.end,
+        result.seed,
+        loop_themes=("small_caps",),
+    )
+    say(
+        f"simulating {result.start}..{result.end} (seed {result.seed}); small caps carry a "
+        "planted attention loop, the other themes none"
+    )
     secrets = _sandbox_secrets()
     with Sandbox(world) as sandbox, _no_pacing():
         _unthrottle(sandbox)
@@ -179,17 +195,19 @@ def _collect(result: DemoResult, say: Progress, lap: Callable[[str], None]) -> C
         names = ", ".join(f"{n} {s.url}" for n, s in sandbox.servers.items())
         say(f"replicas on loopback: {names}")
         lap("setup")
-        for label, run_date in (("backfill", result.end - dt.timedelta(days=1)),
-                                ("daily run", result.end)):
-            report = run_pipeline(config, run_date=run_date, secrets=secrets,
-                                  progress=lambda name, what=label: say(f"{what}: {name}"))
+        for label, run_date in (("backfill", result.end - dt.timedelta(days=1)), ("daily run", result.end)):
+            report = run_pipeline(
+                config,
+                run_date=run_date,
+                secrets=secrets,
+                progress=lambda name, what=label: say(f"{what}: {name}"),
+            )
             result.runs.append(report)
             lap(label)
     return config
 
 
-def _outputs(result: DemoResult, config: Config, say: Progress,
-             lap: Callable[[str], None]) -> None:
+def _outputs(result: DemoResult, config: Config, say: Progress, lap: Callable[[str], None]) -> None:
     from attention.analysis.run import run_all
     from attention.report.export import export_all
     from attention.report.html import write_report
@@ -203,6 +221,5 @@ def _outputs(result: DemoResult, config: Config, say: Progress,
     result.exports = export_all(config)
     lap("export")
     say("drawing charts and writing the report")
-    result.report = write_report(config, as_of=result.end, analysis=result.analysis,
-                                 simulated=True)
+    result.report = write_report(config, as_of=result.end, analysis=result.analysis, simulated=True)
     lap("report")

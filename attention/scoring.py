@@ -22,9 +22,13 @@ def scorer_for(config: Config) -> SentimentScorer:
     return get_scorer(config.analysis.sentiment_lexicon)
 
 
-def annotate_items(items: Sequence[TextItem], config: Config,
-                   scorer: SentimentScorer | None = None, *,
-                   match_themes: bool = True) -> list[TextItem]:
+def annotate_items(
+    items: Sequence[TextItem],
+    config: Config,
+    scorer: SentimentScorer | None = None,
+    *,
+    match_themes: bool = True,
+) -> list[TextItem]:
     """Items with themes, sentiment and the lexicon version filled in, in input order.
 
     ``match_themes=False``: the items already carry the themes the caller matched (the dump
@@ -34,19 +38,32 @@ def annotate_items(items: Sequence[TextItem], config: Config,
     matcher = get_matcher(config.themes) if match_themes else None
     texts = [item.text for item in items]
     # Score each distinct scoreable text once (reposts and cross-posted headlines repeat).
-    unique = list(dict.fromkeys(t for t, item in zip(texts, items, strict=True)
-                                if item.scoreable))
+    unique = list(dict.fromkeys(t for t, item in zip(texts, items, strict=True) if item.scoreable))
     frame = scorer.score(unique)
-    scores = {text: tuple(float(v) for v in row)
-              for text, row in zip(unique, frame.itertuples(index=False, name=None), strict=True)}
+    scores = {
+        text: tuple(float(v) for v in row)
+        for text, row in zip(unique, frame.itertuples(index=False, name=None), strict=True)
+    }
     out: list[TextItem] = []
     for item, text in zip(items, texts, strict=True):
         themes = tuple(sorted(matcher.match(text))) if matcher is not None else item.themes
         if item.scoreable:
             neg, neu, pos, compound = scores[text]
-            out.append(dataclasses.replace(item, themes=themes, neg=neg, neu=neu, pos=pos,
-                                           compound=compound, lexicon_version=scorer.version))
+            out.append(
+                dataclasses.replace(
+                    item,
+                    themes=themes,
+                    neg=neg,
+                    neu=neu,
+                    pos=pos,
+                    compound=compound,
+                    lexicon_version=scorer.version,
+                )
+            )
         else:
-            out.append(dataclasses.replace(item, themes=themes, neg=None, neu=None, pos=None,
-                                           compound=None, lexicon_version=None))
+            out.append(
+                dataclasses.replace(
+                    item, themes=themes, neg=None, neu=None, pos=None, compound=None, lexicon_version=None
+                )
+            )
     return out

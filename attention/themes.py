@@ -32,31 +32,36 @@ from dataclasses import dataclass
 from attention.config import Theme
 
 # Real tickers that are everyday words or abbreviations. Bare, they need capitals and context.
-AMBIGUOUS_TICKERS = frozenset("""
+AMBIGUOUS_TICKERS = frozenset(
+    """
 A AI ALL AM AN ARE ARM AT BE BIG BIT BOX CAN CAR CASH CAT COST DD DOG EAT EDIT EV EVER FAST FOR
 FUN GO GOOD HAS HE HOLD HOME HOPE IT JOB KEY LIFE LOVE LOW MAGS MAIN MAN META MOM MOVE NEW NEXT
 NICE NOW OLD ON ONE OPEN OR OUT PEAK PLAY POST REAL RUN RUT SAFE SEE SHIP SO SUN TALK TECH TRUE
 TWO U UP VERY WELL WORK YOU
-""".split())
+""".split()
+)
 # Capitalised words a case-sensitive phrase may collide with in a shouted text (RUT = "in a rut").
 # AI is left out: in capitals it is the term AI even when the whole text is shouted.
 _WORDLIKE = AMBIGUOUS_TICKERS - {"AI"}
 # Words within two words of a bare ambiguous ticker that say "this is the stock".
-NEIGHBOUR_WORDS = frozenset("""
+NEIGHBOUR_WORDS = frozenset(
+    """
 stock stocks share shares call calls put puts option options earnings ticker price pt position
 positions leaps ipo bought buy buying sell selling sold long short holding holders bagholder
 bagholders dip rally squeeze chart valuation cap dividend er guidance eps revenue dd
-""".split())
+""".split()
+)
 # Words anywhere in a text that make it about markets (for ``needs_context`` phrases).
-MARKET_WORDS = NEIGHBOUR_WORDS | frozenset("""
+MARKET_WORDS = NEIGHBOUR_WORDS | frozenset(
+    """
 invest invested investing investment investments investor investors trade trades trading
 trader traders play plays bubble hype market markets portfolio port undervalued overvalued
 mispriced bull bullish bear bearish rally rallies calls puts stonks tendies nasdaq sp500 spy
 qqq etf etfs fund funds money profit profits sales semis semiconductor semiconductors capex
-""".split())
+""".split()
+)
 # 150c, 90p, +5%, -3.2%, $120, $1.5B: an options strike, a move or a price next to the symbol.
-_STRIKE = re.compile(r"^(?:[+-]?\d+(?:\.\d+)?%|\$\d+(?:\.\d+)?[kmb]?|\d+(?:\.\d+)?[cp])$",
-                     re.IGNORECASE)
+_STRIKE = re.compile(r"^(?:[+-]?\d+(?:\.\d+)?%|\$\d+(?:\.\d+)?[kmb]?|\d+(?:\.\d+)?[cp])$", re.IGNORECASE)
 _TICKER_USE = frozenset({"calls", "puts", "shares", "leaps", "options"})
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _CASHTAG = re.compile(r"(?<![\w$])\$([A-Za-z]{1,6}(?:\.[A-Za-z])?)(?![\w])")
@@ -143,11 +148,13 @@ class ThemeMatcher:
         if phrases and self._exclude_re is not None:
             phrases = self._apply_exclusions(text, phrases)
         if any((e.theme, _norm(e.text)) in self._needs_context for e in phrases):
-            has_context = bool(found) or _has_market_words(text) or any(
-                (e.theme, _norm(e.text)) not in self._needs_context for e in phrases)
+            has_context = (
+                bool(found)
+                or _has_market_words(text)
+                or any((e.theme, _norm(e.text)) not in self._needs_context for e in phrases)
+            )
             if not has_context:
-                phrases = [e for e in phrases
-                           if (e.theme, _norm(e.text)) not in self._needs_context]
+                phrases = [e for e in phrases if (e.theme, _norm(e.text)) not in self._needs_context]
         return found + phrases
 
     def _symbols(self, text: str) -> list[Evidence]:
@@ -158,15 +165,16 @@ class ThemeMatcher:
         if self._plain_re is not None:
             for m in self._plain_re.finditer(text):
                 names = self._ticker[m.group().upper()]
-                found += [Evidence(n, "ticker", m.group(), m.start(), m.end())
-                          for n in sorted(names)]
+                found += [Evidence(n, "ticker", m.group(), m.start(), m.end()) for n in sorted(names)]
         if self._ambiguous_re is not None:
             matches = list(self._ambiguous_re.finditer(text))
             if matches and not _is_shouting(text):
                 for m in matches:
                     if self._in_market_context(text, m.start(), m.end()):
-                        found += [Evidence(n, "ticker", m.group(), m.start(), m.end())
-                                  for n in sorted(self._ticker[m.group()])]
+                        found += [
+                            Evidence(n, "ticker", m.group(), m.start(), m.end())
+                            for n in sorted(self._ticker[m.group()])
+                        ]
         return found
 
     def _phrases(self, text: str) -> list[Evidence]:
@@ -174,8 +182,7 @@ class ThemeMatcher:
         if self._phrase_re is not None:
             for m in self._phrase_re.finditer(text):
                 names = self._phrase[_norm(m.group())]
-                found += [Evidence(n, "phrase", m.group(), m.start(), m.end())
-                          for n in sorted(names)]
+                found += [Evidence(n, "phrase", m.group(), m.start(), m.end()) for n in sorted(names)]
         if self._case_re is not None:
             shouting: bool | None = None
             for m in self._case_re.finditer(text):
@@ -186,8 +193,10 @@ class ThemeMatcher:
                     shouting = _is_shouting(text) if shouting is None else shouting
                     if shouting:
                         continue  # an all-caps word like RUT is trusted in mixed-case text only
-                found += [Evidence(n, "case_phrase", m.group(), m.start(), m.end())
-                          for n in sorted(self._case_phrase[phrase])]
+                found += [
+                    Evidence(n, "case_phrase", m.group(), m.start(), m.end())
+                    for n in sorted(self._case_phrase[phrase])
+                ]
         return found
 
     def _apply_exclusions(self, text: str, phrases: list[Evidence]) -> list[Evidence]:
@@ -198,8 +207,11 @@ class ThemeMatcher:
         removed: set[int] = set()
         for m in self._exclude_re.finditer(text):
             for name in self._exclude[_norm(m.group())]:
-                hits = [k for k, e in enumerate(phrases)
-                        if e.theme == name and e.start < m.end() and m.start() < e.end]
+                hits = [
+                    k
+                    for k, e in enumerate(phrases)
+                    if e.theme == name and e.start < m.end() and m.start() < e.end
+                ]
                 if hits:
                     removed.update(hits)
                 else:
@@ -208,8 +220,8 @@ class ThemeMatcher:
 
     def _in_market_context(self, text: str, start: int, end: int) -> bool:
         """A market word, a strike/percent, or another ticker within two words either side."""
-        before = text[max(0, start - 48):start].split()[-2:]
-        after = text[end:end + 48].split()[:2]
+        before = text[max(0, start - 48) : start].split()[-2:]
+        after = text[end : end + 48].split()[:2]
         for raw in before + after:
             token = raw.strip(_EDGE)
             if token.lower() in NEIGHBOUR_WORDS or _STRIKE.match(token):
@@ -220,7 +232,7 @@ class ThemeMatcher:
 
 
 def _used_as_ticker(text: str, end: int) -> bool:
-    after = text[end:end + 24].split()[:1]
+    after = text[end : end + 24].split()[:1]
     if not after:
         return False
     token = after[0].strip(_EDGE)

@@ -22,8 +22,12 @@ import numpy as np
 from attention.analysis.feedback import feedback_tests
 from attention.analysis.simulate import LoopParams, simulate_loop
 
-PAIRS = [("attention", "excess_return"), ("excess_return", "attention"),
-         ("attention", "flow"), ("flow", "excess_return")]
+PAIRS = [
+    ("attention", "excess_return"),
+    ("excess_return", "attention"),
+    ("attention", "flow"),
+    ("flow", "excess_return"),
+]
 
 
 def _run(params: LoopParams, worlds: int, periods: int, seed0: int, alpha: float) -> dict:
@@ -33,8 +37,15 @@ def _run(params: LoopParams, worlds: int, periods: int, seed0: int, alpha: float
     truth = {(c, e): lag for c, e, lag in params.links()}
     for w in range(worlds):
         world = simulate_loop(periods, params, seed=seed0 + w, freq="W")
-        result = feedback_tests(world, attention="attention", capital=("flow",), max_lag=4,
-                                alpha=alpha, log=("attention",), freq="W")
+        result = feedback_tests(
+            world,
+            attention="attention",
+            capital=("flow",),
+            max_lag=4,
+            alpha=alpha,
+            log=("attention",),
+            freq="W",
+        )
         for c, e in PAIRS:
             t = result.test(c, e)
             key = f"{c}->{e}"
@@ -42,8 +53,7 @@ def _run(params: LoopParams, worlds: int, periods: int, seed0: int, alpha: float
             adj[key].append(t.qvalue < alpha)
             if (c, e) in truth:
                 lag_hit[key].append(truth[(c, e)] in t.lead_lags)
-    out = {k: {"rate_raw": float(np.mean(raw[k])), "rate_bh": float(np.mean(adj[k]))}
-           for k in raw}
+    out = {k: {"rate_raw": float(np.mean(raw[k])), "rate_bh": float(np.mean(adj[k]))} for k in raw}
     for k, hits in lag_hit.items():
         if hits:
             out[k]["planted_lag"] = truth[tuple(k.split("->"))]  # type: ignore[index]
@@ -51,8 +61,12 @@ def _run(params: LoopParams, worlds: int, periods: int, seed0: int, alpha: float
     pooled_raw = float(np.mean([v for k in raw for v in raw[k]]))
     pooled_bh = float(np.mean([v for k in adj for v in adj[k]]))
     any_bh = float(np.mean([any(adj[k][i] for k in adj) for i in range(worlds)]))
-    return {"links": out, "pooled_rate_raw": pooled_raw, "pooled_rate_bh": pooled_bh,
-            "any_rejection_bh": any_bh}
+    return {
+        "links": out,
+        "pooled_rate_raw": pooled_raw,
+        "pooled_rate_bh": pooled_bh,
+        "any_rejection_bh": any_bh,
+    }
 
 
 def main() -> None:
@@ -66,14 +80,23 @@ def main() -> None:
     planted = _run(LoopParams.planted(), args.worlds, args.periods, 10_000, args.alpha)
     null = _run(LoopParams.null(), args.worlds, args.periods, 20_000, args.alpha)
     se = float(np.sqrt(args.alpha * (1 - args.alpha) / (args.worlds * len(PAIRS))))
-    print(json.dumps({
-        "worlds": args.worlds, "periods": args.periods, "freq": "W", "alpha": args.alpha,
-        "params_planted": dataclasses.asdict(LoopParams.planted()),
-        "planted": planted, "null": null,
-        "null_pooled_rate_standard_error": se,
-        "targets": {"power_min": 0.9, "false_positive_rate": [0.03, 0.07]},
-        "seconds": round(time.perf_counter() - start, 1),
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "worlds": args.worlds,
+                "periods": args.periods,
+                "freq": "W",
+                "alpha": args.alpha,
+                "params_planted": dataclasses.asdict(LoopParams.planted()),
+                "planted": planted,
+                "null": null,
+                "null_pooled_rate_standard_error": se,
+                "targets": {"power_min": 0.9, "false_positive_rate": [0.03, 0.07]},
+                "seconds": round(time.perf_counter() - start, 1),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

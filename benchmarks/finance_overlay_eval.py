@@ -31,14 +31,18 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--labelled", type=Path, action="append", default=[],
-                        help="a labelled CSV to evaluate as well (repeatable)")
+    parser.add_argument(
+        "--labelled",
+        type=Path,
+        action="append",
+        default=[],
+        help="a labelled CSV to evaluate as well (repeatable)",
+    )
     parser.add_argument("--text-column")
     parser.add_argument("--label-column")
     args = parser.parse_args(argv)
     try:
-        sets = {"semeval2017_headlines":
-                read_semeval_headlines(args.data / "semeval2017_task5_headlines")}
+        sets = {"semeval2017_headlines": read_semeval_headlines(args.data / "semeval2017_task5_headlines")}
         for path in args.labelled:
             sets[path.name] = read_labelled_csv(path, args.text_column, args.label_column)
     except CorpusMissingError as exc:
@@ -63,15 +67,17 @@ def _compare(name: str, rows: list[LabelledText], scorers: list[SentimentScorer]
 
 
 def _figures(result: SentimentEvaluation) -> dict:
-    return {"pearson_r": round(result.pearson_r, 3), "accuracy": round(result.accuracy, 3),
-            "macro_f1": round(result.macro_f1, 3),
-            "f1": {k: round(v, 3) for k, v in result.f1.items()}}
+    return {
+        "pearson_r": round(result.pearson_r, 3),
+        "accuracy": round(result.accuracy, 3),
+        "macro_f1": round(result.macro_f1, 3),
+        "f1": {k: round(v, 3) for k, v in result.f1.items()},
+    }
 
 
 def _class_counts(gold: list[float]) -> dict[str, int]:
     classes = classify(gold)
-    return {name: int((classes == label).sum()) for label, name in zip((-1, 0, 1), CLASSES,
-                                                                       strict=True)}
+    return {name: int((classes == label).sum()) for label, name in zip((-1, 0, 1), CLASSES, strict=True)}
 
 
 if __name__ == "__main__":

@@ -49,9 +49,13 @@ def decompress_only(path: Path) -> dict:
 def _rates(lines: int, start: float, cpu: float) -> dict:
     """Wall-clock and CPU-time rates: on a shared machine the CPU figure is the one-core rate."""
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
-    return {"lines": lines, "seconds": round(seconds, 3), "cpu_seconds": round(cpu_seconds, 3),
-            "lines_per_s": round(lines / seconds),
-            "lines_per_cpu_s": round(lines / max(cpu_seconds, 1e-9))}
+    return {
+        "lines": lines,
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu_seconds, 3),
+        "lines_per_s": round(lines / seconds),
+        "lines_per_cpu_s": round(lines / max(cpu_seconds, 1e-9)),
+    }
 
 
 def read_filter(path: Path) -> dict:
@@ -87,29 +91,39 @@ def child_import(path: str, store_path: str) -> None:
         result = import_dumps([path], config, store)
         seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"lines": result.lines, "in_subreddits": result.in_subreddits,
-                      "kept": result.kept, "seconds": round(seconds, 3),
-                      "lines_per_s": round(result.lines / seconds),
-                      "cpu_seconds": round(cpu_seconds, 3),
-                      "lines_per_cpu_s": round(result.lines / cpu_seconds),
-                      "kept_items_per_s": round(result.kept / seconds),
-                      "kept_items_per_cpu_s": round(result.kept / cpu_seconds),
-                      "peak_rss_mb": round(peak_mb, 1)}))
+    print(
+        json.dumps(
+            {
+                "lines": result.lines,
+                "in_subreddits": result.in_subreddits,
+                "kept": result.kept,
+                "seconds": round(seconds, 3),
+                "lines_per_s": round(result.lines / seconds),
+                "cpu_seconds": round(cpu_seconds, 3),
+                "lines_per_cpu_s": round(result.lines / cpu_seconds),
+                "kept_items_per_s": round(result.kept / seconds),
+                "kept_items_per_cpu_s": round(result.kept / cpu_seconds),
+                "peak_rss_mb": round(peak_mb, 1),
+            }
+        )
+    )
 
 
 def end_to_end(path: Path, store_path: Path) -> dict:
-    code = (f"import sys; sys.path.insert(0, {str(REPO / 'benchmarks')!r}); "
-            f"import reddit_import as b; b.child_import({str(path)!r}, {str(store_path)!r})")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=REPO)
+    code = (
+        f"import sys; sys.path.insert(0, {str(REPO / 'benchmarks')!r}); "
+        f"import reddit_import as b; b.child_import({str(path)!r}, {str(store_path)!r})"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lines", type=int, default=500_000)
-    parser.add_argument("--wanted-share", type=float, default=0.2,
-                        help="share of lines in the configured subreddits")
+    parser.add_argument(
+        "--wanted-share", type=float, default=0.2, help="share of lines in the configured subreddits"
+    )
     parser.add_argument("--window-log", type=int, default=None, help="zstd window (e.g. 27)")
     args = parser.parse_args()
 
@@ -119,25 +133,35 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "RC_bench.zst"
         start = time.perf_counter()
-        stats = write_dump(path, DumpSpec(args.lines, wanted_share=args.wanted_share), texts,
-                           window_log=args.window_log)
+        stats = write_dump(
+            path, DumpSpec(args.lines, wanted_share=args.wanted_share), texts, window_log=args.window_log
+        )
         generated = time.perf_counter() - start
         base = decompress_only(path)
         filtered = read_filter(path)
         e2e = end_to_end(path, Path(tmp) / "bench.duckdb")
-        print(json.dumps({
-            "benchmark": "reddit_import",
-            "dump": {"lines": stats.lines, "uncompressed_mb": round(stats.bytes_uncompressed / 2**20, 1),
-                     "compressed_mb": round(path.stat().st_size / 2**20, 1),
-                     "wanted_share": args.wanted_share, "real_texts": bool(texts),
-                     "generate_seconds": round(generated, 1)},
-            "decompress": base,
-            "read_filter": filtered,
-            "end_to_end": e2e,
-            "read_filter_vs_decompress": round(filtered["lines_per_s"] / base["lines_per_s"], 3),
-            "end_to_end_vs_read_filter": round(e2e["lines_per_s"] / filtered["lines_per_s"], 3),
-            "target_read_filter_lines_per_s": 100_000,
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "benchmark": "reddit_import",
+                    "dump": {
+                        "lines": stats.lines,
+                        "uncompressed_mb": round(stats.bytes_uncompressed / 2**20, 1),
+                        "compressed_mb": round(path.stat().st_size / 2**20, 1),
+                        "wanted_share": args.wanted_share,
+                        "real_texts": bool(texts),
+                        "generate_seconds": round(generated, 1),
+                    },
+                    "decompress": base,
+                    "read_filter": filtered,
+                    "end_to_end": e2e,
+                    "read_filter_vs_decompress": round(filtered["lines_per_s"] / base["lines_per_s"], 3),
+                    "end_to_end_vs_read_filter": round(e2e["lines_per_s"] / filtered["lines_per_s"], 3),
+                    "target_read_filter_lines_per_s": 100_000,
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -25,30 +25,39 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-CATEGORY_ORDER = ["fault matrix (persistent)", "fault matrix (once, retried)",
-                  "fault matrix (once, not retryable)", "crash safety", "concurrency",
-                  "bad input", "security"]
+CATEGORY_ORDER = [
+    "fault matrix (persistent)",
+    "fault matrix (once, retried)",
+    "fault matrix (once, not retryable)",
+    "crash safety",
+    "concurrency",
+    "bad input",
+    "security",
+]
 
 
 def run_suite(results: Path, extra: list[str]) -> dict[str, Any]:
     env = {**os.environ, "ATTENTION_RELIABILITY_RESULTS": str(results)}
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-               "tests/reliability", *extra]
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/reliability", *extra]
     started, cpu = time.monotonic(), os.times()
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
     after = os.times()
     results.with_suffix(".log").write_text(done.stdout + done.stderr)  # durations, failures
     tail = done.stdout.strip().splitlines()[-1:] or [""]
-    return {"command": " ".join(["python", *command[1:]]), "exit_code": done.returncode,
-            "wall_seconds": round(time.monotonic() - started, 1),
-            "cpu_seconds": round(after.children_user + after.children_system
-                                 - cpu.children_user - cpu.children_system, 1),
-            "load_average": [round(x, 2) for x in os.getloadavg()], "pytest_summary": tail[0]}
+    return {
+        "command": " ".join(["python", *command[1:]]),
+        "exit_code": done.returncode,
+        "wall_seconds": round(time.monotonic() - started, 1),
+        "cpu_seconds": round(
+            after.children_user + after.children_system - cpu.children_user - cpu.children_system, 1
+        ),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "pytest_summary": tail[0],
+    }
 
 
 def _commit() -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
-                          capture_output=True, text=True)
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
     return done.stdout.strip() or "unknown"
 
 
@@ -56,8 +65,7 @@ def _cell(text: object) -> str:
     """Markdown table cell: pipes would end the cell, angle brackets outside `code` would render
     as HTML."""
     parts = str(text).replace("|", "\\|").split("`")
-    return "`".join(p if i % 2 else p.replace("<", "&lt;").replace(">", "&gt;")
-                    for i, p in enumerate(parts))
+    return "`".join(p if i % 2 else p.replace("<", "&lt;").replace(">", "&gt;") for i, p in enumerate(parts))
 
 
 def _by_category(scenarios: list[dict[str, Any]]) -> list[str]:
@@ -67,16 +75,17 @@ def _by_category(scenarios: list[dict[str, Any]]) -> list[str]:
         for i, key in enumerate(("scenarios", "tries", "survived", "lost_rows")):
             row[i] += 1 if key == "scenarios" else s[key]
     order = {c: i for i, c in enumerate(CATEGORY_ORDER)}
-    lines = ["| category | scenarios | tried | survived | data lost (rows) |",
-             "|---|---:|---:|---:|---:|"]
+    lines = ["| category | scenarios | tried | survived | data lost (rows) |", "|---|---:|---:|---:|---:|"]
     for category in sorted(totals, key=lambda c: order.get(c, 99)):
         n, tried, survived, lost = totals[category]
         lines.append(f"| {category} | {n} | {tried} | {survived} | {lost} |")
     return lines
 
 
-MATRIX_TESTS = {"test_persistent_fault_fails_only_that_source": "persistent fault",
-                "test_fault_once": "fault injected once"}
+MATRIX_TESTS = {
+    "test_persistent_fault_fails_only_that_source": "persistent fault",
+    "test_fault_once": "fault injected once",
+}
 
 
 def _matrix(scenarios: list[dict[str, Any]], tests: dict[str, dict[str, str]]) -> list[str]:
@@ -92,39 +101,52 @@ def _matrix(scenarios: list[dict[str, Any]], tests: dict[str, dict[str, str]]) -
             source, fault = nodeid.split("[", 1)[1].rstrip("]").split("-", 1)
             faults += [fault] if fault not in faults else []
             state = outcome["outcome"]
-            grid[source][fault] = (f"ok, {lost.get(nodeid, '?')} lost" if state == "passed"
-                                   else "known bug" if state == "xfailed" else state.upper())
+            grid[source][fault] = (
+                f"ok, {lost.get(nodeid, '?')} lost"
+                if state == "passed"
+                else "known bug"
+                if state == "xfailed"
+                else state.upper()
+            )
         if not grid:
             continue
-        lines += [f"### Fault matrix: {title}", "",
-                  "| source | " + " | ".join(faults) + " |",
-                  "|---|" + "---|" * len(faults)]
-        lines += [f"| {source} | " + " | ".join(grid[source].get(f, "-") for f in faults) + " |"
-                  for source in sorted(grid)]
+        lines += [
+            f"### Fault matrix: {title}",
+            "",
+            "| source | " + " | ".join(faults) + " |",
+            "|---|" + "---|" * len(faults),
+        ]
+        lines += [
+            f"| {source} | " + " | ".join(grid[source].get(f, "-") for f in faults) + " |"
+            for source in sorted(grid)
+        ]
         lines.append("")
     return lines
 
 
 def _rows(scenarios: list[dict[str, Any]]) -> list[str]:
     order = {c: i for i, c in enumerate(CATEGORY_ORDER)}
-    lines = ["| category | scenario | tried | survived | data lost (rows) | notes |",
-             "|---|---|---:|---:|---:|---|"]
+    lines = [
+        "| category | scenario | tried | survived | data lost (rows) | notes |",
+        "|---|---|---:|---:|---:|---|",
+    ]
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for s in scenarios:  # parametrized cases of one scenario make one row
         if s["category"].startswith("fault matrix"):
             continue
-        row = merged.setdefault((s["category"], s["scenario"]), {**s, "tries": 0,
-                                                                "survived": 0, "lost_rows": 0})
+        row = merged.setdefault(
+            (s["category"], s["scenario"]), {**s, "tries": 0, "survived": 0, "lost_rows": 0}
+        )
         for key in ("tries", "survived", "lost_rows"):
             row[key] += s[key]
         if s["test_outcome"] != "passed":
             row["test_outcome"] = s["test_outcome"]
-    for s in sorted(merged.values(), key=lambda s: (order.get(s["category"], 99),
-                                                    s["scenario"])):
-        note = s["detail"] + ("" if s["test_outcome"] == "passed"
-                              else f" (test {s['test_outcome']})")
-        lines.append(f"| {s['category']} | {_cell(s['scenario'])} | {s['tries']} | "
-                     f"{s['survived']} | {s['lost_rows']} | {_cell(note.strip())} |")
+    for s in sorted(merged.values(), key=lambda s: (order.get(s["category"], 99), s["scenario"])):
+        note = s["detail"] + ("" if s["test_outcome"] == "passed" else f" (test {s['test_outcome']})")
+        lines.append(
+            f"| {s['category']} | {_cell(s['scenario'])} | {s['tries']} | "
+            f"{s['survived']} | {s['lost_rows']} | {_cell(note.strip())} |"
+        )
     return lines
 
 
@@ -159,18 +181,17 @@ def render(data: dict[str, Any], meta: dict[str, Any]) -> str:
         f"{meta.get('cpu_seconds', '?')} s, load average at the end "
         f"{meta.get('load_average', '?')}",
         f"* tests: {outcome_text}",
-        f"* scenarios tried: **{tried}**, survived: **{survived}**, rows of data lost: "
-        f"**{lost}**",
+        f"* scenarios tried: **{tried}**, survived: **{survived}**, rows of data lost: **{lost}**",
         "",
-        "\"Survived\" means the test's checks held: the run finished with the documented exit "
+        '"Survived" means the test\'s checks held: the run finished with the documented exit '
         "code, the failed source was named in the run log, the store opened and passed "
         "`Store.integrity_problems()`, and after the next clean run its data equalled a clean "
-        "run's. \"Data lost\" counts rows of a clean run missing after recovery.",
+        'run\'s. "Data lost" counts rows of a clean run missing after recovery.',
         "",
         *_by_category(scenarios),
         "",
-        "Fault matrix cells: \"ok, N lost\" = survived with N rows of a clean run missing "
-        "after the next run; \"known bug\" = a strict xfail listed below.",
+        'Fault matrix cells: "ok, N lost" = survived with N rows of a clean run missing '
+        'after the next run; "known bug" = a strict xfail listed below.',
         "",
         *_matrix(scenarios, tests),
         "### Crash safety, concurrency, bad input, security",
@@ -187,13 +208,20 @@ def render(data: dict[str, Any], meta: dict[str, Any]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--from", dest="source", type=Path,
-                        help="render an existing results JSON instead of running the suite")
+    parser.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        help="render an existing results JSON instead of running the suite",
+    )
     parser.add_argument("--output", type=Path, default=REPO / "RELIABILITY.md")
     parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments (e.g. -k ...)")
     args = parser.parse_args()
-    meta: dict[str, Any] = {"date": f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
-                            "commit": _commit(), "python": platform.python_version()}
+    meta: dict[str, Any] = {
+        "date": f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        "commit": _commit(),
+        "python": platform.python_version(),
+    }
     if args.source:
         results = args.source
         saved = results.with_suffix(".meta.json")  # the measurements of that run, if kept
@@ -205,12 +233,16 @@ def main() -> int:
         results.with_suffix(".meta.json").write_text(json.dumps(meta, indent=2))
     data = json.loads(results.read_text())
     args.output.write_text(render(data, meta))
-    summary = {**meta, "scenarios": len(data["scenarios"]),
-               "tried": sum(s["tries"] for s in data["scenarios"]),
-               "survived": sum(s["survived"] for s in data["scenarios"]),
-               "lost_rows": sum(s["lost_rows"] for s in data["scenarios"]),
-               "results": str(results), "log": str(results.with_suffix(".log")),
-               "output": str(args.output)}
+    summary = {
+        **meta,
+        "scenarios": len(data["scenarios"]),
+        "tried": sum(s["tries"] for s in data["scenarios"]),
+        "survived": sum(s["survived"] for s in data["scenarios"]),
+        "lost_rows": sum(s["lost_rows"] for s in data["scenarios"]),
+        "results": str(results),
+        "log": str(results.with_suffix(".log")),
+        "output": str(args.output),
+    }
     print(json.dumps(summary, indent=2))
     return 0
 

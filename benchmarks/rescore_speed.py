@@ -37,13 +37,20 @@ DEFAULT_DATA = REPO.parent / "shared" / "data"
 def synthetic_items(texts: list[str], n: int) -> pd.DataFrame:
     rng = random.Random(1)
     start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-    return pd.DataFrame({
-        "source": "reddit", "item_id": [f"t1_{k:09d}" for k in range(n)], "kind": "comment",
-        "created_utc": [start + dt.timedelta(minutes=k) for k in range(n)], "title": "",
-        "body": [f"{texts[rng.randrange(len(texts))]} #{k}" for k in range(n)],
-        "themes": [["small_caps"]] * n, "compound": 0.0, "lexicon_version": "finance-0",
-        "scoreable": True,
-    })
+    return pd.DataFrame(
+        {
+            "source": "reddit",
+            "item_id": [f"t1_{k:09d}" for k in range(n)],
+            "kind": "comment",
+            "created_utc": [start + dt.timedelta(minutes=k) for k in range(n)],
+            "title": "",
+            "body": [f"{texts[rng.randrange(len(texts))]} #{k}" for k in range(n)],
+            "themes": [["small_caps"]] * n,
+            "compound": 0.0,
+            "lexicon_version": "finance-0",
+            "scoreable": True,
+        }
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,15 +80,22 @@ def main(argv: list[str] | None = None) -> int:
             result = rescore(store, config)
             end_to_end = time.perf_counter() - started
     n = args.items
-    print(json.dumps({
-        "items": n, "lexicon": result.version, "batches": result.batches,
-        "load_average_1min": round(os.getloadavg()[0], 2),
-        "score_in_memory_items_per_s": round(n / in_memory),
-        "rescore_items_per_s": round(n / end_to_end),
-        "rescore_seconds": round(end_to_end, 1),
-        "store_overhead_ratio": round(end_to_end / in_memory, 2),
-        "all_rescored": result.rescored == n,
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "items": n,
+                "lexicon": result.version,
+                "batches": result.batches,
+                "load_average_1min": round(os.getloadavg()[0], 2),
+                "score_in_memory_items_per_s": round(n / in_memory),
+                "rescore_items_per_s": round(n / end_to_end),
+                "rescore_seconds": round(end_to_end, 1),
+                "store_overhead_ratio": round(end_to_end / in_memory, 2),
+                "all_rescored": result.rescored == n,
+            },
+            indent=2,
+        )
+    )
     return 0 if result.rescored == n else 1
 
 

@@ -43,8 +43,11 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def load_corpus(data: Path) -> list[str]:
-    texts = [row.text for name in sorted(GROUNDTRUTH_FILES)
-             for row in read_vader_groundtruth(data / "vader_groundtruth", name)]
+    texts = [
+        row.text
+        for name in sorted(GROUNDTRUTH_FILES)
+        for row in read_vader_groundtruth(data / "vader_groundtruth", name)
+    ]
     texts += [text for _, text in read_wsb_texts(data / "reddit_wsb_posts")]
     return texts
 
@@ -65,8 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         texts = load_corpus(args.data)
     except CorpusMissingError as exc:
-        print(f"sentiment_speed: {exc}. Pass --data PATH to the shared data folder.",
-              file=sys.stderr)
+        print(f"sentiment_speed: {exc}. Pass --data PATH to the shared data folder.", file=sys.stderr)
         return 2
     reference = SentimentIntensityAnalyzer()
     runs = {
@@ -89,10 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("ours_cold", "ours_warm", "ours_multi"):
         results[name] = results[name].to_dict("records")
     expected = results["vadersentiment"]
-    report["all_outputs_identical"] = (results["ours_cold"] == expected
-                                       and results["ours_multi"] == expected)
-    report["mismatches"] = sum(a != b for a, b in zip(results["ours_cold"], expected,
-                                                      strict=True))
+    report["all_outputs_identical"] = results["ours_cold"] == expected and results["ours_multi"] == expected
+    report["mismatches"] = sum(a != b for a, b in zip(results["ours_cold"], expected, strict=True))
     print(json.dumps(report, indent=2))
     return 0 if report["all_outputs_identical"] else 1
 

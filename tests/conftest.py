@@ -74,8 +74,10 @@ def slept(_no_http_sleep: list[float]) -> list[float]:
 @pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        message = (f"recorded data not found at {SHARED_DATA}: replay tests need ../shared/data "
-                   "beside the repository")
+        message = (
+            f"recorded data not found at {SHARED_DATA}: replay tests need ../shared/data "
+            "beside the repository"
+        )
         if os.environ.get("CI"):  # CI promises ../shared: its absence is a failure, not a skip
             pytest.fail(message)
         pytest.skip(message)

@@ -55,8 +55,10 @@ class SeasonalResult:
 
     def summary(self) -> str:
         window = f"{self.start[0]:02d}-{self.start[1]:02d}..{self.end[0]:02d}-{self.end[1]:02d}"
-        return (f"seasonal window {window}: mean relative return {self.mean:+.2%} over "
-                f"{self.n_years} years, positive in {self.share_positive:.0%}")
+        return (
+            f"seasonal window {window}: mean relative return {self.mean:+.2%} over "
+            f"{self.n_years} years, positive in {self.share_positive:.0%}"
+        )
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,17 @@ class MarketContext:
         return self.ytd_return - self.benchmark_ytd_return
 
     def summary(self) -> str:
-        since = ("the longest in the data" if self.streak_longest_since is None
-                 else f"the longest since {self.streak_longest_since}")
-        lines = [f"{self.theme or 'theme'} as of {self.asof}: YTD {self.ytd_return:+.2%} vs "
-                 f"benchmark {self.benchmark_ytd_return:+.2%}",
-                 f"beat the benchmark {self.streak} session(s) in a row" +
-                 (f" ({since})" if self.streak else ""),
-                 f"RSI(14) {self.rsi14:.1f}"]
+        since = (
+            "the longest in the data"
+            if self.streak_longest_since is None
+            else f"the longest since {self.streak_longest_since}"
+        )
+        lines = [
+            f"{self.theme or 'theme'} as of {self.asof}: YTD {self.ytd_return:+.2%} vs "
+            f"benchmark {self.benchmark_ytd_return:+.2%}",
+            f"beat the benchmark {self.streak} session(s) in a row" + (f" ({since})" if self.streak else ""),
+            f"RSI(14) {self.rsi14:.1f}",
+        ]
         if self.return_vs_other_3m is not None:
             lines.append(f"3-month return vs other index {self.return_vs_other_3m:+.2%}")
         if self.seasonal is not None:
@@ -93,10 +99,14 @@ class MarketContext:
         return "\n".join(lines)
 
 
-def market_context(theme: pd.Series, benchmark: pd.Series, asof: dt.date | str | None = None,
-                   other: pd.Series | None = None,
-                   seasonal_window: tuple[MonthDay, MonthDay] | None = ((1, 1), (1, 31)),
-                   name: str = "") -> MarketContext:
+def market_context(
+    theme: pd.Series,
+    benchmark: pd.Series,
+    asof: dt.date | str | None = None,
+    other: pd.Series | None = None,
+    seasonal_window: tuple[MonthDay, MonthDay] | None = ((1, 1), (1, 31)),
+    name: str = "",
+) -> MarketContext:
     """Context metrics for daily close series ``theme`` vs ``benchmark`` (and ``other``)."""
     theme, benchmark = clean_series(theme, "theme"), clean_series(benchmark, "benchmark")
     when, notes = _as_of(theme, benchmark, asof)
@@ -112,12 +122,24 @@ def market_context(theme: pd.Series, benchmark: pd.Series, asof: dt.date | str |
     seasonal = None
     if seasonal_window is not None:
         seasonal = seasonal_relative_return(theme, benchmark, *seasonal_window)
-    return MarketContext(name, when.date(), ytd, bench_ytd, count, start, since,
-                         rsi_wilder(theme), vs_other, seasonal, tuple(notes))
+    return MarketContext(
+        name,
+        when.date(),
+        ytd,
+        bench_ytd,
+        count,
+        start,
+        since,
+        rsi_wilder(theme),
+        vs_other,
+        seasonal,
+        tuple(notes),
+    )
 
 
-def _as_of(theme: pd.Series, benchmark: pd.Series, asof: dt.date | str | None
-           ) -> tuple[pd.Timestamp, list[str]]:
+def _as_of(
+    theme: pd.Series, benchmark: pd.Series, asof: dt.date | str | None
+) -> tuple[pd.Timestamp, list[str]]:
     """The last date on or before ``asof`` with both a theme and a benchmark close (every
     metric compares the two on the same day), and a note when that is earlier than the
     theme's own last close (e.g. the benchmark's latest price is not in yet)."""
@@ -125,29 +147,33 @@ def _as_of(theme: pd.Series, benchmark: pd.Series, asof: dt.date | str | None
     common = theme.index.intersection(benchmark.index)
     common = common[common <= cutoff]
     if common.empty:
-        raise AnalysisInputError(f"no date on or before {cutoff.date()} with both theme and "
-                                 "benchmark prices; pick a later --asof")
+        raise AnalysisInputError(
+            f"no date on or before {cutoff.date()} with both theme and benchmark prices; pick a later --asof"
+        )
     when = common[-1]
     latest = theme[:cutoff].index[-1]
     if latest > when:
-        return when, [f"as of {when.date()}, the last date with a benchmark close too (the theme "
-                      f"has prices to {latest.date()})"]
+        return when, [
+            f"as of {when.date()}, the last date with a benchmark close too (the theme "
+            f"has prices to {latest.date()})"
+        ]
     return when, []
 
 
 def ytd_return(closes: pd.Series, when: pd.Timestamp) -> tuple[float, str]:
     """Year-to-date return at ``when`` and a note when the base is not last year's close."""
     year_start = pd.Timestamp(when.year, 1, 1)
-    before = closes[:year_start - pd.Timedelta(days=1)]
+    before = closes[: year_start - pd.Timedelta(days=1)]
     if not before.empty:
         return float(closes[when] / before.iloc[-1] - 1), ""
     inside = closes[year_start:when]
-    return (float(closes[when] / inside.iloc[0] - 1),
-            f"has no close before {year_start.date()}; YTD is from {inside.index[0].date()}")
+    return (
+        float(closes[when] / inside.iloc[0] - 1),
+        f"has no close before {year_start.date()}; YTD is from {inside.index[0].date()}",
+    )
 
 
-def beat_streak(theme: pd.Series, benchmark: pd.Series
-                ) -> tuple[int, dt.date | None, dt.date | None]:
+def beat_streak(theme: pd.Series, benchmark: pd.Series) -> tuple[int, dt.date | None, dt.date | None]:
     """(current streak, its first session, end of the most recent earlier streak >= it)."""
     closes = pd.concat([theme.rename("t"), benchmark.rename("b")], axis=1, join="inner")
     rets = closes.pct_change().iloc[1:]
@@ -189,14 +215,15 @@ def rsi_wilder(closes: pd.Series, period: int = 14) -> float:
 def period_return(closes: pd.Series, months: int) -> float:
     """Return from the last close on or before ``last date - months`` to the last close."""
     when = closes.index[-1]
-    base = closes[:when - pd.DateOffset(months=months)]
+    base = closes[: when - pd.DateOffset(months=months)]
     if base.empty:
         raise AnalysisInputError(f"less than {months} months of prices before {when.date()}")
     return float(closes.iloc[-1] / base.iloc[-1] - 1)
 
 
-def seasonal_relative_return(theme: pd.Series, benchmark: pd.Series, start: MonthDay = (1, 1),
-                             end: MonthDay = (1, 31)) -> SeasonalResult:
+def seasonal_relative_return(
+    theme: pd.Series, benchmark: pd.Series, start: MonthDay = (1, 1), end: MonthDay = (1, 31)
+) -> SeasonalResult:
     """Theme minus benchmark return over ``start..end`` (month, day) in every year with a
     complete window: from the last close before the window to the last close inside it.
     A window with ``start`` after ``end`` wraps into the next year (e.g. Dec 15..Jan 10)."""
@@ -215,7 +242,7 @@ def seasonal_relative_return(theme: pd.Series, benchmark: pd.Series, start: Mont
 
 
 def _window_return(closes: pd.Series, lo: pd.Timestamp, hi: pd.Timestamp) -> float | None:
-    base, inside = closes[:lo - pd.Timedelta(days=1)], closes[lo:hi]
+    base, inside = closes[: lo - pd.Timedelta(days=1)], closes[lo:hi]
     if base.empty or inside.empty:
         return None
     return float(inside.iloc[-1] / base.iloc[-1] - 1)

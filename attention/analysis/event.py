@@ -38,9 +38,9 @@ class EventStudyResult:
     standardized: bool
     horizons: tuple[int, ...]
     mean_car: tuple[float, ...]
-    lower: tuple[float, ...]        # 95% CI
+    lower: tuple[float, ...]  # 95% CI
     upper: tuple[float, ...]
-    n_by_horizon: tuple[int, ...]   # events with a complete window at each horizon
+    n_by_horizon: tuple[int, ...]  # events with a complete window at each horizon
     baseline_car: tuple[float, ...]  # mean CAR after every period (no conditioning)
     placebo_lower: tuple[float, ...]  # 2.5% / 97.5% of the mean CAR of random dates
     placebo_upper: tuple[float, ...]
@@ -58,22 +58,30 @@ class EventStudyResult:
 
     def significant_horizons(self) -> list[int]:
         """Horizons whose mean CAR lies outside the placebo band."""
-        return [h for h, car, lo, hi in zip(self.horizons, self.mean_car, self.placebo_lower,
-                                            self.placebo_upper, strict=True)
-                if car > hi or car < lo]
+        return [
+            h
+            for h, car, lo, hi in zip(
+                self.horizons, self.mean_car, self.placebo_lower, self.placebo_upper, strict=True
+            )
+            if car > hi or car < lo
+        ]
 
     def summary(self) -> str:
         unit = "week" if self.freq == "W" else "day"
         if not self.n_events:
             return f"event study {self.theme} {self.signal}: no spikes above {self.threshold}"
         peak = int(np.nanargmax(self.mean_car)) if np.isfinite(self.mean_car).any() else 0
-        lines = [f"event study {self.theme} {self.signal} > {self.threshold}"
-                 f"{' (trailing z)' if self.standardized else ''}: {self.n_events} spikes"]
+        lines = [
+            f"event study {self.theme} {self.signal} > {self.threshold}"
+            f"{' (trailing z)' if self.standardized else ''}: {self.n_events} spikes"
+        ]
         for h in sorted({self.horizons[0], self.horizons[peak], self.horizons[-1]}):
             car, lo, hi = self.at(h)
-            lines.append(f"  {h} {unit}(s): mean CAR {car:+.2%} [{lo:+.2%}, {hi:+.2%}], "
-                         f"random dates {self.placebo_lower[self.horizons.index(h)]:+.2%}.."
-                         f"{self.placebo_upper[self.horizons.index(h)]:+.2%}")
+            lines.append(
+                f"  {h} {unit}(s): mean CAR {car:+.2%} [{lo:+.2%}, {hi:+.2%}], "
+                f"random dates {self.placebo_lower[self.horizons.index(h)]:+.2%}.."
+                f"{self.placebo_upper[self.horizons.index(h)]:+.2%}"
+            )
         return "\n".join(lines)
 
 
@@ -83,15 +91,27 @@ def trailing_zscore(signal: pd.Series, window: int) -> pd.Series:
     return (signal - past.mean()) / past.std()
 
 
-def event_study(frame: pd.DataFrame, signal: str, returns: str = "excess_return",
-                threshold: float = 2.0, horizons: Sequence[int] | None = None,
-                freq: str = "W", standardize: bool = True, window: int | None = None,
-                theme: str = "", n_placebo: int = 1000, seed: int = 0) -> EventStudyResult:
+def event_study(
+    frame: pd.DataFrame,
+    signal: str,
+    returns: str = "excess_return",
+    threshold: float = 2.0,
+    horizons: Sequence[int] | None = None,
+    freq: str = "W",
+    standardize: bool = True,
+    window: int | None = None,
+    theme: str = "",
+    n_placebo: int = 1000,
+    seed: int = 0,
+) -> EventStudyResult:
     """Mean cumulative ``returns`` after onsets of ``signal`` above ``threshold``."""
     horizons = tuple(horizons or (WEEKLY_HORIZONS if freq == "W" else DAILY_HORIZONS))
     window = window or (52 if freq == "W" else 250)
-    data = frame[[signal, returns]].astype(float) if signal in frame and returns in frame \
+    data = (
+        frame[[signal, returns]].astype(float)
+        if signal in frame and returns in frame
         else pd.DataFrame({signal: [], returns: []}, dtype=float)
+    )
     level = trailing_zscore(data[signal], window) if standardize else data[signal]
     above = (level > threshold).to_numpy()
     onset = above & ~np.concatenate([[False], above[:-1]])
@@ -104,13 +124,27 @@ def event_study(frame: pd.DataFrame, signal: str, returns: str = "excess_return"
         warnings.simplefilter("ignore", RuntimeWarning)  # horizons longer than the sample
         baseline = np.nanmean(cars, axis=0) if len(cars) else np.full(len(horizons), np.nan)
     p_lo, p_hi = _placebo_band(cars, counts, n_placebo, seed)
-    return EventStudyResult(signal, freq, threshold, standardize, horizons, mean, lo, hi, counts,
-                            tuple(map(float, baseline)), p_lo, p_hi,
-                            tuple(data.index[positions]), theme)
+    return EventStudyResult(
+        signal,
+        freq,
+        threshold,
+        standardize,
+        horizons,
+        mean,
+        lo,
+        hi,
+        counts,
+        tuple(map(float, baseline)),
+        p_lo,
+        p_hi,
+        tuple(data.index[positions]),
+        theme,
+    )
 
 
-def _placebo_band(cars: np.ndarray, counts: Sequence[int], n_placebo: int, seed: int
-                  ) -> tuple[tuple[float, ...], tuple[float, ...]]:
+def _placebo_band(
+    cars: np.ndarray, counts: Sequence[int], n_placebo: int, seed: int
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """2.5/97.5 percentiles, per horizon, of the mean CAR over random dates drawn (with
     replacement) from the dates whose window at that horizon is complete, as many as there
     are events with a complete window there (``counts``): the band answers "what would the
@@ -147,8 +181,7 @@ def _t_intervals(values: np.ndarray) -> tuple[tuple[float, ...], ...]:
         col = column[np.isfinite(column)]
         n = len(col)
         mean = float(col.mean()) if n else float("nan")
-        half = float(stats.t.ppf(0.975, n - 1) * col.std(ddof=1) / np.sqrt(n)) if n > 1 \
-            else float("nan")
+        half = float(stats.t.ppf(0.975, n - 1) * col.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
         means.append(mean)
         lows.append(mean - half)
         highs.append(mean + half)

@@ -22,9 +22,14 @@ from attention.analysis.granger import GrangerResult, granger, make_stationary, 
 
 # Plain names for the verdict; columns not listed are shown as they are.
 LABELS = {
-    "attention": "attention", "attention_index": "attention", "search": "search",
-    "asvi": "abnormal search", "excess_return": "excess returns", "flow": "flows",
-    "flow_usd": "flows", "abnormal_volume": "abnormal volume",
+    "attention": "attention",
+    "attention_index": "attention",
+    "search": "search",
+    "asvi": "abnormal search",
+    "excess_return": "excess returns",
+    "flow": "flows",
+    "flow_usd": "flows",
+    "abnormal_volume": "abnormal volume",
 }
 
 
@@ -40,18 +45,19 @@ class ImpulseResponse:
 
     impulse: str
     response: str
-    irf: tuple[float, ...]     # horizon 0..H
+    irf: tuple[float, ...]  # horizon 0..H
     lower: tuple[float, ...]
     upper: tuple[float, ...]
 
     def significant_horizons(self) -> list[int]:
-        return [h for h, (lo, hi) in enumerate(zip(self.lower, self.upper, strict=True))
-                if lo > 0 or hi < 0]
+        return [h for h, (lo, hi) in enumerate(zip(self.lower, self.upper, strict=True)) if lo > 0 or hi < 0]
 
     def summary(self) -> str:
         sig = self.significant_horizons()
-        return (f"IRF {self.impulse} -> {self.response}: peak {max(self.irf, key=abs):+.3g} "
-                f"(horizons with a band excluding 0: {sig or 'none'})")
+        return (
+            f"IRF {self.impulse} -> {self.response}: peak {max(self.irf, key=abs):+.3g} "
+            f"(horizons with a band excluding 0: {sig or 'none'})"
+        )
 
 
 @dataclass(frozen=True)
@@ -72,8 +78,10 @@ class CrossCorrelation:
 
     def summary(self) -> str:
         lag, value = self.peak()
-        return (f"lead-lag {self.x} vs {self.y}: peak corr {value:+.3f} at lag {lag} "
-                f"(band +/-{self.band:.3f}, n = {self.nobs})")
+        return (
+            f"lead-lag {self.x} vs {self.y}: peak corr {value:+.3f} at lag {lag} "
+            f"(band +/-{self.band:.3f}, n = {self.nobs})"
+        )
 
 
 @dataclass(frozen=True)
@@ -81,11 +89,11 @@ class FeedbackResult:
     """All feedback-loop tests for one theme at one frequency."""
 
     theme: str
-    freq: str                           # "W" or "D"
+    freq: str  # "W" or "D"
     tests: tuple[GrangerResult, ...]
     impulse_responses: tuple[ImpulseResponse, ...] = ()
     cross_correlations: tuple[CrossCorrelation, ...] = ()
-    skipped: tuple[str, ...] = ()       # pairs that could not be tested, with the reason
+    skipped: tuple[str, ...] = ()  # pairs that could not be tested, with the reason
     alpha: float = 0.05
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -119,18 +127,25 @@ class FeedbackResult:
         return "partial" if any(legs) else "none"
 
     def headline(self) -> str:
-        return {"loop": "feedback loop found: every leg is significant",
-                "partial": "some links found, but the loop does not close",
-                "none": "no evidence of a feedback loop"}[self.loop_status]
+        return {
+            "loop": "feedback loop found: every leg is significant",
+            "partial": "some links found, but the loop does not close",
+            "none": "no evidence of a feedback loop",
+        }[self.loop_status]
 
     def verdict(self) -> str:
         """One sentence per tested direction, e.g. 'search led excess returns by 1-2 weeks
         (q = 0.01); no evidence that excess returns led search (q = 0.64)'."""
         if not self.tests:
-            missing = sorted({c.strip() for s in self.skipped if ": no data for " in s
-                              for c in s.split(": no data for ", 1)[1].split(",")})
-            why = (f"no data for {', '.join(missing)}" if missing
-                   else "fewer than 30 overlapping observations")
+            missing = sorted(
+                {
+                    c.strip()
+                    for s in self.skipped
+                    if ": no data for " in s
+                    for c in s.split(": no data for ", 1)[1].split(",")
+                }
+            )
+            why = f"no data for {', '.join(missing)}" if missing else "fewer than 30 overlapping observations"
             return f"{self.theme}: not enough data to test the feedback loop ({why})"
         parts = []
         for t in self.tests:
@@ -139,9 +154,11 @@ class FeedbackResult:
             label = "q" if t.qvalue is not None else "p"
             if t.significant(self.alpha):
                 sign = "rise" if t.cumulative_effect > 0 else "fall"
-                parts.append(f"{cause} led {effect} by {t.lead_text()} ({label} = {q:.2g}; a "
-                             f"1-sd rise was followed by a {abs(t.cumulative_effect):.2f}-sd "
-                             f"{sign})")
+                parts.append(
+                    f"{cause} led {effect} by {t.lead_text()} ({label} = {q:.2g}; a "
+                    f"1-sd rise was followed by a {abs(t.cumulative_effect):.2f}-sd "
+                    f"{sign})"
+                )
             else:
                 parts.append(f"no evidence that {cause} led {effect} ({label} = {q:.2g})")
         return f"{self.theme}: {self.headline()}. " + "; ".join(parts)
@@ -157,11 +174,19 @@ class FeedbackResult:
         return "\n".join(lines)
 
 
-def feedback_tests(frame: pd.DataFrame, theme: str = "", attention: str = "attention",
-                   returns: str = "excess_return", capital: Sequence[str] = ("flow",),
-                   max_lag: int = 4, ic: str = "bic", alpha: float = 0.05,
-                   log: Sequence[str] = ("attention",), freq: str = "W",
-                   irf_horizon: int = 8) -> FeedbackResult:
+def feedback_tests(
+    frame: pd.DataFrame,
+    theme: str = "",
+    attention: str = "attention",
+    returns: str = "excess_return",
+    capital: Sequence[str] = ("flow",),
+    max_lag: int = 4,
+    ic: str = "bic",
+    alpha: float = 0.05,
+    log: Sequence[str] = ("attention",),
+    freq: str = "W",
+    irf_horizon: int = 8,
+) -> FeedbackResult:
     """Run the loop's Granger tests (BH within this theme), IRFs and cross-correlations.
 
     Missing columns or too little data skip a pair with a reason instead of failing; ``log``
@@ -177,27 +202,34 @@ def feedback_tests(frame: pd.DataFrame, theme: str = "", attention: str = "atten
         if missing:
             skipped.append(f"{causing} -> {caused}: no data for {', '.join(missing)}")
             continue
-        result = granger(frame, causing, caused, max_lag=max_lag, ic=ic, log=log, unit=unit,
-                         theme=theme)
+        result = granger(frame, causing, caused, max_lag=max_lag, ic=ic, log=log, unit=unit, theme=theme)
         if result is None:
             skipped.append(f"{causing} -> {caused}: fewer than 30 overlapping observations")
         else:
             tests.append(result)
     tests = with_qvalues(tests)
-    used = [c for c in dict.fromkeys([attention, *capital, returns])
-            if any(c in (t.causing, t.caused) for t in tests)]
+    used = [
+        c
+        for c in dict.fromkeys([attention, *capital, returns])
+        if any(c in (t.causing, t.caused) for t in tests)
+    ]
     stationary = _stationary_frame(frame, used, log)
     var_data, notes = _var_sample(stationary)
     irfs = impulse_responses(var_data, max_lag, ic, irf_horizon) if len(used) >= 2 else ()
-    xcorr = tuple(cross_correlation(stationary, attention, c, max_lag)
-                  for c in used if c != attention)
-    return FeedbackResult(theme=theme, freq=freq, tests=tuple(tests), impulse_responses=irfs,
-                          cross_correlations=xcorr, skipped=tuple(skipped), alpha=alpha,
-                          notes=notes)
+    xcorr = tuple(cross_correlation(stationary, attention, c, max_lag) for c in used if c != attention)
+    return FeedbackResult(
+        theme=theme,
+        freq=freq,
+        tests=tuple(tests),
+        impulse_responses=irfs,
+        cross_correlations=xcorr,
+        skipped=tuple(skipped),
+        alpha=alpha,
+        notes=notes,
+    )
 
 
-def _stationary_frame(frame: pd.DataFrame, columns: Sequence[str],
-                      log: Sequence[str]) -> pd.DataFrame:
+def _stationary_frame(frame: pd.DataFrame, columns: Sequence[str], log: Sequence[str]) -> pd.DataFrame:
     """The stationary transforms side by side on ``frame``'s full index (gaps stay NaN rows,
     so a shift by one row is still one period)."""
     parts = [make_stationary(frame[c].rename(c), log=c in log)[0] for c in columns]
@@ -214,7 +246,7 @@ def longest_complete_stretch(data: pd.DataFrame) -> pd.DataFrame:
     edges = np.diff(np.concatenate([[0], complete.astype(int), [0]]))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     best = int(np.argmax(ends - starts))
-    return data.iloc[starts[best]:ends[best]]
+    return data.iloc[starts[best] : ends[best]]
 
 
 def _var_sample(stationary: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
@@ -226,13 +258,16 @@ def _var_sample(stationary: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]
     complete = int(stationary.notna().all(axis=1).sum()) if len(stationary.columns) else 0
     if len(stretch) == complete:
         return stretch, ()
-    span = (f" ({stretch.index[0]}..{stretch.index[-1]})" if len(stretch) else "")
-    return stretch, (f"impulse responses use the longest gap-free stretch: {len(stretch)} of "
-                     f"{complete} complete periods{span}",)
+    span = f" ({stretch.index[0]}..{stretch.index[-1]})" if len(stretch) else ""
+    return stretch, (
+        f"impulse responses use the longest gap-free stretch: {len(stretch)} of "
+        f"{complete} complete periods{span}",
+    )
 
 
-def impulse_responses(data: pd.DataFrame, max_lag: int, ic: str = "bic",
-                      horizon: int = 8) -> tuple[ImpulseResponse, ...]:
+def impulse_responses(
+    data: pd.DataFrame, max_lag: int, ic: str = "bic", horizon: int = 8
+) -> tuple[ImpulseResponse, ...]:
     """Orthogonalised IRFs of a VAR on ``data`` (columns in Cholesky order), 95% bands.
 
     ``data`` must be consecutive periods without missing values (see
@@ -256,9 +291,15 @@ def impulse_responses(data: pd.DataFrame, max_lag: int, ic: str = "bic",
             if i == j:
                 continue
             mid, se = values[:, j, i], stderr[:, j, i]
-            out.append(ImpulseResponse(impulse, response, tuple(map(float, mid)),
-                                       tuple(map(float, mid - 1.96 * se)),
-                                       tuple(map(float, mid + 1.96 * se))))
+            out.append(
+                ImpulseResponse(
+                    impulse,
+                    response,
+                    tuple(map(float, mid)),
+                    tuple(map(float, mid - 1.96 * se)),
+                    tuple(map(float, mid + 1.96 * se)),
+                )
+            )
     return tuple(out)
 
 

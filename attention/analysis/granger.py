@@ -54,12 +54,12 @@ class GrangerResult:
 
     causing: str
     caused: str
-    statistic: float          # F statistic
+    statistic: float  # F statistic
     pvalue: float
-    lags: int                 # lag order p (chosen by the information criterion)
-    nobs: int                 # observations in the regression
-    df: tuple[int, int]       # (p, n - 2p - 1)
-    effect_size: float        # partial R^2: share of the restricted residual variance explained
+    lags: int  # lag order p (chosen by the information criterion)
+    nobs: int  # observations in the regression
+    df: tuple[int, int]  # (p, n - 2p - 1)
+    effect_size: float  # partial R^2: share of the restricted residual variance explained
     cumulative_effect: float  # sum of lag coefficients, in s.d. of caused per s.d. of causing
     lead_lags: tuple[int, ...]  # lags whose own coefficient has |t| > 1.96
     ic: str
@@ -70,8 +70,10 @@ class GrangerResult:
 
     @property
     def null_hypothesis(self) -> str:
-        return (f"past values of {self.causing} do not help predict {self.caused} beyond "
-                f"{self.caused}'s own past ({self.lags} lag(s))")
+        return (
+            f"past values of {self.causing} do not help predict {self.caused} beyond "
+            f"{self.caused}'s own past ({self.lags} lag(s))"
+        )
 
     def significant(self, alpha: float = 0.05) -> bool:
         value = self.qvalue if self.qvalue is not None else self.pvalue
@@ -88,17 +90,20 @@ class GrangerResult:
 
     def summary(self) -> str:
         q = "n/a" if self.qvalue is None else f"{self.qvalue:.3g}"
-        return (f"Granger {self.causing} -> {self.caused}{' [' + self.theme + ']' if self.theme else ''}: "
-                f"F({self.df[0]}, {self.df[1]}) = {self.statistic:.3f}, p = {self.pvalue:.3g}, "
-                f"q = {q}, lags = {self.lags} ({self.ic}), nobs = {self.nobs}, "
-                f"partial R2 = {self.effect_size:.3f}, cumulative effect = "
-                f"{self.cumulative_effect:+.3f} sd, lead lags = {list(self.lead_lags)}, "
-                f"transforms = {self.transforms[0].describe()}/{self.transforms[1].describe()}\n"
-                f"  H0: {self.null_hypothesis}")
+        return (
+            f"Granger {self.causing} -> {self.caused}{' [' + self.theme + ']' if self.theme else ''}: "
+            f"F({self.df[0]}, {self.df[1]}) = {self.statistic:.3f}, p = {self.pvalue:.3g}, "
+            f"q = {q}, lags = {self.lags} ({self.ic}), nobs = {self.nobs}, "
+            f"partial R2 = {self.effect_size:.3f}, cumulative effect = "
+            f"{self.cumulative_effect:+.3f} sd, lead lags = {list(self.lead_lags)}, "
+            f"transforms = {self.transforms[0].describe()}/{self.transforms[1].describe()}\n"
+            f"  H0: {self.null_hypothesis}"
+        )
 
 
-def make_stationary(series: pd.Series, log: bool = False, alpha: float = 0.05,
-                    max_diff: int = 1) -> tuple[pd.Series, Transform]:
+def make_stationary(
+    series: pd.Series, log: bool = False, alpha: float = 0.05, max_diff: int = 1
+) -> tuple[pd.Series, Transform]:
     """Optionally log, then difference until the ADF test rejects a unit root (at most
     ``max_diff`` times). ADF lag length by AIC, as statsmodels ``adfuller(autolag="AIC")``.
 
@@ -132,7 +137,7 @@ def lag_matrix(values: np.ndarray, lags: int, first: int = 1) -> np.ndarray:
     out = np.full((n, k * max(lags - first + 1, 0)), np.nan)
     for j, lag in enumerate(range(first, lags + 1)):
         if lag < n:
-            out[lag:, j * k:(j + 1) * k] = data[:n - lag]
+            out[lag:, j * k : (j + 1) * k] = data[: n - lag]
     return out
 
 
@@ -150,16 +155,15 @@ def adf_pvalue(values: np.ndarray) -> float:
     # With frequent gaps few rows are complete at a long lag: shorten the longest lag tried
     # until the common sample is big enough to compare the orders (no-op without gaps)
     while max_lag >= 0:
-        common = np.isfinite(dx) & np.isfinite(design[:, :2 + max_lag]).all(axis=1)
+        common = np.isfinite(dx) & np.isfinite(design[:, : 2 + max_lag]).all(axis=1)
         if common.sum() >= max(12, 3 * (2 + max_lag)):
             break
         max_lag -= 1
     if max_lag < 0:
         return float("nan")
-    best = min(range(max_lag + 1),
-               key=lambda lag: _ols_aic(design[common, :2 + lag], dx[common]))
-    rows = np.isfinite(dx) & np.isfinite(design[:, :2 + best]).all(axis=1)
-    x_used, y_used = design[rows, :2 + best], dx[rows]
+    best = min(range(max_lag + 1), key=lambda lag: _ols_aic(design[common, : 2 + lag], dx[common]))
+    rows = np.isfinite(dx) & np.isfinite(design[:, : 2 + best]).all(axis=1)
+    x_used, y_used = design[rows, : 2 + best], dx[rows]
     _, beta, cov = _ssr(x_used, y_used)
     return float(mackinnonp(beta[1] / np.sqrt(cov[1, 1]), regression="c", N=1))
 
@@ -194,18 +198,20 @@ def select_lag(data: np.ndarray, max_lag: int, ic: str = "bic") -> int:
     y, z_all = data[rows], np.hstack([np.ones((nobs, 1)), lagged[rows]])
     scores = []
     for p in range(max_lag + 1):
-        z = z_all[:, :1 + k * p]
+        z = z_all[:, : 1 + k * p]
         beta, *_ = np.linalg.lstsq(z, y, rcond=None)
         resid = y - z @ beta
         logdet = np.linalg.slogdet(resid.T @ resid / nobs)[1]
         free = p * k * k + k
         df_model = k * p + 1
-        scores.append({
-            "aic": logdet + 2.0 / nobs * free,
-            "bic": logdet + np.log(nobs) / nobs * free,
-            "hqic": logdet + 2.0 * np.log(np.log(nobs)) / nobs * free,
-            "fpe": ((nobs + df_model) / (nobs - df_model)) ** k * np.exp(logdet),
-        }[ic])
+        scores.append(
+            {
+                "aic": logdet + 2.0 / nobs * free,
+                "bic": logdet + np.log(nobs) / nobs * free,
+                "hqic": logdet + 2.0 * np.log(np.log(nobs)) / nobs * free,
+                "fpe": ((nobs + df_model) / (nobs - df_model)) ** k * np.exp(logdet),
+            }[ic]
+        )
     return max(1, int(np.argmin(scores)))
 
 
@@ -225,13 +231,15 @@ def granger_test(caused: np.ndarray, causing: np.ndarray, lags: int) -> dict[str
     ssr_u, beta_u, cov_u = _ssr(x_u, y)
     df_denom = rows - 2 * lags - 1
     stat = ((ssr_r - ssr_u) / lags) / (ssr_u / df_denom)
-    coefs = beta_u[1 + lags:]
-    tvals = coefs / np.sqrt(np.diag(cov_u)[1 + lags:])
+    coefs = beta_u[1 + lags :]
+    tvals = coefs / np.sqrt(np.diag(cov_u)[1 + lags :])
     sd_caused = np.nanstd(caused)
     scale = np.nanstd(causing) / sd_caused if sd_caused > 0 else float("nan")
     return {
-        "statistic": float(stat), "pvalue": float(stats.f.sf(stat, lags, df_denom)),
-        "nobs": rows, "df": (lags, df_denom),
+        "statistic": float(stat),
+        "pvalue": float(stats.f.sf(stat, lags, df_denom)),
+        "nobs": rows,
+        "df": (lags, df_denom),
         "effect_size": float((ssr_r - ssr_u) / ssr_r) if ssr_r > 0 else 0.0,
         "cumulative_effect": float(coefs.sum() * scale),
         "lead_lags": tuple(int(k + 1) for k in np.flatnonzero(np.abs(tvals) > 1.96)),
@@ -250,9 +258,17 @@ def _ssr(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
     return ssr, beta, sigma2 * (r_inv @ r_inv.T)
 
 
-def granger(frame: pd.DataFrame, causing: str, caused: str, max_lag: int = 4,
-            ic: str = "bic", log: Sequence[str] = (), unit: str = "periods",
-            theme: str = "", lags: int | None = None) -> GrangerResult | None:
+def granger(
+    frame: pd.DataFrame,
+    causing: str,
+    caused: str,
+    max_lag: int = 4,
+    ic: str = "bic",
+    log: Sequence[str] = (),
+    unit: str = "periods",
+    theme: str = "",
+    lags: int | None = None,
+) -> GrangerResult | None:
     """Test ``causing -> caused`` on the columns of ``frame`` after making each stationary.
 
     ``frame`` has one row per period (missing values NaN, not missing rows). Columns named in
@@ -271,8 +287,16 @@ def granger(frame: pd.DataFrame, causing: str, caused: str, max_lag: int = 4,
     raw = granger_test(data[:, 0], data[:, 1], p)
     if int(raw["nobs"]) < MIN_NOBS - p or raw["df"][1] < 1:  # type: ignore[index]
         return None
-    return GrangerResult(causing=causing, caused=caused, lags=p, ic=ic if lags is None else "fixed",
-                         transforms=(tx, ty), theme=theme, unit=unit, **raw)  # type: ignore[arg-type]
+    return GrangerResult(
+        causing=causing,
+        caused=caused,
+        lags=p,
+        ic=ic if lags is None else "fixed",
+        transforms=(tx, ty),
+        theme=theme,
+        unit=unit,
+        **raw,
+    )  # type: ignore[arg-type]
 
 
 def benjamini_hochberg(pvalues: Sequence[float]) -> np.ndarray:

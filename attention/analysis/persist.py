@@ -16,8 +16,7 @@ from attention.analysis.context import MarketContext
 if TYPE_CHECKING:
     from attention.analysis.run import AnalysisResults
 
-RESULT_TABLES = ("feedback_tests", "feedback_verdicts", "event_studies", "context",
-                 "impulse_responses")
+RESULT_TABLES = ("feedback_tests", "feedback_verdicts", "event_studies", "context", "impulse_responses")
 
 
 def _num(value: float | None) -> float | None:
@@ -30,54 +29,104 @@ def result_frames(results: AnalysisResults) -> dict[str, pd.DataFrame]:
     for key, theme in results.themes.items():
         fb = theme.feedback
         for t in fb.tests:
-            tests.append({
-                "theme": key, "freq": fb.freq, "causing": t.causing, "caused": t.caused,
-                "statistic": _num(t.statistic), "pvalue": _num(t.pvalue),
-                "qvalue": _num(t.qvalue), "lags": t.lags, "nobs": t.nobs,
-                "df_num": t.df[0], "df_denom": t.df[1], "effect_size": _num(t.effect_size),
-                "cumulative_effect": _num(t.cumulative_effect),
-                "lead_lags": json.dumps(list(t.lead_lags)),
-                "transforms": "/".join(tr.describe() for tr in t.transforms), "ic": t.ic,
-                "null_hypothesis": t.null_hypothesis, "significant": t.significant(fb.alpha),
-                "computed_at": at})
-        verdicts.append({"theme": key, "verdict": theme.verdict, "n_tests": len(fb.tests),
-                         "skipped": json.dumps(list(fb.skipped)),
-                         "notes": json.dumps(list(theme.notes)), "computed_at": at})
+            tests.append(
+                {
+                    "theme": key,
+                    "freq": fb.freq,
+                    "causing": t.causing,
+                    "caused": t.caused,
+                    "statistic": _num(t.statistic),
+                    "pvalue": _num(t.pvalue),
+                    "qvalue": _num(t.qvalue),
+                    "lags": t.lags,
+                    "nobs": t.nobs,
+                    "df_num": t.df[0],
+                    "df_denom": t.df[1],
+                    "effect_size": _num(t.effect_size),
+                    "cumulative_effect": _num(t.cumulative_effect),
+                    "lead_lags": json.dumps(list(t.lead_lags)),
+                    "transforms": "/".join(tr.describe() for tr in t.transforms),
+                    "ic": t.ic,
+                    "null_hypothesis": t.null_hypothesis,
+                    "significant": t.significant(fb.alpha),
+                    "computed_at": at,
+                }
+            )
+        verdicts.append(
+            {
+                "theme": key,
+                "verdict": theme.verdict,
+                "n_tests": len(fb.tests),
+                "skipped": json.dumps(list(fb.skipped)),
+                "notes": json.dumps(list(theme.notes)),
+                "computed_at": at,
+            }
+        )
         for study in theme.events:
             for i, h in enumerate(study.horizons):
-                events.append({
-                    "theme": key, "signal": study.signal, "freq": study.freq, "horizon": h,
-                    "mean_car": _num(study.mean_car[i]), "lower": _num(study.lower[i]),
-                    "upper": _num(study.upper[i]),
-                    "placebo_lower": _num(study.placebo_lower[i]),
-                    "placebo_upper": _num(study.placebo_upper[i]),
-                    "n_events": study.n_events, "n_obs": study.n_by_horizon[i],
-                    "threshold": study.threshold, "computed_at": at})
+                events.append(
+                    {
+                        "theme": key,
+                        "signal": study.signal,
+                        "freq": study.freq,
+                        "horizon": h,
+                        "mean_car": _num(study.mean_car[i]),
+                        "lower": _num(study.lower[i]),
+                        "upper": _num(study.upper[i]),
+                        "placebo_lower": _num(study.placebo_lower[i]),
+                        "placebo_upper": _num(study.placebo_upper[i]),
+                        "n_events": study.n_events,
+                        "n_obs": study.n_by_horizon[i],
+                        "threshold": study.threshold,
+                        "computed_at": at,
+                    }
+                )
         for r in fb.impulse_responses:
-            irfs += [{"theme": key, "freq": fb.freq, "impulse": r.impulse,
-                      "response": r.response, "horizon": h, "irf": _num(r.irf[h]),
-                      "lower": _num(r.lower[h]), "upper": _num(r.upper[h]), "computed_at": at}
-                     for h in range(len(r.irf))]
+            irfs += [
+                {
+                    "theme": key,
+                    "freq": fb.freq,
+                    "impulse": r.impulse,
+                    "response": r.response,
+                    "horizon": h,
+                    "irf": _num(r.irf[h]),
+                    "lower": _num(r.lower[h]),
+                    "upper": _num(r.upper[h]),
+                    "computed_at": at,
+                }
+                for h in range(len(r.irf))
+            ]
         if theme.context is not None:
             contexts.append(_context_row(key, theme.context, at))
-    return {"feedback_tests": pd.DataFrame(tests), "feedback_verdicts": pd.DataFrame(verdicts),
-            "event_studies": pd.DataFrame(events), "context": pd.DataFrame(contexts),
-            "impulse_responses": pd.DataFrame(irfs)}
+    return {
+        "feedback_tests": pd.DataFrame(tests),
+        "feedback_verdicts": pd.DataFrame(verdicts),
+        "event_studies": pd.DataFrame(events),
+        "context": pd.DataFrame(contexts),
+        "impulse_responses": pd.DataFrame(irfs),
+    }
 
 
 def _context_row(key: str, c: MarketContext, at: dt.datetime) -> dict:
     seasonal = c.seasonal
     window = None
     if seasonal is not None:
-        window = (f"{seasonal.start[0]:02d}-{seasonal.start[1]:02d}.."
-                  f"{seasonal.end[0]:02d}-{seasonal.end[1]:02d}")
+        window = (
+            f"{seasonal.start[0]:02d}-{seasonal.start[1]:02d}..{seasonal.end[0]:02d}-{seasonal.end[1]:02d}"
+        )
     return {
-        "theme": key, "as_of": c.asof, "ytd_return": _num(c.ytd_return),
-        "benchmark_ytd_return": _num(c.benchmark_ytd_return), "streak": c.streak,
-        "streak_start": c.streak_start, "streak_longest_since": c.streak_longest_since,
-        "rsi14": _num(c.rsi14), "return_vs_other_3m": _num(c.return_vs_other_3m),
+        "theme": key,
+        "as_of": c.asof,
+        "ytd_return": _num(c.ytd_return),
+        "benchmark_ytd_return": _num(c.benchmark_ytd_return),
+        "streak": c.streak,
+        "streak_start": c.streak_start,
+        "streak_longest_since": c.streak_longest_since,
+        "rsi14": _num(c.rsi14),
+        "return_vs_other_3m": _num(c.return_vs_other_3m),
         "seasonal_window": window,
         "seasonal_mean": _num(seasonal.mean) if seasonal else None,
         "seasonal_years": seasonal.n_years if seasonal else None,
-        "notes": json.dumps(list(c.notes)), "computed_at": at,
+        "notes": json.dumps(list(c.notes)),
+        "computed_at": at,
     }

@@ -34,9 +34,9 @@ from attention.analysis.errors import AnalysisInputError
 
 @dataclass(frozen=True)
 class Trade:
-    week_end: pd.Timestamp   # last day of the search week t
+    week_end: pd.Timestamp  # last day of the search week t
     dn: float
-    position: int            # -1 short, +1 long
+    position: int  # -1 short, +1 long
     entry_date: pd.Timestamp
     entry_price: float
     exit_date: pd.Timestamp
@@ -53,10 +53,10 @@ class PreisResult:
     delta_t: int
     trades: tuple[Trade, ...]
     cumulative_return: float
-    buy_and_hold: float          # from the first entry to the last exit
-    random_mean: float           # cumulative return of random long/short sequences
+    buy_and_hold: float  # from the first entry to the last exit
+    random_mean: float  # cumulative return of random long/short sequences
     random_std: float
-    random_quantile: float       # share of random strategies the rule beat
+    random_quantile: float  # share of random strategies the rule beat
     n_random: int
     seed: int
     notes: tuple[str, ...] = ()
@@ -70,19 +70,27 @@ class PreisResult:
         if not self.trades:
             return f"Preis backtest (dt = {self.delta_t}): no trades" + notes
         first, last = self.trades[0], self.trades[-1]
-        return (f"Preis backtest (dt = {self.delta_t}), {len(self.trades)} trades "
-                f"{first.entry_date.date()}..{last.exit_date.date()}: strategy "
-                f"{self.cumulative_return:+.1%}, buy and hold {self.buy_and_hold:+.1%}, random "
-                f"strategies {self.random_mean:+.1%} +/- {self.random_std:.1%} "
-                f"(n = {self.n_random}, seed {self.seed}); the rule beat "
-                f"{self.random_quantile:.0%} of them" + notes)
+        return (
+            f"Preis backtest (dt = {self.delta_t}), {len(self.trades)} trades "
+            f"{first.entry_date.date()}..{last.exit_date.date()}: strategy "
+            f"{self.cumulative_return:+.1%}, buy and hold {self.buy_and_hold:+.1%}, random "
+            f"strategies {self.random_mean:+.1%} +/- {self.random_std:.1%} "
+            f"(n = {self.n_random}, seed {self.seed}); the rule beat "
+            f"{self.random_quantile:.0%} of them" + notes
+        )
 
 
 WEEK_LABELS = ("auto", "start", "end")
 
 
-def preis_backtest(search: pd.Series, prices: pd.Series, delta_t: int = 3,
-                   n_random: int = 1000, seed: int = 0, weeks: str = "auto") -> PreisResult:
+def preis_backtest(
+    search: pd.Series,
+    prices: pd.Series,
+    delta_t: int = 3,
+    n_random: int = 1000,
+    seed: int = 0,
+    weeks: str = "auto",
+) -> PreisResult:
     """Backtest the rule on a weekly ``search`` series (indexed by each week's last day;
     all-Sunday labels are moved to Saturday, see the module docstring) and a daily close
     series ``prices`` (indexed by trading date)."""
@@ -102,18 +110,34 @@ def preis_backtest(search: pd.Series, prices: pd.Series, delta_t: int = 3,
             continue  # the exit session has not happened yet (or a gap in prices)
         if dates[exit_] - week_end > pd.Timedelta(days=14):
             continue  # prices missing around this week: no fair entry/exit sessions
-        trades.append(Trade(week_end, float(change), -1 if change > 0 else 1,
-                            dates[entry], float(prices.iloc[entry]),
-                            dates[exit_], float(prices.iloc[exit_])))
+        trades.append(
+            Trade(
+                week_end,
+                float(change),
+                -1 if change > 0 else 1,
+                dates[entry],
+                float(prices.iloc[entry]),
+                dates[exit_],
+                float(prices.iloc[exit_]),
+            )
+        )
     factors = np.array([t.factor for t in trades])
     cumulative = float(np.prod(factors) - 1) if trades else 0.0
     hold = (trades[-1].exit_price / trades[0].entry_price - 1) if trades else 0.0
     rand = _random_baseline(trades, n_random, seed)
     beat = float(np.mean(rand < cumulative)) if len(rand) else float("nan")
-    return PreisResult(delta_t, tuple(trades), cumulative, float(hold),
-                       float(rand.mean()) if len(rand) else 0.0,
-                       float(rand.std(ddof=1)) if len(rand) > 1 else 0.0,
-                       beat, n_random, seed, tuple(notes))
+    return PreisResult(
+        delta_t,
+        tuple(trades),
+        cumulative,
+        float(hold),
+        float(rand.mean()) if len(rand) else 0.0,
+        float(rand.std(ddof=1)) if len(rand) > 1 else 0.0,
+        beat,
+        n_random,
+        seed,
+        tuple(notes),
+    )
 
 
 def week_end_labels(search: pd.Series, weeks: str = "auto") -> tuple[pd.Series, list[str]]:
@@ -128,11 +152,15 @@ def week_end_labels(search: pd.Series, weeks: str = "auto") -> tuple[pd.Series, 
         return search, []
     moved = search.copy()
     moved.index = labels + pd.Timedelta(days=6)
-    why = ("you said they are week starts" if weeks == "start" else
-           "all Sundays, as Google Trends and pytrends label weeks; pass --weeks end if they "
-           "are week ends")
-    return moved, [f"search weeks were taken as labelled by their first day ({why}); moved to "
-                   f"the week's last day, e.g. {labels[0].date()} -> {moved.index[0].date()}"]
+    why = (
+        "you said they are week starts"
+        if weeks == "start"
+        else "all Sundays, as Google Trends and pytrends label weeks; pass --weeks end if they are week ends"
+    )
+    return moved, [
+        f"search weeks were taken as labelled by their first day ({why}); moved to "
+        f"the week's last day, e.g. {labels[0].date()} -> {moved.index[0].date()}"
+    ]
 
 
 def _random_baseline(trades: list[Trade], n_random: int, seed: int) -> np.ndarray:

@@ -62,12 +62,19 @@ class AnalysisResults:
 
     def to_dict(self) -> dict:
         """Plain data for ``--json`` (NaN becomes None)."""
-        return plain({"computed_at": self.computed_at, "themes": {
-            k: {**dataclasses.asdict(v), "verdict": v.verdict} for k, v in self.themes.items()}})
+        return plain(
+            {
+                "computed_at": self.computed_at,
+                "themes": {
+                    k: {**dataclasses.asdict(v), "verdict": v.verdict} for k, v in self.themes.items()
+                },
+            }
+        )
 
 
-def run_all(store: Store, config: Config, persist: bool = True,
-            asof: dt.date | None = None) -> AnalysisResults:
+def run_all(
+    store: Store, config: Config, persist: bool = True, asof: dt.date | None = None
+) -> AnalysisResults:
     """Analyse every configured theme from ``store``; write the result tables if ``persist``
     (the store must then be writable)."""
     inputs = load_inputs(store, config)
@@ -81,23 +88,34 @@ def analyze(inputs: PanelInputs, config: Config, asof: dt.date | None = None) ->
     """The same as :func:`run_all` on inputs already in memory (no store access)."""
     panels = {k: build_theme_panel(inputs, config, k) for k in config.themes}
     max_lag, alpha = config.analysis.max_lag_weeks, config.analysis.fdr_alpha
-    feedback = {k: feedback_tests(p.weekly, theme=k, attention="attention_index",
-                                  capital=CAPITAL, max_lag=max_lag, alpha=alpha, log=(),
-                                  freq="W") for k, p in panels.items()}
+    feedback = {
+        k: feedback_tests(
+            p.weekly,
+            theme=k,
+            attention="attention_index",
+            capital=CAPITAL,
+            max_lag=max_lag,
+            alpha=alpha,
+            log=(),
+            freq="W",
+        )
+        for k, p in panels.items()
+    }
     feedback = _bh_across_themes(feedback)
     themes = {}
     for key, panel in panels.items():
         context, notes = _context(panel, inputs, config, asof)
-        themes[key] = ThemeAnalysis(key, config.themes[key].label, feedback[key],
-                                    _events(panel), context, (*panel.notes, *notes))
+        themes[key] = ThemeAnalysis(
+            key, config.themes[key].label, feedback[key], _events(panel), context, (*panel.notes, *notes)
+        )
     return AnalysisResults(dt.datetime.now(dt.UTC), themes)
 
 
-def context_all(inputs: PanelInputs, config: Config, asof: dt.date | None = None
-                ) -> dict[str, tuple[MarketContext | None, list[str]]]:
+def context_all(
+    inputs: PanelInputs, config: Config, asof: dt.date | None = None
+) -> dict[str, tuple[MarketContext | None, list[str]]]:
     """Market context per theme (None plus the reason when it cannot be computed)."""
-    return {k: _context(build_theme_panel(inputs, config, k), inputs, config, asof)
-            for k in config.themes}
+    return {k: _context(build_theme_panel(inputs, config, k), inputs, config, asof) for k in config.themes}
 
 
 def _bh_across_themes(results: dict[str, FeedbackResult]) -> dict[str, FeedbackResult]:
@@ -112,29 +130,33 @@ def _bh_across_themes(results: dict[str, FeedbackResult]) -> dict[str, FeedbackR
 
 def _events(panel: ThemePanel) -> tuple[EventStudyResult, ...]:
     weekly_signal = "asvi" if panel.weekly["asvi"].notna().sum() >= 30 else "attention_index"
-    studies = [event_study(panel.weekly, weekly_signal, threshold=SPIKE_Z, freq="W",
-                           theme=panel.theme),
-               event_study(panel.daily, "attention_index", threshold=SPIKE_Z, freq="D",
-                           theme=panel.theme)]
+    studies = [
+        event_study(panel.weekly, weekly_signal, threshold=SPIKE_Z, freq="W", theme=panel.theme),
+        event_study(panel.daily, "attention_index", threshold=SPIKE_Z, freq="D", theme=panel.theme),
+    ]
     # keep a study with no spikes only when its own frame had a signal to look at
-    return tuple(s for s in studies if s.n_events
-                 or (panel.weekly if s.freq == "W" else panel.daily)[s.signal].notna().any())
+    return tuple(
+        s
+        for s in studies
+        if s.n_events or (panel.weekly if s.freq == "W" else panel.daily)[s.signal].notna().any()
+    )
 
 
-def _context(panel: ThemePanel, inputs: PanelInputs, config: Config, asof: dt.date | None
-             ) -> tuple[MarketContext | None, list[str]]:
+def _context(
+    panel: ThemePanel, inputs: PanelInputs, config: Config, asof: dt.date | None
+) -> tuple[MarketContext | None, list[str]]:
     theme, bench = _level(panel.daily["theme_return"]), _level(panel.daily["benchmark_return"])
     if theme.empty or bench.empty:
         return None, ["market context skipped: no theme or benchmark prices"]
     other = _other_closes(inputs, config, panel.theme)
     try:
-        return market_context(theme, bench, asof=asof, other=other,
-                              name=config.themes[panel.theme].label), []
+        return market_context(theme, bench, asof=asof, other=other, name=config.themes[panel.theme].label), []
     except AnalysisInputError as exc:
         if other is not None:  # e.g. under 3 months of the other index: drop it, keep the rest
             try:
-                return market_context(theme, bench, asof=asof,
-                                      name=config.themes[panel.theme].label), [str(exc)]
+                return market_context(theme, bench, asof=asof, name=config.themes[panel.theme].label), [
+                    str(exc)
+                ]
             except AnalysisInputError as inner:
                 exc = inner
         return None, [f"market context skipped: {exc}"]
@@ -145,9 +167,9 @@ def _level(returns: pd.Series) -> pd.Series:
     valid = returns.dropna()
     if valid.empty:
         return valid
-    level = 100 * (1 + returns.loc[valid.index[0]:].fillna(0)).cumprod()
+    level = 100 * (1 + returns.loc[valid.index[0] :].fillna(0)).cumprod()
     start = pd.Series([100.0], index=[valid.index[0] - pd.Timedelta(days=1)])
-    return pd.concat([start, level.loc[:valid.index[-1]]])
+    return pd.concat([start, level.loc[: valid.index[-1]]])
 
 
 def _other_closes(inputs: PanelInputs, config: Config, theme: str) -> pd.Series | None:
@@ -189,8 +211,9 @@ def persist_results(store: Store, results: AnalysisResults) -> None:
         for table, frame in frames.items():
             if table == "context":  # context keeps one row per theme and as-of date
                 for _, row in frame.iterrows():
-                    store.con.execute("DELETE FROM context WHERE theme = ? AND as_of = ?",
-                                      [row["theme"], row["as_of"]])
+                    store.con.execute(
+                        "DELETE FROM context WHERE theme = ? AND as_of = ?", [row["theme"], row["as_of"]]
+                    )
             else:
                 for theme in results.themes:
                     store.con.execute(f"DELETE FROM {table} WHERE theme = ?", [theme])
@@ -198,8 +221,7 @@ def persist_results(store: Store, results: AnalysisResults) -> None:
                 store.con.register("_analysis_rows", frame)
                 try:
                     cols = ", ".join(f'"{c}"' for c in frame.columns)
-                    store.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} "
-                                      "FROM _analysis_rows")
+                    store.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _analysis_rows")
                 finally:
                     store.con.unregister("_analysis_rows")
 
@@ -210,7 +232,5 @@ def post_run_step(config: Config, report: object = None) -> str:
     with Store(config.store.path) as store:
         results = run_all(store, config, persist=True)
     tested = sum(len(t.feedback.tests) for t in results.themes.values())
-    found = sum(t.significant(t_.feedback.alpha) for t_ in results.themes.values()
-                for t in t_.feedback.tests)
-    return (f"analysed {len(results.themes)} theme(s): {tested} feedback test(s), "
-            f"{found} significant after BH")
+    found = sum(t.significant(t_.feedback.alpha) for t_ in results.themes.values() for t in t_.feedback.tests)
+    return f"analysed {len(results.themes)} theme(s): {tested} feedback test(s), {found} significant after BH"

@@ -61,28 +61,33 @@ class LoopParams:
     :meth:`planted` for the default loop and :meth:`null` for a world with no links.
     """
 
-    attention_persistence: float = 0.7   # phi_a: AR(1) of log attention
-    flow_persistence: float = 0.3        # phi_f: flows are autocorrelated in real data
-    attention_to_flow: float = 0.45      # b_af
-    flow_to_return: float = 0.45         # b_fr
-    return_to_attention: float = 0.35    # b_ra
-    attention_to_return: float = 0.0     # b_ar: a direct price-pressure link (off by default)
-    lag_attention_flow: int = 1          # L_af
-    lag_flow_return: int = 1             # L_fr
-    lag_return_attention: int = 1        # L_ra
-    lag_attention_return: int = 1        # L_ar
-    reversal: float = 0.0                # later giving back of past returns (Da et al.)
-    reversal_window: int = 10            # R
+    attention_persistence: float = 0.7  # phi_a: AR(1) of log attention
+    flow_persistence: float = 0.3  # phi_f: flows are autocorrelated in real data
+    attention_to_flow: float = 0.45  # b_af
+    flow_to_return: float = 0.45  # b_fr
+    return_to_attention: float = 0.35  # b_ra
+    attention_to_return: float = 0.0  # b_ar: a direct price-pressure link (off by default)
+    lag_attention_flow: int = 1  # L_af
+    lag_flow_return: int = 1  # L_fr
+    lag_return_attention: int = 1  # L_ra
+    lag_attention_return: int = 1  # L_ar
+    reversal: float = 0.0  # later giving back of past returns (Da et al.)
+    reversal_window: int = 10  # R
     base_attention: float = 30.0
-    attention_vol: float = 0.15          # log-attention change per unit innovation
+    attention_vol: float = 0.15  # log-attention change per unit innovation
     flow_scale_usd: float = 5.0e7
-    return_vol: float | None = None      # None: 0.02 weekly, 0.009 daily
+    return_vol: float | None = None  # None: 0.02 weekly, 0.009 daily
     benchmark_vol: float | None = None
     benchmark_mean: float | None = None
 
     def __post_init__(self) -> None:
-        for name in ("lag_attention_flow", "lag_flow_return", "lag_return_attention",
-                     "lag_attention_return", "reversal_window"):
+        for name in (
+            "lag_attention_flow",
+            "lag_flow_return",
+            "lag_return_attention",
+            "lag_attention_return",
+            "reversal_window",
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1 (got {getattr(self, name)})")
         for name in ("attention_persistence", "flow_persistence"):
@@ -97,8 +102,13 @@ class LoopParams:
     @classmethod
     def null(cls, **changes: float) -> LoopParams:
         """Same persistence and noise, but no link between attention, flows and returns."""
-        base = cls(attention_to_flow=0.0, flow_to_return=0.0, return_to_attention=0.0,
-                   attention_to_return=0.0, reversal=0.0)
+        base = cls(
+            attention_to_flow=0.0,
+            flow_to_return=0.0,
+            return_to_attention=0.0,
+            attention_to_return=0.0,
+            reversal=0.0,
+        )
         return dataclasses.replace(base, **changes)
 
     def links(self) -> list[tuple[str, str, int]]:
@@ -117,19 +127,22 @@ class LoopParams:
         if self.attention_to_return:
             out.append(("attention", "excess_return", self.lag_attention_return))
         elif self.attention_to_flow and self.flow_to_return:
-            out.append(("attention", "excess_return",
-                        self.lag_attention_flow + self.lag_flow_return))
+            out.append(("attention", "excess_return", self.lag_attention_flow + self.lag_flow_return))
         return out
 
     def scales(self, freq: Freq) -> dict[str, float]:
         """Return/benchmark volatilities and benchmark mean for ``freq``."""
         defaults = _DEFAULT_VOLS[freq]
-        return {k: defaults[k] if getattr(self, k) is None else float(getattr(self, k))
-                for k in defaults}
+        return {k: defaults[k] if getattr(self, k) is None else float(getattr(self, k)) for k in defaults}
 
 
-def simulate_loop(n_periods: int, params: LoopParams | None = None, seed: int | None = 0,
-                  freq: Freq = "W", start: str | dt.date = "2021-01-01") -> pd.DataFrame:
+def simulate_loop(
+    n_periods: int,
+    params: LoopParams | None = None,
+    seed: int | None = 0,
+    freq: Freq = "W",
+    start: str | dt.date = "2021-01-01",
+) -> pd.DataFrame:
     """Simulate ``n_periods`` of a world driven by ``params`` (default: the planted loop).
 
     The index is business days (``freq="D"``) or week-ending Fridays (``freq="W"``, the last
@@ -148,32 +161,45 @@ def simulate_loop(n_periods: int, params: LoopParams | None = None, seed: int | 
     bench = rng.normal(scales["benchmark_mean"], scales["benchmark_vol"], n_periods)
     excess = scales["return_vol"] * r
     index = _index(n_periods, freq, start)
-    frame = pd.DataFrame({
-        "attention": params.base_attention * np.exp(params.attention_vol * x),
-        "flow": params.flow_scale_usd * f,
-        "excess_return": excess,
-        "benchmark_return": bench,
-        "theme_return": bench + excess,
-    }, index=index)
+    frame = pd.DataFrame(
+        {
+            "attention": params.base_attention * np.exp(params.attention_vol * x),
+            "flow": params.flow_scale_usd * f,
+            "excess_return": excess,
+            "benchmark_return": bench,
+            "theme_return": bench + excess,
+        },
+        index=index,
+    )
     frame.attrs.update({"params": dataclasses.asdict(params), "freq": freq, "seed": seed})
     return frame
 
 
-def _state_paths(n: int, p: LoopParams, rng: np.random.Generator
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _state_paths(
+    n: int, p: LoopParams, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run the state equations in standardised units (a plain loop: n is a few thousand)."""
     ex, ef, er = rng.standard_normal((3, n))
     x, f, r = np.zeros(n), np.zeros(n), np.zeros(n)
-    first = max(p.lag_attention_flow, p.lag_flow_return, p.lag_return_attention,
-                p.lag_attention_return, p.reversal_window + 1)
+    first = max(
+        p.lag_attention_flow,
+        p.lag_flow_return,
+        p.lag_return_attention,
+        p.lag_attention_return,
+        p.reversal_window + 1,
+    )
     for t in range(first, n):
-        x[t] = (p.attention_persistence * x[t - 1]
-                + p.return_to_attention * r[t - p.lag_return_attention] + ex[t])
-        f[t] = (p.flow_persistence * f[t - 1]
-                + p.attention_to_flow * x[t - p.lag_attention_flow] + ef[t])
-        pull = p.reversal * r[t - 1 - p.reversal_window:t - 1].mean() if p.reversal else 0.0
-        r[t] = (p.flow_to_return * f[t - p.lag_flow_return]
-                + p.attention_to_return * x[t - p.lag_attention_return] - pull + er[t])
+        x[t] = (
+            p.attention_persistence * x[t - 1] + p.return_to_attention * r[t - p.lag_return_attention] + ex[t]
+        )
+        f[t] = p.flow_persistence * f[t - 1] + p.attention_to_flow * x[t - p.lag_attention_flow] + ef[t]
+        pull = p.reversal * r[t - 1 - p.reversal_window : t - 1].mean() if p.reversal else 0.0
+        r[t] = (
+            p.flow_to_return * f[t - p.lag_flow_return]
+            + p.attention_to_return * x[t - p.lag_attention_return]
+            - pull
+            + er[t]
+        )
     return x, f, r
 
 

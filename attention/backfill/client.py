@@ -87,14 +87,15 @@ class BackfillResult(LineCounts):
     def summary(self) -> str:
         rate = self.lines / self.seconds if self.seconds > 0 else 0.0
         peak = max(self.peak_rss.values(), default=0) / 2**20
-        text = (f"{len(self.files)} file(s), {self.partitions} partition(s) on {self.workers} "
-                f"worker(s), {self.lines:,} lines ({rate:,.0f}/s), {self.in_scope:,} in scope, "
-                f"{self.kept:,} matched a theme, {self.new_rows:,} new rows, {self.aggregate_rows:,} "
-                f"theme/day rows; peak worker memory "
-                f"{peak:,.0f} MiB")
+        text = (
+            f"{len(self.files)} file(s), {self.partitions} partition(s) on {self.workers} "
+            f"worker(s), {self.lines:,} lines ({rate:,.0f}/s), {self.in_scope:,} in scope, "
+            f"{self.kept:,} matched a theme, {self.new_rows:,} new rows, {self.aggregate_rows:,} "
+            f"theme/day rows; peak worker memory "
+            f"{peak:,.0f} MiB"
+        )
         if self.skipped or self.skipped_files:
-            text += (f"; already done before: {self.skipped} partition(s), "
-                     f"{self.skipped_files} whole file(s)")
+            text += f"; already done before: {self.skipped} partition(s), {self.skipped_files} whole file(s)"
         if self.bad_lines:
             text += f"; {self.bad_lines} malformed line(s) skipped"
         if self.failed:
@@ -104,8 +105,12 @@ class BackfillResult(LineCounts):
 
 # -- the cluster --------------------------------------------------------------------------------
 @contextlib.contextmanager
-def dask_client(scheduler: str | None = None, workers: int | None = None,
-                memory_limit: str = "2GiB", dashboard: bool = True) -> Iterator[Any]:
+def dask_client(
+    scheduler: str | None = None,
+    workers: int | None = None,
+    memory_limit: str = "2GiB",
+    dashboard: bool = True,
+) -> Iterator[Any]:
     """A client of the cluster at ``scheduler``, else of a new LocalCluster of ``workers``
     single-threaded processes (default: one per usable core)."""
     try:
@@ -116,17 +121,22 @@ def dask_client(scheduler: str | None = None, workers: int | None = None,
         try:
             client = Client(scheduler, timeout="20s")
         except OSError as exc:
-            raise FatalError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); is "
-                             "`dask scheduler` running there?") from None
+            raise FatalError(
+                f"cannot reach the Dask scheduler at {scheduler} ({exc}); is `dask scheduler` running there?"
+            ) from None
         with client:
             yield client
         return
     from attention.sentiment.scorer import usable_cores
 
     # One thread per process: parsing and scoring hold the GIL, so threads would not help.
-    cluster = LocalCluster(n_workers=workers or usable_cores(), threads_per_worker=1,
-                           processes=True, memory_limit=memory_limit,
-                           dashboard_address=":0" if dashboard else None)
+    cluster = LocalCluster(
+        n_workers=workers or usable_cores(),
+        threads_per_worker=1,
+        processes=True,
+        memory_limit=memory_limit,
+        dashboard_address=":0" if dashboard else None,
+    )
     with cluster, Client(cluster) as client:
         yield client
 
@@ -144,9 +154,13 @@ def dashboard_link(client: Any) -> str | None:
 
 
 # -- planning -----------------------------------------------------------------------------------
-def plan(paths: Sequence[str | Path], source: str, done: set[str],
-         partition_bytes: int = DEFAULT_PARTITION_BYTES,
-         on_skip: Callable[[str], None] | None = None) -> Iterator[tuple[Partition, Any]]:
+def plan(
+    paths: Sequence[str | Path],
+    source: str,
+    done: set[str],
+    partition_bytes: int = DEFAULT_PARTITION_BYTES,
+    on_skip: Callable[[str], None] | None = None,
+) -> Iterator[tuple[Partition, Any]]:
     """(partition, payload) in commit order, without the partitions finished before (each
     reported to ``on_skip``). ``payload`` is None when a worker reads the partition itself."""
     for path in paths:
@@ -161,8 +175,7 @@ def plan(paths: Sequence[str | Path], source: str, done: set[str],
                 on_skip(part.key)
 
 
-def _file_partitions(path: str | Path, source: str, partition_bytes: int
-                     ) -> Iterator[tuple[Partition, Any]]:
+def _file_partitions(path: str | Path, source: str, partition_bytes: int) -> Iterator[tuple[Partition, Any]]:
     if source == "news":
         from attention.imports.news_archive import csv_partitions, is_csv
 
@@ -173,8 +186,7 @@ def _file_partitions(path: str | Path, source: str, partition_bytes: int
     if parts and parts[0].kind == "stream":  # a single zstd frame: the client decompresses it
         from attention.imports.reddit_dump import iter_dump_chunks
 
-        yield from stream_partitions(path, (c.data for c in iter_dump_chunks(path)),
-                                     partition_bytes)
+        yield from stream_partitions(path, (c.data for c in iter_dump_chunks(path)), partition_bytes)
     else:
         yield from ((part, None) for part in parts)
 
@@ -186,19 +198,27 @@ def check_files(paths: Sequence[str | Path]) -> None:
 
 
 # -- the backfill -------------------------------------------------------------------------------
-def backfill(paths: Sequence[str | Path], config: Any, store: Any, *, source: str = "reddit",
-             client: Any = None, scheduler: str | None = None, workers: int | None = None,
-             partition_bytes: int = DEFAULT_PARTITION_BYTES, retries: int = 2,
-             annotate: Annotator | None = None, authors: AuthorPolicy | None = None,
-             window: int | None = None,
-             progress: Callable[[BackfillResult, Partition], None] | None = None
-             ) -> BackfillResult:
+def backfill(
+    paths: Sequence[str | Path],
+    config: Any,
+    store: Any,
+    *,
+    source: str = "reddit",
+    client: Any = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    partition_bytes: int = DEFAULT_PARTITION_BYTES,
+    retries: int = 2,
+    annotate: Annotator | None = None,
+    authors: AuthorPolicy | None = None,
+    window: int | None = None,
+    progress: Callable[[BackfillResult, Partition], None] | None = None,
+) -> BackfillResult:
     """Import ``paths`` into ``store`` on a Dask cluster (``client``, else one at ``scheduler``,
     else a LocalCluster of ``workers`` processes). Returns what was done; a partition that
     failed after ``retries`` is listed in ``result.failed`` and redone by the next run."""
     check_files(paths)
-    job = BackfillJob(source, config, utcnow(), authors or store_author_policy(config, store.path),
-                      annotate)
+    job = BackfillJob(source, config, utcnow(), authors or store_author_policy(config, store.path), annotate)
     result = BackfillResult(source, files=[str(Path(p).resolve()) for p in paths])
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
@@ -214,9 +234,16 @@ def backfill(paths: Sequence[str | Path], config: Any, store: Any, *, source: st
 class _Run:
     """Submits partitions with a bounded window and commits them in plan order."""
 
-    def __init__(self, client: Any, store: Any, job: BackfillJob, result: BackfillResult,
-                 retries: int, window: int | None,
-                 progress: Callable[[BackfillResult, Partition], None] | None) -> None:
+    def __init__(
+        self,
+        client: Any,
+        store: Any,
+        job: BackfillJob,
+        result: BackfillResult,
+        retries: int,
+        window: int | None,
+        progress: Callable[[BackfillResult, Partition], None] | None,
+    ) -> None:
         self.client, self.store, self.result = client, store, result
         self.retries, self.progress = retries, progress
         self.workers = max(1, len(client.scheduler_info().get("workers", {})))
@@ -274,8 +301,15 @@ class _Run:
         seq = self.submitted
         self.submitted += 1
         self.parts[seq] = part
-        future = self.client.submit(run_partition, part, self.job, payload, retries=self.retries,
-                                    key=f"backfill-partition-{self.tag}-{seq}", pure=False)
+        future = self.client.submit(
+            run_partition,
+            part,
+            self.job,
+            payload,
+            retries=self.retries,
+            key=f"backfill-partition-{self.tag}-{seq}",
+            pure=False,
+        )
         self.pending[seq] = future
         self.seqs[future.key] = seq
         futures.add(future)
@@ -312,8 +346,7 @@ class _Run:
     def _mark_files_done(self) -> None:
         """A file whose partitions are all committed is skipped whole next time (a single-frame
         file then need not even be decompressed)."""
-        cursors = [CursorUpdate(CURSOR_SOURCE, f"{file_key(p)}#done", "{}")
-                   for p in self.result.files]
+        cursors = [CursorUpdate(CURSOR_SOURCE, f"{file_key(p)}#done", "{}") for p in self.result.files]
         with self.store.transaction():
             _write_cursors(self.store, cursors)
 
@@ -325,12 +358,10 @@ class _Run:
         return {}
 
 
-def commit_partition(store: Any, part: PartitionResult,
-                     extra: Sequence[CursorUpdate] = ()) -> int:
+def commit_partition(store: Any, part: PartitionResult, extra: Sequence[CursorUpdate] = ()) -> int:
     """A partition's rows and its cursor (plus ``extra`` cursors), in one transaction.
     Returns new item rows."""
-    state = {"lines": part.lines, "kept": part.kept, "bad_lines": part.bad_lines,
-             "at": utcnow().isoformat()}
+    state = {"lines": part.lines, "kept": part.kept, "bad_lines": part.bad_lines, "at": utcnow().isoformat()}
     with store.transaction():
         added = 0
         if not part.rows.empty:

@@ -110,8 +110,9 @@ def frame_starts(path: str | Path) -> list[int]:
             starts.append(pos)
             pos = frame_end(handle, pos)
     if pos != size:
-        raise ArchiveFormatError(f"{path}: the last zstd frame is cut short; the file is "
-                                 "incomplete (re-download it)")
+        raise ArchiveFormatError(
+            f"{path}: the last zstd frame is cut short; the file is incomplete (re-download it)"
+        )
     return starts
 
 
@@ -149,8 +150,10 @@ def plan_file(path: str | Path, partition_bytes: int = DEFAULT_PARTITION_BYTES) 
         return []
     if not is_zstd(path):
         bounds = list(range(0, size, partition_bytes)) + [size]
-        return [Partition(name, key, "bytes", i, a, b)
-                for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False))]
+        return [
+            Partition(name, key, "bytes", i, a, b)
+            for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False))
+        ]
     starts = frame_starts(path)
     if len(starts) == 1:
         return [Partition(name, key, "stream", -1, 0, 0)]
@@ -219,8 +222,9 @@ def _frame_blocks(part: Partition) -> tuple[bool, Iterator[tuple[bytes, bool]]]:
             try:
                 out = decoder.decompress(data)
             except zstandard.ZstdError as exc:
-                raise ArchiveFormatError(f"{part.path}: corrupt zstd frame at byte {offset} "
-                                         f"({exc})") from None
+                raise ArchiveFormatError(
+                    f"{part.path}: corrupt zstd frame at byte {offset} ({exc})"
+                ) from None
             if out:
                 yield out
 
@@ -266,13 +270,13 @@ def owned_lines(blocks: Iterator[tuple[bytes, bool]], at_line_start: bool) -> It
             if newline < 0:
                 carry += data
                 continue
-            yield carry + data[:newline + 1]
+            yield carry + data[: newline + 1]
             return
         if skipping:  # the first line began before our start: it belongs to the partition before
             newline = data.find(b"\n")
             if newline < 0:
                 continue
-            data, skipping = data[newline + 1:], False
+            data, skipping = data[newline + 1 :], False
         data = carry + data if carry else data
         cut = data.rfind(b"\n") + 1
         carry = data[cut:]
@@ -282,9 +286,9 @@ def owned_lines(blocks: Iterator[tuple[bytes, bool]], at_line_start: bool) -> It
         yield carry + b"\n"
 
 
-def stream_partitions(path: str | Path, chunks: Iterator[bytes],
-                      partition_bytes: int = DEFAULT_PARTITION_BYTES
-                      ) -> Iterator[tuple[Partition, bytes]]:
+def stream_partitions(
+    path: str | Path, chunks: Iterator[bytes], partition_bytes: int = DEFAULT_PARTITION_BYTES
+) -> Iterator[tuple[Partition, bytes]]:
     """Cut a stream of line-aligned chunks (the decompressed text of a single-frame file, read
     by the client) into partitions. Partition ``i`` ends at the first line end at least
     ``partition_bytes`` after its start, so the cut depends on the data only, not on read

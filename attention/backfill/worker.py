@@ -157,13 +157,11 @@ def item_rows(items: Iterable[TextItem]) -> pd.DataFrame:
     frame = pd.DataFrame(list(latest.values()))
     for column in LIST_COLUMNS:
         if column in frame:
-            frame[column] = pd.Series(pd.array(frame[column].tolist(), dtype=_LIST_DTYPE),
-                                      index=frame.index)
+            frame[column] = pd.Series(pd.array(frame[column].tolist(), dtype=_LIST_DTYPE), index=frame.index)
     return frame
 
 
-def _annotate_kept(items: Iterator[TextItem], job: BackfillJob,
-                   result: PartitionResult) -> list[TextItem]:
+def _annotate_kept(items: Iterator[TextItem], job: BackfillJob, result: PartitionResult) -> list[TextItem]:
     annotate, kept, batch = _annotator(job), [], []
     for item in items:
         batch.append(item)
@@ -179,16 +177,20 @@ def _annotate_kept(items: Iterator[TextItem], job: BackfillJob,
 def _check_ndjson(chunk: bytes, part: Partition) -> None:
     first = chunk.lstrip()[:1]
     if part.start == 0 and first and first != b"{":
-        raise DumpFormatError(f"{part.path}: not an NDJSON archive (expected one JSON object per "
-                              f"line, got {chunk[:40]!r}...); pass .ndjson/.jsonl, plain or .zst")
+        raise DumpFormatError(
+            f"{part.path}: not an NDJSON archive (expected one JSON object per "
+            f"line, got {chunk[:40]!r}...); pass .ndjson/.jsonl, plain or .zst"
+        )
 
 
-def _reddit_lines(chunks: Iterable[bytes], part: Partition, job: BackfillJob,
-                  result: PartitionResult) -> Iterator[TextItem]:
+def _reddit_lines(
+    chunks: Iterable[bytes], part: Partition, job: BackfillJob, result: PartitionResult
+) -> Iterator[TextItem]:
     """Mirrors the single-process import: byte filter, parse, exact subreddit check."""
     filt = SubredditFilter(configured_subreddits(job.config))
-    provenance = Provenance(f"file:{Path(part.path).name}", DUMP_VERSION, job.retrieved_at,
-                            {"file": part.path})
+    provenance = Provenance(
+        f"file:{Path(part.path).name}", DUMP_VERSION, job.retrieved_at, {"file": part.path}
+    )
     for number, chunk in enumerate(chunks):
         if number == 0:
             _check_ndjson(chunk, part)
@@ -206,8 +208,9 @@ def _reddit_lines(chunks: Iterable[bytes], part: Partition, job: BackfillJob,
                 yield item
 
 
-def _news_lines(chunks: Iterable[bytes], part: Partition, job: BackfillJob,
-                result: PartitionResult) -> Iterator[TextItem]:
+def _news_lines(
+    chunks: Iterable[bytes], part: Partition, job: BackfillJob, result: PartitionResult
+) -> Iterator[TextItem]:
     from attention.imports.news_archive import parse_news_line
 
     def lines() -> Iterator[bytes]:
@@ -217,19 +220,20 @@ def _news_lines(chunks: Iterable[bytes], part: Partition, job: BackfillJob,
             result.text_bytes += len(chunk)
             yield from (line for line in chunk.splitlines() if line.strip())
 
-    return _counted(lines(), lambda line: parse_news_line(line, part.path, job.retrieved_at),
-                    result)
+    return _counted(lines(), lambda line: parse_news_line(line, part.path, job.retrieved_at), result)
 
 
-def _news_rows(rows: list[dict[str, Any]], part: Partition, job: BackfillJob,
-               result: PartitionResult) -> Iterator[TextItem]:
+def _news_rows(
+    rows: list[dict[str, Any]], part: Partition, job: BackfillJob, result: PartitionResult
+) -> Iterator[TextItem]:
     from attention.imports.news_archive import news_item
 
     return _counted(rows, lambda row: news_item(row, part.path, job.retrieved_at), result)
 
 
-def _counted(values: Iterable[Any], parse: Callable[[Any], TextItem | None],
-             result: PartitionResult) -> Iterator[TextItem]:
+def _counted(
+    values: Iterable[Any], parse: Callable[[Any], TextItem | None], result: PartitionResult
+) -> Iterator[TextItem]:
     """Parse each value, counting lines, bad lines and in-scope items on ``result``."""
     for value in values:
         result.lines += 1

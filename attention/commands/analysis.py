@@ -24,8 +24,7 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
 
 
 @handle_errors
-def analyze(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION,
-            as_json: bool = JSON_OPTION) -> None:
+def analyze(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Feedback-loop tests, event studies and market context for every theme; saves results."""
     from attention.analysis.run import run_all
     from attention.store import Store
@@ -41,10 +40,14 @@ def analyze(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION,
 
 
 @handle_errors
-def context(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION,
-            asof: str = typer.Option(None, "--asof", help="As-of date YYYY-MM-DD "
-                                     "(default: the last stored session)."),
-            as_json: bool = JSON_OPTION) -> None:
+def context(
+    config: Path = CONFIG_OPTION,
+    store: Path = STORE_OPTION,
+    asof: str = typer.Option(
+        None, "--asof", help="As-of date YYYY-MM-DD (default: the last stored session)."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
     """Market context per theme (YTD, beat streak, RSI, 3-month vs other) from stored prices."""
     from attention.analysis.run import context_all
     from attention.panel.build import load_inputs
@@ -66,25 +69,37 @@ def context(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION,
 
 
 @handle_errors
-def preis(search: Path = typer.Option(..., "--search", help="CSV: date, weekly search value "
-                                      "(see --weeks for how rows are labelled)."),
-          prices: Path = typer.Option(..., "--prices", help="CSV: date, daily close (Yahoo "
-                                      "format works; 'Close' is used when present)."),
-          delta_t: int = typer.Option(3, "--delta-t", help="Weeks in the moving average."),
-          seed: int = typer.Option(0, "--seed", help="Seed of the random-strategy baseline."),
-          weeks: str = typer.Option("auto", "--weeks", help="How --search rows are labelled: "
-                                    "end (the week's last day), start (its first day, as "
-                                    "Google Trends exports), or auto (all-Sunday labels are "
-                                    "taken as starts, with a note)."),
-          as_json: bool = JSON_OPTION) -> None:
+def preis(
+    search: Path = typer.Option(
+        ..., "--search", help="CSV: date, weekly search value (see --weeks for how rows are labelled)."
+    ),
+    prices: Path = typer.Option(
+        ..., "--prices", help="CSV: date, daily close (Yahoo format works; 'Close' is used when present)."
+    ),
+    delta_t: int = typer.Option(3, "--delta-t", help="Weeks in the moving average."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random-strategy baseline."),
+    weeks: str = typer.Option(
+        "auto",
+        "--weeks",
+        help="How --search rows are labelled: "
+        "end (the week's last day), start (its first day, as "
+        "Google Trends exports), or auto (all-Sunday labels are "
+        "taken as starts, with a note).",
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
     """Preis, Moat & Stanley (2013): sell after weeks of rising search, buy after falling."""
     from attention.analysis.preis import preis_backtest
     from attention.analysis.run import plain
     from attention.imports.series_csv import read_series_csv
 
-    result = preis_backtest(read_series_csv(search),
-                            read_series_csv(prices, prefer=("Close", "close", "Adj Close")),
-                            delta_t=delta_t, seed=seed, weeks=weeks)
+    result = preis_backtest(
+        read_series_csv(search),
+        read_series_csv(prices, prefer=("Close", "close", "Adj Close")),
+        delta_t=delta_t,
+        seed=seed,
+        weeks=weeks,
+    )
     if as_json:
         out = {k: v for k, v in vars(result).items() if k != "trades"}
         out["n_trades"] = len(result.trades)
@@ -95,9 +110,13 @@ def preis(search: Path = typer.Option(..., "--search", help="CSV: date, weekly s
 
 
 @handle_errors
-def import_flows_csv(file: Path = typer.Argument(..., help="CSV with columns date, ticker, "
-                                                 "flow_usd (USD; + creations, - redemptions)."),
-                     config: Path = CONFIG_OPTION, store: Path = STORE_OPTION) -> None:
+def import_flows_csv(
+    file: Path = typer.Argument(
+        ..., help="CSV with columns date, ticker, flow_usd (USD; + creations, - redemptions)."
+    ),
+    config: Path = CONFIG_OPTION,
+    store: Path = STORE_OPTION,
+) -> None:
     """Import fund flows you already have into the store (method 'import')."""
     from attention.imports.flows_csv import read_flows_csv
     from attention.store import Store
@@ -107,5 +126,7 @@ def import_flows_csv(file: Path = typer.Argument(..., help="CSV with columns dat
     with Store(cfg.store.path) as opened:
         added = opened.write(records).get("flows", 0)
     tickers = sorted({r.ticker for r in records})
-    typer.echo(f"imported {len(records)} flow rows for {', '.join(tickers)} "
-               f"({added} new, {len(records) - added} updated)")
+    typer.echo(
+        f"imported {len(records)} flow rows for {', '.join(tickers)} "
+        f"({added} new, {len(records) - added} updated)"
+    )

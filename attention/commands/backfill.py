@@ -21,17 +21,31 @@ from attention.commands.common import (
 from attention.imports.reddit_dump import store_author_policy
 from attention.store import Store
 
-backfill_app = typer.Typer(help="Import large archives in parallel on Dask (local or a cluster).",
-                           no_args_is_help=True)
+backfill_app = typer.Typer(
+    help="Import large archives in parallel on Dask (local or a cluster).", no_args_is_help=True
+)
 
-SCHEDULER = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler "
-                         "(tcp://host:8786). Default: a local cluster on this machine.")
-WORKERS = typer.Option(None, "--workers", "-w", min=1, help="Worker processes of the local "
-                       "cluster (default: one per core). Ignored with --scheduler.")
+SCHEDULER = typer.Option(
+    None,
+    "--scheduler",
+    help="Address of a running Dask scheduler (tcp://host:8786). Default: a local cluster on this machine.",
+)
+WORKERS = typer.Option(
+    None,
+    "--workers",
+    "-w",
+    min=1,
+    help="Worker processes of the local cluster (default: one per core). Ignored with --scheduler.",
+)
 STORE = typer.Option(None, "--store", help="Store path (overrides store.path).")
-PARTITION_MB = typer.Option(64, "--partition-mb", min=1, help="Partition size in MiB of text "
-                            "(decompressed); smaller partitions balance better, larger ones "
-                            "cost less overhead.")
+PARTITION_MB = typer.Option(
+    64,
+    "--partition-mb",
+    min=1,
+    help="Partition size in MiB of text "
+    "(decompressed); smaller partitions balance better, larger ones "
+    "cost less overhead.",
+)
 RETRIES = typer.Option(2, "--retries", min=0, help="Retries of a failed partition.")
 MEMORY = typer.Option("2GiB", "--memory-limit", help="Memory limit per local worker.")
 
@@ -44,10 +58,15 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
 
 @handle_errors
 def reddit_dump(
-    files: list[Path] = typer.Argument(..., help="Dump files: NDJSON submissions/comments, "
-                                       "plain or .zst (single- or multi-frame)."),
-    config: Path = CONFIG_OPTION, store: Path = STORE, scheduler: str = SCHEDULER,
-    workers: int = WORKERS, partition_mb: int = PARTITION_MB, retries: int = RETRIES,
+    files: list[Path] = typer.Argument(
+        ..., help="Dump files: NDJSON submissions/comments, plain or .zst (single- or multi-frame)."
+    ),
+    config: Path = CONFIG_OPTION,
+    store: Path = STORE,
+    scheduler: str = SCHEDULER,
+    workers: int = WORKERS,
+    partition_mb: int = PARTITION_MB,
+    retries: int = RETRIES,
     memory_limit: str = MEMORY,
 ) -> None:
     """Like `attention import reddit-dump`, in parallel: same rows, plus theme_daily.
@@ -59,19 +78,34 @@ def reddit_dump(
 
 @handle_errors
 def news_archive(
-    files: list[Path] = typer.Argument(..., help="News archives: NDJSON (plain or .zst) or CSV "
-                                       "with title, summary, link, published, outlet/feed."),
-    config: Path = CONFIG_OPTION, store: Path = STORE, scheduler: str = SCHEDULER,
-    workers: int = WORKERS, partition_mb: int = PARTITION_MB, retries: int = RETRIES,
+    files: list[Path] = typer.Argument(
+        ...,
+        help="News archives: NDJSON (plain or .zst) or CSV "
+        "with title, summary, link, published, outlet/feed.",
+    ),
+    config: Path = CONFIG_OPTION,
+    store: Path = STORE,
+    scheduler: str = SCHEDULER,
+    workers: int = WORKERS,
+    partition_mb: int = PARTITION_MB,
+    retries: int = RETRIES,
     memory_limit: str = MEMORY,
 ) -> None:
     """Import archived headlines that match a theme, scored like collected news."""
     _run(files, "news", config, store, scheduler, workers, partition_mb, retries, memory_limit)
 
 
-def _run(files: list[Path], source: str, config: Path | None, store: Path | None,
-         scheduler: str | None, workers: int | None, partition_mb: int, retries: int,
-         memory_limit: str) -> None:
+def _run(
+    files: list[Path],
+    source: str,
+    config: Path | None,
+    store: Path | None,
+    scheduler: str | None,
+    workers: int | None,
+    partition_mb: int,
+    retries: int,
+    memory_limit: str,
+) -> None:
     from attention.backfill.client import backfill, check_files, dashboard_link, dask_client
 
     check_files(files)  # before starting a cluster
@@ -79,8 +113,11 @@ def _run(files: list[Path], source: str, config: Path | None, store: Path | None
     authors = store_author_policy(cfg)
     console = Console(stderr=True)
     total = sum(f.stat().st_size for f in files if f.is_file())
-    with Store(cfg.store.path) as db, dask_client(scheduler, workers, memory_limit) as client, \
-            _bar(console, total) as bar:
+    with (
+        Store(cfg.store.path) as db,
+        dask_client(scheduler, workers, memory_limit) as client,
+        _bar(console, total) as bar,
+    ):
         link = dashboard_link(client)
         if link:
             console.print(f"Dask dashboard: {link}")
@@ -91,9 +128,17 @@ def _run(files: list[Path], source: str, config: Path | None, store: Path | None
                 bar.advance(task, part.size)
             bar.update(task, description=f"{result.lines:,} lines, {result.kept:,} kept")
 
-        result = backfill(files, cfg, db, source=source, client=client,
-                          partition_bytes=partition_mb * 2**20, retries=retries,
-                          authors=authors, progress=progress)
+        result = backfill(
+            files,
+            cfg,
+            db,
+            source=source,
+            client=client,
+            partition_bytes=partition_mb * 2**20,
+            retries=retries,
+            authors=authors,
+            progress=progress,
+        )
         bar.update(task, completed=total if result.ok else bar.tasks[0].completed)
     typer.echo(f"backfilled {result.summary()}")
     for error in result.errors:
@@ -102,6 +147,12 @@ def _run(files: list[Path], source: str, config: Path | None, store: Path | None
 
 
 def _bar(console: Console, total: int) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
-        "{task.percentage:>3.0f}%"), TimeElapsedColumn(), console=console,
-        disable=not stderr_is_tty(), transient=False)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not stderr_is_tty(),
+        transient=False,
+    )

@@ -17,8 +17,9 @@ from attention.errors import AttentionError, FatalError
 EXIT_OK, EXIT_FATAL, EXIT_PARTIAL = 0, 1, 3
 F = TypeVar("F", bound=Callable[..., Any])
 
-CONFIG_OPTION = typer.Option(None, "--config", "-c", help="Config file (default: ./config.yaml, "
-                             "else the packaged defaults).")
+CONFIG_OPTION = typer.Option(
+    None, "--config", "-c", help="Config file (default: ./config.yaml, else the packaged defaults)."
+)
 
 
 def fail(message: str, code: int = EXIT_FATAL) -> typer.Exit:

@@ -28,8 +28,7 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
 def run(
     config: Path = CONFIG_OPTION,
     date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (default: today, UTC)."),
-    source: list[str] = typer.Option(None, "--source", "-s",
-                                     help="Only these sources (repeatable)."),
+    source: list[str] = typer.Option(None, "--source", "-s", help="Only these sources (repeatable)."),
     store: Path = typer.Option(None, "--store", help="Store path (overrides store.path)."),
 ) -> None:
     """Collect every enabled source, store, derive, and refresh outputs. Cron-friendly."""
@@ -37,8 +36,12 @@ def run(
     run_date = parse_date(date)
     console = Console(stderr=True)
     with console.status("collecting") as spinner:
-        report = run_pipeline(cfg, run_date=run_date, sources=source or None,
-                              progress=lambda name: spinner.update(f"collecting {name}"))
+        report = run_pipeline(
+            cfg,
+            run_date=run_date,
+            sources=source or None,
+            progress=lambda name: spinner.update(f"collecting {name}"),
+        )
     typer.echo(report.summary())
     for entry, outcome in report.derivations.items():
         if outcome.startswith("failed"):
@@ -94,11 +97,20 @@ def status(
         stale = stale_versions(db, lexicon)
         hint = stale_hint(db, lexicon)
     if as_json:
-        typer.echo(json.dumps({"store": str(cfg.store.path), "schema_version": version,
-                               "tables": counts, "lexicon_version": lexicon,
-                               "stale_scores": stale, "rescore_hint": hint,
-                               "runs": json.loads(runs.to_json(orient="records", date_format="iso"))},
-                              indent=2))
+        typer.echo(
+            json.dumps(
+                {
+                    "store": str(cfg.store.path),
+                    "schema_version": version,
+                    "tables": counts,
+                    "lexicon_version": lexicon,
+                    "stale_scores": stale,
+                    "rescore_hint": hint,
+                    "runs": json.loads(runs.to_json(orient="records", date_format="iso")),
+                },
+                indent=2,
+            )
+        )
         raise typer.Exit(EXIT_OK)
     console = Console()
     console.print(f"store {cfg.store.path} (schema version {version})")
@@ -108,9 +120,21 @@ def status(
     console.print(table)
     recent = Table("run", "source", "date", "status", "records", "requests", "mode", "error")
     for row in runs.itertuples():
-        recent.add_row(*(_cell(v) for v in (row.run_id, row.source, row.run_date, row.status,
-                                             row.records, row.requests, row.mode)),
-                       _cell(row.error)[:80])
+        recent.add_row(
+            *(
+                _cell(v)
+                for v in (
+                    row.run_id,
+                    row.source,
+                    row.run_date,
+                    row.status,
+                    row.records,
+                    row.requests,
+                    row.mode,
+                )
+            ),
+            _cell(row.error)[:80],
+        )
     console.print(recent)
     if hint:
         console.print(hint, style="yellow", markup=False)

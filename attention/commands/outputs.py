@@ -22,13 +22,13 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
 @handle_errors
 def export(
     config: Path = CONFIG_OPTION,
-    out: Path = typer.Option(None, "--out", help="Folder for the files (default: "
-                             "outputs.export_dir)."),
-    fmt: str = typer.Option(None, "--format", help="csv or parquet (default: "
-                            "outputs.export_format)."),
-    include_authors: bool = typer.Option(False, "--include-authors", help="Also export the "
-                                         "stored author values (hashed unless raw names were "
-                                         "opted in)."),
+    out: Path = typer.Option(None, "--out", help="Folder for the files (default: outputs.export_dir)."),
+    fmt: str = typer.Option(None, "--format", help="csv or parquet (default: outputs.export_format)."),
+    include_authors: bool = typer.Option(
+        False,
+        "--include-authors",
+        help="Also export the stored author values (hashed unless raw names were opted in).",
+    ),
     store: Path = STORE_OPTION,
 ) -> None:
     """Write tidy tables (items, search interest, prices, flows, panel, results) as CSV/Parquet."""
@@ -45,10 +45,10 @@ def export(
 @handle_errors
 def report(
     config: Path = CONFIG_OPTION,
-    date: str = typer.Option(None, "--date", help="Report date YYYY-MM-DD (default: the "
-                             "latest run date)."),
-    out: Path = typer.Option(None, "--out", help="Folder for the report and charts (default: "
-                             "outputs.report_dir)."),
+    date: str = typer.Option(None, "--date", help="Report date YYYY-MM-DD (default: the latest run date)."),
+    out: Path = typer.Option(
+        None, "--out", help="Folder for the report and charts (default: outputs.report_dir)."
+    ),
     store: Path = STORE_OPTION,
 ) -> None:
     """Write the self-contained HTML report (charts embedded) for one date."""
@@ -64,18 +64,25 @@ def report(
 
 @handle_errors
 def demo(
-    out: Path = typer.Option(DEFAULT_OUT, "--out", help="Folder for the demo's store, exports, "
-                             "charts and report."),
+    out: Path = typer.Option(
+        DEFAULT_OUT, "--out", help="Folder for the demo's store, exports, charts and report."
+    ),
     days: int = typer.Option(DEFAULT_DAYS, "--days", help="Days of simulated history."),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the simulated world."),
-    end: str = typer.Option(None, "--end", help="Last day of the simulated world YYYY-MM-DD "
-                            "(default: yesterday, UTC)."),
+    end: str = typer.Option(
+        None, "--end", help="Last day of the simulated world YYYY-MM-DD (default: yesterday, UTC)."
+    ),
 ) -> None:
     """Run everything offline on a simulated world served by local replicas of every source."""
     from attention import demo as demo_lib
 
-    result = demo_lib.run_demo(out, days=days, seed=seed, end=parse_date(end, "--end"),
-                               progress=lambda message: typer.echo(f"demo: {message}", err=True))
+    result = demo_lib.run_demo(
+        out,
+        days=days,
+        seed=seed,
+        end=parse_date(end, "--end"),
+        progress=lambda message: typer.echo(f"demo: {message}", err=True),
+    )
     typer.echo(result.summary())
     if result.report is not None:
         typer.echo(f"open {result.report.path}")

@@ -17,12 +17,13 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
 
 @handle_errors
 def reddit_dump(
-    files: list[Path] = typer.Argument(..., help="Dump files: NDJSON submissions/comments, "
-                                       "plain or .zst (e.g. RS_2024-01.zst, RC_2024-01.zst)."),
+    files: list[Path] = typer.Argument(
+        ...,
+        help="Dump files: NDJSON submissions/comments, plain or .zst (e.g. RS_2024-01.zst, RC_2024-01.zst).",
+    ),
     config: Path = CONFIG_OPTION,
     store: Path = typer.Option(None, "--store", help="Store path (overrides store.path)."),
-    batch_size: int = typer.Option(5000, "--batch-size", min=1,
-                                   help="Kept items per write transaction."),
+    batch_size: int = typer.Option(5000, "--batch-size", min=1, help="Kept items per write transaction."),
 ) -> None:
     """Import the posts and comments of configured subreddits that match a theme.
 
@@ -33,8 +34,7 @@ def reddit_dump(
     authors = store_author_policy(cfg)
     show = _progress if stderr_is_tty() else None
     with Store(cfg.store.path) as db:
-        result = import_dumps(files, cfg, db, authors=authors, batch_size=batch_size,
-                              progress=show)
+        result = import_dumps(files, cfg, db, authors=authors, batch_size=batch_size, progress=show)
     if show:
         typer.echo("", err=True)
     typer.echo(f"imported {result.summary()}")

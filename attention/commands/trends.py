@@ -18,12 +18,19 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
 
 @handle_errors
 def trends_csv(
-    file: Path = typer.Argument(..., help="multiTimeline.csv from trends.google.com "
-                                "(Interest over time -> download)."),
-    term: str = typer.Option(None, "--term", help="Store the file's single series under this "
-                             "term (e.g. the exact theme search term)."),
-    geo: str = typer.Option(None, "--geo", help="Region code when the header's region is not "
-                            "recognised (e.g. GB); default: from the header."),
+    file: Path = typer.Argument(
+        ..., help="multiTimeline.csv from trends.google.com (Interest over time -> download)."
+    ),
+    term: str = typer.Option(
+        None,
+        "--term",
+        help="Store the file's single series under this term (e.g. the exact theme search term).",
+    ),
+    geo: str = typer.Option(
+        None,
+        "--geo",
+        help="Region code when the header's region is not recognised (e.g. GB); default: from the header.",
+    ),
     config: Path = CONFIG_OPTION,
     store: Path = typer.Option(None, "--store", help="Store path (overrides store.path)."),
 ) -> None:
@@ -33,11 +40,16 @@ def trends_csv(
         timeline, result = import_trends_csv(db, cfg, file, term=term, geo=geo)
     typer.echo(f"imported {timeline.summary()}")
     if timeline.geo != cfg.sources.google_trends.geo:
-        typer.echo(f"note: stored, but not stitched: the file's region {timeline.geo or 'worldwide'!r} "
-                   f"is not sources.google_trends.geo {cfg.sources.google_trends.geo!r}", err=True)
+        typer.echo(
+            f"note: stored, but not stitched: the file's region {timeline.geo or 'worldwide'!r} "
+            f"is not sources.google_trends.geo {cfg.sources.google_trends.geo!r}",
+            err=True,
+        )
     elif timeline.request_id not in result.anchored:
-        typer.echo("note: this file shares no anchor term with the stored Google Trends data, so "
-                   "its values stay on their own scale (search_series method "
-                   "'stitch-v1:unanchored'); export it with an anchor term "
-                   f"({', '.join(cfg.sources.google_trends.anchor_terms[:2])}, ...) to tie it in",
-                   err=True)
+        typer.echo(
+            "note: this file shares no anchor term with the stored Google Trends data, so "
+            "its values stay on their own scale (search_series method "
+            "'stitch-v1:unanchored'); export it with an anchor term "
+            f"({', '.join(cfg.sources.google_trends.anchor_terms[:2])}, ...) to tie it in",
+            err=True,
+        )

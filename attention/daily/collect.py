@@ -64,8 +64,10 @@ class RunReport:
         for r in self.results:
             extra = f" [{r.mode}]" if r.mode else ""
             error = f": {r.error}" if r.error else ""
-            lines.append(f"  {r.source:<14} {r.status:<8} {r.records:>7} records "
-                         f"{r.requests:>4} requests{extra}{error}")
+            lines.append(
+                f"  {r.source:<14} {r.status:<8} {r.records:>7} records "
+                f"{r.requests:>4} requests{extra}{error}"
+            )
         return "\n".join(lines)
 
 
@@ -79,10 +81,14 @@ def select_sources(config: Config, requested: Sequence[str] | None) -> list[str]
     return [name for name in REGISTRY if _settings(config, name).enabled]
 
 
-def run_pipeline(config: Config, run_date: dt.date | None = None,
-                 sources: Sequence[str] | None = None, secrets: Secrets | None = None,
-                 store: Store | None = None,
-                 progress: Callable[[str], None] | None = None) -> RunReport:
+def run_pipeline(
+    config: Config,
+    run_date: dt.date | None = None,
+    sources: Sequence[str] | None = None,
+    secrets: Secrets | None = None,
+    store: Store | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> RunReport:
     """Collect every selected source into the store and run the derivations."""
     run_date = run_date or utcnow().date()
     secrets = (secrets or Secrets.from_env()).for_store(config.store.path)
@@ -92,8 +98,9 @@ def run_pipeline(config: Config, run_date: dt.date | None = None,
     report = RunReport(f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}", run_date)
     try:
         if store.mark_interrupted_runs():
-            log.warning("an earlier run was interrupted; its committed data is kept and this "
-                        "run completes it")
+            log.warning(
+                "an earlier run was interrupted; its committed data is kept and this run completes it"
+            )
         for name in names:
             if progress:
                 progress(name)
@@ -105,15 +112,21 @@ def run_pipeline(config: Config, run_date: dt.date | None = None,
     return report
 
 
-def collect_source(store: Store, config: Config, secrets: Secrets, name: str,
-                   report: RunReport) -> SourceResult:
+def collect_source(
+    store: Store, config: Config, secrets: Secrets, name: str, report: RunReport
+) -> SourceResult:
     result = SourceResult(name, "ok")
     store.start_run(report.run_id, name, report.run_date)
     clients: list[HttpClient] = []
-    ctx = CollectContext(run_date=report.run_date, config=config, secrets=secrets,
-                         cursors=store.cursors(name), query=_read_only(store),
-                         http_factory=_http_factory(config, clients),
-                         log=logging.getLogger(f"attention.collect.{name}"))
+    ctx = CollectContext(
+        run_date=report.run_date,
+        config=config,
+        secrets=secrets,
+        cursors=store.cursors(name),
+        query=_read_only(store),
+        http_factory=_http_factory(config, clients),
+        log=logging.getLogger(f"attention.collect.{name}"),
+    )
     writer = _BatchWriter(store, config, result)
     try:
         collector = collector_class(name)()
@@ -134,8 +147,16 @@ def collect_source(store: Store, config: Config, secrets: Secrets, name: str,
     result.requests = sum(c.requests_made for c in clients)
     result.error = redact(result.error, secrets)
     result.notes = [redact(note, secrets) or "" for note in result.notes]
-    store.finish_run(report.run_id, name, result.status, result.records, result.requests,
-                     result.mode, result.error, {"notes": result.notes})
+    store.finish_run(
+        report.run_id,
+        name,
+        result.status,
+        result.records,
+        result.requests,
+        result.mode,
+        result.error,
+        {"notes": result.notes},
+    )
     return result
 
 

@@ -31,8 +31,15 @@ from attention.errors import AttentionError
 
 POSITIVE = 0.05
 NEGATIVE = -0.05
-OUTPUT = ["mentions", "scored", "sentiment_mean", "sentiment_weighted", "pos_share",
-          "neg_share", "engagement"]
+OUTPUT = [
+    "mentions",
+    "scored",
+    "sentiment_mean",
+    "sentiment_weighted",
+    "pos_share",
+    "neg_share",
+    "engagement",
+]
 DayRule = str | Callable[[pd.Series], pd.Series]
 
 
@@ -45,24 +52,25 @@ def utc_day(created_utc: pd.Series) -> pd.Series:
     return pd.to_datetime(created_utc, utc=True).dt.floor("D").dt.date
 
 
-def theme_daily(items: pd.DataFrame, day: DayRule = "day", *,
-                by_source: bool = False) -> pd.DataFrame:
+def theme_daily(items: pd.DataFrame, day: DayRule = "day", *, by_source: bool = False) -> pd.DataFrame:
     """Mentions and sentiment per theme and day (see the module docstring for each column)."""
     frame = _prepare(items, day)
     keys = ["theme", "day"] + (["source"] if by_source else [])
     if frame.empty:
         return pd.DataFrame(columns=keys + OUTPUT)
     grouped = frame.groupby(keys, sort=True, dropna=False)
-    out = pd.DataFrame({
-        "mentions": grouped.size(),
-        "scored": grouped["is_scored"].sum().astype("int64"),
-        "engagement": grouped["engagement"].sum(),
-        "_sum": grouped["c"].sum(),
-        "_wsum": grouped["wc"].sum(),
-        "_w": grouped["w"].sum(),
-        "_pos": grouped["is_pos"].sum(),
-        "_neg": grouped["is_neg"].sum(),
-    })
+    out = pd.DataFrame(
+        {
+            "mentions": grouped.size(),
+            "scored": grouped["is_scored"].sum().astype("int64"),
+            "engagement": grouped["engagement"].sum(),
+            "_sum": grouped["c"].sum(),
+            "_wsum": grouped["wc"].sum(),
+            "_w": grouped["w"].sum(),
+            "_pos": grouped["is_pos"].sum(),
+            "_neg": grouped["is_neg"].sum(),
+        }
+    )
     scored = out["scored"].where(out["scored"] > 0)  # NaN where nothing was scored
     out["sentiment_mean"] = out["_sum"] / scored
     out["sentiment_weighted"] = out["_wsum"] / out["_w"].where(out["_w"] > 0)
@@ -76,9 +84,12 @@ def _prepare(items: pd.DataFrame, day: DayRule) -> pd.DataFrame:
     needed = {"themes", "compound"} | ({"created_utc"} if callable(day) else {day})
     missing = needed - set(items.columns)
     if missing:
-        hint = ("pass day=<function of created_utc> (e.g. attention.derive.aggregate.utc_day) or add a "
-                "'day' column" if "day" in missing or "created_utc" in missing else
-                "score and match the items first (attention.scoring.annotate_items)")
+        hint = (
+            "pass day=<function of created_utc> (e.g. attention.derive.aggregate.utc_day) or add a "
+            "'day' column"
+            if "day" in missing or "created_utc" in missing
+            else "score and match the items first (attention.scoring.annotate_items)"
+        )
         raise AggregateInputError(f"items lack column(s) {sorted(missing)}: {hint}")
     days = day(items["created_utc"]) if callable(day) else items[day]
     compound = pd.to_numeric(items["compound"], errors="coerce")
@@ -88,13 +99,21 @@ def _prepare(items: pd.DataFrame, day: DayRule) -> pd.DataFrame:
     comments = _count(items, "num_comments").clip(lower=0)
     weight = 1.0 + np.log1p(upvotes + comments)
     c = compound.where(is_scored, 0.0)
-    frame = pd.DataFrame({
-        "theme": items["themes"].map(_as_list), "day": np.asarray(days),
-        "source": items["source"] if "source" in items else "all",
-        "is_scored": is_scored, "c": c, "w": weight.where(is_scored, 0.0),
-        "wc": (weight * c).where(is_scored, 0.0), "engagement": upvotes + comments,
-        "is_pos": is_scored & (c >= POSITIVE), "is_neg": is_scored & (c <= NEGATIVE),
-    }, index=items.index)
+    frame = pd.DataFrame(
+        {
+            "theme": items["themes"].map(_as_list),
+            "day": np.asarray(days),
+            "source": items["source"] if "source" in items else "all",
+            "is_scored": is_scored,
+            "c": c,
+            "w": weight.where(is_scored, 0.0),
+            "wc": (weight * c).where(is_scored, 0.0),
+            "engagement": upvotes + comments,
+            "is_pos": is_scored & (c >= POSITIVE),
+            "is_neg": is_scored & (c <= NEGATIVE),
+        },
+        index=items.index,
+    )
     frame = frame.explode("theme")
     return frame[frame["theme"].notna()]
 

@@ -50,9 +50,11 @@ class RescoreResult:
 
     def summary(self) -> str:
         before = ", ".join(f"{k}: {v:,}" for k, v in self.stale_before.items()) or "none"
-        return (f"rescore to {self.version}: {self.rescored:,} items re-scored, "
-                f"{self.themes_changed:,} with changed themes, {self.examined:,} examined in "
-                f"{self.batches} batches (stale before: {before})")
+        return (
+            f"rescore to {self.version}: {self.rescored:,} items re-scored, "
+            f"{self.themes_changed:,} with changed themes, {self.examined:,} examined in "
+            f"{self.batches} batches (stale before: {before})"
+        )
 
 
 def stale_versions(store: Any, version: str) -> dict[str, int]:
@@ -60,7 +62,8 @@ def stale_versions(store: Any, version: str) -> dict[str, int]:
     rows = store.query(
         "SELECT coalesce(lexicon_version, 'unscored') AS v, count(*) AS n FROM items "
         "WHERE scoreable AND lexicon_version IS DISTINCT FROM ? GROUP BY 1 ORDER BY 1",
-        [version])
+        [version],
+    )
     return {str(v): int(n) for v, n in rows.itertuples(index=False, name=None)}
 
 
@@ -69,17 +72,26 @@ def stale_hint(store: Any, version: str) -> str | None:
     stale = stale_versions(store, version)
     if stale:
         counts = ", ".join(f"{n:,} with {v}" for v, n in stale.items())
-        return (f"stored items scored with another lexicon ({counts}; in use: {version}) mix "
-                "two scales in one series; run `attention rescore`")
+        return (
+            f"stored items scored with another lexicon ({counts}; in use: {version}) mix "
+            "two scales in one series; run `attention rescore`"
+        )
     if load_pending(store, CURSOR_SOURCE) is not None:
-        return ("an interrupted rescore left per-day aggregates (theme_daily) to refresh; run "
-                "`attention rescore`")
+        return (
+            "an interrupted rescore left per-day aggregates (theme_daily) to refresh; run `attention rescore`"
+        )
     return None
 
 
-def rescore(store: Any, config: Config, *, themes: bool = False, everything: bool = False,
-            batch_size: int = BATCH_SIZE,
-            progress: Callable[[RescoreResult], None] | None = None) -> RescoreResult:
+def rescore(
+    store: Any,
+    config: Config,
+    *,
+    themes: bool = False,
+    everything: bool = False,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[RescoreResult], None] | None = None,
+) -> RescoreResult:
     """Bring stored items to the current lexicon (and themes); see the module docstring.
 
     ``everything`` re-scores items already on the current version too (after editing a custom
@@ -91,8 +103,7 @@ def rescore(store: Any, config: Config, *, themes: bool = False, everything: boo
     pending = load_pending(store, CURSOR_SOURCE)
     after: tuple[str, str] = ("", "")
     while True:
-        rows = _next_batch(store, scorer.version, after, batch_size,
-                           all_items=themes or everything)
+        rows = _next_batch(store, scorer.version, after, batch_size, all_items=themes or everything)
         if rows.empty:
             break
         after = (rows["source"].iloc[-1], rows["item_id"].iloc[-1])
@@ -118,22 +129,26 @@ _BATCH_SQL = (
     "neg, neu, pos, compound, lexicon_version FROM items "
     "WHERE (source > ? OR (source = ? AND item_id > ?)) "
     "AND (? OR (scoreable AND lexicon_version IS DISTINCT FROM ?)) "
-    "ORDER BY source, item_id LIMIT ?")
+    "ORDER BY source, item_id LIMIT ?"
+)
 
 
-def _next_batch(store: Any, version: str, after: tuple[str, str], size: int, *,
-                all_items: bool) -> pd.DataFrame:
+def _next_batch(
+    store: Any, version: str, after: tuple[str, str], size: int, *, all_items: bool
+) -> pd.DataFrame:
     """The next ``size`` items after ``after`` (keyset paging): all, or only the stale ones."""
     return store.query(_BATCH_SQL, [after[0], after[0], after[1], all_items, version, size])
 
 
-def _rescored(rows: pd.DataFrame, scorer: Any, matcher: Any, everything: bool,
-              result: RescoreResult) -> pd.DataFrame:
+def _rescored(
+    rows: pd.DataFrame, scorer: Any, matcher: Any, everything: bool, result: RescoreResult
+) -> pd.DataFrame:
     """The rows whose sentiment or themes change, with the new values."""
     texts = [item_text(t, b) for t, b in zip(rows["title"], rows["body"], strict=True)]
     scoreable = rows["scoreable"].fillna(True).astype(bool)
-    needs_score = scoreable & (everything | (rows["lexicon_version"] != scorer.version)
-                               | rows["lexicon_version"].isna())
+    needs_score = scoreable & (
+        everything | (rows["lexicon_version"] != scorer.version) | rows["lexicon_version"].isna()
+    )
     out = rows.copy()
     todo = [t for t, flag in zip(texts, needs_score, strict=True) if flag]
     unique = list(dict.fromkeys(todo))  # reposts and cross-posted headlines repeat
@@ -148,8 +163,9 @@ def _rescored(rows: pd.DataFrame, scorer: Any, matcher: Any, everything: bool,
     keep = ["source", "item_id", "kind", "created_utc", *_SENTIMENT]
     if matcher is not None:
         new = [tuple(sorted(matcher.match(t))) for t in texts]
-        old = [tuple(sorted(v)) if isinstance(v, (list, tuple, np.ndarray)) else ()
-               for v in rows["themes"]]  # a NULL list comes back as NA
+        old = [
+            tuple(sorted(v)) if isinstance(v, (list, tuple, np.ndarray)) else () for v in rows["themes"]
+        ]  # a NULL list comes back as NA
         moved = pd.Series([a != b for a, b in zip(new, old, strict=True)], index=rows.index)
         out["themes"] = [list(t) for t in new]
         result.themes_changed += int(moved.sum())

@@ -32,7 +32,9 @@ def load_responses(store: Any, geo: str) -> list[Response]:
         "any_value(r.anchor) AS anchor, "
         "coalesce(any_value(r.fetched_on), min(CAST(s.retrieved_at AS DATE))) AS fetched_on "
         "FROM search_interest s LEFT JOIN trends_requests r USING (request_id) "
-        "WHERE s.geo = ? GROUP BY s.request_id, s.granularity", [geo])
+        "WHERE s.geo = ? GROUP BY s.request_id, s.granularity",
+        [geo],
+    )
     if meta.empty:
         return []
     meta = meta.rename(columns={"end_": "end"})
@@ -40,21 +42,32 @@ def load_responses(store: Any, geo: str) -> list[Response]:
     keep = supersede(meta)
     values = store.query(
         "SELECT request_id, term, period_start, value, is_partial FROM search_interest "
-        "WHERE geo = ? AND list_contains(?, request_id)", [geo, keep])
+        "WHERE geo = ? AND list_contains(?, request_id)",
+        [geo, keep],
+    )
     info = meta.set_index("request_id")
     out = []
     for rid, rows in values.groupby("request_id", sort=False):
         rows = rows.assign(period_start=pd.to_datetime(rows["period_start"]))
-        table = rows.pivot_table(index="period_start", columns="term", values="value",
-                                 aggfunc="last").sort_index()
+        table = rows.pivot_table(
+            index="period_start", columns="term", values="value", aggfunc="last"
+        ).sort_index()
         table.columns.name = None
         partial = rows.groupby("period_start")["is_partial"].any().reindex(table.index)
         row = info.loc[rid]
         anchor = row["anchor"] if isinstance(row["anchor"], str) else None
         fetched = pd.Timestamp(row["fetched_on"]).date() if pd.notna(row["fetched_on"]) else None
-        out.append(Response(str(rid), str(row["granularity"]), table.astype(float),
-                            partial.fillna(False).astype(bool), anchor, fetched,
-                            "import" if str(rid).startswith("import-") else "api"))
+        out.append(
+            Response(
+                str(rid),
+                str(row["granularity"]),
+                table.astype(float),
+                partial.fillna(False).astype(bool),
+                anchor,
+                fetched,
+                "import" if str(rid).startswith("import-") else "api",
+            )
+        )
     return out
 
 
@@ -78,14 +91,14 @@ def write_series(store: Any, result: StitchResult) -> int:
     frame = frame.assign(computed_at=pd.Timestamp.now(tz="UTC"))
     with store.transaction():
         # Rows of this method are rebuilt whole: a re-scaled stitch must not leave old rows.
-        store.con.execute("DELETE FROM search_series WHERE method LIKE ?",
-                          [f"{STITCH_METHOD}:%"])
+        store.con.execute("DELETE FROM search_series WHERE method LIKE ?", [f"{STITCH_METHOD}:%"])
         store.upsert_frame("search_series", frame, KEY)
     return len(frame)
 
 
-def import_trends_csv(store: Any, config: Any, path: str | Path, term: str | None = None,
-                      geo: str | None = None) -> tuple[ImportedTimeline, StitchResult]:
+def import_trends_csv(
+    store: Any, config: Any, path: str | Path, term: str | None = None, geo: str | None = None
+) -> tuple[ImportedTimeline, StitchResult]:
     """Store a website export as one raw response, then re-stitch ``search_series``."""
     file = Path(path)
     try:

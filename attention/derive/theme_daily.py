@@ -35,8 +35,7 @@ def day_range(rows: pd.DataFrame) -> tuple[str, str] | None:
     return min(days).isoformat(), max(days).isoformat()
 
 
-def widen(pending: tuple[str, str] | None, days: tuple[str, str] | None
-          ) -> tuple[str, str] | None:
+def widen(pending: tuple[str, str] | None, days: tuple[str, str] | None) -> tuple[str, str] | None:
     if days is None:
         return pending
     if pending is None:
@@ -54,8 +53,7 @@ def load_pending(store: Any, source: str) -> tuple[str, str] | None:
     return (raw["first"], raw["last"]) if raw.get("first") else None
 
 
-def refresh_theme_daily(store: Any, first: dt.date, last: dt.date,
-                        span_days: int = SPAN_DAYS) -> int:
+def refresh_theme_daily(store: Any, first: dt.date, last: dt.date, span_days: int = SPAN_DAYS) -> int:
     """Rewrite ``theme_daily`` for the UTC days ``first``..``last`` from the items table, one
     transaction per span. Returns the number of rows written."""
     written, start = 0, first
@@ -65,12 +63,13 @@ def refresh_theme_daily(store: Any, first: dt.date, last: dt.date,
         hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), dt.UTC)
         items = store.query(
             "SELECT source, themes, compound, score, num_comments, scoreable, created_utc "
-            "FROM items WHERE len(themes) > 0 AND created_utc >= ? AND created_utc < ?", [lo, hi])
+            "FROM items WHERE len(themes) > 0 AND created_utc >= ? AND created_utc < ?",
+            [lo, hi],
+        )
         daily = theme_daily(items, utc_day, by_source=True)[list(KEY) + OUTPUT]
         daily["computed_at"] = utcnow()
         with store.transaction():
-            store.con.execute(f"DELETE FROM {TABLE} WHERE day BETWEEN ? AND ?",
-                              [start, end]).fetchall()
+            store.con.execute(f"DELETE FROM {TABLE} WHERE day BETWEEN ? AND ?", [start, end]).fetchall()
             written += store.upsert_frame(TABLE, daily, KEY) if not daily.empty else 0
         start = end + dt.timedelta(days=1)
     return written

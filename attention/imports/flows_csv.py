@@ -18,8 +18,11 @@ from attention.analysis.errors import AnalysisInputError
 from collectors.core.records import FlowRecord, Provenance, utcnow
 
 VERSION = "flows-csv-1"
-ALIASES = {"date": ("date",), "ticker": ("ticker", "symbol"),
-           "flow_usd": ("flow_usd", "flow", "net_flow", "flows", "net_flow_usd")}
+ALIASES = {
+    "date": ("date",),
+    "ticker": ("ticker", "symbol"),
+    "flow_usd": ("flow_usd", "flow", "net_flow", "flows", "net_flow_usd"),
+}
 MAX_REPORTED = 5
 
 
@@ -34,8 +37,7 @@ def read_flows_csv(path: str | Path) -> list[FlowRecord]:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None:
-            raise AnalysisInputError(f"{path}: the file is empty; expected a header "
-                                     "'date,ticker,flow_usd'")
+            raise AnalysisInputError(f"{path}: the file is empty; expected a header 'date,ticker,flow_usd'")
         columns = _columns(path, header)
         records, problems, seen = [], [], {}  # type: ignore[var-annotated]
         retrieved = utcnow()
@@ -49,14 +51,17 @@ def read_flows_csv(path: str | Path) -> list[FlowRecord]:
                 continue
             key = (record.ticker, record.date)
             if key in seen:
-                problems.append(f"line {line_no}: {record.ticker} {record.date} already given on "
-                                f"line {seen[key]}; keep one row per ticker and date")
+                problems.append(
+                    f"line {line_no}: {record.ticker} {record.date} already given on "
+                    f"line {seen[key]}; keep one row per ticker and date"
+                )
             seen[key] = line_no
             records.append(record)
     if problems:
         more = f" (and {len(problems) - MAX_REPORTED} more)" if len(problems) > MAX_REPORTED else ""
-        raise AnalysisInputError(f"{path}: nothing imported; fix these rows: "
-                                 + "; ".join(problems[:MAX_REPORTED]) + more)
+        raise AnalysisInputError(
+            f"{path}: nothing imported; fix these rows: " + "; ".join(problems[:MAX_REPORTED]) + more
+        )
     if not records:
         raise AnalysisInputError(f"{path}: no data rows after the header")
     return records
@@ -70,13 +75,15 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
         if not found:
             raise AnalysisInputError(
                 f"{path}: line 1: no '{field}' column (header is {header}); expected columns "
-                "date, ticker, flow_usd")
+                "date, ticker, flow_usd"
+            )
         out[field] = found[0]
     return out
 
 
-def _record(row: list[str], columns: dict[str, int], path: Path, line_no: int,
-            retrieved: dt.datetime) -> FlowRecord:
+def _record(
+    row: list[str], columns: dict[str, int], path: Path, line_no: int, retrieved: dt.datetime
+) -> FlowRecord:
     def cell(field: str) -> str:
         index = columns[field]
         if index >= len(row) or not row[index].strip():
@@ -96,7 +103,12 @@ def _record(row: list[str], columns: dict[str, int], path: Path, line_no: int,
         raise ValueError(f"column 'flow_usd': {raw_flow!r} is not a number (USD)") from None
     if not math.isfinite(flow):
         raise ValueError(f"column 'flow_usd': {raw_flow!r} is not a finite number")
-    provenance = Provenance(url=path.resolve().as_uri(), collector_version=VERSION,
-                            retrieved_at=retrieved, params={"line": line_no})
-    return FlowRecord(ticker=ticker, date=date, flow_usd=flow, method="import", stale=False,
-                      provenance=provenance)
+    provenance = Provenance(
+        url=path.resolve().as_uri(),
+        collector_version=VERSION,
+        retrieved_at=retrieved,
+        params={"line": line_no},
+    )
+    return FlowRecord(
+        ticker=ticker, date=date, flow_usd=flow, method="import", stale=False, provenance=provenance
+    )

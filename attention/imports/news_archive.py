@@ -71,9 +71,11 @@ def news_item(row: Mapping[str, Any], path: str, retrieved_at: dt.datetime) -> T
     if not isinstance(row, Mapping):
         raise ItemError("a news archive row must be an object")
     when = parse_time(_field(row, "published"))
-    entry: dict[str, Any] = {"title": str(_field(row, "title") or ""),
-                             "summary": str(_field(row, "summary") or ""),
-                             "link": _field(row, "link")}
+    entry: dict[str, Any] = {
+        "title": str(_field(row, "title") or ""),
+        "summary": str(_field(row, "summary") or ""),
+        "link": _field(row, "link"),
+    }
     if _field(row, "id") is not None:
         entry["id"] = str(_field(row, "id"))
     if when is None:  # an archive row stamped with the import day would distort history
@@ -85,8 +87,7 @@ def news_item(row: Mapping[str, Any], path: str, retrieved_at: dt.datetime) -> T
     name = Path(path).name
     label = str(_field(row, "feed") or f"archive:{name}")
     feed = FeedSpec(url=f"file:{name}", label=label, kind="custom")
-    return entry_to_item(entry, feed, feed_title=None, fetched_at=retrieved_at,
-                         version=ARCHIVE_VERSION)
+    return entry_to_item(entry, feed, feed_title=None, fetched_at=retrieved_at, version=ARCHIVE_VERSION)
 
 
 def parse_news_line(line: bytes, path: str, retrieved_at: dt.datetime) -> TextItem | None:
@@ -101,8 +102,9 @@ def is_csv(path: str | Path) -> bool:
     return Path(path).suffix.lower() in (".csv", ".tsv")
 
 
-def csv_partitions(path: str | Path, rows_per_partition: int = 50_000
-                   ) -> Iterator[tuple[Partition, list[dict[str, str]]]]:
+def csv_partitions(
+    path: str | Path, rows_per_partition: int = 50_000
+) -> Iterator[tuple[Partition, list[dict[str, str]]]]:
     """A CSV archive read by the client (a quoted field may hold newlines, so it cannot be cut
     at arbitrary bytes) in partitions of ``rows_per_partition`` rows."""
     key, name = file_key(path), str(Path(path).resolve())
@@ -111,10 +113,11 @@ def csv_partitions(path: str | Path, rows_per_partition: int = 50_000
         handle.seek(0)
         dialect = csv.excel_tab if path_is_tsv(path) else csv.excel
         reader = csv.DictReader(handle, dialect=dialect)
-        if not reader.fieldnames or not any(
-                alias in reader.fieldnames for alias in _ALIASES["title"]):
-            raise FatalError(f"{path}: a news archive CSV needs a header with a 'title' column "
-                             f"(got {sample.splitlines()[0][:80] if sample else 'an empty file'!r})")
+        if not reader.fieldnames or not any(alias in reader.fieldnames for alias in _ALIASES["title"]):
+            raise FatalError(
+                f"{path}: a news archive CSV needs a header with a 'title' column "
+                f"(got {sample.splitlines()[0][:80] if sample else 'an empty file'!r})"
+            )
         batch: list[dict[str, str]] = []
         index = start = 0
         for row in reader:
@@ -128,4 +131,3 @@ def csv_partitions(path: str | Path, rows_per_partition: int = 50_000
 
 def path_is_tsv(path: str | Path) -> bool:
     return Path(path).suffix.lower() == ".tsv"
-

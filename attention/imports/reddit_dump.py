@@ -57,8 +57,9 @@ class DumpFormatError(FatalError):
 
 
 # -- parsing ------------------------------------------------------------------------------------
-def parse_dump_line(line: bytes | str, *, authors: AuthorPolicy,
-                    provenance: Provenance | None = None) -> TextItem | None:
+def parse_dump_line(
+    line: bytes | str, *, authors: AuthorPolicy, provenance: Provenance | None = None
+) -> TextItem | None:
     """One dump line -> a TextItem, or None for a blank line or a record that is neither a
     submission nor a comment. Raises :class:`ItemError` for a malformed line.
 
@@ -166,8 +167,9 @@ class _ZstdStream:
             block = self.raw.read(self.INPUT_BYTES)
             if not block:
                 if self._fed and not self._obj.eof:
-                    raise DumpFormatError(f"{self.path}: truncated compressed data (the file "
-                                          "ends mid-frame); download it again")
+                    raise DumpFormatError(
+                        f"{self.path}: truncated compressed data (the file ends mid-frame); download it again"
+                    )
                 self._done = True
                 break
             self._feed(block)
@@ -196,8 +198,9 @@ class _ZstdStream:
         self.close()
 
 
-def iter_dump_chunks(path: str | Path, start_bytes: int = 0, start_lines: int = 0,
-                     chunk_bytes: int = CHUNK_BYTES) -> Iterator[DumpChunk]:
+def iter_dump_chunks(
+    path: str | Path, start_bytes: int = 0, start_lines: int = 0, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[DumpChunk]:
     """Stream a dump as chunks of whole lines, starting ``start_bytes`` into the decompressed
     data (a resumed import). Memory is about two chunks, whatever the file size."""
     with open_dump(path) as stream:
@@ -209,8 +212,9 @@ def iter_dump_chunks(path: str | Path, start_bytes: int = 0, start_lines: int = 
             except DumpFormatError:
                 raise
             except Exception as exc:  # zstd raises its own ZstdError on corrupt frames
-                raise DumpFormatError(f"{path}: corrupt or truncated compressed data at "
-                                      f"~{done_bytes} bytes ({exc})") from None
+                raise DumpFormatError(
+                    f"{path}: corrupt or truncated compressed data at ~{done_bytes} bytes ({exc})"
+                ) from None
             if not block:
                 break
             data = carry + block
@@ -245,10 +249,10 @@ def _skip(stream: BinaryIO, count: int, path: str | Path) -> None:
     while left > 0:  # a compressed stream cannot seek: decompress and discard
         block = stream.read(min(left, CHUNK_BYTES))
         if not block:
-            raise DumpFormatError(f"{path}: shorter than its saved import position; the file "
-                                  "changed since the last import")
+            raise DumpFormatError(
+                f"{path}: shorter than its saved import position; the file changed since the last import"
+            )
         left -= len(block)
-
 
 
 # -- importing ----------------------------------------------------------------------------------
@@ -271,9 +275,11 @@ class DumpImportResult:
         rate = self.lines / self.seconds if self.seconds > 0 else 0.0
         done = f"; {len(self.already_done)} file(s) already imported" if self.already_done else ""
         bad = f"; {self.bad_lines} malformed line(s) skipped" if self.bad_lines else ""
-        return (f"{len(self.files)} file(s), {self.lines:,} lines read ({rate:,.0f}/s), "
-                f"{self.in_subreddits:,} in configured subreddits, {self.kept:,} matched a theme, "
-                f"{self.new_rows:,} new rows{done}{bad}")
+        return (
+            f"{len(self.files)} file(s), {self.lines:,} lines read ({rate:,.0f}/s), "
+            f"{self.in_subreddits:,} in configured subreddits, {self.kept:,} matched a theme, "
+            f"{self.new_rows:,} new rows{done}{bad}"
+        )
 
 
 def cursor_key(path: str | Path) -> str:
@@ -300,8 +306,7 @@ def default_annotator(config: Any) -> Annotator:
 
     def annotate(items: list[TextItem]) -> list[TextItem]:
         matched = [(item, matcher.match(item.text)) for item in items]
-        kept = [dataclasses.replace(item, themes=tuple(sorted(themes)))
-                for item, themes in matched if themes]
+        kept = [dataclasses.replace(item, themes=tuple(sorted(themes))) for item, themes in matched if themes]
         if annotate_items is None or not kept:
             return kept
         return list(annotate_items(kept, config, match_themes=False))  # matched just above
@@ -309,8 +314,9 @@ def default_annotator(config: Any) -> Annotator:
     return annotate
 
 
-def store_author_policy(config: Any, store_path: str | Path | None = None,
-                        secrets: Secrets | None = None) -> AuthorPolicy:
+def store_author_policy(
+    config: Any, store_path: str | Path | None = None, secrets: Secrets | None = None
+) -> AuthorPolicy:
     """How a store (``store_path``, default ``config.store.path``) hashes authors: its salt (the
     environment's, else the private salt file beside the store) and
     ``sources.reddit.store_author_names``. The pipeline hashes with the same salt."""
@@ -322,11 +328,18 @@ def configured_subreddits(config: Any) -> list[str]:
     return sorted({s for theme in config.themes.values() for s in theme.subreddits})
 
 
-def import_dumps(paths: Sequence[str | Path], config: Any, store: Any, *,
-                 annotate: Annotator | None = None, authors: AuthorPolicy | None = None,
-                 batch_size: int = 5000, flush_lines: int = 1_000_000,
-                 chunk_bytes: int = CHUNK_BYTES,
-                 progress: Callable[[DumpImportResult], None] | None = None) -> DumpImportResult:
+def import_dumps(
+    paths: Sequence[str | Path],
+    config: Any,
+    store: Any,
+    *,
+    annotate: Annotator | None = None,
+    authors: AuthorPolicy | None = None,
+    batch_size: int = 5000,
+    flush_lines: int = 1_000_000,
+    chunk_bytes: int = CHUNK_BYTES,
+    progress: Callable[[DumpImportResult], None] | None = None,
+) -> DumpImportResult:
     """Import dump files into ``store``: the items of configured subreddits that match a theme.
 
     ``annotate`` sets themes (and sentiment) on a batch; it defaults to the pipeline's scorer.
@@ -341,8 +354,9 @@ def import_dumps(paths: Sequence[str | Path], config: Any, store: Any, *,
     result = DumpImportResult()
     started = time.perf_counter()
     for path in paths:
-        _ImportFile(Path(path), filt, annotate, authors, store, result,
-                    batch_size, flush_lines, chunk_bytes, progress).run()
+        _ImportFile(
+            Path(path), filt, annotate, authors, store, result, batch_size, flush_lines, chunk_bytes, progress
+        ).run()
         result.seconds = time.perf_counter() - started
     return result
 
@@ -369,8 +383,9 @@ class _ImportFile:
         if state.get("done"):
             self.result.already_done.append(str(self.path))
             return
-        provenance = Provenance(f"file:{self.path.name}", DUMP_VERSION, utcnow(),
-                                {"file": str(self.path.resolve())})
+        provenance = Provenance(
+            f"file:{self.path.name}", DUMP_VERSION, utcnow(), {"file": str(self.path.resolve())}
+        )
         pending: list[TextItem] = []
         self._bytes, self._lines = state.get("bytes", 0), state.get("lines", 0)
         flushed_at = self._lines
@@ -398,8 +413,7 @@ class _ImportFile:
             if item is not None and self.filt.keeps(item):
                 pending.append(item)
 
-    def _flush(self, pending: list[TextItem], key: str, end_bytes: int, end_lines: int,
-               done: bool) -> None:
+    def _flush(self, pending: list[TextItem], key: str, end_bytes: int, end_lines: int, done: bool) -> None:
         self.result.in_subreddits += len(pending)
         kept = [item for item in self.annotate(pending) if item.themes] if pending else []
         self.result.kept += len(kept)
@@ -414,5 +428,7 @@ class _ImportFile:
 def _check_ndjson(data: bytes, path: Path) -> None:
     first = data.lstrip()[:1]
     if first and first != b"{":
-        raise DumpFormatError(f"{path}: not a Reddit dump (expected one JSON object per line, "
-                              f"got {data[:40]!r}...); pass .ndjson/.jsonl files, plain or .zst")
+        raise DumpFormatError(
+            f"{path}: not a Reddit dump (expected one JSON object per line, "
+            f"got {data[:40]!r}...); pass .ndjson/.jsonl files, plain or .zst"
+        )

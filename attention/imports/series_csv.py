@@ -25,8 +25,7 @@ import pandas as pd
 from attention.analysis.errors import AnalysisInputError
 
 
-def read_series_csv(path: str | Path, column: str | None = None,
-                    prefer: Sequence[str] = ()) -> pd.Series:
+def read_series_csv(path: str | Path, column: str | None = None, prefer: Sequence[str] = ()) -> pd.Series:
     path = Path(path)
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
@@ -46,8 +45,9 @@ def read_series_csv(path: str | Path, column: str | None = None,
         if pd.isna(stamp):
             if not started:
                 continue  # a second header row (yfinance's ",^GSPC,^GSPC")
-            raise AnalysisInputError(f"{path}: line {line_no}, column '{header[0]}': "
-                                     f"{row[0]!r} is not a date (YYYY-MM-DD)")
+            raise AnalysisInputError(
+                f"{path}: line {line_no}, column '{header[0]}': {row[0]!r} is not a date (YYYY-MM-DD)"
+            )
         started = True
         raw = row[index].strip() if index < len(row) else ""
         try:
@@ -55,8 +55,9 @@ def read_series_csv(path: str | Path, column: str | None = None,
         except ValueError:
             value = math.nan
         if raw and not math.isfinite(value):
-            raise AnalysisInputError(f"{path}: line {line_no}, column '{header[index]}': "
-                                     f"{raw!r} is not a number")
+            raise AnalysisInputError(
+                f"{path}: line {line_no}, column '{header[index]}': {raw!r} is not a number"
+            )
         dates.append(stamp.tz_localize(None) if stamp.tzinfo else stamp)
         values.append(value)
     if not dates:
@@ -64,8 +65,7 @@ def read_series_csv(path: str | Path, column: str | None = None,
     return pd.Series(values, index=pd.DatetimeIndex(dates), name=header[index]).dropna()
 
 
-def _value_column(path: Path, header: list[str], column: str | None,
-                  prefer: Sequence[str]) -> int:
+def _value_column(path: Path, header: list[str], column: str | None, prefer: Sequence[str]) -> int:
     if column is not None:
         if column not in header:
             raise AnalysisInputError(f"{path}: no column {column!r}; the header has {header}")

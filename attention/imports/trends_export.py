@@ -28,8 +28,17 @@ from collectors.core.records import FatalError, Provenance, SearchInterestPoint,
 
 VERSION = "1.0"
 GRANULARITIES = {"day": "day", "week": "week", "month": "month"}
-REGIONS = {"United States": "US", "Worldwide": "", "United Kingdom": "GB", "Canada": "CA",
-           "Germany": "DE", "France": "FR", "India": "IN", "Australia": "AU", "Japan": "JP"}
+REGIONS = {
+    "United States": "US",
+    "Worldwide": "",
+    "United Kingdom": "GB",
+    "Canada": "CA",
+    "Germany": "DE",
+    "France": "FR",
+    "India": "IN",
+    "Australia": "AU",
+    "Japan": "JP",
+}
 _HEADER_CELL = re.compile(r"^(?P<term>.*?):\s*\((?P<region>[^()]*)\)\s*$")
 
 
@@ -48,8 +57,10 @@ class ImportedTimeline:
     def summary(self) -> str:
         dates = [p.period_start for p in self.points]
         span = f"{min(dates)} to {max(dates)}" if dates else "no rows"
-        return (f"{len(self.points)} values for {', '.join(self.terms)} ({self.granularity}, "
-                f"geo {self.geo or 'worldwide'}, {span})")
+        return (
+            f"{len(self.points)} values for {', '.join(self.terms)} ({self.granularity}, "
+            f"geo {self.geo or 'worldwide'}, {span})"
+        )
 
 
 def _find_header(rows: list[list[str]], name: str) -> int:
@@ -58,11 +69,11 @@ def _find_header(rows: list[list[str]], name: str) -> int:
             return i
     raise TrendsImportError(
         f"{name}: no header line like 'Week,term: (United States)' found; export 'Interest "
-        "over time' as CSV from trends.google.com and pass that file")
+        "over time' as CSV from trends.google.com and pass that file"
+    )
 
 
-def _terms(header: list[str], name: str, line: int,
-           geo: str | None) -> tuple[list[str], str]:
+def _terms(header: list[str], name: str, line: int, geo: str | None) -> tuple[list[str], str]:
     terms, regions = [], set()
     for cell in header[1:]:
         found = _HEADER_CELL.match(cell.strip())
@@ -74,12 +85,15 @@ def _terms(header: list[str], name: str, line: int,
     if geo is not None:
         return terms, geo
     if len(regions) > 1:
-        raise TrendsImportError(f"{name} line {line}: columns from several regions "
-                                f"{sorted(regions)}; pass --geo CODE")
+        raise TrendsImportError(
+            f"{name} line {line}: columns from several regions {sorted(regions)}; pass --geo CODE"
+        )
     region = regions.pop() if regions else "Worldwide"
     if region not in REGIONS:
-        raise TrendsImportError(f"{name} line {line}: unknown region {region!r}; pass --geo "
-                                "with its two-letter code (e.g. --geo GB)")
+        raise TrendsImportError(
+            f"{name} line {line}: unknown region {region!r}; pass --geo "
+            "with its two-letter code (e.g. --geo GB)"
+        )
     return terms, REGIONS[region]
 
 
@@ -101,11 +115,14 @@ def _value(cell: str, term: str, name: str, line: int) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise TrendsImportError(f"{name} line {line}: value {text!r} for {term!r} is not a "
-                                "number or '<1'") from None
+        raise TrendsImportError(
+            f"{name} line {line}: value {text!r} for {term!r} is not a number or '<1'"
+        ) from None
     if not 0 <= value <= 100:
-        raise TrendsImportError(f"{name} line {line}: value {value:g} for {term!r} is outside "
-                                "0-100; is this a Google Trends export?")
+        raise TrendsImportError(
+            f"{name} line {line}: value {value:g} for {term!r} is outside "
+            "0-100; is this a Google Trends export?"
+        )
     return value
 
 
@@ -118,9 +135,13 @@ def _period_end(start: dt.date, granularity: str) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
-def parse_multitimeline(text: str, name: str = "multiTimeline.csv", term: str | None = None,
-                        geo: str | None = None,
-                        imported_on: dt.date | None = None) -> ImportedTimeline:
+def parse_multitimeline(
+    text: str,
+    name: str = "multiTimeline.csv",
+    term: str | None = None,
+    geo: str | None = None,
+    imported_on: dt.date | None = None,
+) -> ImportedTimeline:
     """Parse an export into raw points. ``term`` renames the column of a single-series file."""
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     start = _find_header(rows, name)
@@ -129,32 +150,41 @@ def parse_multitimeline(text: str, name: str = "multiTimeline.csv", term: str | 
     terms, geo_code = _terms(header, name, start + 1, geo)
     if term is not None:
         if len(terms) != 1:
-            raise TrendsImportError(f"{name}: --term renames the one series of a file, but this "
-                                    f"file has {len(terms)} ({', '.join(terms)}); leave it out")
+            raise TrendsImportError(
+                f"{name}: --term renames the one series of a file, but this "
+                f"file has {len(terms)} ({', '.join(terms)}); leave it out"
+            )
         terms = [term]
     digest = hashlib.sha256(f"{text}|{terms}|{geo_code}".encode()).hexdigest()
     rid = "import-" + digest[:20]
     today = imported_on or utcnow().date()
-    prov = Provenance(f"import:{name}", VERSION, utcnow(),
-                      {"kind": "import", "file": name, "sha256": digest, "header": header})
+    prov = Provenance(
+        f"import:{name}",
+        VERSION,
+        utcnow(),
+        {"kind": "import", "file": name, "sha256": digest, "header": header},
+    )
     points = []
-    for offset, row in enumerate(rows[start + 1:], start=start + 2):
+    for offset, row in enumerate(rows[start + 1 :], start=start + 2):
         if not row or not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            raise TrendsImportError(f"{name} line {offset}: {len(row)} cells, the header has "
-                                    f"{len(header)}")
+            raise TrendsImportError(f"{name} line {offset}: {len(row)} cells, the header has {len(header)}")
         period = _period(row[0], granularity, name, offset)
         try:
             partial = _period_end(period, granularity) >= today  # the period had not ended yet
         except OverflowError:  # a week or month running past 9999-12-31
-            raise TrendsImportError(f"{name} line {offset}: the {granularity} starting "
-                                    f"{period.isoformat()} ends after the last date Python "
-                                    "can represent; is the date column right?") from None
+            raise TrendsImportError(
+                f"{name} line {offset}: the {granularity} starting "
+                f"{period.isoformat()} ends after the last date Python "
+                "can represent; is the date column right?"
+            ) from None
         for t, cell in zip(terms, row[1:], strict=True):
-            points.append(SearchInterestPoint(rid, t, period, granularity,
-                                              _value(cell, t, name, offset), partial, geo_code,
-                                              prov))
+            points.append(
+                SearchInterestPoint(
+                    rid, t, period, granularity, _value(cell, t, name, offset), partial, geo_code, prov
+                )
+            )
     if not points:
         raise TrendsImportError(f"{name}: the header (line {start + 1}) has no data rows after it")
     return ImportedTimeline(rid, granularity, geo_code, tuple(terms), tuple(points))

@@ -45,10 +45,22 @@ from attention.panel.columns import (
 )
 from attention.store import Store
 
-DAILY_COLUMNS = ["search", "reddit_mentions", "news_mentions", "reddit_share", "news_share",
-                 "reddit_sentiment", "news_sentiment", "attention_index", "theme_return",
-                 "benchmark_return", "excess_return", "dollar_volume", "abnormal_volume",
-                 "flow_usd"]
+DAILY_COLUMNS = [
+    "search",
+    "reddit_mentions",
+    "news_mentions",
+    "reddit_share",
+    "news_share",
+    "reddit_sentiment",
+    "news_sentiment",
+    "attention_index",
+    "theme_return",
+    "benchmark_return",
+    "excess_return",
+    "dollar_volume",
+    "abnormal_volume",
+    "flow_usd",
+]
 WEEKLY_COLUMNS = DAILY_COLUMNS[:1] + ["asvi"] + DAILY_COLUMNS[1:] + ["n_sessions"]
 
 
@@ -56,18 +68,17 @@ WEEKLY_COLUMNS = DAILY_COLUMNS[:1] + ["asvi"] + DAILY_COLUMNS[1:] + ["n_sessions
 class PanelInputs:
     """Long-format rows read from the store (or built by hand in tests)."""
 
-    prices: pd.DataFrame    # ticker, date, close, adj_close, volume
-    flows: pd.DataFrame     # ticker, date, method, flow_usd, stale
+    prices: pd.DataFrame  # ticker, date, close, adj_close, volume
+    flows: pd.DataFrame  # ticker, date, method, flow_usd, stale
     mentions: pd.DataFrame  # source, item_id, created_utc, theme, compound, scoreable
-    search: pd.DataFrame    # term, date, granularity, value, is_partial
+    search: pd.DataFrame  # term, date, granularity, value, is_partial
 
     @classmethod
     def empty(cls) -> PanelInputs:
         return cls(
             pd.DataFrame(columns=["ticker", "date", "close", "adj_close", "volume"]),
             pd.DataFrame(columns=["ticker", "date", "method", "flow_usd", "stale"]),
-            pd.DataFrame(columns=["source", "item_id", "created_utc", "theme", "compound",
-                                  "scoreable"]),
+            pd.DataFrame(columns=["source", "item_id", "created_utc", "theme", "compound", "scoreable"]),
             pd.DataFrame(columns=["term", "date", "granularity", "value", "is_partial"]),
         )
 
@@ -92,20 +103,33 @@ def load_inputs(store: Store, config: Config) -> PanelInputs:
     terms = sorted({t for theme in config.themes.values() for t in theme.search_terms})
     term_marks = ", ".join("?" * len(terms))
     return PanelInputs(
-        prices=store.query(f"SELECT ticker, date, close, adj_close, volume FROM prices "
-                           f"WHERE ticker IN ({marks}) ORDER BY ticker, date", tickers),
-        flows=store.query(f"SELECT ticker, date, method, flow_usd, stale FROM flows "
-                          f"WHERE ticker IN ({marks})", tickers),
+        prices=store.query(
+            f"SELECT ticker, date, close, adj_close, volume FROM prices "
+            f"WHERE ticker IN ({marks}) ORDER BY ticker, date",
+            tickers,
+        ),
+        flows=store.query(
+            f"SELECT ticker, date, method, flow_usd, stale FROM flows WHERE ticker IN ({marks})", tickers
+        ),
         mentions=store.query(
             "SELECT source, item_id, created_utc, unnest(themes) AS theme, compound, scoreable "
-            "FROM items WHERE source IN ('reddit', 'news') AND len(themes) > 0"),
-        search=store.query(f"SELECT term, date, granularity, value, is_partial FROM "
-                           f"search_series WHERE term IN ({term_marks})", terms),
+            "FROM items WHERE source IN ('reddit', 'news') AND len(themes) > 0"
+        ),
+        search=store.query(
+            f"SELECT term, date, granularity, value, is_partial FROM "
+            f"search_series WHERE term IN ({term_marks})",
+            terms,
+        ),
     )
 
 
-def build_theme_panel(inputs: PanelInputs, config: Config, theme_key: str,
-                      start: dt.date | None = None, end: dt.date | None = None) -> ThemePanel:
+def build_theme_panel(
+    inputs: PanelInputs,
+    config: Config,
+    theme_key: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> ThemePanel:
     """The daily and weekly panel of one theme from ``inputs`` (no store access)."""
     theme = config.themes[theme_key]
     first, last = _span(inputs, start, end)
@@ -117,35 +141,46 @@ def build_theme_panel(inputs: PanelInputs, config: Config, theme_key: str,
     all_sessions, closes = sessions_and_closes(first - pd.Timedelta(days=10), last)
     sessions = all_sessions[(all_sessions >= first) & (all_sessions <= last)]
     if sessions.empty:
-        return ThemePanel(theme_key, pd.DataFrame(columns=DAILY_COLUMNS, dtype=float),
-                          pd.DataFrame(columns=WEEKLY_COLUMNS, dtype=float),
-                          (f"no trading session between {first.date()} and {last.date()}",))
+        return ThemePanel(
+            theme_key,
+            pd.DataFrame(columns=DAILY_COLUMNS, dtype=float),
+            pd.DataFrame(columns=WEEKLY_COLUMNS, dtype=float),
+            (f"no trading session between {first.date()} and {last.date()}",),
+        )
     prev = all_sessions[all_sessions < sessions[0]][-1]
     weeks = week_labels(sessions)
-    market_d, market_w = market_columns(_since(inputs.prices, prev, True),
-                                        _since(inputs.flows, prev, True),
-                                        theme.proxy.weight_map(), config.benchmark,
-                                        sessions, weeks)
+    market_d, market_w = market_columns(
+        _since(inputs.prices, prev, True),
+        _since(inputs.flows, prev, True),
+        theme.proxy.weight_map(),
+        config.benchmark,
+        sessions,
+        weeks,
+    )
     text_d, text_w = text_columns(inputs.mentions, theme_key, closes, sessions, weeks)
-    search_d, search_w = search_columns(_since(inputs.search, prev, False), theme.search_terms,
-                                        sessions, weeks)
+    search_d, search_w = search_columns(
+        _since(inputs.search, prev, False), theme.search_terms, sessions, weeks
+    )
     daily = pd.concat([search_d.rename("search"), text_d, market_d], axis=1)
     weekly = pd.concat([search_w.rename("search"), text_w, market_w], axis=1)
     weekly["asvi"] = asvi(weekly["search"])
     weekly["n_sessions"] = weeks.groupby(weeks.to_numpy()).size().astype(float)
     for frame in (daily, weekly):
-        frame["attention_index"] = attention_index({
-            "search": np.log(frame["search"].where(frame["search"] > 0)),
-            "reddit": np.log1p(frame["reddit_mentions"]),
-            "news": np.log1p(frame["news_mentions"])})
+        frame["attention_index"] = attention_index(
+            {
+                "search": np.log(frame["search"].where(frame["search"] > 0)),
+                "reddit": np.log1p(frame["reddit_mentions"]),
+                "news": np.log1p(frame["news_mentions"]),
+            }
+        )
     daily, weekly = daily[DAILY_COLUMNS], weekly[WEEKLY_COLUMNS]
     daily.index.name = weekly.index.name = "date"
-    return ThemePanel(theme_key, daily, weekly, tuple(_notes(daily, theme.proxy.members,
-                                                             config.benchmark)))
+    return ThemePanel(theme_key, daily, weekly, tuple(_notes(daily, theme.proxy.members, config.benchmark)))
 
 
-def build_panels(store: Store | str | Path, config: Config, start: dt.date | None = None,
-                 end: dt.date | None = None) -> dict[str, ThemePanel]:
+def build_panels(
+    store: Store | str | Path, config: Config, start: dt.date | None = None, end: dt.date | None = None
+) -> dict[str, ThemePanel]:
     """Panels for every configured theme. Accepts an open Store or a path (opened read-only)."""
     if isinstance(store, Store):
         inputs = load_inputs(store, config)
@@ -176,11 +211,11 @@ def _since(frame: pd.DataFrame, prev: pd.Timestamp, strictly: bool) -> pd.DataFr
     return frame[keep]
 
 
-def _span(inputs: PanelInputs, start: dt.date | None, end: dt.date | None
-          ) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+def _span(
+    inputs: PanelInputs, start: dt.date | None, end: dt.date | None
+) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """First and last date covered by any input, clipped to ``start``/``end``."""
-    stamps = [pd.to_datetime(f["date"]) for f in (inputs.prices, inputs.flows, inputs.search)
-              if not f.empty]
+    stamps = [pd.to_datetime(f["date"]) for f in (inputs.prices, inputs.flows, inputs.search) if not f.empty]
     if not inputs.mentions.empty:
         created = pd.to_datetime(inputs.mentions["created_utc"], utc=True).dt.tz_convert(None)
         stamps.append(created.dt.normalize())
@@ -201,8 +236,12 @@ def _notes(daily: pd.DataFrame, members: list[str], benchmark: str) -> list[str]
         notes.append(f"no prices for the proxy ({', '.join(members)})")
     if daily["benchmark_return"].isna().all():
         notes.append(f"no prices for the benchmark {benchmark}")
-    for col, what in (("search", "search interest"), ("reddit_mentions", "Reddit items"),
-                      ("news_mentions", "news items"), ("flow_usd", "flows")):
+    for col, what in (
+        ("search", "search interest"),
+        ("reddit_mentions", "Reddit items"),
+        ("news_mentions", "news items"),
+        ("flow_usd", "flows"),
+    ):
         if daily[col].isna().all():
             notes.append(f"no {what}")
     return notes

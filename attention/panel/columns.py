@@ -39,12 +39,20 @@ def _closes(prices: pd.DataFrame, sessions: pd.DatetimeIndex, column: str) -> pd
     return filled
 
 
-def market_columns(prices: pd.DataFrame, flows: pd.DataFrame, weights: Mapping[str, float],
-                   benchmark: str, sessions: pd.DatetimeIndex, weeks: pd.Series
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def market_columns(
+    prices: pd.DataFrame,
+    flows: pd.DataFrame,
+    weights: Mapping[str, float],
+    benchmark: str,
+    sessions: pd.DatetimeIndex,
+    weeks: pd.Series,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """theme/benchmark/excess returns, dollar and abnormal volume, flows (daily and weekly)."""
-    adjusted = _closes(prices.assign(adj=prices["adj_close"].fillna(prices["close"]))
-                       if not prices.empty else prices, sessions, "adj")
+    adjusted = _closes(
+        prices.assign(adj=prices["adj_close"].fillna(prices["close"])) if not prices.empty else prices,
+        sessions,
+        "adj",
+    )
     rets = adjusted.pct_change(fill_method=None)
     daily = pd.DataFrame(index=sessions)
     daily["theme_return"] = _basket_return(rets, weights)
@@ -54,13 +62,15 @@ def market_columns(prices: pd.DataFrame, flows: pd.DataFrame, weights: Mapping[s
     daily["flow_usd"] = _flows(flows, list(weights), sessions)
     daily["abnormal_volume"] = _abnormal(daily["dollar_volume"], VOLUME_WINDOW_DAYS)
     grouped = daily.groupby(weeks.to_numpy())
-    weekly = pd.DataFrame({
-        "theme_return": grouped["theme_return"].apply(_compound),
-        "benchmark_return": grouped["benchmark_return"].apply(_compound),
-        "dollar_volume": grouped["dollar_volume"].sum(min_count=1),
-        # strict: a week with any unknown session flow has an unknown weekly flow
-        "flow_usd": grouped["flow_usd"].apply(lambda s: s.sum() if s.notna().all() else np.nan),
-    })
+    weekly = pd.DataFrame(
+        {
+            "theme_return": grouped["theme_return"].apply(_compound),
+            "benchmark_return": grouped["benchmark_return"].apply(_compound),
+            "dollar_volume": grouped["dollar_volume"].sum(min_count=1),
+            # strict: a week with any unknown session flow has an unknown weekly flow
+            "flow_usd": grouped["flow_usd"].apply(lambda s: s.sum() if s.notna().all() else np.nan),
+        }
+    )
     weekly["excess_return"] = weekly["theme_return"] - weekly["benchmark_return"]
     # per-session average: a 4-session holiday week is not a 20% drop in activity
     weekly["abnormal_volume"] = _abnormal(grouped["dollar_volume"].mean(), VOLUME_WINDOW_WEEKS)
@@ -86,13 +96,11 @@ def _compound(values: pd.Series) -> float:
     return float(np.prod(1 + clean) - 1) if len(clean) else np.nan
 
 
-def _dollar_volume(prices: pd.DataFrame, members: Sequence[str],
-                   sessions: pd.DatetimeIndex) -> pd.Series:
+def _dollar_volume(prices: pd.DataFrame, members: Sequence[str], sessions: pd.DatetimeIndex) -> pd.Series:
     if prices.empty:
         return pd.Series(np.nan, index=sessions)
     mine = prices[prices["ticker"].isin(members)]
-    mine = mine.assign(dv=mine["close"] * mine["volume"],
-                       session=session_on_or_after(mine["date"], sessions))
+    mine = mine.assign(dv=mine["close"] * mine["volume"], session=session_on_or_after(mine["date"], sessions))
     return mine.groupby("session")["dv"].sum(min_count=1).reindex(sessions)
 
 
@@ -113,16 +121,17 @@ def _flows(flows: pd.DataFrame, members: Sequence[str], sessions: pd.DatetimeInd
     mine.loc[mine["stale"].fillna(False).astype(bool), "flow_usd"] = np.nan
     mine["session"] = session_on_or_after(mine["date"], sessions)
     # min_count=1: a session whose only flow is unknown stays unknown (sum() would give 0)
-    wide = (mine.groupby(["session", "ticker"])["flow_usd"].sum(min_count=1)
-            .unstack("ticker").reindex(sessions))
+    wide = (
+        mine.groupby(["session", "ticker"])["flow_usd"].sum(min_count=1).unstack("ticker").reindex(sessions)
+    )
     if wide.shape[1] < len(members):
         return pd.Series(np.nan, index=sessions)
     return wide.sum(axis=1, min_count=len(members)).where(wide.notna().all(axis=1))
 
 
-def text_columns(mentions: pd.DataFrame, theme: str, closes: pd.Series,
-                 sessions: pd.DatetimeIndex, weeks: pd.Series
-                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def text_columns(
+    mentions: pd.DataFrame, theme: str, closes: pd.Series, sessions: pd.DatetimeIndex, weeks: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per source: mention counts, the theme's share of themed items, mean sentiment."""
     daily, weekly = pd.DataFrame(index=sessions), pd.DataFrame(index=weeks.unique())
     for source in ("reddit", "news"):
@@ -141,8 +150,7 @@ def text_columns(mentions: pd.DataFrame, theme: str, closes: pd.Series,
     return daily, weekly
 
 
-def _text_stats(rows: pd.DataFrame, theme: str, key: str, index: pd.Index,
-                span: np.ndarray) -> pd.DataFrame:
+def _text_stats(rows: pd.DataFrame, theme: str, key: str, index: pd.Index, span: np.ndarray) -> pd.DataFrame:
     """Counts are 0 inside the source's observed span and NaN outside it."""
     mine = rows[rows["theme"] == theme]
     count = mine.groupby(key)["item_id"].nunique().reindex(index)
@@ -154,8 +162,9 @@ def _text_stats(rows: pd.DataFrame, theme: str, key: str, index: pd.Index,
     return pd.DataFrame({"m": count, "s": share, "v": sentiment}).to_numpy()
 
 
-def search_columns(search: pd.DataFrame, terms: Sequence[str], sessions: pd.DatetimeIndex,
-                   weeks: pd.Series) -> tuple[pd.Series, pd.Series]:
+def search_columns(
+    search: pd.DataFrame, terms: Sequence[str], sessions: pd.DatetimeIndex, weeks: pd.Series
+) -> tuple[pd.Series, pd.Series]:
     """Theme search interest (mean of its terms on the common scale), daily and weekly.
 
     Partial periods are dropped. Daily search uses day rows when there are any (else the

@@ -56,10 +56,17 @@ def theme_color(data: ReportData, theme: str) -> tuple[float, float, float]:
     return PALETTE[data.themes.index(theme) % len(PALETTE)]
 
 
-def new_figure(rows: int = 1, cols: int = 1, height: float | None = None,
-               sharex: bool = True) -> tuple[Figure, np.ndarray]:
-    fig, axes = plt.subplots(rows, cols, figsize=(WIDTH, height or (1.4 + ROW_HEIGHT * rows)),
-                             dpi=DPI, sharex=sharex, squeeze=False)
+def new_figure(
+    rows: int = 1, cols: int = 1, height: float | None = None, sharex: bool = True
+) -> tuple[Figure, np.ndarray]:
+    fig, axes = plt.subplots(
+        rows,
+        cols,
+        figsize=(WIDTH, height or (1.4 + ROW_HEIGHT * rows)),
+        dpi=DPI,
+        sharex=sharex,
+        squeeze=False,
+    )
     return fig, axes
 
 
@@ -81,8 +88,7 @@ def widest_legend(axes: np.ndarray) -> list:
     return max((ax.get_legend_handles_labels()[0] for ax in axes.flat), key=len)
 
 
-def finish(fig: Figure, title: str, note: str, data: ReportData,
-           legend: list | None = None) -> bytes:
+def finish(fig: Figure, title: str, note: str, data: ReportData, legend: list | None = None) -> bytes:
     """Title, a shared legend under it, the source note (with the simulated-data warning),
     tight layout, PNG bytes."""
     height = fig.get_figheight()
@@ -90,14 +96,28 @@ def finish(fig: Figure, title: str, note: str, data: ReportData,
     top = 1 - 0.45 / height
     if legend:
         columns = 3 if max(len(h.get_label()) for h in legend) < 30 else 2
-        fig.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, top),
-                   ncol=min(len(legend), columns), fontsize=8, frameon=False)
+        fig.legend(
+            handles=legend,
+            loc="upper center",
+            bbox_to_anchor=(0.5, top),
+            ncol=min(len(legend), columns),
+            fontsize=8,
+            frameon=False,
+        )
         top -= (0.2 * ((len(legend) + columns - 1) // columns) - 0.05) / height
     source = f"Source: {note}"
     if data.simulated:
         source = "SIMULATED DATA (attention demo). " + source
-    fig.text(0.01, 0.005, source + f" As of {data.as_of}.", fontsize=7, color="#555555",
-             ha="left", va="bottom", wrap=True)
+    fig.text(
+        0.01,
+        0.005,
+        source + f" As of {data.as_of}.",
+        fontsize=7,
+        color="#555555",
+        ha="left",
+        va="bottom",
+        wrap=True,
+    )
     bottom = 0.3 / height  # room for the source note, in figure units
     fig.tight_layout(rect=(0, bottom, 1, top))
     buffer = io.BytesIO()
@@ -115,8 +135,9 @@ def date_axis(ax: plt.Axes) -> None:
 
 def _weekly(data: ReportData, column: str) -> pd.DataFrame:
     """One column of every theme's weekly panel, side by side (themes as columns)."""
-    return pd.DataFrame({k: p.weekly[column] for k, p in data.panels.items()
-                         if not p.weekly.empty and column in p.weekly})
+    return pd.DataFrame(
+        {k: p.weekly[column] for k, p in data.panels.items() if not p.weekly.empty and column in p.weekly}
+    )
 
 
 # -- the charts ---------------------------------------------------------------------------------
@@ -129,25 +150,35 @@ def _shares(levels: pd.DataFrame) -> pd.DataFrame:
 def attention_share(data: ReportData) -> bytes:
     """Each theme's share of search interest and of mentions per week (shares sum to 100%)."""
     mentions = _weekly(data, "reddit_mentions").add(_weekly(data, "news_mentions"), fill_value=0)
-    bases = [("Google search interest", _shares(_weekly(data, "search"))),
-             ("Reddit + news mentions", _shares(mentions))]
+    bases = [
+        ("Google search interest", _shares(_weekly(data, "search"))),
+        ("Reddit + news mentions", _shares(mentions)),
+    ]
     bases = [(name, share) for name, share in bases if not share.empty]
     if not bases:
         raise MissingChartDataError("no mentions and no search interest for any theme")
     fig, axes = new_figure(len(bases), height=1.9 + 2.6 * len(bases))
     for ax, (name, share) in zip(axes[:, 0], bases, strict=True):
-        ax.stackplot(share.index, *(share[k].fillna(0) for k in share.columns),
-                     labels=[data.label(k) for k in share.columns],
-                     colors=[theme_color(data, k) for k in share.columns], alpha=0.85)
+        ax.stackplot(
+            share.index,
+            *(share[k].fillna(0) for k in share.columns),
+            labels=[data.label(k) for k in share.columns],
+            colors=[theme_color(data, k) for k in share.columns],
+            alpha=0.85,
+        )
         ax.set_ylim(0, 100)
         ax.set_ylabel("share (%)")
         ax.set_title(f"Share of {name}", fontsize=10, loc="left")
         date_axis(ax)
     axes[-1, 0].set_xlabel("trading week (labelled by its last session)")
-    return finish(fig, "Share of attention by theme, weekly",
-                  "Google Trends on the common scale; Reddit posts/comments and news headlines "
-                  "matched to each theme. Each week's shares sum to 100%.", data,
-                  theme_handles(data, list(bases[0][1].columns)))
+    return finish(
+        fig,
+        "Share of attention by theme, weekly",
+        "Google Trends on the common scale; Reddit posts/comments and news headlines "
+        "matched to each theme. Each week's shares sum to 100%.",
+        data,
+        theme_handles(data, list(bases[0][1].columns)),
+    )
 
 
 def search_interest(data: ReportData) -> bytes:
@@ -168,12 +199,23 @@ def search_interest(data: ReportData) -> bytes:
         ax.set_ylabel("interest (common scale)")
         date_axis(ax)
     axes[-1, 0].set_xlabel("week (Google weeks, aligned to the trading week they became known)")
-    return finish(fig, "Google search interest per theme, weekly",
-                  "Google Trends, stitched onto one scale through anchor terms (the reference "
-                  "anchor's mean = 100); theme value = mean of its search terms.", data,
-                  [line("weekly search interest (colour = theme)"),
-                   line(f"spike: > {SPIKE_Z:g} s.d. above the trailing {SPIKE_WINDOW} weeks",
-                        SPIKE_COLOR, marker="^", ls="", ms=8)])
+    return finish(
+        fig,
+        "Google search interest per theme, weekly",
+        "Google Trends, stitched onto one scale through anchor terms (the reference "
+        "anchor's mean = 100); theme value = mean of its search terms.",
+        data,
+        [
+            line("weekly search interest (colour = theme)"),
+            line(
+                f"spike: > {SPIKE_Z:g} s.d. above the trailing {SPIKE_WINDOW} weeks",
+                SPIKE_COLOR,
+                marker="^",
+                ls="",
+                ms=8,
+            ),
+        ],
+    )
 
 
 def sentiment(data: ReportData) -> bytes:
@@ -187,8 +229,15 @@ def sentiment(data: ReportData) -> bytes:
         for key in frame.columns:
             values = frame[key]
             if values.notna().any():
-                ax.plot(values.index, values, marker="o", ms=3, lw=1.2,
-                        color=theme_color(data, key), label=data.label(key))
+                ax.plot(
+                    values.index,
+                    values,
+                    marker="o",
+                    ms=3,
+                    lw=1.2,
+                    color=theme_color(data, key),
+                    label=data.label(key),
+                )
         ax.axhline(0, color="#333333", lw=0.8)
         ax.set_ylim(-1, 1)
         ax.set_title("Reddit" if source == "reddit" else "News headlines", fontsize=10, loc="left")
@@ -196,15 +245,20 @@ def sentiment(data: ReportData) -> bytes:
         date_axis(ax)
     axes[-1, 0].set_xlabel("trading week")
     lexicon = data.config.analysis.sentiment_lexicon
-    return finish(fig, "Sentiment by theme and source, weekly mean",
-                  f"items matched to each theme, scored with {lexicon} (VADER compound; "
-                  "> 0 positive, < 0 negative).", data, theme_handles(data, data.themes))
+    return finish(
+        fig,
+        "Sentiment by theme and source, weekly mean",
+        f"items matched to each theme, scored with {lexicon} (VADER compound; > 0 positive, < 0 negative).",
+        data,
+        theme_handles(data, data.themes),
+    )
 
 
 def performance(data: ReportData) -> bytes:
     """Cumulative excess return vs the benchmark, with the attention index on a second axis."""
-    themes = [k for k, p in data.panels.items()
-              if not p.daily.empty and p.daily["excess_return"].notna().any()]
+    themes = [
+        k for k, p in data.panels.items() if not p.daily.empty and p.daily["excess_return"].notna().any()
+    ]
     if not themes:
         raise MissingChartDataError("no theme or benchmark prices")
     fig, axes = new_figure(len(themes))
@@ -212,8 +266,7 @@ def performance(data: ReportData) -> bytes:
     for ax, key in zip(axes[:, 0], themes, strict=True):
         daily = data.panels[key].daily
         rets = daily[["theme_return", "benchmark_return"]].dropna()
-        excess = ((1 + rets["theme_return"]).cumprod() / (1 + rets["benchmark_return"]).cumprod()
-                  - 1) * 100
+        excess = ((1 + rets["theme_return"]).cumprod() / (1 + rets["benchmark_return"]).cumprod() - 1) * 100
         ax.plot(excess.index, excess, color=theme_color(data, key), lw=1.5)
         ax.axhline(0, color="#333333", lw=0.8)
         ax.set_ylabel(f"vs {bench} (%)")
@@ -225,12 +278,17 @@ def performance(data: ReportData) -> bytes:
         ax.set_title(data.label(key), fontsize=10, loc="left")
         date_axis(ax)
     axes[-1, 0].set_xlabel("trading session")
-    return finish(fig, f"Themes vs {bench}: cumulative excess return and attention",
-                  "daily closes (adjusted) of each theme's proxy and the benchmark; attention "
-                  "index = mean z-score of log search and log(1 + mentions).", data,
-                  [line(f"cumulative excess return vs {bench}, % (left axis; colour = theme)",
-                        lw=2),
-                   line("attention index, 20-session mean, z (right axis)", ATTENTION_COLOR)])
+    return finish(
+        fig,
+        f"Themes vs {bench}: cumulative excess return and attention",
+        "daily closes (adjusted) of each theme's proxy and the benchmark; attention "
+        "index = mean z-score of log search and log(1 + mentions).",
+        data,
+        [
+            line(f"cumulative excess return vs {bench}, % (left axis; colour = theme)", lw=2),
+            line("attention index, 20-session mean, z (right axis)", ATTENTION_COLOR),
+        ],
+    )
 
 
 Chart = Callable[[ReportData], bytes]

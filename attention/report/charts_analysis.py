@@ -34,12 +34,16 @@ def lead_lag(data: ReportData) -> bytes:
         width = 0.8 / len(pairs)
         for i, cc in enumerate(pairs):
             offset = (i - (len(pairs) - 1) / 2) * width
-            ax.bar(np.array(cc.lags) + offset, cc.values, width=width,
-                   color=PAIR_COLORS.get(cc.y, base.PALETTE[i]), label=f"vs {series_label(cc.y)}",
-                   zorder=2)
+            ax.bar(
+                np.array(cc.lags) + offset,
+                cc.values,
+                width=width,
+                color=PAIR_COLORS.get(cc.y, base.PALETTE[i]),
+                label=f"vs {series_label(cc.y)}",
+                zorder=2,
+            )
         band = max(cc.band for cc in pairs)
-        ax.axhspan(-band, band, color="#bbbbbb", alpha=0.35, zorder=0,
-                   label="95% band of no correlation")
+        ax.axhspan(-band, band, color="#bbbbbb", alpha=0.35, zorder=0, label="95% band of no correlation")
         ax.axhline(0, color="#333333", lw=0.8)
         ax.axvline(0, color="#333333", lw=0.6, ls=":")
         ax.set_title(data.label(key), fontsize=10, loc="left")
@@ -47,9 +51,13 @@ def lead_lag(data: ReportData) -> bytes:
         ax.grid(alpha=0.3)
     unit = "weeks" if next(iter(results.values())).freq == "W" else "days"
     axes[-1, 0].set_xlabel(f"lag k in {unit} (k > 0: attention leads; k < 0: attention follows)")
-    return finish(fig, "Lead-lag: attention vs returns and money",
-                  "corr(attention index at t-k, series at t) on the stationary weekly series "
-                  "of the analysis panel.", data, base.widest_legend(axes))
+    return finish(
+        fig,
+        "Lead-lag: attention vs returns and money",
+        "corr(attention index at t-k, series at t) on the stationary weekly series of the analysis panel.",
+        data,
+        base.widest_legend(axes),
+    )
 
 
 def _irf_scale(column: str) -> tuple[float, str]:
@@ -72,36 +80,52 @@ def impulse_responses(data: ReportData) -> bytes:
     fig, axes = new_figure(len(rows), 2, sharex=False)
     for (key, responses), row in zip(rows, axes, strict=True):
         for ax, (impulse, response), irf in zip(row, wanted, responses, strict=True):
-            ax.set_title(f"{data.label(key)}: {series_label(impulse)} → {series_label(response)}",
-                         fontsize=9, loc="left")
+            ax.set_title(
+                f"{data.label(key)}: {series_label(impulse)} → {series_label(response)}",
+                fontsize=9,
+                loc="left",
+            )
             if irf is None:
-                ax.text(0.5, 0.5, "not estimated", ha="center", va="center",
-                        transform=ax.transAxes)
+                ax.text(0.5, 0.5, "not estimated", ha="center", va="center", transform=ax.transAxes)
                 continue
             scale, unit = _irf_scale(response)
             horizons = np.arange(len(irf.irf))
-            ax.fill_between(horizons, np.array(irf.lower) * scale, np.array(irf.upper) * scale,
-                            color=theme_color(data, key), alpha=0.2)
-            ax.plot(horizons, np.array(irf.irf) * scale, color=theme_color(data, key),
-                    marker="o", ms=3)
+            ax.fill_between(
+                horizons,
+                np.array(irf.lower) * scale,
+                np.array(irf.upper) * scale,
+                color=theme_color(data, key),
+                alpha=0.2,
+            )
+            ax.plot(horizons, np.array(irf.irf) * scale, color=theme_color(data, key), marker="o", ms=3)
             ax.axhline(0, color="#333333", lw=0.8)
             ax.set_ylabel(unit, fontsize=8)
             ax.grid(alpha=0.3)
     for ax in axes[-1]:
         ax.set_xlabel("weeks after the shock")
-    return finish(fig, "Impulse responses to a one-s.d. shock (VAR)",
-                  "VAR on the weekly panel's series as made stationary for the tests "
-                  "(differenced if needed); orthogonalised shocks, Cholesky order attention, "
-                  "money, returns; asymptotic 95% bands.", data,
-                  [base.line("response (colour = theme)", lw=2, marker="o", ms=3),
-                   base.patch("95% band", "#1f77b4", 0.2)])
+    return finish(
+        fig,
+        "Impulse responses to a one-s.d. shock (VAR)",
+        "VAR on the weekly panel's series as made stationary for the tests "
+        "(differenced if needed); orthogonalised shocks, Cholesky order attention, "
+        "money, returns; asymptotic 95% bands.",
+        data,
+        [
+            base.line("response (colour = theme)", lw=2, marker="o", ms=3),
+            base.patch("95% band", "#1f77b4", 0.2),
+        ],
+    )
 
 
 def _event_limits(study: object) -> tuple[float, float]:
     """Y range from the mean path and the placebo band: a wide t interval from a handful of
     spikes would otherwise flatten everything (the interval is clipped, not hidden)."""
-    values = np.concatenate([np.array(v, dtype=float) for v in (
-        study.mean_car, study.placebo_lower, study.placebo_upper)]) * 100  # type: ignore[attr-defined]
+    values = (
+        np.concatenate(
+            [np.array(v, dtype=float) for v in (study.mean_car, study.placebo_lower, study.placebo_upper)]
+        )
+        * 100
+    )  # type: ignore[attr-defined]
     values = values[np.isfinite(values)]
     if not len(values):
         return -1.0, 1.0
@@ -124,26 +148,29 @@ def event_paths(data: ReportData) -> bytes:
     for ax, (key, study) in zip(axes[:, 0], studies, strict=True):
         h = np.array(study.horizons)
         pct = lambda values: np.array(values, dtype=float) * 100  # noqa: E731
-        ax.fill_between(h, pct(study.placebo_lower), pct(study.placebo_upper), color="#bbbbbb",
-                        alpha=0.45)
-        ax.fill_between(h, pct(study.lower), pct(study.upper), color=theme_color(data, key),
-                        alpha=0.2)
+        ax.fill_between(h, pct(study.placebo_lower), pct(study.placebo_upper), color="#bbbbbb", alpha=0.45)
+        ax.fill_between(h, pct(study.lower), pct(study.upper), color=theme_color(data, key), alpha=0.2)
         ax.plot(h, pct(study.mean_car), color=theme_color(data, key), lw=1.6)
         ax.axhline(0, color="#333333", lw=0.8)
         ax.set_ylim(*_event_limits(study))
         spikes = f"{study.n_events} spike{'s' if study.n_events != 1 else ''}"
-        ax.set_title(f"{data.label(key)}: {spikes} in {series_label(study.signal)}", fontsize=10,
-                     loc="left")
+        ax.set_title(f"{data.label(key)}: {spikes} in {series_label(study.signal)}", fontsize=10, loc="left")
         ax.set_ylabel("cum. excess return (%)")
         ax.grid(alpha=0.3)
     axes[-1, 0].set_xlabel("weeks after the spike")
-    return finish(fig, "After attention spikes: cumulative excess return",
-                  "event study on the weekly panel; a spike is the onset of a trailing z-score "
-                  "above 2; returns from the close after the spike; the t interval is clipped "
-                  "to the plot.", data,
-                  [base.line("mean after the spikes (colour = theme)", lw=2),
-                   base.patch("95% t interval", "#1f77b4", 0.2),
-                   base.patch("95% range of random dates", "#bbbbbb", 0.45)])
+    return finish(
+        fig,
+        "After attention spikes: cumulative excess return",
+        "event study on the weekly panel; a spike is the onset of a trailing z-score "
+        "above 2; returns from the close after the spike; the t interval is clipped "
+        "to the plot.",
+        data,
+        [
+            base.line("mean after the spikes (colour = theme)", lw=2),
+            base.patch("95% t interval", "#1f77b4", 0.2),
+            base.patch("95% range of random dates", "#bbbbbb", 0.45),
+        ],
+    )
 
 
 CHARTS: tuple[tuple[str, str, base.Chart], ...] = (

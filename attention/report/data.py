@@ -58,8 +58,9 @@ def default_as_of(store: Store) -> dt.date:
 def looks_simulated(store: Store) -> bool:
     """Data fetched from loopback replicas (``attention demo``, tests) is simulated: the report
     then carries the banner even when it is rebuilt later with ``attention report``."""
-    rows = store.con.execute("SELECT count(*) FROM (SELECT 1 FROM prices WHERE provenance LIKE "
-                             "'%//127.0.0.1:%' LIMIT 1)").fetchall()
+    rows = store.con.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM prices WHERE provenance LIKE '%//127.0.0.1:%' LIMIT 1)"
+    ).fetchall()
     return bool(rows[0][0])
 
 
@@ -74,12 +75,22 @@ def cut_inputs(inputs: PanelInputs, as_of: dt.date) -> PanelInputs:
     if not mentions.empty:
         created = pd.to_datetime(mentions["created_utc"], utc=True).dt.tz_convert(None)
         mentions = mentions[created < end + pd.Timedelta(days=1)]
-    return replace(inputs, prices=by_date(inputs.prices), flows=by_date(inputs.flows),
-                   search=by_date(inputs.search), mentions=mentions)
+    return replace(
+        inputs,
+        prices=by_date(inputs.prices),
+        flows=by_date(inputs.flows),
+        search=by_date(inputs.search),
+        mentions=mentions,
+    )
 
 
-def gather(store: Store, config: Config, as_of: dt.date | None = None,
-           analysis: Any | None = None, simulated: bool = False) -> ReportData:
+def gather(
+    store: Store,
+    config: Config,
+    as_of: dt.date | None = None,
+    analysis: Any | None = None,
+    simulated: bool = False,
+) -> ReportData:
     as_of = as_of or default_as_of(store)
     simulated = simulated or looks_simulated(store)
     inputs = cut_inputs(load_inputs(store, config), as_of)
@@ -90,9 +101,19 @@ def gather(store: Store, config: Config, as_of: dt.date | None = None,
         notes.append(hint)
     if analysis is None:
         analysis = _analyze(inputs, config, as_of, notes)
-    return ReportData(config, as_of, panels, analysis, _top_items(store, as_of),
-                      _latest_runs(store, as_of), _stale_flows(store, config, as_of),
-                      _partial_search(store, config, as_of), Path(store.path), simulated, notes)
+    return ReportData(
+        config,
+        as_of,
+        panels,
+        analysis,
+        _top_items(store, as_of),
+        _latest_runs(store, as_of),
+        _stale_flows(store, config, as_of),
+        _partial_search(store, config, as_of),
+        Path(store.path),
+        simulated,
+        notes,
+    )
 
 
 def _rescore_hint(store: Store, config: Config) -> str | None:
@@ -122,14 +143,18 @@ def _top_items(store: Store, as_of: dt.date) -> pd.DataFrame:
         "score, num_comments FROM items WHERE created_utc >= ? AND created_utc < ? "
         "AND len(themes) > 0 AND kind IN ('post', 'headline') "
         "ORDER BY coalesce(score, 0) + coalesce(num_comments, 0) DESC, created_utc DESC "
-        "LIMIT ?", [end - dt.timedelta(days=7), end, TOP_ITEMS])
+        "LIMIT ?",
+        [end - dt.timedelta(days=7), end, TOP_ITEMS],
+    )
 
 
 def _latest_runs(store: Store, as_of: dt.date) -> pd.DataFrame:
     return store.query(
         "SELECT source, run_date, status, records, requests, mode, error, started_at FROM runs "
         "WHERE run_date <= ? QUALIFY row_number() OVER (PARTITION BY source "
-        "ORDER BY started_at DESC) = 1 ORDER BY source", [as_of])
+        "ORDER BY started_at DESC) = 1 ORDER BY source",
+        [as_of],
+    )
 
 
 def _stale_flows(store: Store, config: Config, as_of: dt.date) -> pd.DataFrame:
@@ -137,7 +162,9 @@ def _stale_flows(store: Store, config: Config, as_of: dt.date) -> pd.DataFrame:
     since = as_of - dt.timedelta(days=7 * 4)
     return store.query(
         "SELECT ticker, count(*) AS days, max(date) AS last_date FROM flows "
-        "WHERE stale AND date > ? AND date <= ? GROUP BY ticker ORDER BY ticker", [since, as_of])
+        "WHERE stale AND date > ? AND date <= ? GROUP BY ticker ORDER BY ticker",
+        [since, as_of],
+    )
 
 
 def _partial_search(store: Store, config: Config, as_of: dt.date) -> pd.DataFrame:
@@ -146,7 +173,8 @@ def _partial_search(store: Store, config: Config, as_of: dt.date) -> pd.DataFram
     return store.query(
         "SELECT term, granularity, max(date) AS date, count(*) AS periods FROM search_series "
         "WHERE is_partial AND date <= ? GROUP BY term, granularity ORDER BY term, granularity",
-        [as_of])
+        [as_of],
+    )
 
 
 def weekly_moves(data: ReportData) -> pd.DataFrame:
@@ -159,17 +187,22 @@ def weekly_moves(data: ReportData) -> pd.DataFrame:
         last, prior = weekly.iloc[-1], weekly.iloc[-5:-1]
         mentions = _sum(last, ("reddit_mentions", "news_mentions"))
         before = prior[["reddit_mentions", "news_mentions"]].sum(axis=1, min_count=1).mean()
-        rows.append({
-            "theme": key, "label": data.label(key), "week_end": weekly.index[-1].date(),
-            "attention_index": last.get("attention_index"),
-            "attention_change": last.get("attention_index") - prior["attention_index"].mean(),
-            "search": last.get("search"),
-            "search_change": _pct(last.get("search"), prior["search"].mean()),
-            "mentions": mentions, "mentions_change": _pct(mentions, before),
-            "reddit_sentiment": last.get("reddit_sentiment"),
-            "news_sentiment": last.get("news_sentiment"),
-            "excess_return": last.get("excess_return"),
-        })
+        rows.append(
+            {
+                "theme": key,
+                "label": data.label(key),
+                "week_end": weekly.index[-1].date(),
+                "attention_index": last.get("attention_index"),
+                "attention_change": last.get("attention_index") - prior["attention_index"].mean(),
+                "search": last.get("search"),
+                "search_change": _pct(last.get("search"), prior["search"].mean()),
+                "mentions": mentions,
+                "mentions_change": _pct(mentions, before),
+                "reddit_sentiment": last.get("reddit_sentiment"),
+                "news_sentiment": last.get("news_sentiment"),
+                "excess_return": last.get("excess_return"),
+            }
+        )
     frame = pd.DataFrame(rows)
     if not frame.empty:
         frame = frame.sort_values("attention_change", ascending=False, na_position="last")

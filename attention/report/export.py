@@ -39,8 +39,16 @@ from attention.report.tables import (
 from attention.report.tables_analysis import ANALYSIS_TABLES
 from attention.store import Store
 
-EXPORTS: tuple[TableSpec, ...] = (ITEMS, SEARCH, SEARCH_RAW, PRICES, FLOWS, NEWS_VOLUME,
-                                  PANEL_DAILY, *ANALYSIS_TABLES)
+EXPORTS: tuple[TableSpec, ...] = (
+    ITEMS,
+    SEARCH,
+    SEARCH_RAW,
+    PRICES,
+    FLOWS,
+    NEWS_VOLUME,
+    PANEL_DAILY,
+    *ANALYSIS_TABLES,
+)
 SPECS = {spec.name: spec for spec in EXPORTS}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 LIST_SEP = ";"
@@ -131,8 +139,7 @@ def _csv_text(values: pd.Series, kind: str) -> pd.Series:
 
 def write_csv(frame: pd.DataFrame, spec: TableSpec, path: Path) -> None:
     data = canonical(frame, spec)
-    cells = pd.DataFrame({c.name: _csv_text(data[c.name], c.kind) for c in spec.columns},
-                         columns=spec.names)
+    cells = pd.DataFrame({c.name: _csv_text(data[c.name], c.kind) for c in spec.columns}, columns=spec.names)
     # RFC 4180 line ends: with CRLF as the terminator the writer also quotes a lone CR inside
     # a cell (with "\n" alone it would not, and the cell would split the row on reading).
     _atomic(path, lambda tmp: cells.to_csv(tmp, index=False, na_rep="", lineterminator="\r\n"))
@@ -147,8 +154,7 @@ def read_csv(path: str | Path, spec: TableSpec) -> pd.DataFrame:
     raw = raw[spec.names]
     for column in spec.columns:
         if column.kind == "string":
-            raw[column.name] = raw[column.name].map(
-                lambda v: unescape_cell(v) if isinstance(v, str) else v)
+            raw[column.name] = raw[column.name].map(lambda v: unescape_cell(v) if isinstance(v, str) else v)
     return canonical(raw, spec)
 
 
@@ -190,15 +196,21 @@ def _atomic(path: Path, write: object) -> None:
 
 
 # -- the whole set -----------------------------------------------------------------------------
-def load_table(store: Store, config: Config, spec: TableSpec,
-               options: ExportOptions | None = None) -> pd.DataFrame:
+def load_table(
+    store: Store, config: Config, spec: TableSpec, options: ExportOptions | None = None
+) -> pd.DataFrame:
     """One export table, canonical, read from an open store."""
     return canonical(spec.load(store, config, options or ExportOptions()), spec)
 
 
-def export_store(store: Store, config: Config, out_dir: Path, fmt: str = "csv",
-                 options: ExportOptions | None = None,
-                 tables: Sequence[str] | None = None) -> ExportResult:
+def export_store(
+    store: Store,
+    config: Config,
+    out_dir: Path,
+    fmt: str = "csv",
+    options: ExportOptions | None = None,
+    tables: Sequence[str] | None = None,
+) -> ExportResult:
     if fmt not in ("csv", "parquet"):
         raise FatalError(f"--format {fmt!r}: choose csv or parquet")
     unknown = sorted(set(tables or ()) - set(SPECS))
@@ -215,15 +227,19 @@ def export_store(store: Store, config: Config, out_dir: Path, fmt: str = "csv",
     return result
 
 
-def export_all(config: Config, out_dir: str | Path | None = None, fmt: str | None = None,
-               options: ExportOptions | None = None, store_path: str | Path | None = None,
-               tables: Sequence[str] | None = None) -> ExportResult:
+def export_all(
+    config: Config,
+    out_dir: str | Path | None = None,
+    fmt: str | None = None,
+    options: ExportOptions | None = None,
+    store_path: str | Path | None = None,
+    tables: Sequence[str] | None = None,
+) -> ExportResult:
     """Export every table from the configured store (opened read-only) into ``out_dir``
     (default ``outputs.export_dir``) as ``fmt`` (default ``outputs.export_format``)."""
     out = Path(out_dir) if out_dir is not None else Path(config.outputs.export_dir)
     with Store(store_path or config.store.path, read_only=True) as store:
-        result = export_store(store, config, out, fmt or config.outputs.export_format,
-                              options, tables)
+        result = export_store(store, config, out, fmt or config.outputs.export_format, options, tables)
     result.notes.append(f"exported at {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
     return result
 
@@ -232,8 +248,14 @@ def render_column_docs() -> str:
     """The column reference of docs/exports.md, generated from the specs."""
     parts = []
     for spec in EXPORTS:
-        lines = [f"### `{spec.name}`", "", spec.description, "",
-                 "| column | type | meaning |", "|---|---|---|"]
+        lines = [
+            f"### `{spec.name}`",
+            "",
+            spec.description,
+            "",
+            "| column | type | meaning |",
+            "|---|---|---|",
+        ]
         lines += [f"| `{c.name}` | {c.kind} | {c.description} |" for c in spec.columns]
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"

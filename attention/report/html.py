@@ -94,38 +94,66 @@ def export_links(export_dir: Path, report_dir: Path) -> list[tuple[str, str, int
     return links
 
 
-def render_html(data: ReportData, charts: list[ChartResult], statuses: dict[str, LoopStatus],
-                links: list[tuple[str, str, int | None]]) -> str:
+def render_html(
+    data: ReportData,
+    charts: list[ChartResult],
+    statuses: dict[str, LoopStatus],
+    links: list[tuple[str, str, int | None]],
+) -> str:
     title = f"Market attention report — {data.as_of}"
     banner = ""
     if data.simulated:
-        banner = ('<div class="banner" role="alert">SIMULATED DATA. Everything in this report '
-                  "comes from the built-in simulated world of <code>attention demo</code> "
-                  "(small caps carry a planted attention loop, the other themes none). It says "
-                  "nothing about real markets.</div>")
+        banner = (
+            '<div class="banner" role="alert">SIMULATED DATA. Everything in this report '
+            "comes from the built-in simulated world of <code>attention demo</code> "
+            "(small caps carry a planted attention loop, the other themes none). It says "
+            "nothing about real markets.</div>"
+        )
     themes = ", ".join(data.label(k) for k in data.themes)
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    nav = ("<nav>" + " ".join(f'<a href="#{a}">{t}</a>' for a, t in (
-        ("verdicts", "Verdict"), ("context", "Context"), ("moves", "This week"),
-        ("tests", "Tests"), ("charts", "Charts"), ("quality", "Data quality"),
-        ("downloads", "Data files"))) + "</nav>")
-    body = "".join([
-        f"<h1>{sections.esc(title)}</h1>", banner,
-        f'<p class="muted">Themes: {sections.esc(themes)}. Benchmark: '
-        f"{sections.esc(data.config.benchmark)}. Generated {generated}.</p>", nav,
-        sections.verdict_cards(statuses, data), sections.market_context(data),
-        sections.attention_moves(data), sections.feedback_details(data),
-        sections.charts(charts), sections.data_quality(data), sections.downloads(links),
-        '<p class="muted">Made by attention. Statistics describe association in past data, '
-        "not advice.</p>",
-    ])
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-            '<meta name="referrer" content="no-referrer">'
-            '<link rel="icon" href="data:,">'
-            f"<title>{sections.esc(title)}</title><style>{CSS}</style></head>"
-            f"<body><main>{body}</main></body></html>\n")
+    nav = (
+        "<nav>"
+        + " ".join(
+            f'<a href="#{a}">{t}</a>'
+            for a, t in (
+                ("verdicts", "Verdict"),
+                ("context", "Context"),
+                ("moves", "This week"),
+                ("tests", "Tests"),
+                ("charts", "Charts"),
+                ("quality", "Data quality"),
+                ("downloads", "Data files"),
+            )
+        )
+        + "</nav>"
+    )
+    body = "".join(
+        [
+            f"<h1>{sections.esc(title)}</h1>",
+            banner,
+            f'<p class="muted">Themes: {sections.esc(themes)}. Benchmark: '
+            f"{sections.esc(data.config.benchmark)}. Generated {generated}.</p>",
+            nav,
+            sections.verdict_cards(statuses, data),
+            sections.market_context(data),
+            sections.attention_moves(data),
+            sections.feedback_details(data),
+            sections.charts(charts),
+            sections.data_quality(data),
+            sections.downloads(links),
+            '<p class="muted">Made by attention. Statistics describe association in past data, '
+            "not advice.</p>",
+        ]
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="referrer" content="no-referrer">'
+        '<link rel="icon" href="data:,">'
+        f"<title>{sections.esc(title)}</title><style>{CSS}</style></head>"
+        f"<body><main>{body}</main></body></html>\n"
+    )
 
 
 def build_report(data: ReportData, out_dir: Path, export_dir: Path) -> ReportResult:
@@ -142,12 +170,16 @@ def build_report(data: ReportData, out_dir: Path, export_dir: Path) -> ReportRes
     return ReportResult(path, data.as_of, charts, statuses)
 
 
-def write_report(config: Config, as_of: dt.date | None = None, out_dir: str | Path | None = None,
-                 analysis: Any | None = None, simulated: bool = False,
-                 store_path: str | Path | None = None) -> ReportResult:
+def write_report(
+    config: Config,
+    as_of: dt.date | None = None,
+    out_dir: str | Path | None = None,
+    analysis: Any | None = None,
+    simulated: bool = False,
+    store_path: str | Path | None = None,
+) -> ReportResult:
     """Gather from the store (read-only), draw the charts and write the report for ``as_of``
     (default: the latest run date) into ``out_dir`` (default ``outputs.report_dir``)."""
     with Store(store_path or config.store.path, read_only=True) as store:
         data = gather(store, config, as_of, analysis=analysis, simulated=simulated)
-    return build_report(data, Path(out_dir or config.outputs.report_dir),
-                        Path(config.outputs.export_dir))
+    return build_report(data, Path(out_dir or config.outputs.report_dir), Path(config.outputs.export_dir))

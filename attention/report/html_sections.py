@@ -43,10 +43,12 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric_from: i
     """A scrollable table; cells are already-escaped HTML."""
     head = "".join(f"<th>{h}</th>" for h in headers)
     body = "".join(
-        "<tr>" + "".join(f'<td{" class=num" if i >= numeric_from else ""}>{c}</td>'
-                         for i, c in enumerate(row)) + "</tr>" for row in rows)
-    return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>' \
-           "</table></div>"
+        "<tr>"
+        + "".join(f"<td{' class=num' if i >= numeric_from else ''}>{c}</td>" for i, c in enumerate(row))
+        + "</tr>"
+        for row in rows
+    )
+    return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 def section(anchor: str, title: str, body: str) -> str:
@@ -60,14 +62,18 @@ def verdict_cards(statuses: dict[str, LoopStatus], data: ReportData) -> str:
         return section("verdicts", "Feedback loop: the verdict", f"<p>{esc(why)}</p>")
     cards = []
     for status in statuses.values():
-        cards.append(f'<div class="card {esc(status.status)}"><span class="badge">'
-                     f"{esc(status.status.upper())}</span><p>{esc(status.headline)}</p></div>")
+        cards.append(
+            f'<div class="card {esc(status.status)}"><span class="badge">'
+            f"{esc(status.status.upper())}</span><p>{esc(status.headline)}</p></div>"
+        )
     alpha = data.config.analysis.fdr_alpha
-    note = (f'<p class="muted">A loop means excess returns led attention and attention led '
-            "prices, directly or through money (flows, abnormal volume), every leg with a "
-            f"positive effect and a Benjamini-Hochberg q below {alpha:g} (weekly data). Effect "
-            "sizes (sd) are the summed lag effects, in standard deviations of the led series "
-            "per standard deviation of the leading one.</p>")
+    note = (
+        f'<p class="muted">A loop means excess returns led attention and attention led '
+        "prices, directly or through money (flows, abnormal volume), every leg with a "
+        f"positive effect and a Benjamini-Hochberg q below {alpha:g} (weekly data). Effect "
+        "sizes (sd) are the summed lag effects, in standard deviations of the led series "
+        "per standard deviation of the leading one.</p>"
+    )
     return section("verdicts", "Feedback loop: the verdict", "".join(cards) + note)
 
 
@@ -77,19 +83,43 @@ def feedback_details(data: ReportData) -> str:
     parts = []
     for theme in data.analysis.themes.values():
         fb = theme.feedback
-        rows = [[esc(f"{series_label(t.causing)} → {series_label(t.caused)}"), str(t.lags), num(t.statistic),
-                 num(t.pvalue, ".3g"), num(t.qvalue, ".3g"), num(t.effect_size, ".3f"),
-                 num(t.cumulative_effect, "+.2f"), "yes" if t.significant(fb.alpha) else "no"]
-                for t in fb.tests]
+        rows = [
+            [
+                esc(f"{series_label(t.causing)} → {series_label(t.caused)}"),
+                str(t.lags),
+                num(t.statistic),
+                num(t.pvalue, ".3g"),
+                num(t.qvalue, ".3g"),
+                num(t.effect_size, ".3f"),
+                num(t.cumulative_effect, "+.2f"),
+                "yes" if t.significant(fb.alpha) else "no",
+            ]
+            for t in fb.tests
+        ]
         parts.append(f"<h3>{esc(theme.label)}</h3><p>{esc(theme.verdict)}</p>")
         if rows:
-            parts.append(table(["direction", "lags (weeks)", "F", "p", "q (BH)",
-                                "partial R²", "cum. effect (sd)", "significant"], rows))
+            parts.append(
+                table(
+                    [
+                        "direction",
+                        "lags (weeks)",
+                        "F",
+                        "p",
+                        "q (BH)",
+                        "partial R²",
+                        "cum. effect (sd)",
+                        "significant",
+                    ],
+                    rows,
+                )
+            )
         parts += [f'<p class="muted">Not tested: {esc(s)}</p>' for s in fb.skipped]
-    intro = ("<p>Granger tests on the weekly panel (stationary transforms, lag order by BIC). "
-             "Partial R² is the share of the remaining variance the causing series explains; "
-             "the cumulative effect is the sum of its lag coefficients in standard deviations "
-             "of the caused series per standard deviation of the causing one.</p>")
+    intro = (
+        "<p>Granger tests on the weekly panel (stationary transforms, lag order by BIC). "
+        "Partial R² is the share of the remaining variance the causing series explains; "
+        "the cumulative effect is the sum of its lag coefficients in standard deviations "
+        "of the caused series per standard deviation of the causing one.</p>"
+    )
     return section("tests", "Feedback loop: the tests", intro + "".join(parts))
 
 
@@ -120,13 +150,34 @@ def market_context(data: ReportData) -> str:
         if c is None:
             notes.append(f"{theme.label}: no market context (missing prices)")
             continue
-        rows.append([esc(theme.label), pct(c.ytd_return), pct(c.benchmark_ytd_return),
-                     pct(c.relative_ytd), esc(_streak_text(c)), _rsi_text(c.rsi14),
-                     pct(c.return_vs_other_3m)])
+        rows.append(
+            [
+                esc(theme.label),
+                pct(c.ytd_return),
+                pct(c.benchmark_ytd_return),
+                pct(c.relative_ytd),
+                esc(_streak_text(c)),
+                _rsi_text(c.rsi14),
+                pct(c.return_vs_other_3m),
+            ]
+        )
         notes += [f"{theme.label}: {n}" for n in c.notes]
-    body = table(["theme", "YTD", f"{bench} YTD", "difference",
-                  f"beat {bench}, sessions in a row", "RSI(14)", "3 months vs other index"],
-                 rows) if rows else "<p>No prices yet.</p>"
+    body = (
+        table(
+            [
+                "theme",
+                "YTD",
+                f"{bench} YTD",
+                "difference",
+                f"beat {bench}, sessions in a row",
+                "RSI(14)",
+                "3 months vs other index",
+            ],
+            rows,
+        )
+        if rows
+        else "<p>No prices yet.</p>"
+    )
     body += "".join(f'<p class="muted">{esc(n)}</p>' for n in notes)
     return section("context", "Market context", body)
 
@@ -135,22 +186,48 @@ def market_context(data: ReportData) -> str:
 def attention_moves(data: ReportData) -> str:
     moves = weekly_moves(data)
     if moves.empty:
-        return section("moves", "Where attention moved this week",
-                       "<p>No weekly attention data yet.</p>" + top_items(data))
+        return section(
+            "moves",
+            "Where attention moved this week",
+            "<p>No weekly attention data yet.</p>" + top_items(data),
+        )
     top = moves.iloc[0]
     lead = ""
     if not _missing(top["attention_change"]):
         direction = "rose" if top["attention_change"] > 0 else "fell"
-        lead = (f"<p>Attention {direction} most for <strong>{esc(top['label'])}</strong> in the "
-                f"week to {esc(top['week_end'])}: {num(top['attention_change'], '+.2f')} on the "
-                "attention index against its average of the four weeks before.</p>")
-    rows = [[esc(r.label), num(r.attention_index, "+.2f"), num(r.attention_change, "+.2f"),
-             pct(r.search_change), num(r.mentions, ".0f"), pct(r.mentions_change),
-             num(r.reddit_sentiment, "+.2f"), num(r.news_sentiment, "+.2f"),
-             pct(r.excess_return)] for r in moves.itertuples()]
-    body = lead + table(["theme", "attention (z)", "change vs 4 weeks", "search vs 4 weeks",
-                         "mentions", "mentions vs 4 weeks", "Reddit sentiment",
-                         "news sentiment", "excess return (week)"], rows)
+        lead = (
+            f"<p>Attention {direction} most for <strong>{esc(top['label'])}</strong> in the "
+            f"week to {esc(top['week_end'])}: {num(top['attention_change'], '+.2f')} on the "
+            "attention index against its average of the four weeks before.</p>"
+        )
+    rows = [
+        [
+            esc(r.label),
+            num(r.attention_index, "+.2f"),
+            num(r.attention_change, "+.2f"),
+            pct(r.search_change),
+            num(r.mentions, ".0f"),
+            pct(r.mentions_change),
+            num(r.reddit_sentiment, "+.2f"),
+            num(r.news_sentiment, "+.2f"),
+            pct(r.excess_return),
+        ]
+        for r in moves.itertuples()
+    ]
+    body = lead + table(
+        [
+            "theme",
+            "attention (z)",
+            "change vs 4 weeks",
+            "search vs 4 weeks",
+            "mentions",
+            "mentions vs 4 weeks",
+            "Reddit sentiment",
+            "news sentiment",
+            "excess return (week)",
+        ],
+        rows,
+    )
     return section("moves", "Where attention moved this week", body + top_items(data))
 
 
@@ -162,22 +239,27 @@ def _safe_url(url: object) -> str | None:
 def top_items(data: ReportData) -> str:
     items = data.top_items
     if items.empty:
-        return "<p class=\"muted\">No posts or headlines matched a theme this week.</p>"
+        return '<p class="muted">No posts or headlines matched a theme this week.</p>'
     lines = []
     for item in items.itertuples():
-        themes = ", ".join(data.label(t) if t in data.config.themes else t
-                           for t in (item.themes if item.themes is not None else []))
+        themes = ", ".join(
+            data.label(t) if t in data.config.themes else t
+            for t in (item.themes if item.themes is not None else [])
+        )
         where = item.container if not _missing(item.container) else item.outlet
         title = esc(item.title)
         url = _safe_url(item.url)
         if url:
             title = f'<a href="{esc(url)}" rel="noopener noreferrer nofollow">{title}</a>'
-        meta = [esc(item.source), esc(where) if not _missing(where) else "", esc(themes),
-                f"sentiment {num(item.compound, '+.2f')}"]
+        meta = [
+            esc(item.source),
+            esc(where) if not _missing(where) else "",
+            esc(themes),
+            f"sentiment {num(item.compound, '+.2f')}",
+        ]
         if not _missing(item.score):
             meta.append(f"score {int(item.score)}")
-        lines.append(f"<li>{title}<br><span class=muted>{' · '.join(m for m in meta if m)}"
-                     "</span></li>")
+        lines.append(f"<li>{title}<br><span class=muted>{' · '.join(m for m in meta if m)}</span></li>")
     return "<h3>Most discussed this week</h3><ol class=items>" + "".join(lines) + "</ol>"
 
 
@@ -189,9 +271,11 @@ def charts(results: Sequence[ChartResult]) -> str:
             skipped.append(f"<li>{esc(chart.title)}: skipped — {esc(chart.skipped)}</li>")
             continue
         data_uri = "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
-        figures.append(f'<figure id="chart-{esc(chart.name)}"><img src="{data_uri}" '
-                       f'alt="{esc(chart.title)}"><figcaption>{esc(chart.title)}</figcaption>'
-                       "</figure>")
+        figures.append(
+            f'<figure id="chart-{esc(chart.name)}"><img src="{data_uri}" '
+            f'alt="{esc(chart.title)}"><figcaption>{esc(chart.title)}</figcaption>'
+            "</figure>"
+        )
     body = "".join(figures)
     if skipped:
         body += "<p>Charts not drawn:</p><ul>" + "".join(skipped) + "</ul>"
@@ -216,9 +300,11 @@ def _partial_lines(partial: pd.DataFrame) -> list[str]:
     lines = []
     for (granularity, day), rows in partial.groupby(["granularity", "date"], sort=True):
         terms = ", ".join(sorted(map(str, rows["term"])))
-        lines.append(f"Google Trends ({'daily' if granularity == 'day' else 'weekly'}): the "
-                     f"period ending {_day(day)} was not over when fetched (partial; refreshed "
-                     f"on a later run) for {terms}")
+        lines.append(
+            f"Google Trends ({'daily' if granularity == 'day' else 'weekly'}): the "
+            f"period ending {_day(day)} was not over when fetched (partial; refreshed "
+            f"on a later run) for {terms}"
+        )
     return lines
 
 
@@ -229,9 +315,11 @@ def data_quality(data: ReportData) -> str:
             error = f": {run.error}" if not _missing(run.error) else ""
             lines.append(f"{run.source} {run.status} on {_day(run.run_date)}{error}")
     for flow in data.stale_flows.itertuples():
-        lines.append(f"flows for {flow.ticker} are stale on {flow.days} session(s) of the last "
-                     f"4 weeks (shares outstanding stopped changing; last {_day(flow.last_date)}"
-                     "): unknown, not zero")
+        lines.append(
+            f"flows for {flow.ticker} are stale on {flow.days} session(s) of the last "
+            f"4 weeks (shares outstanding stopped changing; last {_day(flow.last_date)}"
+            "): unknown, not zero"
+        )
     lines += _partial_lines(data.partial_search)
     for key, panel in data.panels.items():
         lines += [f"{data.label(key)}: {note}" for note in panel.notes]
@@ -248,10 +336,13 @@ def data_quality(data: ReportData) -> str:
 
 def downloads(links: Sequence[tuple[str, str, int | None]]) -> str:
     if not links:
-        return section("downloads", "Data files",
-                       "<p>No exports yet: run <code>attention export</code>.</p>")
-    rows = [f'<li><a href="{esc(href)}">{esc(name)}</a>'
-            f'{f" ({rows} rows)" if rows is not None else ""}</li>' for name, href, rows in links]
-    body = ("<p>Tidy tables for your own models (columns documented in docs/exports.md):</p>"
-            "<ul>" + "".join(rows) + "</ul>")
+        return section("downloads", "Data files", "<p>No exports yet: run <code>attention export</code>.</p>")
+    rows = [
+        f'<li><a href="{esc(href)}">{esc(name)}</a>{f" ({rows} rows)" if rows is not None else ""}</li>'
+        for name, href, rows in links
+    ]
+    body = (
+        "<p>Tidy tables for your own models (columns documented in docs/exports.md):</p>"
+        "<ul>" + "".join(rows) + "</ul>"
+    )
     return section("downloads", "Data files", body)

@@ -67,11 +67,15 @@ def _select(store: Store, table: str, sql: str, params: list | None = None) -> p
 
 def _items(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
     author = "author" if options.include_authors else "CAST(NULL AS VARCHAR)"
-    return _select(store, "items", f"""
+    return _select(
+        store,
+        "items",
+        f"""
         SELECT source, item_id, kind, created_utc, container, outlet, parent_id, title, body, url,
                themes, compound, neg, neu, pos, scoreable, lexicon_version, score, num_comments,
                flags, {author} AS author
-        FROM items ORDER BY created_utc, source, item_id""")
+        FROM items ORDER BY created_utc, source, item_id""",
+    )
 
 
 def _term_themes(config: Config) -> dict[str, list[str]]:
@@ -83,9 +87,13 @@ def _term_themes(config: Config) -> dict[str, list[str]]:
 
 
 def _search(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
-    frame = _select(store, "search_series", """
+    frame = _select(
+        store,
+        "search_series",
+        """
         SELECT term, date, granularity, value, lo, hi, is_partial, method
-        FROM search_series ORDER BY term, granularity, date""")
+        FROM search_series ORDER BY term, granularity, date""",
+    )
     if not frame.empty:
         owners = _term_themes(config)
         frame.insert(1, "themes", [owners.get(t, []) for t in frame["term"]])
@@ -104,19 +112,31 @@ def _search_raw(store: Store, config: Config, options: ExportOptions) -> pd.Data
 
 
 def _prices(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
-    return _select(store, "prices", """
+    return _select(
+        store,
+        "prices",
+        """
         SELECT ticker, date, open, high, low, close, adj_close, volume, provider
-        FROM prices ORDER BY ticker, date""")
+        FROM prices ORDER BY ticker, date""",
+    )
 
 
 def _flows(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
-    return _select(store, "flows", """
-        SELECT ticker, date, method, flow_usd, stale FROM flows ORDER BY ticker, date, method""")
+    return _select(
+        store,
+        "flows",
+        """
+        SELECT ticker, date, method, flow_usd, stale FROM flows ORDER BY ticker, date, method""",
+    )
 
 
 def _news_volume(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
-    return _select(store, "news_volume", """
-        SELECT theme, date, value, query, is_partial FROM news_volume ORDER BY theme, date""")
+    return _select(
+        store,
+        "news_volume",
+        """
+        SELECT theme, date, value, query, is_partial FROM news_volume ORDER BY theme, date""",
+    )
 
 
 def _panel_daily(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
@@ -143,102 +163,137 @@ def _c(name: str, kind: str, description: str) -> Column:
     return Column(name, kind, description)
 
 
-ITEMS = TableSpec("items", "Reddit posts/comments and news headlines with themes and sentiment, "
-                  "one row per item.", (
-    _c("source", "string", "reddit or news"),
-    _c("item_id", "string", "id within the source (Reddit fullname t3_/t1_, news id)"),
-    _c("kind", "string", "post, comment or headline"),
-    _c("created_utc", "timestamp", "when the item was posted (UTC)"),
-    _c("container", "string", "subreddit or feed"),
-    _c("outlet", "string", "news outlet (news only)"),
-    _c("parent_id", "string", "parent post/comment of a comment"),
-    _c("title", "string", "title or headline (user text)"),
-    _c("body", "string", "body text (user text; empty for headlines)"),
-    _c("url", "string", "link to the item"),
-    _c("themes", "list", "theme keys the item matched"),
-    _c("compound", "float", "sentiment compound score, -1..1 (VADER or VADER + finance overlay)"),
-    _c("neg", "float", "share of negative sentiment, 0..1"),
-    _c("neu", "float", "share of neutral sentiment, 0..1"),
-    _c("pos", "float", "share of positive sentiment, 0..1"),
-    _c("scoreable", "bool", "false for deleted/removed bodies (kept out of sentiment)"),
-    _c("lexicon_version", "string", "sentiment lexicon that scored the item"),
-    _c("score", "int", "Reddit score (upvotes minus downvotes) when fetched"),
-    _c("num_comments", "int", "comments on a Reddit post when fetched"),
-    _c("flags", "list", "markers such as deleted, undated, feed_mode"),
-    _c("author", "string", "empty unless exported with --include-authors (then the stored "
-                           "value: a salted hash unless raw names were opted in)"),
-), _items)
+ITEMS = TableSpec(
+    "items",
+    "Reddit posts/comments and news headlines with themes and sentiment, one row per item.",
+    (
+        _c("source", "string", "reddit or news"),
+        _c("item_id", "string", "id within the source (Reddit fullname t3_/t1_, news id)"),
+        _c("kind", "string", "post, comment or headline"),
+        _c("created_utc", "timestamp", "when the item was posted (UTC)"),
+        _c("container", "string", "subreddit or feed"),
+        _c("outlet", "string", "news outlet (news only)"),
+        _c("parent_id", "string", "parent post/comment of a comment"),
+        _c("title", "string", "title or headline (user text)"),
+        _c("body", "string", "body text (user text; empty for headlines)"),
+        _c("url", "string", "link to the item"),
+        _c("themes", "list", "theme keys the item matched"),
+        _c("compound", "float", "sentiment compound score, -1..1 (VADER or VADER + finance overlay)"),
+        _c("neg", "float", "share of negative sentiment, 0..1"),
+        _c("neu", "float", "share of neutral sentiment, 0..1"),
+        _c("pos", "float", "share of positive sentiment, 0..1"),
+        _c("scoreable", "bool", "false for deleted/removed bodies (kept out of sentiment)"),
+        _c("lexicon_version", "string", "sentiment lexicon that scored the item"),
+        _c("score", "int", "Reddit score (upvotes minus downvotes) when fetched"),
+        _c("num_comments", "int", "comments on a Reddit post when fetched"),
+        _c("flags", "list", "markers such as deleted, undated, feed_mode"),
+        _c(
+            "author",
+            "string",
+            "empty unless exported with --include-authors (then the stored "
+            "value: a salted hash unless raw names were opted in)",
+        ),
+    ),
+    _items,
+)
 
-SEARCH = TableSpec("search_interest", "Google search interest per term on one common scale "
-                   "(stitched from raw responses through anchor terms).", (
-    _c("term", "string", "search term"),
-    _c("themes", "list", "themes whose search_terms include the term (empty for anchors)"),
-    _c("date", "date", "day, or for weekly rows the week's LAST day"),
-    _c("granularity", "string", "day or week"),
-    _c("value", "float", "interest on the common scale (reference anchor's mean = 100)"),
-    _c("lo", "float", "lower bound given Google's integer rounding"),
-    _c("hi", "float", "upper bound given Google's integer rounding"),
-    _c("is_partial", "bool", "the period was not over when fetched (not final)"),
-    _c("method", "string", "stitching method version"),
-), _search)
+SEARCH = TableSpec(
+    "search_interest",
+    "Google search interest per term on one common scale (stitched from raw responses through anchor terms).",
+    (
+        _c("term", "string", "search term"),
+        _c("themes", "list", "themes whose search_terms include the term (empty for anchors)"),
+        _c("date", "date", "day, or for weekly rows the week's LAST day"),
+        _c("granularity", "string", "day or week"),
+        _c("value", "float", "interest on the common scale (reference anchor's mean = 100)"),
+        _c("lo", "float", "lower bound given Google's integer rounding"),
+        _c("hi", "float", "upper bound given Google's integer rounding"),
+        _c("is_partial", "bool", "the period was not over when fetched (not final)"),
+        _c("method", "string", "stitching method version"),
+    ),
+    _search,
+)
 
-SEARCH_RAW = TableSpec("search_interest_raw", "Raw Google Trends values exactly as each request "
-                       "returned them (0-100 within the request), for audit.", (
-    _c("request_id", "string", "the request (see fetched_on)"),
-    _c("term", "string", "search term"),
-    _c("period_start", "date", "first day of the period (Sunday for weekly data)"),
-    _c("granularity", "string", "day, week or month"),
-    _c("value", "float", "raw value, 0-100 relative to the request's maximum"),
-    _c("is_partial", "bool", "the period was not over when fetched"),
-    _c("geo", "string", "region, e.g. US"),
-    _c("fetched_on", "date", "the day the request was made"),
-), _search_raw)
+SEARCH_RAW = TableSpec(
+    "search_interest_raw",
+    "Raw Google Trends values exactly as each request returned them (0-100 within the request), for audit.",
+    (
+        _c("request_id", "string", "the request (see fetched_on)"),
+        _c("term", "string", "search term"),
+        _c("period_start", "date", "first day of the period (Sunday for weekly data)"),
+        _c("granularity", "string", "day, week or month"),
+        _c("value", "float", "raw value, 0-100 relative to the request's maximum"),
+        _c("is_partial", "bool", "the period was not over when fetched"),
+        _c("geo", "string", "region, e.g. US"),
+        _c("fetched_on", "date", "the day the request was made"),
+    ),
+    _search_raw,
+)
 
-PRICES = TableSpec("prices", "Daily prices per ticker.", (
-    _c("ticker", "string", "ticker symbol"),
-    _c("date", "date", "trading session"),
-    _c("open", "float", "open, USD"),
-    _c("high", "float", "high, USD"),
-    _c("low", "float", "low, USD"),
-    _c("close", "float", "close, USD"),
-    _c("adj_close", "float", "close adjusted for splits and dividends, USD"),
-    _c("volume", "float", "shares traded"),
-    _c("provider", "string", "yahoo, stooq or import"),
-), _prices)
+PRICES = TableSpec(
+    "prices",
+    "Daily prices per ticker.",
+    (
+        _c("ticker", "string", "ticker symbol"),
+        _c("date", "date", "trading session"),
+        _c("open", "float", "open, USD"),
+        _c("high", "float", "high, USD"),
+        _c("low", "float", "low, USD"),
+        _c("close", "float", "close, USD"),
+        _c("adj_close", "float", "close adjusted for splits and dividends, USD"),
+        _c("volume", "float", "shares traded"),
+        _c("provider", "string", "yahoo, stooq or import"),
+    ),
+    _prices,
+)
 
-FLOWS = TableSpec("flows", "Daily ETF creations (+) / redemptions (-) in USD.", (
-    _c("ticker", "string", "ETF ticker"),
-    _c("date", "date", "trading session"),
-    _c("method", "string", "shares_outstanding (change in shares x close) or import"),
-    _c("flow_usd", "float", "net flow, USD"),
-    _c("stale", "bool", "shares outstanding had not changed for a while: unknown, not zero"),
-), _flows)
+FLOWS = TableSpec(
+    "flows",
+    "Daily ETF creations (+) / redemptions (-) in USD.",
+    (
+        _c("ticker", "string", "ETF ticker"),
+        _c("date", "date", "trading session"),
+        _c("method", "string", "shares_outstanding (change in shares x close) or import"),
+        _c("flow_usd", "float", "net flow, USD"),
+        _c("stale", "bool", "shares outstanding had not changed for a while: unknown, not zero"),
+    ),
+    _flows,
+)
 
-NEWS_VOLUME = TableSpec("news_volume", "Normalised news volume per theme (GDELT), percent of "
-                        "all monitored coverage.", (
-    _c("theme", "string", "theme key"),
-    _c("date", "date", "UTC day"),
-    _c("value", "float", "share of coverage matching the theme's query, percent"),
-    _c("query", "string", "the GDELT query"),
-    _c("is_partial", "bool", "the day was not over when fetched"),
-), _news_volume)
+NEWS_VOLUME = TableSpec(
+    "news_volume",
+    "Normalised news volume per theme (GDELT), percent of all monitored coverage.",
+    (
+        _c("theme", "string", "theme key"),
+        _c("date", "date", "UTC day"),
+        _c("value", "float", "share of coverage matching the theme's query, percent"),
+        _c("query", "string", "the GDELT query"),
+        _c("is_partial", "bool", "the day was not over when fetched"),
+    ),
+    _news_volume,
+)
 
-PANEL_DAILY = TableSpec("panel_daily", "The analysis panel: one row per theme and NYSE session, "
-                        "aligned so that each row holds only what was known at that close.", (
-    _c("theme", "string", "theme key"),
-    _c("date", "date", "NYSE session"),
-    _c("search", "float", "theme search interest on the common scale (mean of its terms)"),
-    _c("reddit_mentions", "float", "Reddit items matched to the theme"),
-    _c("news_mentions", "float", "news headlines matched to the theme"),
-    _c("reddit_share", "float", "theme's share of theme-matched Reddit items, 0..1"),
-    _c("news_share", "float", "theme's share of theme-matched headlines, 0..1"),
-    _c("reddit_sentiment", "float", "mean compound of the theme's Reddit items, -1..1"),
-    _c("news_sentiment", "float", "mean compound of the theme's headlines, -1..1"),
-    _c("attention_index", "float", "mean z-score of log search and log(1 + mentions)"),
-    _c("theme_return", "float", "proxy (ETF or basket) daily return, fraction"),
-    _c("benchmark_return", "float", "benchmark daily return, fraction"),
-    _c("excess_return", "float", "theme minus benchmark return, fraction"),
-    _c("dollar_volume", "float", "close x volume over the proxy members, USD"),
-    _c("abnormal_volume", "float", "ln(dollar volume / mean of the previous 20 sessions)"),
-    _c("flow_usd", "float", "net flows into the proxy, USD (missing or stale: empty)"),
-), _panel_daily)
+PANEL_DAILY = TableSpec(
+    "panel_daily",
+    "The analysis panel: one row per theme and NYSE session, "
+    "aligned so that each row holds only what was known at that close.",
+    (
+        _c("theme", "string", "theme key"),
+        _c("date", "date", "NYSE session"),
+        _c("search", "float", "theme search interest on the common scale (mean of its terms)"),
+        _c("reddit_mentions", "float", "Reddit items matched to the theme"),
+        _c("news_mentions", "float", "news headlines matched to the theme"),
+        _c("reddit_share", "float", "theme's share of theme-matched Reddit items, 0..1"),
+        _c("news_share", "float", "theme's share of theme-matched headlines, 0..1"),
+        _c("reddit_sentiment", "float", "mean compound of the theme's Reddit items, -1..1"),
+        _c("news_sentiment", "float", "mean compound of the theme's headlines, -1..1"),
+        _c("attention_index", "float", "mean z-score of log search and log(1 + mentions)"),
+        _c("theme_return", "float", "proxy (ETF or basket) daily return, fraction"),
+        _c("benchmark_return", "float", "benchmark daily return, fraction"),
+        _c("excess_return", "float", "theme minus benchmark return, fraction"),
+        _c("dollar_volume", "float", "close x volume over the proxy members, USD"),
+        _c("abnormal_volume", "float", "ln(dollar volume / mean of the previous 20 sessions)"),
+        _c("flow_usd", "float", "net flows into the proxy, USD (missing or stale: empty)"),
+    ),
+    _panel_daily,
+)

@@ -28,7 +28,8 @@ def _spec(name: str, description: str, order: str, *columns: tuple[str, str, str
 
 
 FEEDBACK_TESTS = _spec(
-    "feedback_tests", "Granger tests of the feedback loop, one row per theme and direction "
+    "feedback_tests",
+    "Granger tests of the feedback loop, one row per theme and direction "
     "(weekly panel, stationary transforms, Benjamini-Hochberg across all tests of a run).",
     "theme, freq, causing, caused",
     ("theme", "string", "theme key"),
@@ -53,7 +54,9 @@ FEEDBACK_TESTS = _spec(
 )
 
 FEEDBACK_VERDICTS = _spec(
-    "feedback_verdicts", "The feedback-loop verdict per theme, in words.", "theme",
+    "feedback_verdicts",
+    "The feedback-loop verdict per theme, in words.",
+    "theme",
     ("theme", "string", "theme key"),
     ("verdict", "string", "what was and was not found, with effect sizes"),
     ("n_tests", "int", "directional tests run"),
@@ -63,7 +66,8 @@ FEEDBACK_VERDICTS = _spec(
 )
 
 EVENT_STUDIES = _spec(
-    "event_studies", "Mean cumulative excess return after attention spikes, per horizon.",
+    "event_studies",
+    "Mean cumulative excess return after attention spikes, per horizon.",
     "theme, signal, freq, horizon",
     ("theme", "string", "theme key"),
     ("signal", "string", "spike signal (asvi or attention_index)"),
@@ -81,7 +85,8 @@ EVENT_STUDIES = _spec(
 )
 
 CONTEXT = _spec(
-    "context", "Market context per theme and as-of date, as the articles report it.",
+    "context",
+    "Market context per theme and as-of date, as the articles report it.",
     "theme, as_of",
     ("theme", "string", "theme key"),
     ("as_of", "date", "last session used"),
@@ -89,11 +94,13 @@ CONTEXT = _spec(
     ("benchmark_ytd_return", "float", "benchmark year-to-date return, fraction"),
     ("streak", "int", "sessions in a row the theme beat the benchmark, ending at as_of"),
     ("streak_start", "date", "first session of that streak"),
-    ("streak_longest_since", "date", "end of the last earlier streak at least as long "
-                                     "(empty: the longest in the data)"),
+    (
+        "streak_longest_since",
+        "date",
+        "end of the last earlier streak at least as long (empty: the longest in the data)",
+    ),
     ("rsi14", "float", "RSI(14), Wilder's smoothing, 0..100"),
-    ("return_vs_other_3m", "float", "3-month return minus the other index's (e.g. QQQ), "
-                                    "fraction"),
+    ("return_vs_other_3m", "float", "3-month return minus the other index's (e.g. QQQ), fraction"),
     ("seasonal_window", "string", "calendar window MM-DD..MM-DD"),
     ("seasonal_mean", "float", "mean relative return over the window across years, fraction"),
     ("seasonal_years", "int", "years with a complete window"),
@@ -102,7 +109,8 @@ CONTEXT = _spec(
 )
 
 IMPULSE_RESPONSES = _spec(
-    "impulse_responses", "VAR impulse responses behind the verdict: the response of one series "
+    "impulse_responses",
+    "VAR impulse responses behind the verdict: the response of one series "
     "to a one-s.d. orthogonalised shock in another (Cholesky order: attention, then capital, "
     "then excess returns), per horizon, with 95% asymptotic bands.",
     "theme, freq, impulse, response, horizon",
@@ -111,8 +119,7 @@ IMPULSE_RESPONSES = _spec(
     ("impulse", "string", "the shocked series"),
     ("response", "string", "the responding series"),
     ("horizon", "int", "periods after the shock (0 = same period)"),
-    ("irf", "float", "response, in the response's units after its transform (see "
-     "feedback_tests.transforms)"),
+    ("irf", "float", "response, in the response's units after its transform (see feedback_tests.transforms)"),
     ("lower", "float", "95% band, lower"),
     ("upper", "float", "95% band, upper"),
     ("computed_at", "timestamp", "when the analysis ran (UTC)"),

@@ -30,10 +30,10 @@ class LoopStatus:
         detail = f" Links found: {found}." if found else ""
         return {
             "loop": f"{self.label}: feedback loop found — performance led attention and "
-                    f"attention led money and prices.{detail}",
+            f"attention led money and prices.{detail}",
             "partial": f"{self.label}: some links, but the loop does not close.{detail}",
             "none": f"{self.label}: no feedback loop — no significant link between attention, "
-                    "money and returns.",
+            "money and returns.",
         }[self.status]
 
     def summary(self) -> str:
@@ -43,8 +43,10 @@ class LoopStatus:
 def _link(test: GrangerResult) -> str:
     q = test.qvalue if test.qvalue is not None else test.pvalue
     # The effect size: s.d. of the caused series per s.d. of the causing one, summed over lags.
-    return (f"{series_label(test.causing)} → {series_label(test.caused)} "
-            f"({test.cumulative_effect:+.2f} sd, q = {q:.2g})")
+    return (
+        f"{series_label(test.causing)} → {series_label(test.caused)} "
+        f"({test.cumulative_effect:+.2f} sd, q = {q:.2g})"
+    )
 
 
 def loop_status(result: FeedbackResult, label: str = "") -> LoopStatus:
@@ -58,5 +60,4 @@ def loop_statuses(analysis: object) -> dict[str, LoopStatus]:
     """Per theme of an ``AnalysisResults`` (empty when the analysis did not run)."""
     if analysis is None:
         return {}
-    return {key: loop_status(theme.feedback, theme.label)
-            for key, theme in analysis.themes.items()}  # type: ignore[attr-defined]
+    return {key: loop_status(theme.feedback, theme.label) for key, theme in analysis.themes.items()}  # type: ignore[attr-defined]

@@ -22,8 +22,14 @@ from pathlib import Path
 FORMATS = ("frames", "single", "plain")
 WSB_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "reddit_wsb_posts"
 # (subreddit, weight): mostly configured subreddits, some that the import must skip.
-SUBREDDITS = (("wallstreetbets", 60), ("stocks", 12), ("investing", 8), ("StockMarket", 5),
-              ("pics", 8), ("AskReddit", 7))
+SUBREDDITS = (
+    ("wallstreetbets", 60),
+    ("stocks", 12),
+    ("investing", 8),
+    ("StockMarket", 5),
+    ("pics", 8),
+    ("AskReddit", 7),
+)
 _SYNTHETIC = (
     "NVDA calls printing again, AI bubble or not I'm not selling",
     "small caps finally waking up, IWM ripping today",
@@ -100,18 +106,30 @@ class _LineMaker:
     def _common(self) -> dict:
         self.next_id += 1
         rng = self.rng
-        return {"id": _base36(self.next_id), "author": f"user{rng.randrange(50_000)}",
-                "created_utc": self.start + rng.randrange(self.span),
-                "subreddit": rng.choices(self.subs, self.weights)[0],
-                "score": rng.randrange(-20, 500), "gilded": 0, "edited": False,
-                "author_flair_text": None, "distinguished": None,
-                "retrieved_on": self.start + self.span + 86400}
+        return {
+            "id": _base36(self.next_id),
+            "author": f"user{rng.randrange(50_000)}",
+            "created_utc": self.start + rng.randrange(self.span),
+            "subreddit": rng.choices(self.subs, self.weights)[0],
+            "score": rng.randrange(-20, 500),
+            "gilded": 0,
+            "edited": False,
+            "author_flair_text": None,
+            "distinguished": None,
+            "retrieved_on": self.start + self.span + 86400,
+        }
 
     def comment(self) -> dict:
         data = self._common()
         body = "[deleted]" if self.rng.random() < 0.03 else self.rng.choice(self.texts)
-        data.update(body=body, link_id=f"t3_{self.post_id}", parent_id=f"t3_{self.post_id}",
-                    controversiality=0, is_submitter=False, stickied=False)
+        data.update(
+            body=body,
+            link_id=f"t3_{self.post_id}",
+            parent_id=f"t3_{self.post_id}",
+            controversiality=0,
+            is_submitter=False,
+            stickied=False,
+        )
         return data
 
     def post(self) -> dict:
@@ -119,17 +137,31 @@ class _LineMaker:
         self.post_id = data["id"]
         title = self.rng.choice(self.texts).split("\n")[0][:300]
         selftext = self.rng.choice(self.texts) if self.rng.random() < 0.5 else ""
-        data.update(title=title, selftext=selftext, num_comments=self.rng.randrange(300),
-                    name=f"t3_{data['id']}", over_18=False, is_self=bool(selftext),
-                    permalink=f"/r/{data['subreddit']}/comments/{data['id']}/_/")
+        data.update(
+            title=title,
+            selftext=selftext,
+            num_comments=self.rng.randrange(300),
+            name=f"t3_{data['id']}",
+            over_18=False,
+            is_self=bool(selftext),
+            permalink=f"/r/{data['subreddit']}/comments/{data['id']}/_/",
+        )
         return data
 
 
-def generate_reddit_archive(path: str | Path, comments: int, *, fmt: str = "frames",
-                            comments_per_post: int = 40, frame_lines: int = 20_000,
-                            seed: int = 7, start: dt.datetime = dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
-                            days: int = 365, texts: list[str] | None = None,
-                            level: int = 3) -> ArchiveInfo:
+def generate_reddit_archive(
+    path: str | Path,
+    comments: int,
+    *,
+    fmt: str = "frames",
+    comments_per_post: int = 40,
+    frame_lines: int = 20_000,
+    seed: int = 7,
+    start: dt.datetime = dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+    days: int = 365,
+    texts: list[str] | None = None,
+    level: int = 3,
+) -> ArchiveInfo:
     """Write an archive of ``comments`` comments (plus one post per ``comments_per_post``).
     Memory stays at one frame of lines whatever the size."""
     if fmt not in FORMATS:
@@ -166,8 +198,7 @@ class _Writer:
         self.fmt = fmt
         self.handle = open(path, "wb")  # noqa: SIM115 - closed in __exit__
         self.cctx = zstandard.ZstdCompressor(level=level)
-        self.stream = self.cctx.stream_writer(self.handle, closefd=False) if fmt == "single" \
-            else None
+        self.stream = self.cctx.stream_writer(self.handle, closefd=False) if fmt == "single" else None
 
     def write(self, data: bytes) -> int:
         if self.fmt == "plain":

@@ -50,8 +50,7 @@ def google_article_id(url: str) -> str:
 
 
 def publisher_url(item: SimText) -> str:
-    return (f"https://www.{slug(item.container)}.example/markets/{item.item_id}"
-            "?utm_source=rss&utm_medium=feed")
+    return f"https://www.{slug(item.container)}.example/markets/{item.item_id}?utm_source=rss&utm_medium=feed"
 
 
 class NewsReplica(Replica):
@@ -102,16 +101,19 @@ class NewsReplica(Replica):
 
     def themes_for_query(self, query: str) -> set[str]:
         q = query.strip().strip('"').lower()
-        found = {name for name, t in self.world.config.themes.items()
-                 if q in [x.lower() for x in t.news_queries]}
+        found = {
+            name for name, t in self.world.config.themes.items() if q in [x.lower() for x in t.news_queries]
+        }
         if not found:
-            found = {name for name, t in self.world.config.themes.items()
-                     if any(p.lower() in q for p in t.match.phrases)}
+            found = {
+                name
+                for name, t in self.world.config.themes.items()
+                if any(p.lower() in q for p in t.match.phrases)
+            }
         return found
 
     def themes_for_ticker(self, ticker: str) -> set[str]:
-        return {name for name, t in self.world.config.themes.items()
-                if ticker.upper() in t.proxy.members}
+        return {name for name, t in self.world.config.themes.items() if ticker.upper() in t.proxy.members}
 
     # -- feeds --------------------------------------------------------------------------------
     def _google(self, request: Request) -> Response:
@@ -125,8 +127,7 @@ class NewsReplica(Replica):
         ticker = (request.arg("s", "") or "").upper()
         items = self.headlines(self.themes_for_ticker(ticker))
         body = "".join(_yahoo_item(h) for h in items)
-        channel = _rss_channel(f"Yahoo! Finance: {escape(ticker)} News",
-                               "https://finance.yahoo.com", body)
+        channel = _rss_channel(f"Yahoo! Finance: {escape(ticker)} News", "https://finance.yahoo.com", body)
         return self._conditional(request, channel, RSS_TYPE, items)
 
     def _atom(self, request: Request) -> Response:
@@ -142,16 +143,18 @@ class NewsReplica(Replica):
         # A raw "&" in a title and an unclosed <b>: not well-formed XML, recoverable.
         body = "".join(_yahoo_item(h).replace("<title>", "<title>Q&A: ", 1) for h in items)
         body = body.replace("<description>", "<description><b>", 1)
-        return self._conditional(request, _rss_channel("Broken & Co", "https://broken.example",
-                                                       body), RSS_TYPE, items)
+        return self._conditional(
+            request, _rss_channel("Broken & Co", "https://broken.example", body), RSS_TYPE, items
+        )
 
     def _garbage(self, request: Request) -> Response:
-        page = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>" \
-               "<p>The upstream server failed.</p></body></html>"
+        page = (
+            "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>"
+            "<p>The upstream server failed.</p></body></html>"
+        )
         return Response.text(page, 200, "text/html; charset=utf-8")
 
-    def _conditional(self, request: Request, text: str, content_type: str,
-                     items: list[SimText]) -> Response:
+    def _conditional(self, request: Request, text: str, content_type: str, items: list[SimText]) -> Response:
         body = text.encode("utf-8")
         etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
         newest = max((h.created_utc for h in items), default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
@@ -162,8 +165,9 @@ class NewsReplica(Replica):
         if self.send_last_modified:
             headers["Last-Modified"] = last_modified
         conditional = bool(request.header("If-None-Match") or request.header("If-Modified-Since"))
-        unchanged = _not_modified(request, etag if self.send_etag else None,
-                                  newest if self.send_last_modified else None)
+        unchanged = _not_modified(
+            request, etag if self.send_etag else None, newest if self.send_last_modified else None
+        )
         with self._lock:
             self.conditional_requests += conditional
             self.not_modified += unchanged
@@ -175,12 +179,18 @@ class NewsReplica(Replica):
     def _gdelt(self, request: Request) -> Response:
         with self._lock:
             now = time.monotonic()
-            too_soon = (self.gdelt_min_interval > 0 and self._gdelt_last is not None
-                        and now - self._gdelt_last < self.gdelt_min_interval)
+            too_soon = (
+                self.gdelt_min_interval > 0
+                and self._gdelt_last is not None
+                and now - self._gdelt_last < self.gdelt_min_interval
+            )
             self._gdelt_last = now
         if too_soon:
-            return Response.text("Please limit requests to one every 5 seconds or contact "
-                                 "kalev.leetaru5@gmail.com for larger queries.", 429)
+            return Response.text(
+                "Please limit requests to one every 5 seconds or contact "
+                "kalev.leetaru5@gmail.com for larger queries.",
+                429,
+            )
         if (request.arg("mode", "") or "").lower() != "timelinevol":
             return _gdelt_error("Invalid mode.")
         if (request.arg("format", "") or "").lower() != "json":
@@ -192,9 +202,12 @@ class NewsReplica(Replica):
         start, end = _gdelt_span(request, self.world.end)
         themes = {t for term in _gdelt_terms(query) for t in self.themes_for_query(term)}
         data = self._volume_points(themes, start, end)
-        return Response.json({"query_details": {"title": query, "date_resolution": "day"},
-                              "timeline": [{"series": "Volume Intensity", "data": data}]
-                              if data else []})
+        return Response.json(
+            {
+                "query_details": {"title": query, "date_resolution": "day"},
+                "timeline": [{"series": "Volume Intensity", "data": data}] if data else [],
+            }
+        )
 
     def _volume_points(self, themes: set[str], start: dt.date, end: dt.date) -> list[dict]:
         if not themes:
@@ -225,8 +238,11 @@ def gdelt_query_problem(query: str) -> str | None:
         return "Queries containing OR'd terms must be surrounded by ()."
     for term in _gdelt_terms(query):
         if len(term) < 3:
-            return "The specified phrase is too short." if " " in term else \
-                "Your search contained a keyword that was too short."
+            return (
+                "The specified phrase is too short."
+                if " " in term
+                else "Your search contained a keyword that was too short."
+            )
     return None
 
 
@@ -240,8 +256,10 @@ def _gdelt_terms(query: str) -> list[str]:
 def _gdelt_span(request: Request, end_day: dt.date) -> tuple[dt.date, dt.date]:
     start, end = request.arg("startdatetime"), request.arg("enddatetime")
     if start and end:
-        return (dt.datetime.strptime(start[:8], "%Y%m%d").date(),
-                dt.datetime.strptime(end[:8], "%Y%m%d").date())
+        return (
+            dt.datetime.strptime(start[:8], "%Y%m%d").date(),
+            dt.datetime.strptime(end[:8], "%Y%m%d").date(),
+        )
     return end_day - dt.timedelta(days=90), end_day
 
 
@@ -268,29 +286,37 @@ def _rfc822(when: dt.datetime) -> str:
 
 
 def _rss_channel(title: str, link: str, items: str) -> str:
-    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-            f"<title>{title}</title><link>{link}</link><language>en-US</language>"
-            f"<description>{title}</description>{items}</channel></rss>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title><link>{link}</link><language>en-US</language>"
+        f"<description>{title}</description>{items}</channel></rss>"
+    )
 
 
 def _google_item(h: SimText) -> str:
     article = google_article_id(publisher_url(h))
     link = f"https://news.google.com/rss/articles/{article}?oc=5"
-    description = (f'<a href="{link}" target="_blank">{escape(h.title)}</a>&nbsp;&nbsp;'
-                   f'<font color="#6f6f6f">{escape(h.container)}</font>')
-    return (f"<item><title>{escape(h.title)} - {escape(h.container)}</title><link>{link}</link>"
-            f'<guid isPermaLink="false">{article}</guid><pubDate>{_rfc822(h.created_utc)}</pubDate>'
-            f"<description>{escape(description)}</description>"
-            f'<source url="https://www.{slug(h.container)}.example">{escape(h.container)}</source>'
-            "</item>")
+    description = (
+        f'<a href="{link}" target="_blank">{escape(h.title)}</a>&nbsp;&nbsp;'
+        f'<font color="#6f6f6f">{escape(h.container)}</font>'
+    )
+    return (
+        f"<item><title>{escape(h.title)} - {escape(h.container)}</title><link>{link}</link>"
+        f'<guid isPermaLink="false">{article}</guid><pubDate>{_rfc822(h.created_utc)}</pubDate>'
+        f"<description>{escape(description)}</description>"
+        f'<source url="https://www.{slug(h.container)}.example">{escape(h.container)}</source>'
+        "</item>"
+    )
 
 
 def _yahoo_item(h: SimText) -> str:
     guid = hashlib.sha1(f"yahoo|{h.item_id}".encode()).hexdigest()
     link = f"https://finance.yahoo.com/news/{slug(h.title)}-{h.item_id[4:]}.html?.tsrc=rss"
-    return (f"<item><title>{escape(h.title)}</title><link>{escape(link)}</link>"
-            f'<guid isPermaLink="false">{guid}</guid><pubDate>{_rfc822(h.created_utc)}</pubDate>'
-            f"<description>{escape(h.body)}</description></item>")
+    return (
+        f"<item><title>{escape(h.title)}</title><link>{escape(link)}</link>"
+        f'<guid isPermaLink="false">{guid}</guid><pubDate>{_rfc822(h.created_utc)}</pubDate>'
+        f"<description>{escape(h.body)}</description></item>"
+    )
 
 
 def _atom_feed(outlet: str, items: list[SimText]) -> str:
@@ -298,13 +324,19 @@ def _atom_feed(outlet: str, items: list[SimText]) -> str:
         f"<entry><title>{escape(h.title)}</title><id>urn:sim:{h.item_id}</id>"
         f'<link rel="alternate" href="{escape(publisher_url(h))}"/>'
         f"<updated>{h.created_utc.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}</updated>"
-        f'<summary type="html">{escape(h.body)}</summary></entry>' for h in items)
+        f'<summary type="html">{escape(h.body)}</summary></entry>'
+        for h in items
+    )
     # Feeds in the wild do leave out dates; this entry has none (the collector flags "undated").
-    undated = (f"<entry><title>About {escape(outlet)}: how we cover markets</title>"
-               f"<id>urn:sim:{slug(outlet)}:about</id>"
-               f'<link rel="alternate" href="https://www.{slug(outlet)}.example/about"/>'
-               "<summary>Our newsroom and standards.</summary></entry>")
+    undated = (
+        f"<entry><title>About {escape(outlet)}: how we cover markets</title>"
+        f"<id>urn:sim:{slug(outlet)}:about</id>"
+        f'<link rel="alternate" href="https://www.{slug(outlet)}.example/about"/>'
+        "<summary>Our newsroom and standards.</summary></entry>"
+    )
     newest = max((h.created_utc for h in items), default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
-    return ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>{escape(outlet)}</title><id>urn:sim:feed:{slug(outlet)}</id>"
-            f"<updated>{newest.strftime('%Y-%m-%dT%H:%M:%SZ')}</updated>{entries}{undated}</feed>")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>{escape(outlet)}</title><id>urn:sim:feed:{slug(outlet)}</id>"
+        f"<updated>{newest.strftime('%Y-%m-%dT%H:%M:%SZ')}</updated>{entries}{undated}</feed>"
+    )

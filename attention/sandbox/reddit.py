@@ -59,8 +59,11 @@ class RedditReplica(Replica):
 
     @staticmethod
     def config_overrides(url: str) -> dict[str, Any]:
-        return {"sources.reddit.oauth_url": url, "sources.reddit.reddit_url": url,
-                "sources.reddit.public_url": url}
+        return {
+            "sources.reddit.oauth_url": url,
+            "sources.reddit.reddit_url": url,
+            "sources.reddit.public_url": url,
+        }
 
     # -- data ---------------------------------------------------------------------------------
     def texts(self) -> list[SimText]:
@@ -68,8 +71,11 @@ class RedditReplica(Replica):
         with self._lock:
             if self._texts is None:
                 days = (self.world.end - self.world.start).days + 1
-                out = [t for i in range(days)
-                       for t in posts_for_day(self.world, self.world.start + dt.timedelta(i))]
+                out = [
+                    t
+                    for i in range(days)
+                    for t in posts_for_day(self.world, self.world.start + dt.timedelta(i))
+                ]
                 self._texts = sorted(out, key=lambda t: t.created_utc, reverse=True)
                 for text in self._texts:
                     if text.kind == "comment" and text.parent_id:
@@ -78,8 +84,13 @@ class RedditReplica(Replica):
 
     def _visible(self, kind: str, subs: str) -> list[SimText]:
         wanted = {s.lower() for s in unquote(subs).split("+")}
-        return [t for t in self.texts() if t.kind == kind and t.created_utc <= self.now
-                and ("all" in wanted or t.container.lower() in wanted)]
+        return [
+            t
+            for t in self.texts()
+            if t.kind == kind
+            and t.created_utc <= self.now
+            and ("all" in wanted or t.container.lower() in wanted)
+        ]
 
     def _comments_of(self, post_id: str) -> list[SimText]:
         self.texts()
@@ -99,8 +110,9 @@ class RedditReplica(Replica):
             return Response.json({"message": "Unauthorized", "error": 401}, 401)
         token = secrets.token_hex(12)
         self.tokens.add(token)
-        return Response.json({"access_token": token, "token_type": "bearer",
-                              "expires_in": 86400, "scope": "*"})
+        return Response.json(
+            {"access_token": token, "token_type": "bearer", "expires_in": 86400, "scope": "*"}
+        )
 
     def _api_guard(self, request: Request) -> tuple[Response | None, dict[str, str]]:
         auth = (request.header("authorization", "") or "").split(" ", 1)
@@ -116,9 +128,11 @@ class RedditReplica(Replica):
             hits.append(now)
             self._hits[bucket] = hits
         reset = int(window - (now - hits[0])) if hits else window
-        headers = {"x-ratelimit-used": str(len(hits)),
-                   "x-ratelimit-remaining": f"{max(0, limit - len(hits)):.1f}",
-                   "x-ratelimit-reset": str(max(reset, 1))}
+        headers = {
+            "x-ratelimit-used": str(len(hits)),
+            "x-ratelimit-remaining": f"{max(0, limit - len(hits)):.1f}",
+            "x-ratelimit-reset": str(max(reset, 1)),
+        }
         if len(hits) > limit:
             body = {"message": "Too Many Requests", "error": 429}
             return Response.json(body, 429, **headers, **{"Retry-After": str(max(reset, 1))}), {}
@@ -157,9 +171,19 @@ class RedditReplica(Replica):
         children = [{"kind": "t1", "data": self.comment_data(c)} for c in comments[:limit]]
         rest = [c.item_id for c in comments[limit:]]
         if rest:  # the stub Reddit sends for comments beyond the limit
-            children.append({"kind": "more", "data": {
-                "count": len(rest), "name": f"t1_{rest[0]}", "id": rest[0],
-                "parent_id": f"t3_{post_id}", "depth": 0, "children": rest}})
+            children.append(
+                {
+                    "kind": "more",
+                    "data": {
+                        "count": len(rest),
+                        "name": f"t1_{rest[0]}",
+                        "id": rest[0],
+                        "parent_id": f"t3_{post_id}",
+                        "depth": 0,
+                        "children": rest,
+                    },
+                }
+            )
         post_listing = listing([{"kind": "t3", "data": self.post_data(post)}], None, None)
         return Response.json([post_listing, listing(children, None, None)], **headers)
 
@@ -178,15 +202,33 @@ class RedditReplica(Replica):
         link = f"/r/{post.container}/comments/{post.item_id}/{_slug(post.title)}/"
         stamp = post.created_utc.timestamp()
         return {
-            "id": post.item_id, "name": f"t3_{post.item_id}", "title": post.title,
-            "selftext": post.body, "selftext_html": _md_html(post.body) if post.body else None,
-            "author": post.author, "subreddit": post.container,
-            "subreddit_name_prefixed": f"r/{post.container}", "subreddit_id": "t5_sandbox",
-            "created_utc": stamp, "created": stamp, "score": post.score, "ups": post.score,
-            "downs": 0, "upvote_ratio": 0.9, "num_comments": len(self._comments_of(post.item_id)),
-            "permalink": link, "url": PUBLIC + link, "domain": f"self.{post.container}",
-            "is_self": True, "over_18": False, "stickied": False, "locked": False,
-            "archived": False, "edited": False, "distinguished": None, "link_flair_text": None,
+            "id": post.item_id,
+            "name": f"t3_{post.item_id}",
+            "title": post.title,
+            "selftext": post.body,
+            "selftext_html": _md_html(post.body) if post.body else None,
+            "author": post.author,
+            "subreddit": post.container,
+            "subreddit_name_prefixed": f"r/{post.container}",
+            "subreddit_id": "t5_sandbox",
+            "created_utc": stamp,
+            "created": stamp,
+            "score": post.score,
+            "ups": post.score,
+            "downs": 0,
+            "upvote_ratio": 0.9,
+            "num_comments": len(self._comments_of(post.item_id)),
+            "permalink": link,
+            "url": PUBLIC + link,
+            "domain": f"self.{post.container}",
+            "is_self": True,
+            "over_18": False,
+            "stickied": False,
+            "locked": False,
+            "archived": False,
+            "edited": False,
+            "distinguished": None,
+            "link_flair_text": None,
         }
 
     def comment_data(self, comment: SimText) -> dict[str, Any]:
@@ -195,12 +237,24 @@ class RedditReplica(Replica):
         body = "[removed]" if removed else comment.body
         stamp = comment.created_utc.timestamp()
         return {
-            "id": comment.item_id, "name": f"t1_{comment.item_id}", "body": body,
-            "body_html": _md_html(body), "author": "[deleted]" if removed else comment.author,
-            "subreddit": comment.container, "subreddit_id": "t5_sandbox",
-            "link_id": f"t3_{post_id}", "parent_id": comment.parent_id, "depth": 0,
-            "created_utc": stamp, "created": stamp, "score": comment.score, "ups": comment.score,
-            "downs": 0, "replies": "", "edited": False, "distinguished": None,
+            "id": comment.item_id,
+            "name": f"t1_{comment.item_id}",
+            "body": body,
+            "body_html": _md_html(body),
+            "author": "[deleted]" if removed else comment.author,
+            "subreddit": comment.container,
+            "subreddit_id": "t5_sandbox",
+            "link_id": f"t3_{post_id}",
+            "parent_id": comment.parent_id,
+            "depth": 0,
+            "created_utc": stamp,
+            "created": stamp,
+            "score": comment.score,
+            "ups": comment.score,
+            "downs": 0,
+            "replies": "",
+            "edited": False,
+            "distinguished": None,
             "permalink": f"/r/{comment.container}/comments/{post_id}/_/{comment.item_id}/",
         }
 
@@ -223,34 +277,41 @@ class RedditReplica(Replica):
         page, _, _ = paginate(posts[:MAX_LISTING], request, default_limit=25)
         entries = "".join(self._entry(p) for p in page)
         now = self.now.isoformat(timespec="seconds")
-        xml = ('<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
-               'xmlns:media="http://search.yahoo.com/mrss/">'
-               f'<category term="{html.escape(request.match["subs"])}" '
-               f'label="r/{html.escape(request.match["subs"])}"/>'
-               f"<updated>{now}</updated><id>{html.escape(request.path)}</id>"
-               f'<link rel="self" href="{PUBLIC}{html.escape(request.path)}" '
-               'type="application/atom+xml" />'
-               f"<title>{html.escape(title)}</title>{entries}</feed>")
+        xml = (
+            '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
+            'xmlns:media="http://search.yahoo.com/mrss/">'
+            f'<category term="{html.escape(request.match["subs"])}" '
+            f'label="r/{html.escape(request.match["subs"])}"/>'
+            f"<updated>{now}</updated><id>{html.escape(request.path)}</id>"
+            f'<link rel="self" href="{PUBLIC}{html.escape(request.path)}" '
+            'type="application/atom+xml" />'
+            f"<title>{html.escape(title)}</title>{entries}</feed>"
+        )
         return Response.text(xml, content_type="application/atom+xml; charset=UTF-8")
 
     def _entry(self, post: SimText) -> str:
         data = self.post_data(post)
         link, user = PUBLIC + data["permalink"], f"{PUBLIC}/user/{post.author}"
-        body = (f"<!-- SC_OFF -->{_md_html(post.body)}<!-- SC_ON -->" if post.body else "")
-        content = (f'{body} &#32; submitted by &#32; <a href="{user}"> /u/{post.author} </a> '
-                   f'&#32; to &#32; <a href="{PUBLIC}/r/{post.container}/"> r/{post.container} '
-                   f'</a> <br/> <span><a href="{link}">[link]</a></span> &#32; <span>'
-                   f'<a href="{link}">[{data["num_comments"]} comments]</a></span>')
+        body = f"<!-- SC_OFF -->{_md_html(post.body)}<!-- SC_ON -->" if post.body else ""
+        content = (
+            f'{body} &#32; submitted by &#32; <a href="{user}"> /u/{post.author} </a> '
+            f'&#32; to &#32; <a href="{PUBLIC}/r/{post.container}/"> r/{post.container} '
+            f'</a> <br/> <span><a href="{link}">[link]</a></span> &#32; <span>'
+            f'<a href="{link}">[{data["num_comments"]} comments]</a></span>'
+        )
         stamp = post.created_utc.isoformat(timespec="seconds")
-        return (f"<entry><author><name>/u/{post.author}</name><uri>{user}</uri></author>"
-                f'<category term="{post.container}" label="r/{post.container}"/>'
-                f'<content type="html">{html.escape(content)}</content>'
-                f"<id>t3_{post.item_id}</id><link href=\"{link}\" /><updated>{stamp}</updated>"
-                f"<published>{stamp}</published><title>{html.escape(post.title)}</title></entry>")
+        return (
+            f"<entry><author><name>/u/{post.author}</name><uri>{user}</uri></author>"
+            f'<category term="{post.container}" label="r/{post.container}"/>'
+            f'<content type="html">{html.escape(content)}</content>'
+            f'<id>t3_{post.item_id}</id><link href="{link}" /><updated>{stamp}</updated>'
+            f"<published>{stamp}</published><title>{html.escape(post.title)}</title></entry>"
+        )
 
 
-def paginate(texts: list[SimText], request: Request,
-             default_limit: int = 25) -> tuple[list[SimText], str | None, str | None]:
+def paginate(
+    texts: list[SimText], request: Request, default_limit: int = 25
+) -> tuple[list[SimText], str | None, str | None]:
     """Reddit listing pagination: ``after``/``before`` are fullnames; ``limit`` at most 100."""
     limit = max(1, min(100, int(request.arg("limit", str(default_limit)) or default_limit)))
     names = [f"t3_{t.item_id}" for t in texts]
@@ -259,16 +320,23 @@ def paginate(texts: list[SimText], request: Request,
         start = names.index(request.arg("after")) + 1
     elif request.arg("before") in names:
         start = max(0, names.index(request.arg("before")) - limit)
-    page = texts[start:start + limit]
+    page = texts[start : start + limit]
     after = f"t3_{page[-1].item_id}" if page and start + limit < len(texts) else None
     before = f"t3_{page[0].item_id}" if page and start > 0 else None
     return page, after, before
 
 
-def listing(children: list[dict[str, Any]], after: str | None,
-            before: str | None) -> dict[str, Any]:
-    return {"kind": "Listing", "data": {"modhash": "", "dist": len(children),
-                                        "children": children, "after": after, "before": before}}
+def listing(children: list[dict[str, Any]], after: str | None, before: str | None) -> dict[str, Any]:
+    return {
+        "kind": "Listing",
+        "data": {
+            "modhash": "",
+            "dist": len(children),
+            "children": children,
+            "after": after,
+            "before": before,
+        },
+    }
 
 
 def _matching(posts: list[SimText], query: str) -> list[SimText]:
@@ -290,5 +358,9 @@ def _slug(title: str) -> str:
 
 def _feed_refusal(refused: Response) -> Response:
     headers = {k: v for k, v in refused.headers.items() if k != "Content-Type"}
-    return Response.text("<html><body><h1>whoa there, pardner!</h1> too many requests</body>"
-                         "</html>", 429, content_type="text/html", **headers)
+    return Response.text(
+        "<html><body><h1>whoa there, pardner!</h1> too many requests</body></html>",
+        429,
+        content_type="text/html",
+        **headers,
+    )

@@ -16,16 +16,41 @@ from dataclasses import dataclass
 from pathlib import Path
 
 WANTED = ("wallstreetbets", "stocks", "investing", "StockMarket")
-OTHER = ("AskReddit", "funny", "gaming", "pics", "worldnews", "movies", "soccer", "Cooking",
-         "aww", "todayilearned", "science", "books")
-THEMED = ("Small caps are finally waking up, IWM looks strong", "Loading up on $NVDA calls",
-          "Is the Mag 7 trade over?", "Russell 2000 breakout incoming", "$PLTR to the moon",
-          "The Magnificent Seven carried the index again", "AI stocks are in a bubble",
-          "Nvidia earnings will decide the AI trade", "small-cap value is the play for 2025")
-PLAIN = ("What is everyone eating tonight?", "This game is amazing, 10/10 would play again",
-         "My cat did the funniest thing today", "Anyone else watching the match?",
-         "TIL something interesting about history", "Best book you read this year?",
-         "The referee was terrible", "Here is my sourdough after three weeks of practice")
+OTHER = (
+    "AskReddit",
+    "funny",
+    "gaming",
+    "pics",
+    "worldnews",
+    "movies",
+    "soccer",
+    "Cooking",
+    "aww",
+    "todayilearned",
+    "science",
+    "books",
+)
+THEMED = (
+    "Small caps are finally waking up, IWM looks strong",
+    "Loading up on $NVDA calls",
+    "Is the Mag 7 trade over?",
+    "Russell 2000 breakout incoming",
+    "$PLTR to the moon",
+    "The Magnificent Seven carried the index again",
+    "AI stocks are in a bubble",
+    "Nvidia earnings will decide the AI trade",
+    "small-cap value is the play for 2025",
+)
+PLAIN = (
+    "What is everyone eating tonight?",
+    "This game is amazing, 10/10 would play again",
+    "My cat did the funniest thing today",
+    "Anyone else watching the match?",
+    "TIL something interesting about history",
+    "Best book you read this year?",
+    "The referee was terrible",
+    "Here is my sourdough after three weeks of practice",
+)
 FILLER = ("all_awardings", "gildings", "treatment_tags", "author_flair_richtext")
 
 
@@ -59,31 +84,52 @@ def _pool(texts: Sequence[str], rng: random.Random, themed: bool) -> list[str]:
     return [f"{rng.choice(base)}. {t}"[:1500] for t in rng.sample(list(texts), min(len(texts), 500))]
 
 
-def _record(i: int, rng: random.Random, sub: str, text: str, comment: bool,
-            gone: str | None) -> dict:
+def _record(i: int, rng: random.Random, sub: str, text: str, comment: bool, gone: str | None) -> dict:
     created = 1_700_000_000 + i * 7
     base36 = f"z{i:x}"
     author = "[deleted]" if gone else f"user{rng.randrange(100_000)}"
-    record: dict = {"author": author, "author_flair_text": None, "created_utc": created,
-                    "id": base36, "score": rng.randrange(-5, 3000), "subreddit": sub,
-                    "subreddit_id": f"t5_{abs(hash(sub)) % 10**6:x}", "retrieved_on": created + 99,
-                    "stickied": False, "distinguished": None, "edited": False,
-                    "controversiality": 0, "gilded": 0, "is_submitter": False,
-                    # unique ids as in real dumps (they also keep the compression ratio real)
-                    "author_fullname": f"t2_{rng.getrandbits(40):x}",
-                    "utc_datetime_str": f"{rng.getrandbits(48):x}"}
+    record: dict = {
+        "author": author,
+        "author_flair_text": None,
+        "created_utc": created,
+        "id": base36,
+        "score": rng.randrange(-5, 3000),
+        "subreddit": sub,
+        "subreddit_id": f"t5_{abs(hash(sub)) % 10**6:x}",
+        "retrieved_on": created + 99,
+        "stickied": False,
+        "distinguished": None,
+        "edited": False,
+        "controversiality": 0,
+        "gilded": 0,
+        "is_submitter": False,
+        # unique ids as in real dumps (they also keep the compression ratio real)
+        "author_fullname": f"t2_{rng.getrandbits(40):x}",
+        "utc_datetime_str": f"{rng.getrandbits(48):x}",
+    }
     for name in FILLER:
         record[name] = [] if name != "gildings" else {}
     if comment:
         post = f"z{max(0, i - rng.randrange(1, 500)):x}"
-        record.update(body=gone or text, link_id=f"t3_{post}",
-                      parent_id=f"t3_{post}" if rng.random() < 0.6 else f"t1_z{i - 1:x}",
-                      permalink=f"/r/{sub}/comments/{post}/_/{base36}/")
+        record.update(
+            body=gone or text,
+            link_id=f"t3_{post}",
+            parent_id=f"t3_{post}" if rng.random() < 0.6 else f"t1_z{i - 1:x}",
+            permalink=f"/r/{sub}/comments/{post}/_/{base36}/",
+        )
     else:
-        record.update(title=text[:300], selftext=gone or text, num_comments=rng.randrange(0, 900),
-                      name=f"t3_{base36}", url=f"https://www.reddit.com/r/{sub}/comments/{base36}/",
-                      permalink=f"/r/{sub}/comments/{base36}/x/", is_self=True, over_18=False,
-                      upvote_ratio=round(rng.random(), 2), link_flair_text="Discussion")
+        record.update(
+            title=text[:300],
+            selftext=gone or text,
+            num_comments=rng.randrange(0, 900),
+            name=f"t3_{base36}",
+            url=f"https://www.reddit.com/r/{sub}/comments/{base36}/",
+            permalink=f"/r/{sub}/comments/{base36}/x/",
+            is_self=True,
+            over_18=False,
+            upvote_ratio=round(rng.random(), 2),
+            link_flair_text="Discussion",
+        )
     if i % 11 == 0:  # old Pushshift: no permalink/name, created_utc as a string
         record.pop("permalink", None)
         record.pop("name", None)
@@ -91,8 +137,13 @@ def _record(i: int, rng: random.Random, sub: str, text: str, comment: bool,
     return record
 
 
-def write_dump(path: str | Path, spec: DumpSpec, texts: Sequence[str] = (),
-               compress: bool | None = None, window_log: int | None = None) -> DumpStats:
+def write_dump(
+    path: str | Path,
+    spec: DumpSpec,
+    texts: Sequence[str] = (),
+    compress: bool | None = None,
+    window_log: int | None = None,
+) -> DumpStats:
     """Write ``spec.lines`` dump lines to ``path`` (``.zst`` compressed when the name ends in
     .zst or ``compress``). ``window_log`` sets the zstd window, e.g. 31 like Arctic Shift."""
     path = Path(path)
@@ -107,8 +158,14 @@ def write_dump(path: str | Path, spec: DumpSpec, texts: Sequence[str] = (),
             is_themed = in_wanted and rng.random() < spec.themed_share
             sub = rng.choice(WANTED if in_wanted else OTHER)
             gone = rng.choice(("[deleted]", "[removed]")) if rng.random() < spec.gone_share else None
-            record = _record(spec.first_id + i, rng, sub, rng.choice(pools[is_themed]),
-                             rng.random() < spec.comment_share, gone)
+            record = _record(
+                spec.first_id + i,
+                rng,
+                sub,
+                rng.choice(pools[is_themed]),
+                rng.random() < spec.comment_share,
+                gone,
+            )
             line = json.dumps(record, separators=(",", ":")).encode() + b"\n"
             if in_wanted and rng.random() < spec.bad_share:
                 line, bad = line[: len(line) // 2] + b"\n", bad + 1
@@ -128,8 +185,7 @@ def _open(path: Path, compress: bool, window_log: int | None):  # noqa: ANN202 -
         return open(path, "wb")  # noqa: SIM115 - returned to a with-block
     import zstandard
 
-    params = zstandard.ZstdCompressionParameters.from_level(
-        3, window_log=window_log or 0, threads=0)
+    params = zstandard.ZstdCompressionParameters.from_level(3, window_log=window_log or 0, threads=0)
     compressor = zstandard.ZstdCompressor(compression_params=params)
     return compressor.stream_writer(open(path, "wb"), closefd=True)  # noqa: SIM115
 

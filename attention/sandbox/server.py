@@ -62,8 +62,7 @@ class Response:
         return cls(status, text.encode(), {"Content-Type": "application/json", **headers})
 
     @classmethod
-    def text(cls, text: str, status: int = 200, content_type: str = "text/plain",
-             **headers: str) -> Response:
+    def text(cls, text: str, status: int = 200, content_type: str = "text/plain", **headers: str) -> Response:
         return cls(status, text.encode(), {"Content-Type": content_type, **headers})
 
 
@@ -159,8 +158,9 @@ class SandboxServer:
         return f"http://{host}:{port}"
 
     def start(self) -> SandboxServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True,
-                                        name=f"sandbox-{self.replica.name}")
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, daemon=True, name=f"sandbox-{self.replica.name}"
+        )
         self._thread.start()
         return self
 
@@ -204,8 +204,13 @@ class SandboxServer:
         parts = urlsplit(handler.path)
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
-        request = Request(handler.command, parts.path, parse_qs(parts.query),
-                          {k.lower(): v for k, v in handler.headers.items()}, body)
+        request = Request(
+            handler.command,
+            parts.path,
+            parse_qs(parts.query),
+            {k.lower(): v for k, v in handler.headers.items()},
+            body,
+        )
         if parts.path.startswith("/__sandbox/"):
             _write(handler, self._control(request))
             return

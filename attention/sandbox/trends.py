@@ -68,8 +68,7 @@ def bucket(daily: pd.DataFrame, resolution: str) -> pd.DataFrame:
         daily = daily[daily.index >= first]
         keys = daily.index - pd.to_timedelta((daily.index.day_of_week + 1) % 7, unit="D")
     else:
-        first = daily.index[0] if daily.index[0].day == 1 else (
-            daily.index[0] + pd.offsets.MonthBegin(1))
+        first = daily.index[0] if daily.index[0].day == 1 else (daily.index[0] + pd.offsets.MonthBegin(1))
         daily = daily[daily.index >= first]
         keys = daily.index.to_period("M").to_timestamp()
     return daily.groupby(keys).sum()
@@ -96,14 +95,18 @@ class TrendsReplica(Replica):
     # -- routes -------------------------------------------------------------------------------
     def cookie(self, request: Request) -> Response:
         nid = hashlib.sha256(repr(request.headers.get("user-agent")).encode()).hexdigest()[:24]
-        return Response.text("<html><title>Error 404 (Not Found)!!1</title></html>", 404,
-                             content_type="text/html; charset=utf-8",
-                             **{"Set-Cookie": f"NID=511={nid}; path=/; HttpOnly"})
+        return Response.text(
+            "<html><title>Error 404 (Not Found)!!1</title></html>",
+            404,
+            content_type="text/html; charset=utf-8",
+            **{"Set-Cookie": f"NID=511={nid}; path=/; HttpOnly"},
+        )
 
     def explore(self, request: Request) -> Response:
         if "NID=" not in (request.header("cookie") or ""):
-            return Response.text("<html>Too Many Requests</html>", 429,
-                                 content_type="text/html; charset=utf-8")
+            return Response.text(
+                "<html>Too Many Requests</html>", 429, content_type="text/html; charset=utf-8"
+            )
         try:
             spec = json.loads(request.arg("req") or "")
             items = spec["comparisonItem"]
@@ -122,42 +125,63 @@ class TrendsReplica(Replica):
             "time": f"{start.isoformat()} {end.isoformat()}",
             "resolution": resolution_for(start, end),
             "locale": request.arg("hl", "en-US"),
-            "comparisonItem": [{"geo": {"country": geo} if geo else {},
-                                "complexKeywordsRestriction": {
-                                    "keyword": [{"type": "BROAD", "value": kw}]}}
-                               for kw in keywords],
-            "requestOptions": {"property": spec.get("property", ""), "backend": "IZG",
-                               "category": spec.get("category", 0)},
+            "comparisonItem": [
+                {
+                    "geo": {"country": geo} if geo else {},
+                    "complexKeywordsRestriction": {"keyword": [{"type": "BROAD", "value": kw}]},
+                }
+                for kw in keywords
+            ],
+            "requestOptions": {
+                "property": spec.get("property", ""),
+                "backend": "IZG",
+                "category": spec.get("category", 0),
+            },
             "userConfig": {"userType": "USER_TYPE_SCRAPER"},
         }
         widgets = [
-            {"request": widget_request, "lineAnnotationText": "Search interest",
-             "bullets": [{"text": kw} for kw in keywords], "token": self._token(widget_request),
-             "id": "TIMESERIES", "type": "fe_line_chart", "title": "Interest over time"},
-            {"request": {"geo": {"country": geo} if geo else {}, "resolution": "REGION"},
-             "token": self._token({"geo": geo}), "id": "GEO_MAP", "type": "fe_geo_chart_explore",
-             "title": "Interest by subregion"},
+            {
+                "request": widget_request,
+                "lineAnnotationText": "Search interest",
+                "bullets": [{"text": kw} for kw in keywords],
+                "token": self._token(widget_request),
+                "id": "TIMESERIES",
+                "type": "fe_line_chart",
+                "title": "Interest over time",
+            },
+            {
+                "request": {"geo": {"country": geo} if geo else {}, "resolution": "REGION"},
+                "token": self._token({"geo": geo}),
+                "id": "GEO_MAP",
+                "type": "fe_geo_chart_explore",
+                "title": "Interest by subregion",
+            },
         ]
-        body = {"widgets": widgets,
-                "keywords": [{"keyword": kw, "name": kw, "type": "Search term"} for kw in keywords]}
-        return Response.text(EXPLORE_PREFIX + json.dumps(body),
-                             content_type="application/json; charset=utf-8")
+        body = {
+            "widgets": widgets,
+            "keywords": [{"keyword": kw, "name": kw, "type": "Search term"} for kw in keywords],
+        }
+        return Response.text(
+            EXPLORE_PREFIX + json.dumps(body), content_type="application/json; charset=utf-8"
+        )
 
     def multiline(self, request: Request) -> Response:
         try:
             widget_request = json.loads(request.arg("req") or "")
-            keywords = [item["complexKeywordsRestriction"]["keyword"][0]["value"]
-                        for item in widget_request["comparisonItem"]]
+            keywords = [
+                item["complexKeywordsRestriction"]["keyword"][0]["value"]
+                for item in widget_request["comparisonItem"]
+            ]
             start, end = (dt.date.fromisoformat(p) for p in widget_request["time"].split(" "))
         except (ValueError, KeyError, TypeError, IndexError):
             return _error(400, "req must be the TIMESERIES widget's request")
         if not hmac.compare_digest(request.arg("token") or "", self._token(widget_request)):
             return _error(400, "the token does not belong to this request; ask api/explore")
         table = self.timeline(keywords, start, end, widget_request.get("resolution", "DAY"))
-        body = {"default": {"timelineData": table,
-                            "averages": _averages(table, len(keywords))}}
-        return Response.text(MULTILINE_PREFIX + json.dumps(body),
-                             content_type="application/json; charset=UTF-8")
+        body = {"default": {"timelineData": table, "averages": _averages(table, len(keywords))}}
+        return Response.text(
+            MULTILINE_PREFIX + json.dumps(body), content_type="application/json; charset=UTF-8"
+        )
 
     # -- data ---------------------------------------------------------------------------------
     def truth(self, term: str) -> pd.Series:
@@ -165,32 +189,36 @@ class TrendsReplica(Replica):
             self._truth[term] = self.world.search_truth(term)
         return self._truth[term]
 
-    def timeline(self, keywords: list[str], start: dt.date, end: dt.date,
-                 resolution: str) -> list[dict[str, Any]]:
+    def timeline(
+        self, keywords: list[str], start: dt.date, end: dt.date, resolution: str
+    ) -> list[dict[str, Any]]:
         lo, hi = max(start, self.world.start), min(end, self.world.end)
-        daily = pd.DataFrame({i: self.truth(kw).loc[pd.Timestamp(lo):pd.Timestamp(hi)]
-                              for i, kw in enumerate(keywords)})
+        daily = pd.DataFrame(
+            {i: self.truth(kw).loc[pd.Timestamp(lo) : pd.Timestamp(hi)] for i, kw in enumerate(keywords)}
+        )
         periods = self._sampled(bucket(daily, resolution), keywords, lo, hi, resolution)
         values = google_scale(periods)
         scaled = periods * (100.0 / float(np.nanmax(periods.to_numpy()))) if periods.size else periods
         partial_last = end >= self.world.end
         points = []
         for n, (stamp, row) in enumerate(values.iterrows()):
-            shown = ["<1" if 0 < scaled.loc[stamp, i] < 1 else str(int(v))
-                     for i, v in enumerate(row)]
-            point = {"time": str(int(stamp.timestamp())),
-                     "formattedTime": stamp.strftime("%b %-d, %Y"),
-                     "formattedAxisTime": stamp.strftime("%b %-d, %Y"),
-                     "value": [int(v) for v in row],
-                     "hasData": [bool(periods.loc[stamp, i] > 0) for i in range(len(keywords))],
-                     "formattedValue": shown}
+            shown = ["<1" if 0 < scaled.loc[stamp, i] < 1 else str(int(v)) for i, v in enumerate(row)]
+            point = {
+                "time": str(int(stamp.timestamp())),
+                "formattedTime": stamp.strftime("%b %-d, %Y"),
+                "formattedAxisTime": stamp.strftime("%b %-d, %Y"),
+                "value": [int(v) for v in row],
+                "hasData": [bool(periods.loc[stamp, i] > 0) for i in range(len(keywords))],
+                "formattedValue": shown,
+            }
             if partial_last and n == len(values) - 1:
                 point["isPartial"] = True
             points.append(point)
         return points
 
-    def _sampled(self, periods: pd.DataFrame, keywords: list[str], start: dt.date, end: dt.date,
-                 resolution: str) -> pd.DataFrame:
+    def _sampled(
+        self, periods: pd.DataFrame, keywords: list[str], start: dt.date, end: dt.date, resolution: str
+    ) -> pd.DataFrame:
         """The periods as one sample of searches would show them (see the module docstring)."""
         if not self.sampling_noise or periods.empty:
             return periods
@@ -222,11 +250,9 @@ class TrendsReplica(Replica):
         try:
             start, stop = (dt.date.fromisoformat(p) for p in text.split(" "))
         except ValueError:
-            raise ValueError("time must be 'YYYY-MM-DD YYYY-MM-DD' or 'today N-y' "
-                             f"(got {text!r})") from None
+            raise ValueError(f"time must be 'YYYY-MM-DD YYYY-MM-DD' or 'today N-y' (got {text!r})") from None
         if stop < start or stop < self.world.start or start > self.world.end:
-            raise ValueError(f"no data for {text!r}: the world runs {self.world.start} to "
-                             f"{self.world.end}")
+            raise ValueError(f"no data for {text!r}: the world runs {self.world.start} to {self.world.end}")
         return start, stop
 
     def _token(self, widget_request: dict[str, Any]) -> str:
@@ -242,5 +268,6 @@ def _averages(points: list[dict[str, Any]], n: int) -> list[int]:
 
 
 def _error(status: int, message: str) -> Response:
-    return Response.text(f"<html><body>{message}</body></html>", status,
-                         content_type="text/html; charset=utf-8")
+    return Response.text(
+        f"<html><body>{message}</body></html>", status, content_type="text/html; charset=utf-8"
+    )

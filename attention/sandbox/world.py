@@ -22,8 +22,13 @@ from attention.calendar import sessions_and_closes
 from attention.config import Config
 
 BENCHMARK_DRIFT, BENCHMARK_VOL = 0.0004, 0.009
-ANCHOR_LEVELS = {"stock market": 100.0, "stocks": 60.0, "Apple stock": 12.0, "S&P 500": 30.0,
-                 "recession": 8.0}
+ANCHOR_LEVELS = {
+    "stock market": 100.0,
+    "stocks": 60.0,
+    "Apple stock": 12.0,
+    "S&P 500": 30.0,
+    "recession": 8.0,
+}
 
 
 def stable_seed(*parts: object) -> int:
@@ -88,8 +93,9 @@ class World:
         states = {}
         for name in self.config.themes:
             params = LoopParams.planted() if name in self.loop_themes else LoopParams.null()
-            weekly = simulate_loop(len(weeks), params, seed=stable_seed(self.seed, name),
-                                   freq="W", start=weeks[0])
+            weekly = simulate_loop(
+                len(weeks), params, seed=stable_seed(self.seed, name), freq="W", start=weeks[0]
+            )
             weekly.index = weeks
             states[name] = self._spread(weekly, week_ends, stable_seed(self.seed, name, "days"))
         return states
@@ -139,8 +145,10 @@ class World:
         high = np.maximum(open_, close) * (1 + spread)
         low = np.minimum(open_, close) * (1 - spread)
         volume = self._volume(ticker, rng)
-        frame = pd.DataFrame({"open": open_, "high": high, "low": low, "close": close,
-                              "adj_close": close, "volume": volume}, index=self.sessions)
+        frame = pd.DataFrame(
+            {"open": open_, "high": high, "low": low, "close": close, "adj_close": close, "volume": volume},
+            index=self.sessions,
+        )
         return frame.round({"open": 4, "high": 4, "low": 4, "close": 4, "adj_close": 4})
 
     def _volume(self, ticker: str, rng: np.random.Generator) -> np.ndarray:

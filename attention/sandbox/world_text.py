@@ -14,16 +14,32 @@ import pandas as pd
 
 from attention.sandbox.world import SimText, World, stable_seed
 
-POSITIVE = ["are ripping higher", "look great here", "beat expectations again", "are rallying hard",
-            "keep winning, very bullish", "just broke out to new highs"]
-NEGATIVE = ["are getting crushed", "look terrible", "missed badly", "are selling off hard",
-            "keep losing, very bearish", "just broke down, ugly"]
+POSITIVE = [
+    "are ripping higher",
+    "look great here",
+    "beat expectations again",
+    "are rallying hard",
+    "keep winning, very bullish",
+    "just broke out to new highs",
+]
+NEGATIVE = [
+    "are getting crushed",
+    "look terrible",
+    "missed badly",
+    "are selling off hard",
+    "keep losing, very bearish",
+    "just broke down, ugly",
+]
 NEUTRAL = ["are trading sideways", "were flat today", "are in focus this week", "are on my watchlist"]
 COMMENTS_POS = ["Agreed, great setup.", "Love this, bought more.", "Strong move, nice gains."]
 COMMENTS_NEG = ["Terrible idea, I lost money.", "This is a trap, be careful.", "Awful, I sold."]
 OUTLETS = ["Example Wire", "Market Daily", "The Sim Street Journal"]
-FILLER_TITLES = ["What are you all buying this week?", "Daily discussion thread",
-                 "Best brokerage for beginners?", "Bond yields and the Fed"]
+FILLER_TITLES = [
+    "What are you all buying this week?",
+    "Daily discussion thread",
+    "Best brokerage for beginners?",
+    "Bond yields and the Fed",
+]
 
 
 def _theme_names(world: World, theme: str) -> list[str]:
@@ -69,26 +85,62 @@ def posts_for_day(world: World, day: dt.date, per_theme: float = 3.0) -> list[Si
             post_id = f"{stable_seed(world.seed, 'post', day, theme_name, i) % 36**6:06x}"
             created = _time_on(day, rng)
             comments = _comments(rng, post_id, created, sign, subreddit)
-            out.append(SimText(post_id, "post", theme_name, created, title,
-                               f"My take: {title}.", _author(rng), subreddit,
-                               int(rng.integers(1, 500)), None, len(comments)))
+            out.append(
+                SimText(
+                    post_id,
+                    "post",
+                    theme_name,
+                    created,
+                    title,
+                    f"My take: {title}.",
+                    _author(rng),
+                    subreddit,
+                    int(rng.integers(1, 500)),
+                    None,
+                    len(comments),
+                )
+            )
             out.extend(comments)
     for i in range(int(rng.poisson(1.0))):  # off-topic chatter the matcher must not claim
         created = _time_on(day, rng)
         post_id = f"{stable_seed(world.seed, 'filler', day, i) % 36**6:06x}"
-        out.append(SimText(post_id, "post", None, created, str(rng.choice(FILLER_TITLES)), "",
-                           _author(rng), "investing", int(rng.integers(1, 50))))
+        out.append(
+            SimText(
+                post_id,
+                "post",
+                None,
+                created,
+                str(rng.choice(FILLER_TITLES)),
+                "",
+                _author(rng),
+                "investing",
+                int(rng.integers(1, 50)),
+            )
+        )
     return out
 
 
-def _comments(rng: np.random.Generator, post_id: str, created: dt.datetime, sign: float,
-              subreddit: str) -> list[SimText]:
+def _comments(
+    rng: np.random.Generator, post_id: str, created: dt.datetime, sign: float, subreddit: str
+) -> list[SimText]:
     out = []
     for j in range(int(rng.integers(0, 4))):
         text = str(rng.choice(COMMENTS_POS if sign + rng.normal(0, 0.7) >= 0 else COMMENTS_NEG))
         when = created + dt.timedelta(minutes=int(rng.integers(1, 600)))
-        out.append(SimText(f"{post_id}c{j}", "comment", None, when, "", text, _author(rng),
-                           subreddit, int(rng.integers(-5, 100)), parent_id=f"t3_{post_id}"))
+        out.append(
+            SimText(
+                f"{post_id}c{j}",
+                "comment",
+                None,
+                when,
+                "",
+                text,
+                _author(rng),
+                subreddit,
+                int(rng.integers(-5, 100)),
+                parent_id=f"t3_{post_id}",
+            )
+        )
     return out
 
 
@@ -101,13 +153,27 @@ def headlines_for_day(world: World, day: dt.date, per_theme: float = 1.5) -> lis
         tone = _tone(world, theme_name, stamp)
         for i in range(count):
             verb, _ = _phrase(rng, tone)
-            subject = str(rng.choice(world.config.themes[theme_name].match.phrases[:3]
-                                     or [world.config.themes[theme_name].label]))
+            subject = str(
+                rng.choice(
+                    world.config.themes[theme_name].match.phrases[:3]
+                    or [world.config.themes[theme_name].label]
+                )
+            )
             title = f"{subject.title()} {verb}, analysts say"
             item_id = f"sim-{stable_seed(world.seed, 'headline', day, theme_name, i) % 10**10}"
-            out.append(SimText(item_id, "headline", theme_name, _time_on(day, rng), title,
-                               f"<p>{title}. Full story inside &amp; more.</p>", "newsdesk",
-                               str(rng.choice(OUTLETS)), 0))
+            out.append(
+                SimText(
+                    item_id,
+                    "headline",
+                    theme_name,
+                    _time_on(day, rng),
+                    title,
+                    f"<p>{title}. Full story inside &amp; more.</p>",
+                    "newsdesk",
+                    str(rng.choice(OUTLETS)),
+                    0,
+                )
+            )
     return out
 
 

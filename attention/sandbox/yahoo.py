@@ -23,8 +23,7 @@ class YahooReplica(Replica):
         self.route("GET", "/", self.cookie)
         self.route("GET", "/v1/test/getcrumb", self.crumb)
         self.route("GET", r"/v8/finance/chart/(?P<symbol>[^/]+)", self.chart)
-        self.route("GET", r"/ws/fundamentals-timeseries/v1/finance/timeseries/(?P<symbol>[^/]+)",
-                   self.shares)
+        self.route("GET", r"/ws/fundamentals-timeseries/v1/finance/timeseries/(?P<symbol>[^/]+)", self.shares)
         self.route("GET", r"/q/d/l/", self.stooq_csv)
 
     @staticmethod
@@ -62,8 +61,7 @@ class YahooReplica(Replica):
             "meta": self._meta(symbol, frame),
             "timestamp": stamps,
             "indicators": {
-                "quote": [{col: frame[col].tolist() for col in
-                           ("open", "high", "low", "close", "volume")}],
+                "quote": [{col: frame[col].tolist() for col in ("open", "high", "low", "close", "volume")}],
                 "adjclose": [{"adjclose": frame["adj_close"].tolist()}],
             },
         }
@@ -76,27 +74,40 @@ class YahooReplica(Replica):
         last_close = float(frame["close"].iloc[-1]) if len(frame) else 0.0
         period = {"timezone": "EST", "start": first, "end": first + 23400, "gmtoffset": -18000}
         return {
-            "currency": "USD", "symbol": symbol, "exchangeName": "PCX", "fullExchangeName": "NYSE",
-            "instrumentType": "ETF", "firstTradeDate": first, "regularMarketTime": first,
-            "hasPrePostMarketData": False, "gmtoffset": -18000, "timezone": "EST",
-            "exchangeTimezoneName": NEW_YORK, "regularMarketPrice": last_close,
-            "chartPreviousClose": last_close, "priceHint": 2,
+            "currency": "USD",
+            "symbol": symbol,
+            "exchangeName": "PCX",
+            "fullExchangeName": "NYSE",
+            "instrumentType": "ETF",
+            "firstTradeDate": first,
+            "regularMarketTime": first,
+            "hasPrePostMarketData": False,
+            "gmtoffset": -18000,
+            "timezone": "EST",
+            "exchangeTimezoneName": NEW_YORK,
+            "regularMarketPrice": last_close,
+            "chartPreviousClose": last_close,
+            "priceHint": 2,
             "currentTradingPeriod": {"pre": period, "regular": period, "post": period},
-            "dataGranularity": "1d", "range": "", "validRanges": ["1d", "5d", "1mo", "max"],
+            "dataGranularity": "1d",
+            "range": "",
+            "validRanges": ["1d", "5d", "1mo", "max"],
         }
 
     def shares(self, request: Request) -> Response:
         symbol = request.match["symbol"]
         if not self.known(symbol):
-            return Response.json({"timeseries": {"result": [{"meta": {"symbol": [symbol]}}],
-                                                 "error": None}})
+            return Response.json({"timeseries": {"result": [{"meta": {"symbol": [symbol]}}], "error": None}})
         series = self.world.shares_outstanding(symbol)
         start = pd.Timestamp(int(request.arg("period1", "0")), unit="s")
         end = pd.Timestamp(int(request.arg("period2", str(2**31))), unit="s")
         series = series[(series.index >= start.normalize()) & (series.index <= end)]
         stamps = [int(pd.Timestamp(d).tz_localize(NEW_YORK).timestamp()) for d in series.index]
-        result = {"meta": {"symbol": [symbol], "type": ["shares_out"]}, "timestamp": stamps,
-                  "shares_out": [int(v) for v in series]}
+        result = {
+            "meta": {"symbol": [symbol], "type": ["shares_out"]},
+            "timestamp": stamps,
+            "shares_out": [int(v) for v in series],
+        }
         return Response.json({"timeseries": {"result": [result], "error": None}})
 
     def stooq_csv(self, request: Request) -> Response:
@@ -105,12 +116,11 @@ class YahooReplica(Replica):
             return Response.text("No data", content_type="text/csv")
         frame = self.world.prices(code)
         if request.arg("d1"):
-            frame = frame[frame.index >= pd.Timestamp(dt.datetime.strptime(request.arg("d1"),
-                                                                           "%Y%m%d"))]
+            frame = frame[frame.index >= pd.Timestamp(dt.datetime.strptime(request.arg("d1"), "%Y%m%d"))]
         if request.arg("d2"):
-            frame = frame[frame.index <= pd.Timestamp(dt.datetime.strptime(request.arg("d2"),
-                                                                           "%Y%m%d"))]
+            frame = frame[frame.index <= pd.Timestamp(dt.datetime.strptime(request.arg("d2"), "%Y%m%d"))]
         lines = ["Date,Open,High,Low,Close,Volume"]
-        lines += [f"{d:%Y-%m-%d},{r.open},{r.high},{r.low},{r.close},{int(r.volume)}"
-                  for d, r in frame.iterrows()]
+        lines += [
+            f"{d:%Y-%m-%d},{r.open},{r.high},{r.low},{r.close},{int(r.volume)}" for d, r in frame.iterrows()
+        ]
         return Response.text("\n".join(lines) + "\n", content_type="text/csv")

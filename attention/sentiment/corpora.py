@@ -24,8 +24,10 @@ GROUNDTRUTH_FILES = {
     "movies": "movieReviewSnippets_GroundTruth.txt",
     "amazon": "amazonReviewSnippets_GroundTruth.txt",
 }
-WSB_FILES = ("wsb_kaggle_fmt_2022-01-18_to_2022-01-21.csv",
-             "wsb_praw_2024-06-22_to_2024-07-02_with_comments.csv")
+WSB_FILES = (
+    "wsb_kaggle_fmt_2022-01-18_to_2022-01-21.csv",
+    "wsb_praw_2024-06-22_to_2024-07-02_with_comments.csv",
+)
 
 
 class CorpusMissingError(AttentionError):
@@ -41,8 +43,9 @@ class LabelledText:
 
 def _need(path: Path) -> Path:
     if not path.is_file():
-        raise CorpusMissingError(f"{path}: not found; the corpora live in ../shared/data "
-                                 "beside the repository (see its README.md)")
+        raise CorpusMissingError(
+            f"{path}: not found; the corpora live in ../shared/data beside the repository (see its README.md)"
+        )
     return path
 
 
@@ -85,12 +88,21 @@ def read_semeval_headlines(folder: Path) -> list[LabelledText]:
 
 TEXT_COLUMNS = ("text", "sentence", "content", "headline", "title")
 LABEL_COLUMNS = ("label", "sentiment", "rating", "score")
-LABEL_WORDS = {"negative": -1.0, "neg": -1.0, "bearish": -1.0, "neutral": 0.0, "neu": 0.0,
-               "positive": 1.0, "pos": 1.0, "bullish": 1.0}
+LABEL_WORDS = {
+    "negative": -1.0,
+    "neg": -1.0,
+    "bearish": -1.0,
+    "neutral": 0.0,
+    "neu": 0.0,
+    "positive": 1.0,
+    "pos": 1.0,
+    "bullish": 1.0,
+}
 
 
-def read_labelled_csv(path: Path, text_column: str | None = None,
-                      label_column: str | None = None) -> list[LabelledText]:
+def read_labelled_csv(
+    path: Path, text_column: str | None = None, label_column: str | None = None
+) -> list[LabelledText]:
     """A user's labelled sentences: a CSV with a header, one text and one label column.
 
     Labels are words (negative/neutral/positive, neg/neu/pos, bearish/bullish) or numbers on any
@@ -104,16 +116,20 @@ def read_labelled_csv(path: Path, text_column: str | None = None,
         text_col = _column(path, header, text_column, TEXT_COLUMNS, "text")
         label_col = _column(path, header, label_column, LABEL_COLUMNS, "label")
         # reader.line_num is the file line where the row ends (quoted texts may span lines).
-        rows = [LabelledText(f"{path.name}:{reader.line_num}",
-                             _label(path, reader.line_num, row[label_col]), row[text_col] or "")
-                for row in reader]
+        rows = [
+            LabelledText(
+                f"{path.name}:{reader.line_num}",
+                _label(path, reader.line_num, row[label_col]),
+                row[text_col] or "",
+            )
+            for row in reader
+        ]
     if not rows:
         raise CorpusMissingError(f"{path}: no rows under the header")
     return rows
 
 
-def _column(path: Path, header: list[str], given: str | None, names: tuple[str, ...],
-            role: str) -> str:
+def _column(path: Path, header: list[str], given: str | None, names: tuple[str, ...], role: str) -> str:
     if given is not None:
         if given not in header:
             raise CorpusMissingError(f"{path}: no column {given!r} (columns: {header})")
@@ -122,8 +138,9 @@ def _column(path: Path, header: list[str], given: str | None, names: tuple[str, 
     for name in names:
         if name in lowered:
             return lowered[name]
-    raise CorpusMissingError(f"{path}: no {role} column among {header}; name it one of {names} "
-                             f"or pass --{role}-column")
+    raise CorpusMissingError(
+        f"{path}: no {role} column among {header}; name it one of {names} or pass --{role}-column"
+    )
 
 
 def _label(path: Path, line: int, raw: str | None) -> float:
@@ -133,5 +150,6 @@ def _label(path: Path, line: int, raw: str | None) -> float:
     try:
         return float(value)
     except ValueError:
-        raise CorpusMissingError(f"{path}, line {line}: label {raw!r} is neither a number nor one "
-                                 f"of {sorted(LABEL_WORDS)}") from None
+        raise CorpusMissingError(
+            f"{path}, line {line}: label {raw!r} is neither a number nor one of {sorted(LABEL_WORDS)}"
+        ) from None

@@ -48,13 +48,16 @@ class SentimentEvaluation:
 
     def summary(self) -> str:
         per_class = ", ".join(f"{k} {v:.3f}" for k, v in self.f1.items())
-        return (f"{self.dataset} ({self.nobs} texts), {self.scorer_version}: Pearson r "
-                f"{self.pearson_r:.3f}, 3-class accuracy {self.accuracy:.3f}, macro-F1 "
-                f"{self.macro_f1:.3f} (F1 {per_class})")
+        return (
+            f"{self.dataset} ({self.nobs} texts), {self.scorer_version}: Pearson r "
+            f"{self.pearson_r:.3f}, 3-class accuracy {self.accuracy:.3f}, macro-F1 "
+            f"{self.macro_f1:.3f} (F1 {per_class})"
+        )
 
 
-def evaluate(scorer: SentimentScorer, texts: Sequence[str], gold: Sequence[float],
-             dataset: str = "data") -> SentimentEvaluation:
+def evaluate(
+    scorer: SentimentScorer, texts: Sequence[str], gold: Sequence[float], dataset: str = "data"
+) -> SentimentEvaluation:
     """Score ``texts`` and compare compound with continuous gold scores (same sign convention)."""
     if len(texts) != len(gold) or len(texts) < 3:
         raise ValueError("need at least 3 texts and exactly one gold score per text")
@@ -63,8 +66,11 @@ def evaluate(scorer: SentimentScorer, texts: Sequence[str], gold: Sequence[float
     gold_cls, pred_cls = classify(gold_arr), classify(compound)
     f1 = f1_per_class(gold_cls, pred_cls)
     return SentimentEvaluation(
-        dataset=dataset, scorer_version=scorer.version, nobs=len(texts),
+        dataset=dataset,
+        scorer_version=scorer.version,
+        nobs=len(texts),
         pearson_r=float(stats.pearsonr(compound, gold_arr)[0]),
         accuracy=float(np.mean(gold_cls == pred_cls)),
-        macro_f1=float(np.mean(list(f1.values()))), f1=f1,
+        macro_f1=float(np.mean(list(f1.values()))),
+        f1=f1,
     )

@@ -43,27 +43,34 @@ def load_finance_lexicon(path: str | Path | None = None) -> FinanceLexicon:
     try:
         raw = yaml.load(file_path.read_text(encoding="utf-8"), _UniqueKeyLoader)  # noqa: S506
     except OSError as exc:
-        raise ConfigError(f"{file_path}: finance lexicon cannot be read ({exc.strerror}); "
-                          "reinstall the package or pass an existing file") from None
+        raise ConfigError(
+            f"{file_path}: finance lexicon cannot be read ({exc.strerror}); "
+            "reinstall the package or pass an existing file"
+        ) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{file_path}: finance lexicon is not valid YAML ({exc})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("version"), int):
-        raise ConfigError(f"{file_path}: expected a mapping with an integer 'version', "
-                          "'words' and 'phrases'")
+        raise ConfigError(f"{file_path}: expected a mapping with an integer 'version', 'words' and 'phrases'")
     words = {w: _valence(file_path, w, v) for w, v in _mapping(file_path, raw, "words").items()}
     for word in words:
         if len(word.split()) != 1 or word != word.lower():
-            raise ConfigError(f"{file_path}: words.{word!r}: a word entry must be one lowercase "
-                              "token; move multi-word entries to 'phrases'")
+            raise ConfigError(
+                f"{file_path}: words.{word!r}: a word entry must be one lowercase "
+                "token; move multi-word entries to 'phrases'"
+            )
     phrases: dict[tuple[str, ...], float] = {}
     for phrase, value in _mapping(file_path, raw, "phrases").items():
         parts = tuple(str(phrase).split())
         if len(parts) < 2 or str(phrase) != str(phrase).lower():
-            raise ConfigError(f"{file_path}: phrases.{phrase!r}: a phrase must be two or more "
-                              "lowercase words; move single words to 'words'")
+            raise ConfigError(
+                f"{file_path}: phrases.{phrase!r}: a phrase must be two or more "
+                "lowercase words; move single words to 'words'"
+            )
         if parts in phrases:
-            raise ConfigError(f"{file_path}: phrases.{phrase!r}: the same words as another "
-                              "phrase (spacing differs); keep one entry")
+            raise ConfigError(
+                f"{file_path}: phrases.{phrase!r}: the same words as another "
+                "phrase (spacing differs); keep one entry"
+            )
         phrases[parts] = _valence(file_path, phrase, value)
     return FinanceLexicon(version=raw["version"], words=words, phrases=phrases)
 
@@ -79,7 +86,8 @@ def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
         key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"{key!r} appears twice; keep one entry", key_node.start_mark)
+                None, None, f"{key!r} appears twice; keep one entry", key_node.start_mark
+            )
         seen.add(key)
     return loader.construct_mapping(node)
 
@@ -98,6 +106,7 @@ def _valence(path: Path, entry: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{path}: {entry!r}: valence must be a number, got {value!r}")
     if not -MAX_VALENCE <= float(value) <= MAX_VALENCE:
-        raise ConfigError(f"{path}: {entry!r}: valence {value} is outside VADER's scale "
-                          f"[-{MAX_VALENCE:g}, {MAX_VALENCE:g}]")
+        raise ConfigError(
+            f"{path}: {entry!r}: valence {value} is outside VADER's scale [-{MAX_VALENCE:g}, {MAX_VALENCE:g}]"
+        )
     return float(value)

@@ -62,12 +62,19 @@ class SentimentScorer:
     ``parallel_threshold`` is the batch size from which workers are used.
     """
 
-    def __init__(self, lexicon: str = "vader", *, processes: int | None = None,
-                 parallel_threshold: int = PARALLEL_THRESHOLD,
-                 lexicon_path: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        lexicon: str = "vader",
+        *,
+        processes: int | None = None,
+        parallel_threshold: int = PARALLEL_THRESHOLD,
+        lexicon_path: str | Path | None = None,
+    ) -> None:
         if lexicon not in LEXICONS:
-            raise ConfigError(f"unknown sentiment lexicon {lexicon!r}; use one of {LEXICONS} "
-                              "(analysis.sentiment_lexicon in config.yaml)")
+            raise ConfigError(
+                f"unknown sentiment lexicon {lexicon!r}; use one of {LEXICONS} "
+                "(analysis.sentiment_lexicon in config.yaml)"
+            )
         if lexicon == "vader" and lexicon_path is not None:
             raise ConfigError("lexicon_path applies to the finance overlay only")
         self.lexicon = lexicon
@@ -104,8 +111,9 @@ class SentimentScorer:
             flat = _score_chunk(key, batch)
         else:
             flat = score_in_workers(_score_chunk, key, batch, workers)
-        frame = pd.DataFrame(np.frombuffer(flat, dtype=np.float64).reshape(-1, len(COLUMNS)),
-                             columns=COLUMNS, copy=True)
+        frame = pd.DataFrame(
+            np.frombuffer(flat, dtype=np.float64).reshape(-1, len(COLUMNS)), columns=COLUMNS, copy=True
+        )
         if index is not None:
             frame.index = index
         return frame
@@ -133,8 +141,10 @@ def get_scorer(lexicon: str = "vader", lexicon_path: str | None = None) -> Senti
 
 def _checked(text: object, i: int) -> str:
     if not isinstance(text, str):
-        raise ItemError(f"text #{i} is {type(text).__name__} ({text!r:.40}), not str: drop "
-                        "missing texts or fill them with '' before scoring")
+        raise ItemError(
+            f"text #{i} is {type(text).__name__} ({text!r:.40}), not str: drop "
+            "missing texts or fill them with '' before scoring"
+        )
     return text
 
 

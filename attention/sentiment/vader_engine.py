@@ -37,9 +37,7 @@ _PUNCT = string.punctuation
 _SO_THIS = ("so", "this")
 # Words that can take part in a multi-word SPECIAL_CASES or BOOSTER_DICT key: if none of them
 # is near a lexicon word, the idiom check cannot change anything and is skipped.
-_IDIOM_WORDS = frozenset(
-    w for key in [*SPECIAL_CASES, *BOOSTER_DICT] if " " in key for w in key.split(" ")
-)
+_IDIOM_WORDS = frozenset(w for key in [*SPECIAL_CASES, *BOOSTER_DICT] if " " in key for w in key.split(" "))
 _CACHE_LIMIT = 500_000  # distinct raw tokens kept; the cache is cleared when it grows past this
 
 
@@ -123,8 +121,15 @@ class VaderEngine:
         token = raw if len(stripped) <= 2 else stripped
         low = token.lower()
         val, boost = self.lexicon.get(low), BOOSTER_DICT.get(low)
-        return (low, token.isupper(), val, boost, low in NEGATE or "n't" in low,
-                stripped.lower() or low, val is not None and boost is None)
+        return (
+            low,
+            token.isupper(),
+            val,
+            boost,
+            low in NEGATE or "n't" in low,
+            stripped.lower() or low,
+            val is not None and boost is None,
+        )
 
     def _demoji(self, text: str) -> str:
         """Replace emoji by their descriptions with vaderSentiment's exact spacing rule."""
@@ -191,8 +196,7 @@ class VaderEngine:
             covered = self._apply_phrases(keys, vals, boosts, negs, fired)
             scored = [v is not None and b is None for v, b in zip(vals, boosts, strict=True)]
             if fired is not None:
-                fired.extend(w for k, w in enumerate(lows)
-                             if w in self.overlay and k not in covered)
+                fired.extend(w for k, w in enumerate(lows) if w in self.overlay and k not in covered)
         elif fired is not None and self.overlay:
             fired.extend(w for w in lows if w in self.overlay)
         upper_count = sum(uppers)
@@ -207,8 +211,9 @@ class VaderEngine:
             _but_check(lows.index("but"), sentiments)
         return sentiments, idx
 
-    def _apply_phrases(self, keys: tuple[str, ...], vals: list, boosts: list, negs: list,
-                       fired: list[str] | None) -> set[int]:
+    def _apply_phrases(
+        self, keys: tuple[str, ...], vals: list, boosts: list, negs: list, fired: list[str] | None
+    ) -> set[int]:
         """Give each matched phrase's valence to its first word; mute the other words.
 
         Returns the token positions the phrases covered."""
@@ -220,7 +225,7 @@ class VaderEngine:
             if candidates:
                 for words, value in candidates:
                     k = len(words)
-                    if tuple(keys[i:i + k]) == words:
+                    if tuple(keys[i : i + k]) == words:
                         vals[i], boosts[i], negs[i] = value, None, False
                         for j in range(i + 1, i + k):
                             vals[j], boosts[j], negs[j] = None, None, False
@@ -233,16 +238,26 @@ class VaderEngine:
         return covered
 
 
-
-def _valence(i: int, v: float, uppers: tuple[bool, ...], cap_diff: bool, lows: tuple[str, ...],
-             vals: list, boosts: list, negs: list) -> float:
+def _valence(
+    i: int,
+    v: float,
+    uppers: tuple[bool, ...],
+    cap_diff: bool,
+    lows: tuple[str, ...],
+    vals: list,
+    boosts: list,
+    negs: list,
+) -> float:
     """vaderSentiment's sentiment_valence for lexicon word i (same operations, same order)."""
     n = len(lows)
     valence = v
     if lows[i] == "no" and i != n - 1 and vals[i + 1] is not None:
         valence = 0.0
-    if (i > 0 and lows[i - 1] == "no") or (i > 1 and lows[i - 2] == "no") or (
-            i > 2 and lows[i - 3] == "no" and lows[i - 1] in ("or", "nor")):
+    if (
+        (i > 0 and lows[i - 1] == "no")
+        or (i > 1 and lows[i - 2] == "no")
+        or (i > 2 and lows[i - 3] == "no" and lows[i - 1] in ("or", "nor"))
+    ):
         valence = v * N_SCALAR
     if cap_diff and uppers[i]:
         if valence > 0:
@@ -269,7 +284,7 @@ def _valence(i: int, v: float, uppers: tuple[bool, ...], cap_diff: bool, lows: t
                 s = s * 0.9
             valence = valence + s
             valence = _negation_check(valence, lows, negs, start_i, i)
-            if start_i == 2 and not _IDIOM_WORDS.isdisjoint(lows[i - 3:i + 3]):
+            if start_i == 2 and not _IDIOM_WORDS.isdisjoint(lows[i - 3 : i + 3]):
                 valence = _special_idioms_check(valence, lows, i)
     if i > 0 and lows[i - 1] == "least" and vals[i - 1] is None:
         if i > 1:
@@ -380,15 +395,19 @@ def _score_valence(sentiments: list, idx: list[int], text: str) -> Scores:
     for i in idx:  # same order as vaderSentiment's loop; zeros add nothing to the sums
         s = sentiments[i]
         if s > 0:
-            pos_sum += (float(s) + 1)
+            pos_sum += float(s) + 1
             neu_count -= 1
         elif s < 0:
-            neg_sum += (float(s) - 1)
+            neg_sum += float(s) - 1
             neu_count -= 1
     if pos_sum > math.fabs(neg_sum):
         pos_sum += punct
     elif pos_sum < math.fabs(neg_sum):
         neg_sum -= punct
     total = pos_sum + math.fabs(neg_sum) + neu_count
-    return (round(math.fabs(neg_sum / total), 3), round(math.fabs(neu_count / total), 3),
-            round(math.fabs(pos_sum / total), 3), round(compound, 4))
+    return (
+        round(math.fabs(neg_sum / total), 3),
+        round(math.fabs(neu_count / total), 3),
+        round(math.fabs(pos_sum / total), 3),
+        round(compound, 4),
+    )

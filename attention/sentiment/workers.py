@@ -36,8 +36,9 @@ _executor: ProcessPoolExecutor | None = None
 _executor_key: tuple[Hashable, int, int] | None = None  # (scoring key, workers, owner pid)
 
 
-def score_in_workers(work: Callable[[Hashable, Sequence[str]], array], key: Hashable,
-                     texts: Sequence[str], workers: int) -> array:
+def score_in_workers(
+    work: Callable[[Hashable, Sequence[str]], array], key: Hashable, texts: Sequence[str], workers: int
+) -> array:
     """``work(key, chunk)`` over chunks of ``texts`` in ``workers`` processes, joined in input order.
 
     ``work`` must be a module-level function (it is sent to the workers by name) returning a flat
@@ -73,7 +74,7 @@ def _guided_chunks(texts: Sequence[str], workers: int) -> list[Sequence[str]]:
     chunks, start, n = [], 0, len(texts)
     while start < n:
         size = max(MIN_CHUNK, math.ceil((n - start) / (workers * GUIDED_DIVISOR)))
-        chunks.append(texts[start:start + size])
+        chunks.append(texts[start : start + size])
         start += size
     return chunks
 
@@ -97,8 +98,12 @@ def _get_executor(key: Hashable, workers: int) -> ProcessPoolExecutor:
         # fork shares the parent's already-built lexicon with the workers; spawn (other OSes)
         # rebuilds it in each worker.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        _executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                                        initializer=_watch_parent, initargs=(os.getpid(),))
+        _executor = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_watch_parent,
+            initargs=(os.getpid(),),
+        )
         _executor_key = wanted
     if stale is not None and stale_key is not None and stale_key[2] == os.getpid():
         stale.shutdown(wait=False, cancel_futures=True)  # another key or size: retire it

@@ -69,8 +69,10 @@ class Store:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
             self._release_lock()
-            raise StoreError(f"{self.path}: cannot open the store ({exc}); is another program "
-                             "using it, or is it not a DuckDB file?") from None
+            raise StoreError(
+                f"{self.path}: cannot open the store ({exc}); is another program "
+                "using it, or is it not a DuckDB file?"
+            ) from None
         if not read_only:
             try:
                 self.migrate()
@@ -121,8 +123,7 @@ class Store:
     def migrate(self) -> int:
         """Apply missing migrations, each in its own transaction. Returns the schema version."""
         self.con.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ)"
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ)"
         )
         done = {row[0] for row in self.con.execute("SELECT name FROM schema_migrations").fetchall()}
         for name, sql in MIGRATIONS:
@@ -174,22 +175,24 @@ class Store:
             frame["updated_at"] = utcnow()
         return self.upsert_frame(kind.TABLE, frame, kind.KEY, kind.MERGE)
 
-    def upsert_frame(self, table: str, frame: pd.DataFrame, key: Sequence[str],
-                     merge: dict[str, str] | Any = None) -> int:
+    def upsert_frame(
+        self, table: str, frame: pd.DataFrame, key: Sequence[str], merge: dict[str, str] | Any = None
+    ) -> int:
         """Upsert a DataFrame whose columns are a subset of ``table``'s. Returns new rows."""
         if frame.empty:
             return 0
         frame = frame.drop_duplicates(subset=list(key), keep="last")
-        types = dict(self.con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
-            [table]).fetchall())
+        types = dict(
+            self.con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?", [table]
+            ).fetchall()
+        )
         unknown = [c for c in frame.columns if c not in types]
         if unknown:
             raise StoreError(f"table {table} has no column(s) {unknown}")
         select = ", ".join(f'CAST("{c}" AS {types[c]}) AS "{c}"' for c in frame.columns)
         merge = dict(merge or {})
-        updates = [f'"{c}" = {merge.get(c, f"EXCLUDED.{c}")}'
-                   for c in frame.columns if c not in key]
+        updates = [f'"{c}" = {merge.get(c, f"EXCLUDED.{c}")}' for c in frame.columns if c not in key]
         conflict = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
         before = self.count(table)
         # DuckDB infers an object column's type from a sample of rows: a batch of empty lists
@@ -218,8 +221,8 @@ class Store:
 
     def tables(self) -> list[str]:
         rows = self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-            "ORDER BY table_name").fetchall()
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name"
+        ).fetchall()
         return [r[0] for r in rows]
 
     def cursors(self, source: str) -> dict[str, str]:
@@ -231,7 +234,9 @@ class Store:
         with self.transaction():
             self.con.execute(
                 "INSERT OR REPLACE INTO runs (run_id, source, run_date, started_at, status) "
-                "VALUES (?, ?, ?, ?, 'running')", [run_id, source, run_date, utcnow()])
+                "VALUES (?, ?, ?, ?, 'running')",
+                [run_id, source, run_date, utcnow()],
+            )
 
     def mark_interrupted_runs(self) -> int:
         """Run-log rows still 'running' belong to a run that died (killed, power loss): this
@@ -239,25 +244,48 @@ class Store:
         'interrupted' so `attention status` tells the truth. Returns how many."""
         with self.transaction():
             rows = self.con.execute(
-                "UPDATE runs SET status = 'interrupted', error = ? WHERE status = 'running' "
-                "RETURNING run_id", ["the run stopped before this source finished (killed or "
-                                     "crashed); its committed batches are kept"]).fetchall()
+                "UPDATE runs SET status = 'interrupted', error = ? WHERE status = 'running' RETURNING run_id",
+                [
+                    "the run stopped before this source finished (killed or "
+                    "crashed); its committed batches are kept"
+                ],
+            ).fetchall()
         return len(rows)
 
-    def finish_run(self, run_id: str, source: str, status: str, records: int = 0,
-                   requests: int = 0, mode: str | None = None, error: str | None = None,
-                   details: dict[str, Any] | None = None) -> None:
+    def finish_run(
+        self,
+        run_id: str,
+        source: str,
+        status: str,
+        records: int = 0,
+        requests: int = 0,
+        mode: str | None = None,
+        error: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         with self.transaction():
             self.con.execute(
                 "UPDATE runs SET finished_at = ?, status = ?, records = ?, requests = ?, mode = ?,"
                 " error = ?, details = ? WHERE run_id = ? AND source = ?",
-                [utcnow(), status, records, requests, mode, error,
-                 json.dumps(details or {}, default=str), run_id, source])
+                [
+                    utcnow(),
+                    status,
+                    records,
+                    requests,
+                    mode,
+                    error,
+                    json.dumps(details or {}, default=str),
+                    run_id,
+                    source,
+                ],
+            )
 
     def last_runs(self, limit: int = 20) -> pd.DataFrame:
         return self.query(
             "SELECT run_id, source, run_date, status, records, requests, mode, error, started_at, "
-            "finished_at FROM runs ORDER BY started_at DESC LIMIT ?", [limit])
+            "finished_at FROM runs ORDER BY started_at DESC LIMIT ?",
+            [limit],
+        )
 
     # -- checks --------------------------------------------------------------------------------
     def integrity_problems(self) -> list[str]:
@@ -272,8 +300,8 @@ class Store:
                 continue
             cols = ", ".join(key)
             dupes = self.con.execute(
-                f"SELECT count(*) FROM (SELECT {cols} FROM {table} GROUP BY {cols} "
-                "HAVING count(*) > 1)").fetchall()[0][0]
+                f"SELECT count(*) FROM (SELECT {cols} FROM {table} GROUP BY {cols} HAVING count(*) > 1)"
+            ).fetchall()[0][0]
             if dupes:
                 problems.append(f"{table}: {dupes} duplicated key(s)")
         return problems
@@ -286,15 +314,19 @@ class Store:
             rows = self.con.execute(
                 f"SELECT c.key, c.value, max(t.date) FROM cursors c LEFT JOIN {table} t "
                 f"ON t.{key_column} = c.key WHERE c.source = ? GROUP BY c.key, c.value",
-                [source]).fetchall()
+                [source],
+            ).fetchall()
             for key, value, newest in rows:
                 if newest is None or value > newest.isoformat():
-                    problems.append(f"cursors: {source}/{key} at {value} but {table} holds "
-                                    f"{key} only to {newest}")
+                    problems.append(
+                        f"cursors: {source}/{key} at {value} but {table} holds {key} only to {newest}"
+                    )
         return problems
 
     def _primary_key(self, table: str) -> list[str]:
         rows = self.con.execute(
             "SELECT constraint_column_names FROM duckdb_constraints() "
-            "WHERE table_name = ? AND constraint_type = 'PRIMARY KEY'", [table]).fetchall()
+            "WHERE table_name = ? AND constraint_type = 'PRIMARY KEY'",
+            [table],
+        ).fetchall()
         return list(rows[0][0]) if rows else []

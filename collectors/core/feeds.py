@@ -21,9 +21,11 @@ from attention.errors import AttentionError
 
 # Decimal 55296-57343 is hex D800-DFFF; matched loosely, checked in _surrogate_ref.
 _CHAR_REF = re.compile(rb"&#(?:[xX]0*([dD][89a-fA-F][0-9a-fA-F]{2})|0*(5[5-7]\d{3}));")
-_PAIR = re.compile(rb"&#(?:[xX]0*[dD][89abAB][0-9a-fA-F]{2}|0*55[2-9]\d\d|0*56[0-2]\d\d|"
-                   rb"0*563[0-1]\d);&#(?:[xX]0*[dD][c-fC-F][0-9a-fA-F]{2}|0*56[3-9]\d\d|"
-                   rb"0*57[0-2]\d\d|0*573[0-3]\d|0*5734[0-3]);")
+_PAIR = re.compile(
+    rb"&#(?:[xX]0*[dD][89abAB][0-9a-fA-F]{2}|0*55[2-9]\d\d|0*56[0-2]\d\d|"
+    rb"0*563[0-1]\d);&#(?:[xX]0*[dD][c-fC-F][0-9a-fA-F]{2}|0*56[3-9]\d\d|"
+    rb"0*57[0-2]\d\d|0*573[0-3]\d|0*5734[0-3]);"
+)
 
 
 class FeedUnparseableError(AttentionError):
@@ -58,13 +60,13 @@ def parse_feed_bytes(content: bytes, headers: Mapping[str, str] | None = None) -
     """feedparser's result for ``content``; :class:`FeedUnparseableError` when feedparser fails
     or finds nothing feed-like (no entries and no RSS/Atom version)."""
     try:
-        parsed = feedparser.parse(io.BytesIO(without_surrogate_refs(content)),
-                                  response_headers=dict(headers or {}))
+        parsed = feedparser.parse(
+            io.BytesIO(without_surrogate_refs(content)), response_headers=dict(headers or {})
+        )
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - feedparser bugs on odd input: this feed only
-        raise FeedUnparseableError(
-            f"unparseable (feedparser failed: {type(exc).__name__}: {exc})") from exc
+        raise FeedUnparseableError(f"unparseable (feedparser failed: {type(exc).__name__}: {exc})") from exc
     if not parsed.entries and not parsed.get("version"):
         problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
         reason = f"{type(problem).__name__}: {problem}" if problem else "not an RSS or Atom feed"

@@ -41,8 +41,12 @@ sleep = time.sleep
 
 # Failures where the same request may well succeed next time (a truncated body shows up as
 # ChunkedEncodingError when requests reads it).
-_TRANSIENT = (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-              requests.exceptions.ContentDecodingError)
+_TRANSIENT = (
+    requests.Timeout,
+    requests.ConnectionError,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 
 
 class HttpStatusError(AttentionError):
@@ -93,8 +97,9 @@ class HttpClient:
     def post(self, url: str, **kwargs: Any) -> requests.Response:
         return self.request("POST", url, **kwargs)
 
-    def request(self, method: str, url: str, *, return_errors: bool = False,
-                **kwargs: Any) -> requests.Response:
+    def request(
+        self, method: str, url: str, *, return_errors: bool = False, **kwargs: Any
+    ) -> requests.Response:
         """Send with retries; returns a 2xx/3xx response or raises a classified error.
 
         With ``return_errors`` the final error response is returned instead of raised (for
@@ -111,7 +116,8 @@ class HttpClient:
                 response = self.session.request(method, url, **kwargs)
             except _TRANSIENT as exc:
                 error: AttentionError = RetriableError(
-                    f"{self.source}: {_short(url)} failed: {type(exc).__name__}")
+                    f"{self.source}: {_short(url)} failed: {type(exc).__name__}"
+                )
                 wait = self._backoff(attempt)
             else:
                 outcome = self._classify(response, url, attempt)
@@ -137,7 +143,7 @@ class HttpClient:
     def rewrite(self, url: str) -> str:
         for prefix, replacement in self.rewrites.items():
             if url.startswith(prefix):
-                return replacement.rstrip("/") + url[len(prefix):]
+                return replacement.rstrip("/") + url[len(prefix) :]
         return url
 
     def as_session(self) -> requests.Session:
@@ -145,8 +151,9 @@ class HttpClient:
         sends goes through this client's retries, budget, pacing and rewrites."""
         return _PolicySession(self)
 
-    def _classify(self, response: requests.Response, url: str,
-                  attempt: int) -> requests.Response | tuple[AttentionError, float | None]:
+    def _classify(
+        self, response: requests.Response, url: str, attempt: int
+    ) -> requests.Response | tuple[AttentionError, float | None]:
         status = response.status_code
         if status < 400:
             return response
@@ -175,7 +182,8 @@ class HttpClient:
         if self.requests_made >= self.budget:
             raise BudgetExhaustedError(
                 f"{self.source}: request budget of {self.budget} for this run is spent "
-                f"(next: {_short(url)}); the rest is collected on the next run")
+                f"(next: {_short(url)}); the rest is collected on the next run"
+            )
         self.requests_made += 1
 
     def _pace(self) -> None:

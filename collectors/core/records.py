@@ -27,10 +27,26 @@ from attention.errors import (  # re-exported: collectors import errors from her
 )
 
 __all__ = [
-    "AttentionError", "AuthError", "BudgetExhaustedError", "FatalError", "ItemError",
-    "RateLimitedError", "RetriableError", "Provenance", "Record", "PriceBar", "SharesOutstanding",
-    "FlowRecord", "TextItem", "SearchInterestPoint", "TrendsResponse", "CursorUpdate", "SourceNote",
-    "CollectContext", "Collector", "utcnow",
+    "AttentionError",
+    "AuthError",
+    "BudgetExhaustedError",
+    "FatalError",
+    "ItemError",
+    "RateLimitedError",
+    "RetriableError",
+    "Provenance",
+    "Record",
+    "PriceBar",
+    "SharesOutstanding",
+    "FlowRecord",
+    "TextItem",
+    "SearchInterestPoint",
+    "TrendsResponse",
+    "CursorUpdate",
+    "SourceNote",
+    "CollectContext",
+    "Collector",
+    "utcnow",
 ]
 
 
@@ -49,10 +65,14 @@ class Provenance:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"url": self.url, "params": dict(self.params or {}),
-             "collector_version": self.collector_version,
-             "retrieved_at": self.retrieved_at.isoformat()},
-            sort_keys=True, default=str,
+            {
+                "url": self.url,
+                "params": dict(self.params or {}),
+                "collector_version": self.collector_version,
+                "retrieved_at": self.retrieved_at.isoformat(),
+            },
+            sort_keys=True,
+            default=str,
         )
 
 

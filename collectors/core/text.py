@@ -13,8 +13,29 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-_BLOCK_TAGS = frozenset({"p", "br", "div", "li", "ul", "ol", "tr", "td", "table", "h1", "h2",
-                         "h3", "h4", "h5", "h6", "blockquote", "section", "article", "hr"})
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "td",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "section",
+        "article",
+        "hr",
+    }
+)
 _HIDDEN_TAGS = frozenset({"script", "style"})
 ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")

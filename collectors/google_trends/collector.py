@@ -89,14 +89,14 @@ class _Run:
             "json_extract_string(provenance, '$.params.granularity') AS granularity "
             "FROM trends_requests "
             "WHERE timeframe = ? AND geo = ? ORDER BY fetched_on DESC",
-            [payload.timeframe, self.geo])
+            [payload.timeframe, self.geo],
+        )
         for row in rows.itertuples():
             if [str(t) for t in row.terms] != list(payload.sent):
                 continue
             fetched_on = _as_date(row.fetched_on)
             try:
-                timeline = parse_multiline(row.raw, payload.sent,
-                                           row.granularity or payload.granularity)
+                timeline = parse_multiline(row.raw, payload.sent, row.granularity or payload.granularity)
             except AttentionError:
                 continue  # an unreadable stored body is simply fetched again
             if fetched_on == self.ctx.run_date or not timeline.partial.any():
@@ -108,8 +108,10 @@ class _Run:
         if self.fetcher is None:
             assert self.ctx.http_factory is not None, "the pipeline provides an HTTP factory"
             self.client = self.ctx.http_factory(
-                "google_trends", policy=RetryPolicy(stop_on_429=True),
-                rewrites={"https://trends.google.com": self.settings.base_url})
+                "google_trends",
+                policy=RetryPolicy(stop_on_429=True),
+                rewrites={"https://trends.google.com": self.settings.base_url},
+            )
             self.fetcher = TrendsFetcher(self.client, self.geo)
         return self.fetcher
 
@@ -121,7 +123,8 @@ class _Run:
             raise BudgetExhaustedError(
                 f"google_trends: request budget of {self.client.budget} for this run is spent "
                 f"({self.fetched} payloads fetched, next: {payload.kind} {payload.timeframe}); "
-                "the rest is collected on the next run")
+                "the rest is collected on the next run"
+            )
 
     def get(self, payload: plan.Payload) -> Iterator[Record]:
         """Records for one payload (none when it is in the store); sets ``self.last``."""
@@ -136,22 +139,41 @@ class _Run:
         retrieved = utcnow()
         rid = request_id(payload, self.geo, self.ctx.run_date)
         anchor_raw = timeline.values[payload.anchor] if payload.anchor else None
-        params = {"kind": payload.kind, "terms": list(payload.sent), "anchor": payload.anchor,
-                  "timeframe": payload.timeframe, "geo": self.geo,
-                  "granularity": timeline.granularity, "widget_request": got.widget_request,
-                  "anchor_scale": None if anchor_raw is None else {
-                      "mean_raw": round(float(anchor_raw.mean()), 3),
-                      "max_raw": float(anchor_raw.max())}}
+        params = {
+            "kind": payload.kind,
+            "terms": list(payload.sent),
+            "anchor": payload.anchor,
+            "timeframe": payload.timeframe,
+            "geo": self.geo,
+            "granularity": timeline.granularity,
+            "widget_request": got.widget_request,
+            "anchor_scale": None
+            if anchor_raw is None
+            else {"mean_raw": round(float(anchor_raw.mean()), 3), "max_raw": float(anchor_raw.max())},
+        }
         prov = Provenance(got.url, VERSION, retrieved, params)
-        yield TrendsResponse(rid, payload.sent, payload.anchor, payload.timeframe, self.geo,
-                             self.ctx.run_date, got.raw, prov)
-        slim = Provenance(got.url, VERSION, retrieved, {
-            "kind": payload.kind, "timeframe": payload.timeframe, "anchor": payload.anchor})
+        yield TrendsResponse(
+            rid, payload.sent, payload.anchor, payload.timeframe, self.geo, self.ctx.run_date, got.raw, prov
+        )
+        slim = Provenance(
+            got.url,
+            VERSION,
+            retrieved,
+            {"kind": payload.kind, "timeframe": payload.timeframe, "anchor": payload.anchor},
+        )
         for period, row in timeline.values.iterrows():
             is_partial = bool(timeline.partial.loc[period])
             for term in payload.sent:
-                yield SearchInterestPoint(rid, term, period.date(), timeline.granularity,
-                                          float(row[term]), is_partial, self.geo, slim)
+                yield SearchInterestPoint(
+                    rid,
+                    term,
+                    period.date(),
+                    timeline.granularity,
+                    float(row[term]),
+                    is_partial,
+                    self.geo,
+                    slim,
+                )
         self.fetched += 1
         self.last = timeline.response(rid, payload.anchor, self.ctx.run_date)
 
@@ -164,15 +186,18 @@ class _Run:
             yield self.progress("running", None)
         return [self.last]
 
-    def progress(self, state: str, blocked: plan.Payload | None,
-                 reason: str | None = None) -> CursorUpdate:
-        value = {"run_date": self.ctx.run_date.isoformat(), "state": state,
-                 "payloads_done": len(self.done), "fetched": self.fetched,
-                 "from_store": self.cached,
-                 "blocked_at": None if blocked is None else {
-                     "kind": blocked.kind, "terms": list(blocked.sent),
-                     "timeframe": blocked.timeframe},
-                 "reason": reason}
+    def progress(self, state: str, blocked: plan.Payload | None, reason: str | None = None) -> CursorUpdate:
+        value = {
+            "run_date": self.ctx.run_date.isoformat(),
+            "state": state,
+            "payloads_done": len(self.done),
+            "fetched": self.fetched,
+            "from_store": self.cached,
+            "blocked_at": None
+            if blocked is None
+            else {"kind": blocked.kind, "terms": list(blocked.sent), "timeframe": blocked.timeframe},
+            "reason": reason,
+        }
         return CursorUpdate("google_trends", "progress", json.dumps(value, sort_keys=True))
 
 
@@ -237,8 +262,9 @@ class TrendsCollector:
             # past window's payload and ask for all of them again. Not one made before any
             # weekly payload could be asked, though: the first run that has them regroups.
             if window is not None:
-                yield CursorUpdate("google_trends", "daily_groups", json.dumps(
-                    [[list(g), a] for g, a in groups]))
+                yield CursorUpdate(
+                    "google_trends", "daily_groups", json.dumps([[list(g), a] for g, a in groups])
+                )
         windows = plan.daily_windows(ctx.run_date, history)
         yield from fetch_all(plan.daily_payloads(groups, windows))
         return weekly
@@ -262,22 +288,28 @@ def _check_cooldown(ctx: CollectContext, hours: float) -> Iterator[SourceNote]:
         since = dt.datetime.fromisoformat(value)
         since = since if since.tzinfo else since.replace(tzinfo=dt.UTC)
     except ValueError:
-        yield SourceNote("warning", f"google_trends: unreadable last_rate_limited cursor "
-                         f"{value[:40]!r}; ignored (no cool-down applied)")
+        yield SourceNote(
+            "warning",
+            f"google_trends: unreadable last_rate_limited cursor "
+            f"{value[:40]!r}; ignored (no cool-down applied)",
+        )
         return
     until = since + dt.timedelta(hours=hours)
     if utcnow() >= until:
         return
     ctx.mode = "cooling down (no requests)"
-    message = (f"google_trends: Google answered 429 at {since:%Y-%m-%d %H:%M} UTC; no request "
-               f"until {until:%Y-%m-%d %H:%M} UTC (sources.google_trends.cooldown_hours: "
-               f"{hours:g}; 0 retries on the next run). The collection resumes then")
+    message = (
+        f"google_trends: Google answered 429 at {since:%Y-%m-%d %H:%M} UTC; no request "
+        f"until {until:%Y-%m-%d %H:%M} UTC (sources.google_trends.cooldown_hours: "
+        f"{hours:g}; 0 retries on the next run). The collection resumes then"
+    )
     yield SourceNote("warning", message)
     raise CoolingDownError(message)
 
 
-def _stored_groups(cursors: Any, terms: Sequence[str],
-                   anchors: Sequence[str]) -> list[tuple[tuple[str, ...], str | None]] | None:
+def _stored_groups(
+    cursors: Any, terms: Sequence[str], anchors: Sequence[str]
+) -> list[tuple[tuple[str, ...], str | None]] | None:
     """The daily grouping of an earlier run, if it still covers exactly today's terms."""
     try:
         stored = json.loads((cursors or {}).get("daily_groups") or "null")
@@ -285,8 +317,7 @@ def _stored_groups(cursors: Any, terms: Sequence[str],
     except (TypeError, ValueError):
         return None
     grouped = [t for g, _ in groups for t in g]
-    if sorted(grouped) != sorted(terms) or any(a is not None and a not in anchors
-                                               for _, a in groups):
+    if sorted(grouped) != sorted(terms) or any(a is not None and a not in anchors for _, a in groups):
         return None
     return groups
 

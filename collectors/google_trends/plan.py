@@ -137,29 +137,39 @@ def matched_anchor(level: float, rungs: Sequence[tuple[str, float]]) -> str:
     return min(rungs, key=lambda rung: abs(math.log(rung[1] / level)))[0]
 
 
-def level_payloads(terms: Sequence[str], rungs: Sequence[tuple[str, float]],
-                   window: tuple[dt.date, dt.date]) -> list[Payload]:
+def level_payloads(
+    terms: Sequence[str], rungs: Sequence[tuple[str, float]], window: tuple[dt.date, dt.date]
+) -> list[Payload]:
     """Theme terms in config order, 4 a payload, beside the ladder's middle anchor."""
     anchor = rungs[len(rungs) // 2][0] if rungs else None
-    return [Payload("level", tuple(terms[i:i + GROUP_SIZE]), anchor, *window)
-            for i in range(0, len(terms), GROUP_SIZE)]
+    return [
+        Payload("level", tuple(terms[i : i + GROUP_SIZE]), anchor, *window)
+        for i in range(0, len(terms), GROUP_SIZE)
+    ]
 
 
 def weak_terms(terms: Iterable[str], responses: Sequence[object]) -> list[str]:
     """Terms with no response where both they and the anchor beside them are >= MIN_RAW."""
     weak = []
     for term in terms:
-        good = any(term in r.values.columns and r.raw_mean(term) >= MIN_RAW  # type: ignore[attr-defined]
-                   and (r.anchor is None or r.raw_mean(r.anchor) >= MIN_RAW)  # type: ignore[attr-defined]
-                   for r in responses)
+        good = any(
+            term in r.values.columns
+            and r.raw_mean(term) >= MIN_RAW  # type: ignore[attr-defined]
+            and (r.anchor is None or r.raw_mean(r.anchor) >= MIN_RAW)  # type: ignore[attr-defined]
+            for r in responses
+        )
         if not good:
             weak.append(term)
     return weak
 
 
-def ladder_payloads(weak: Sequence[str], levels: Mapping[str, float],
-                    rungs: Sequence[tuple[str, float]], window: tuple[dt.date, dt.date],
-                    tried: Mapping[str, set[str]]) -> list[Payload]:
+def ladder_payloads(
+    weak: Sequence[str],
+    levels: Mapping[str, float],
+    rungs: Sequence[tuple[str, float]],
+    window: tuple[dt.date, dt.date],
+    tried: Mapping[str, set[str]],
+) -> list[Payload]:
     """Weak terms beside their best-matched anchor, skipping pairings already tried.
 
     ``tried`` maps a term to the anchors it was already asked beside. A term measured as 0
@@ -173,12 +183,16 @@ def ladder_payloads(weak: Sequence[str], levels: Mapping[str, float],
         anchor = matched_anchor(levels.get(term, 0.0) or floor, rungs)
         if anchor not in tried.get(term, set()):
             by_anchor.setdefault(anchor, []).append(term)
-    return [Payload("ladder", tuple(group[i:i + GROUP_SIZE]), anchor, *window)
-            for anchor, group in by_anchor.items() for i in range(0, len(group), GROUP_SIZE)]
+    return [
+        Payload("ladder", tuple(group[i : i + GROUP_SIZE]), anchor, *window)
+        for anchor, group in by_anchor.items()
+        for i in range(0, len(group), GROUP_SIZE)
+    ]
 
 
-def daily_groups(terms: Sequence[str], levels: Mapping[str, float],
-                 rungs: Sequence[tuple[str, float]]) -> list[tuple[tuple[str, ...], str | None]]:
+def daily_groups(
+    terms: Sequence[str], levels: Mapping[str, float], rungs: Sequence[tuple[str, float]]
+) -> list[tuple[tuple[str, ...], str | None]]:
     """Terms sorted by level in balanced groups of <= 4, each with its best-matched anchor."""
     if not terms:
         return []
@@ -188,7 +202,7 @@ def daily_groups(terms: Sequence[str], levels: Mapping[str, float],
     size, extra = divmod(len(ordered), n_groups)
     groups, i = [], 0
     for g in range(n_groups):
-        group = tuple(ordered[i:i + size + (1 if g < extra else 0)])
+        group = tuple(ordered[i : i + size + (1 if g < extra else 0)])
         i += len(group)
         mean_log = sum(math.log(levels.get(t) or floor) for t in group) / len(group)
         anchor = matched_anchor(math.exp(mean_log), rungs) if rungs else None
@@ -196,8 +210,8 @@ def daily_groups(terms: Sequence[str], levels: Mapping[str, float],
     return groups
 
 
-def daily_payloads(groups: Sequence[tuple[tuple[str, ...], str | None]],
-                   windows: Sequence[tuple[dt.date, dt.date]]) -> list[Payload]:
+def daily_payloads(
+    groups: Sequence[tuple[tuple[str, ...], str | None]], windows: Sequence[tuple[dt.date, dt.date]]
+) -> list[Payload]:
     """Every group in every window, oldest window first (so a blocked run resumes in order)."""
-    return [Payload("daily", terms, anchor, start, end)
-            for start, end in windows for terms, anchor in groups]
+    return [Payload("daily", terms, anchor, start, end) for start, end in windows for terms, anchor in groups]

@@ -42,7 +42,7 @@ def decode_body(text: str, where: str = "Google Trends") -> Any:
     body = text.lstrip()
     for prefix in XSSI_PREFIXES:
         if body.startswith(prefix):
-            body = body[len(prefix):]
+            body = body[len(prefix) :]
             break
     try:
         return json.loads(body)
@@ -51,9 +51,12 @@ def decode_body(text: str, where: str = "Google Trends") -> Any:
         if any(hint in body[:2000].lower() for hint in _RATE_LIMIT_HINTS):
             raise RateLimitedError(
                 f"{where}: answered with a rate-limit page instead of JSON (a 429 in disguise); "
-                "stopping; the next run resumes where this one stopped") from None
-        raise RetriableError(f"{where}: the answer is not JSON (starts {head!r}); Google may be "
-                             "blocking scripted clients; try again later") from None
+                "stopping; the next run resumes where this one stopped"
+            ) from None
+        raise RetriableError(
+            f"{where}: the answer is not JSON (starts {head!r}); Google may be "
+            "blocking scripted clients; try again later"
+        ) from None
 
 
 class RoutedTrendReq(TrendReq):
@@ -78,15 +81,18 @@ class RoutedTrendReq(TrendReq):
         response = self._client.get(url, return_errors=True)
         if response.status_code == 429 or response.status_code >= 500:
             raise self._client.last_error or RetriableError(
-                f"google_trends: cookie request answered HTTP {response.status_code}")
+                f"google_trends: cookie request answered HTTP {response.status_code}"
+            )
         self.cookies = {k: v for k, v in response.cookies.items() if k == "NID"}
         self._cookie_fetched = True
 
-    def _get_data(self, url: str, method: str = TrendReq.GET_METHOD, trim_chars: int = 0,
-                  **kwargs: Any) -> Any:
+    def _get_data(
+        self, url: str, method: str = TrendReq.GET_METHOD, trim_chars: int = 0, **kwargs: Any
+    ) -> Any:
         self._ensure_cookie()
-        response = self._client.request(method.upper(), url, cookies=self.cookies,
-                                        headers=self.headers, **kwargs)
+        response = self._client.request(
+            method.upper(), url, cookies=self.cookies, headers=self.headers, **kwargs
+        )
         self.last_raw, self.last_url = response.text, self._client.rewrite(url)
         return decode_body(response.text, f"google_trends: {url.rsplit('/', 1)[-1]}")
 
@@ -126,13 +132,21 @@ class TrendsFetcher:
         req.build_payload(list(terms), timeframe=timeframe, geo=self.geo)  # explore -> tokens
         widget = req.interest_over_time_widget
         if not widget or "token" not in widget:
-            raise RetriableError("google_trends: explore answered without a TIMESERIES widget "
-                                 "token; try again later")
+            raise RetriableError(
+                "google_trends: explore answered without a TIMESERIES widget token; try again later"
+            )
         params = {"req": json.dumps(widget["request"]), "token": widget["token"], "tz": req.tz}
-        req._get_data(url=TrendReq.INTEREST_OVER_TIME_URL, method=TrendReq.GET_METHOD,
-                      trim_chars=5, params=params)
-        return Fetched(tuple(terms), timeframe, self.geo, req.last_raw or "",
-                       (req.last_url or "").split("?", 1)[0], widget["request"])
+        req._get_data(
+            url=TrendReq.INTEREST_OVER_TIME_URL, method=TrendReq.GET_METHOD, trim_chars=5, params=params
+        )
+        return Fetched(
+            tuple(terms),
+            timeframe,
+            self.geo,
+            req.last_raw or "",
+            (req.last_url or "").split("?", 1)[0],
+            widget["request"],
+        )
 
 
 @dataclass(frozen=True)
@@ -143,10 +157,10 @@ class Timeline:
     values: pd.DataFrame  # index: period start (UTC midnight), columns: terms
     partial: pd.Series
 
-    def response(self, request_id: str, anchor: str | None = None,
-                 fetched_on: dt.date | None = None) -> Response:
-        return Response(request_id, self.granularity, self.values, self.partial, anchor,
-                        fetched_on)
+    def response(
+        self, request_id: str, anchor: str | None = None, fetched_on: dt.date | None = None
+    ) -> Response:
+        return Response(request_id, self.granularity, self.values, self.partial, anchor, fetched_on)
 
 
 def parse_multiline(raw: str, terms: Sequence[str], granularity: str | None = None) -> Timeline:
@@ -159,35 +173,45 @@ def parse_multiline(raw: str, terms: Sequence[str], granularity: str | None = No
     try:
         points = data["default"]["timelineData"]
     except (KeyError, TypeError):
-        raise RetriableError("google_trends: multiline answer has no default.timelineData; "
-                             "the protocol may have changed") from None
+        raise RetriableError(
+            "google_trends: multiline answer has no default.timelineData; the protocol may have changed"
+        ) from None
     if not isinstance(points, list):
-        raise RetriableError(f"google_trends: multiline timelineData is a "
-                             f"{type(points).__name__}, not a list; the protocol may have "
-                             "changed")
+        raise RetriableError(
+            f"google_trends: multiline timelineData is a "
+            f"{type(points).__name__}, not a list; the protocol may have "
+            "changed"
+        )
     starts, rows, partial = [], [], []
     for number, point in enumerate(points):
         values = point.get("value", []) if isinstance(point, dict) else None
         if not isinstance(values, list):
-            raise RetriableError(f"google_trends: multiline point {number} has no list of "
-                                 f"values ({str(point)[:80]}); the protocol may have changed")
+            raise RetriableError(
+                f"google_trends: multiline point {number} has no list of "
+                f"values ({str(point)[:80]}); the protocol may have changed"
+            )
         if len(values) != len(terms):
-            raise RetriableError(f"google_trends: a point has {len(values)} values for "
-                                 f"{len(terms)} terms ({list(terms)}); the answer does not "
-                                 "match the request")
+            raise RetriableError(
+                f"google_trends: a point has {len(values)} values for "
+                f"{len(terms)} terms ({list(terms)}); the answer does not "
+                "match the request"
+            )
         try:
             starts.append(pd.Timestamp(int(point["time"]), unit="s").normalize())
             rows.append([float(v) for v in values])
         except (TypeError, KeyError, ValueError, OverflowError):
             # A point that is not {"time": "<epoch seconds>", "value": [<numbers>]}.
-            raise RetriableError(f"google_trends: multiline point {number} is not a time and "
-                                 f"numbers ({str(point)[:80]}); the protocol may have "
-                                 "changed") from None
+            raise RetriableError(
+                f"google_trends: multiline point {number} is not a time and "
+                f"numbers ({str(point)[:80]}); the protocol may have "
+                "changed"
+            ) from None
         partial.append(bool(point.get("isPartial", False)))
     index = pd.DatetimeIndex(starts, name="period")
     frame = pd.DataFrame(rows, index=index, columns=list(terms), dtype=float)
-    return Timeline(granularity or infer_granularity(index), frame,
-                    pd.Series(partial, index=index, dtype=bool))
+    return Timeline(
+        granularity or infer_granularity(index), frame, pd.Series(partial, index=index, dtype=bool)
+    )
 
 
 def infer_granularity(index: pd.DatetimeIndex) -> str:

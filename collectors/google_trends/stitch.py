@@ -83,14 +83,15 @@ class StitchResult:
     def summary(self) -> str:
         loose = len(self.scales) - len(self.anchored)
         terms = self.series["term"].nunique() if not self.series.empty else 0
-        return (f"{len(self.scales)} responses ({len(self.anchored)} anchored to "
-                f"{self.reference!r}, {loose} not), {self.links} links, {terms} terms, "
-                f"{len(self.series)} rows")
+        return (
+            f"{len(self.scales)} responses ({len(self.anchored)} anchored to "
+            f"{self.reference!r}, {loose} not), {self.links} links, {terms} terms, "
+            f"{len(self.series)} rows"
+        )
 
     def levels(self, granularity: str = "week") -> dict[str, float]:
         """Mean final value per term on the common scale (for planning payload groups)."""
-        frame = self.series[(self.series["granularity"] == granularity)
-                            & ~self.series["is_partial"]]
+        frame = self.series[(self.series["granularity"] == granularity) & ~self.series["is_partial"]]
         return frame.groupby("term")["value"].mean().to_dict()
 
 
@@ -143,8 +144,11 @@ class _Grids:
 
 def link(a: Response, b: Response, grids: _Grids | None = None) -> tuple[float, float] | None:
     """(log S_b - log S_a, weight) for the equation ``log c_a - log c_b``; None if unlinked."""
-    shared = [t for t in a.terms if t in b.values.columns
-              and a.raw_mean(t) >= MIN_LINK_RAW and b.raw_mean(t) >= MIN_LINK_RAW]
+    shared = [
+        t
+        for t in a.terms
+        if t in b.values.columns and a.raw_mean(t) >= MIN_LINK_RAW and b.raw_mean(t) >= MIN_LINK_RAW
+    ]
     if not shared:
         return None
     grids = grids or _Grids()
@@ -231,11 +235,9 @@ def _long(resp: Response, scale: float) -> pd.DataFrame:
 
 def combine(responses: Sequence[Response], scales: Sequence[float]) -> pd.DataFrame:
     """Precision-weighted mean per term/period, with the rounding band and the partial flag."""
-    parts = [_long(r, s) for r, s in zip(responses, scales, strict=True)
-             if r.granularity in ("day", "week")]
+    parts = [_long(r, s) for r, s in zip(responses, scales, strict=True) if r.granularity in ("day", "week")]
     if not parts:
-        return pd.DataFrame(columns=["term", "date", "granularity", "value", "lo", "hi",
-                                     "is_partial"])
+        return pd.DataFrame(columns=["term", "date", "granularity", "value", "lo", "hi", "is_partial"])
     long = pd.concat(parts, ignore_index=True)
     keys = ["term", "granularity", "period"]
     # Partial points count only where no final point exists for the same term and period.
@@ -243,9 +245,15 @@ def combine(responses: Sequence[Response], scales: Sequence[float]) -> pd.DataFr
     long = long[~(long["is_partial"] & has_final)].copy()
     long["wv"] = long["w"] * long["value"]
     grouped = long.groupby(keys, sort=True)
-    out = grouped.agg(wv=("wv", "sum"), w=("w", "sum"), lo=("lo", "max"), hi=("hi", "min"),
-                      lo_any=("lo", "min"), hi_any=("hi", "max"),
-                      is_partial=("is_partial", "all")).reset_index()
+    out = grouped.agg(
+        wv=("wv", "sum"),
+        w=("w", "sum"),
+        lo=("lo", "max"),
+        hi=("hi", "min"),
+        lo_any=("lo", "min"),
+        hi_any=("hi", "max"),
+        is_partial=("is_partial", "all"),
+    ).reset_index()
     out["value"] = out["wv"] / out["w"]
     # Disjoint intervals (Google's sampling, or a slightly off scale): fall back to their union.
     clash = out["lo"] > out["hi"]
@@ -274,9 +282,13 @@ def stitch(responses: Sequence[Response], reference: str | None) -> StitchResult
     scales = np.exp(logc)
     ref_comps = {comp[i] for i, r in enumerate(responses) if reference in r.values.columns}
     # The component holding the most responses with the reference anchor defines the scale.
-    main = max(ref_comps, key=lambda c: sum(1 for i, r in enumerate(responses)
-                                            if comp[i] == c and reference in r.values.columns),
-               default=None)
+    main = max(
+        ref_comps,
+        key=lambda c: sum(
+            1 for i, r in enumerate(responses) if comp[i] == c and reference in r.values.columns
+        ),
+        default=None,
+    )
     frames, anchored = [], set()
     for root in sorted(set(comp)):
         members = [i for i in range(len(responses)) if comp[i] == root]
@@ -291,9 +303,13 @@ def stitch(responses: Sequence[Response], reference: str | None) -> StitchResult
             anchored.update(r.request_id for r in subset)
         frames.append(series)
     out = pd.concat(frames, ignore_index=True)
-    return StitchResult(out, {r.request_id: float(s) for r, s in zip(responses, scales,
-                                                                      strict=True)},
-                        anchored, reference, n_links)
+    return StitchResult(
+        out,
+        {r.request_id: float(s) for r, s in zip(responses, scales, strict=True)},
+        anchored,
+        reference,
+        n_links,
+    )
 
 
 def _mean_level(series: pd.DataFrame, term: str | None) -> float:
@@ -328,9 +344,9 @@ def supersede(meta: pd.DataFrame, min_new_share: float = 0.25) -> list[str]:
     ``meta`` has columns request_id, terms (tuple), granularity, start, end, fetched_on.
     """
     keep: list[str] = []
-    meta = meta.assign(key=[(tuple(sorted(t)), g) for t, g in zip(meta["terms"],
-                                                                   meta["granularity"],
-                                                                   strict=True)])
+    meta = meta.assign(
+        key=[(tuple(sorted(t)), g) for t, g in zip(meta["terms"], meta["granularity"], strict=True)]
+    )
     for _, group in meta.groupby("key", sort=False):
         rows = group.sort_values(["fetched_on", "end", "start"], ascending=[False, False, True])
         kept: list[tuple[str, pd.Timestamp, pd.Timestamp]] = []
@@ -342,8 +358,12 @@ def supersede(meta: pd.DataFrame, min_new_share: float = 0.25) -> list[str]:
     return keep
 
 
-def _worth_keeping(start: pd.Timestamp, end: pd.Timestamp,
-                   kept: Sequence[tuple[pd.Timestamp, pd.Timestamp]], min_share: float) -> bool:
+def _worth_keeping(
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    kept: Sequence[tuple[pd.Timestamp, pd.Timestamp]],
+    min_share: float,
+) -> bool:
     if not kept:
         return True
     if start < min(lo for lo, _ in kept) or end > max(hi for _, hi in kept):
@@ -352,8 +372,9 @@ def _worth_keeping(start: pd.Timestamp, end: pd.Timestamp,
     return _uncovered_days(start, end, kept) >= max(1.0, min_share * span)
 
 
-def _drop_covered(kept: list[tuple[str, pd.Timestamp, pd.Timestamp]]
-                  ) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
+def _drop_covered(
+    kept: list[tuple[str, pd.Timestamp, pd.Timestamp]],
+) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
     """Without the kept responses (after the newest) whose every day another kept one has."""
     out = list(kept)
     for entry in kept[1:]:
@@ -364,8 +385,9 @@ def _drop_covered(kept: list[tuple[str, pd.Timestamp, pd.Timestamp]]
     return out
 
 
-def _uncovered_days(start: pd.Timestamp, end: pd.Timestamp,
-                    intervals: Sequence[tuple[pd.Timestamp, pd.Timestamp]]) -> int:
+def _uncovered_days(
+    start: pd.Timestamp, end: pd.Timestamp, intervals: Sequence[tuple[pd.Timestamp, pd.Timestamp]]
+) -> int:
     """Days of [start, end] outside every interval."""
     covered, cursor = 0, start
     for lo, hi in sorted(intervals):

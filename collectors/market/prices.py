@@ -43,8 +43,13 @@ os.environ.setdefault("YF_DISABLE_CURL_CFFI", "1")
 logging.getLogger("yfinance").setLevel(logging.ERROR)
 
 YAHOO_DEFAULT = "https://query2.finance.yahoo.com"
-YAHOO_HOSTS = ("https://query1.finance.yahoo.com", "https://query2.finance.yahoo.com",
-               "https://fc.yahoo.com", "https://guce.yahoo.com", "https://finance.yahoo.com")
+YAHOO_HOSTS = (
+    "https://query1.finance.yahoo.com",
+    "https://query2.finance.yahoo.com",
+    "https://fc.yahoo.com",
+    "https://guce.yahoo.com",
+    "https://finance.yahoo.com",
+)
 # Minutes after a session's close before its bar is treated as final.
 SETTLE_MINUTES = 30
 
@@ -68,8 +73,9 @@ class PriceCollector:
             if not sessions:  # weekend, holiday, or today's session still trading: nothing due
                 continue
             try:
-                bars, provider = self._fetch_with_fallback(client, settings, ticker, start,
-                                                           sessions[-1], down)
+                bars, provider = self._fetch_with_fallback(
+                    client, settings, ticker, start, sessions[-1], down
+                )
             except AttentionError as exc:
                 failures[ticker] = str(exc)
                 continue
@@ -83,8 +89,15 @@ class PriceCollector:
             listed = "; ".join(f"{t}: {e}" for t, e in failures.items())
             raise RetriableError(f"prices: {len(failures)} ticker(s) failed ({listed})")
 
-    def _fetch_with_fallback(self, client: HttpClient, settings: PricesSettings, ticker: str, start: dt.date,
-                             end: dt.date, down: set[str]) -> tuple[list[PriceBar], str]:
+    def _fetch_with_fallback(
+        self,
+        client: HttpClient,
+        settings: PricesSettings,
+        ticker: str,
+        start: dt.date,
+        end: dt.date,
+        down: set[str],
+    ) -> tuple[list[PriceBar], str]:
         providers = [settings.provider]
         if settings.fallback and settings.fallback != settings.provider:
             providers.append(settings.fallback)
@@ -130,8 +143,9 @@ def closed_sessions(start: dt.date, end: dt.date, now: dt.datetime | None = None
     return [d.date() for d in sessions[due]]
 
 
-def fetch_yahoo(client: HttpClient, settings: PricesSettings, ticker: str, start: dt.date,
-                end: dt.date) -> list[PriceBar]:
+def fetch_yahoo(
+    client: HttpClient, settings: PricesSettings, ticker: str, start: dt.date, end: dt.date
+) -> list[PriceBar]:
     import yfinance as yf  # heavy import, only when Yahoo is used
 
     if settings.yahoo_url.rstrip("/") != YAHOO_DEFAULT:
@@ -144,29 +158,38 @@ def fetch_yahoo(client: HttpClient, settings: PricesSettings, ticker: str, start
         data._data.cache_get.cache_clear()  # yfinance memoises responses in-process
         with warnings.catch_warnings():  # yfinance uses pandas APIs deprecated in pandas 3
             warnings.simplefilter("ignore")
-            frame = data.history(start=start.isoformat(),
-                                 end=(end + dt.timedelta(days=1)).isoformat(), interval="1d",
-                                 auto_adjust=False, actions=False, timeout=settings.timeout)
+            frame = data.history(
+                start=start.isoformat(),
+                end=(end + dt.timedelta(days=1)).isoformat(),
+                interval="1d",
+                auto_adjust=False,
+                actions=False,
+                timeout=settings.timeout,
+            )
     except Exception as exc:  # yfinance raises many kinds; the cause is in our client
         raise client.first_error_since(mark) or RetriableError(f"{ticker}: {exc}") from None
     if frame is None or frame.empty:
         raise client.first_error_since(mark) or EmptyPriceDataError(
-            f"yahoo: no bars for {ticker} {start}..{end}")
+            f"yahoo: no bars for {ticker} {start}..{end}"
+        )
     url = f"{client.rewrite(YAHOO_DEFAULT)}/v8/finance/chart/{ticker}"
-    return yahoo_frame_to_bars(frame, ticker, Provenance(
-        url, PriceCollector.version, utcnow(), {"start": str(start), "end": str(end)}))
+    return yahoo_frame_to_bars(
+        frame,
+        ticker,
+        Provenance(url, PriceCollector.version, utcnow(), {"start": str(start), "end": str(end)}),
+    )
 
 
-def yahoo_frame_to_bars(frame: pd.DataFrame, ticker: str, provenance: Provenance,
-                        provider: str = "yahoo") -> list[PriceBar]:
+def yahoo_frame_to_bars(
+    frame: pd.DataFrame, ticker: str, provenance: Provenance, provider: str = "yahoo"
+) -> list[PriceBar]:
     """Map a yfinance-style frame (Open/High/Low/Close/Adj Close/Volume) to bars.
 
     Handles the two-level columns yfinance gives for several tickers or in its CSVs
     (``Price``/``Ticker`` levels), and drops rows without a close.
     """
     if isinstance(frame.columns, pd.MultiIndex):
-        level = next(i for i in range(frame.columns.nlevels)
-                     if "Close" in frame.columns.get_level_values(i))
+        level = next(i for i in range(frame.columns.nlevels) if "Close" in frame.columns.get_level_values(i))
         frame = frame.copy()
         frame.columns = frame.columns.get_level_values(level)
     frame = frame.rename(columns=str.title).rename(columns={"Adj Close": "Adj_Close"})
@@ -176,9 +199,20 @@ def yahoo_frame_to_bars(frame: pd.DataFrame, ticker: str, provenance: Provenance
         if close is None:
             continue
         day = pd.Timestamp(stamp).date()
-        bars.append(PriceBar(ticker, day, _num(row.get("Open")), _num(row.get("High")),
-                             _num(row.get("Low")), close, _num(row.get("Adj_Close")),
-                             _num(row.get("Volume")), provider, provenance))
+        bars.append(
+            PriceBar(
+                ticker,
+                day,
+                _num(row.get("Open")),
+                _num(row.get("High")),
+                _num(row.get("Low")),
+                close,
+                _num(row.get("Adj_Close")),
+                _num(row.get("Volume")),
+                provider,
+                provenance,
+            )
+        )
     return bars
 
 
@@ -215,8 +249,9 @@ def _looks_numeric(cells: list[str]) -> bool:
     return any(_num(c) is not None for c in cells if c)
 
 
-def fetch_stooq(client: HttpClient, settings: PricesSettings, ticker: str, start: dt.date,
-                end: dt.date) -> list[PriceBar]:
+def fetch_stooq(
+    client: HttpClient, settings: PricesSettings, ticker: str, start: dt.date, end: dt.date
+) -> list[PriceBar]:
     url = f"{settings.stooq_url.rstrip('/')}/q/d/l/"
     params = {"s": f"{ticker.lower()}.us", "i": "d", "d1": f"{start:%Y%m%d}", "d2": f"{end:%Y%m%d}"}
     response = client.get(url, params=params)
@@ -228,8 +263,9 @@ def fetch_stooq(client: HttpClient, settings: PricesSettings, ticker: str, start
         raise EmptyPriceDataError(f"stooq: no bars for {ticker} {start}..{end}")
     # Stooq's close is split- and dividend-adjusted; it has no separate raw close.
     frame["Adj Close"] = frame["Close"]
-    return yahoo_frame_to_bars(frame, ticker, Provenance(url, PriceCollector.version, utcnow(),
-                                                         params), provider="stooq")
+    return yahoo_frame_to_bars(
+        frame, ticker, Provenance(url, PriceCollector.version, utcnow(), params), provider="stooq"
+    )
 
 
 def _num(value: object) -> float | None:

@@ -46,18 +46,21 @@ class FlowCollector:
         if not etfs:
             yield SourceNote("info", "no theme uses an ETF proxy; nothing to collect")
             return
-        client = ctx.http_factory("flows", budget=ctx.config.sources.prices.budget,
-                                  timeout=ctx.config.sources.prices.timeout)
+        client = ctx.http_factory(
+            "flows", budget=ctx.config.sources.prices.budget, timeout=ctx.config.sources.prices.timeout
+        )
         failures = []
         for etf in etfs:
             cursor = ctx.cursors.get(etf)
-            start = (dt.date.fromisoformat(cursor) + dt.timedelta(days=1) if cursor
-                     else ctx.config.analysis.history_start)
+            start = (
+                dt.date.fromisoformat(cursor) + dt.timedelta(days=1)
+                if cursor
+                else ctx.config.analysis.history_start
+            )
             if start > ctx.run_date:
                 continue
             try:
-                rows = fetch_shares(client, ctx.config.sources.prices.yahoo_url, etf, start,
-                                    ctx.run_date)
+                rows = fetch_shares(client, ctx.config.sources.prices.yahoo_url, etf, start, ctx.run_date)
             except AttentionError as exc:
                 failures.append(f"{etf}: {exc}")
                 continue
@@ -68,8 +71,9 @@ class FlowCollector:
             raise RetriableError(f"flows: shares outstanding failed for {'; '.join(failures)}")
 
 
-def fetch_shares(client: HttpClient, yahoo_url: str, ticker: str, start: dt.date,
-                 end: dt.date) -> list[SharesOutstanding]:
+def fetch_shares(
+    client: HttpClient, yahoo_url: str, ticker: str, start: dt.date, end: dt.date
+) -> list[SharesOutstanding]:
     import yfinance as yf
 
     if yahoo_url.rstrip("/") != YAHOO_DEFAULT:
@@ -81,19 +85,27 @@ def fetch_shares(client: HttpClient, yahoo_url: str, ticker: str, start: dt.date
         data._data.cache_get.cache_clear()
         with warnings.catch_warnings():  # yfinance uses pandas APIs deprecated in pandas 3
             warnings.simplefilter("ignore")
-            series = data.get_shares_full(start=start.isoformat(),
-                                          end=(end + dt.timedelta(days=1)).isoformat())
+            series = data.get_shares_full(
+                start=start.isoformat(), end=(end + dt.timedelta(days=1)).isoformat()
+            )
     except Exception as exc:
         raise client.first_error_since(mark) or RetriableError(f"shares for {ticker}: {exc}") from None
     if series is None or len(series) == 0:
         raise client.first_error_since(mark) or RetriableError(
-            f"no shares-outstanding data for {ticker} {start}..{end}")
-    provenance = Provenance(f"{YAHOO_DEFAULT}/ws/fundamentals-timeseries/v1/finance/timeseries/"
-                            f"{ticker}", FlowCollector.version, utcnow(),
-                            {"start": str(start), "end": str(end)})
+            f"no shares-outstanding data for {ticker} {start}..{end}"
+        )
+    provenance = Provenance(
+        f"{YAHOO_DEFAULT}/ws/fundamentals-timeseries/v1/finance/timeseries/{ticker}",
+        FlowCollector.version,
+        utcnow(),
+        {"start": str(start), "end": str(end)},
+    )
     daily = series.groupby(pd.DatetimeIndex(series.index).date).last()
-    return [SharesOutstanding(ticker, day, float(value), "yahoo", provenance)
-            for day, value in daily.items() if start <= day <= end]
+    return [
+        SharesOutstanding(ticker, day, float(value), "yahoo", provenance)
+        for day, value in daily.items()
+        if start <= day <= end
+    ]
 
 
 def flows_from_shares(shares: pd.Series, close: pd.Series, stale_after: int) -> pd.DataFrame:
@@ -128,6 +140,14 @@ def derive_flows(store: Store, config: Config) -> int:
         flows = flows_from_shares(group.set_index("date")["shares"], close, stale_after)
         for day, row in flows.iterrows():
             value = None if pd.isna(row["flow_usd"]) else float(row["flow_usd"])
-            records.append(FlowRecord(ticker, pd.Timestamp(day).date(), value,
-                                      "shares_outstanding", bool(row["stale"]), provenance))
+            records.append(
+                FlowRecord(
+                    ticker,
+                    pd.Timestamp(day).date(),
+                    value,
+                    "shares_outstanding",
+                    bool(row["stale"]),
+                    provenance,
+                )
+            )
     return sum(store.write(records).values())

@@ -21,8 +21,9 @@ import pandas as pd
 from collectors.core.records import Provenance, TextItem
 from collectors.news.parse import SOURCE, normalise_title
 
-_STORED_COLUMNS = ("item_id, kind, created_utc, title, body, url, container, outlet, feeds, "
-                   "flags, scoreable, provenance")
+_STORED_COLUMNS = (
+    "item_id, kind, created_utc, title, body, url, container, outlet, feeds, flags, scoreable, provenance"
+)
 # Fields a later sighting may fill when the first one lacked them (a Google News item has no
 # summary; the same story from Yahoo has one).
 _FILLABLE = ("body", "url", "outlet")
@@ -38,8 +39,7 @@ class DedupeStats:
 class Deduper:
     """Index of stories seen this run (and those loaded from the store)."""
 
-    def __init__(self, window: dt.timedelta,
-                 query: Callable[..., pd.DataFrame] | None = None) -> None:
+    def __init__(self, window: dt.timedelta, query: Callable[..., pd.DataFrame] | None = None) -> None:
         self.window = window
         self._query = query
         self._by_id: dict[str, TextItem] = {}
@@ -55,8 +55,11 @@ class Deduper:
             self.stats.new += 1
             return candidate
         feeds = tuple(dict.fromkeys((*existing.feeds, *candidate.feeds)))
-        gaps = {name: getattr(candidate, name) for name in _FILLABLE
-                if not getattr(existing, name) and getattr(candidate, name)}
+        gaps = {
+            name: getattr(candidate, name)
+            for name in _FILLABLE
+            if not getattr(existing, name) and getattr(candidate, name)
+        }
         if feeds == existing.feeds and not gaps:
             self.stats.repeats += 1
             return None
@@ -78,7 +81,8 @@ class Deduper:
         frame = self._query(
             f"SELECT {_STORED_COLUMNS} FROM items WHERE source = ? AND "
             f"(item_id IN ({marks}) OR created_utc BETWEEN ? AND ?)",
-            [SOURCE, *ids, lo, hi])
+            [SOURCE, *ids, lo, hi],
+        )
         loaded = 0
         for row in frame.to_dict("records"):
             if row["item_id"] not in self._by_id:
@@ -105,12 +109,23 @@ def _stored_item(row: dict[str, Any]) -> TextItem:
     prov = json.loads(row["provenance"]) if row.get("provenance") else {}
     retrieved = pd.Timestamp(prov.get("retrieved_at") or row["created_utc"])
     return TextItem(
-        source=SOURCE, item_id=row["item_id"], kind=row["kind"],
-        created_utc=_utc(row["created_utc"]), title=row["title"] or "", body=row["body"] or "",
-        url=row["url"], container=row["container"], outlet=row["outlet"],
-        provenance=Provenance(prov.get("url", ""), prov.get("collector_version", ""),
-                              _utc(retrieved), prov.get("params") or None),
-        feeds=_as_tuple(row["feeds"]), flags=_as_tuple(row["flags"]),
+        source=SOURCE,
+        item_id=row["item_id"],
+        kind=row["kind"],
+        created_utc=_utc(row["created_utc"]),
+        title=row["title"] or "",
+        body=row["body"] or "",
+        url=row["url"],
+        container=row["container"],
+        outlet=row["outlet"],
+        provenance=Provenance(
+            prov.get("url", ""),
+            prov.get("collector_version", ""),
+            _utc(retrieved),
+            prov.get("params") or None,
+        ),
+        feeds=_as_tuple(row["feeds"]),
+        flags=_as_tuple(row["flags"]),
         scoreable=bool(row["scoreable"]) if row.get("scoreable") is not None else True,
     )
 

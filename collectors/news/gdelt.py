@@ -71,7 +71,8 @@ def build_query(terms: list[str]) -> str:
     if not parts:
         raise GdeltQueryError(
             f"no term of {terms} is {MIN_TERM_CHARS}+ characters long; GDELT rejects shorter "
-            "keywords: add a longer phrase to the theme's news_queries")
+            "keywords: add a longer phrase to the theme's news_queries"
+        )
     return parts[0] if len(parts) == 1 else f"({' OR '.join(parts)})"
 
 
@@ -130,9 +131,14 @@ def request_window(run_date: dt.date, cursor: str | None) -> tuple[dt.date, dt.d
     return start, run_date
 
 
-def collect_volume(client: HttpClient, base_url: str, themes: dict[str, list[str]],
-                   run_date: dt.date, cursors: dict[str, str],
-                   version: str) -> Iterator[NewsVolume | CursorUpdate | SourceNote]:
+def collect_volume(
+    client: HttpClient,
+    base_url: str,
+    themes: dict[str, list[str]],
+    run_date: dt.date,
+    cursors: dict[str, str],
+    version: str,
+) -> Iterator[NewsVolume | CursorUpdate | SourceNote]:
     """Per theme: one paced timelinevol request, its daily rows, then the theme's cursor."""
     url = base_url.rstrip("/") + DOC_PATH
     for theme, terms in themes.items():
@@ -143,9 +149,13 @@ def collect_volume(client: HttpClient, base_url: str, themes: dict[str, list[str
             continue
         key = f"gdelt:{theme}"
         start, end = request_window(run_date, cursors.get(key))
-        params = {"query": query, "mode": "timelinevol", "format": "json",
-                  "startdatetime": start.strftime("%Y%m%d000000"),
-                  "enddatetime": end.strftime("%Y%m%d235959")}
+        params = {
+            "query": query,
+            "mode": "timelinevol",
+            "format": "json",
+            "startdatetime": start.strftime("%Y%m%d000000"),
+            "enddatetime": end.strftime("%Y%m%d235959"),
+        }
         try:
             response = client.get(url, params=params)
             payload = _json_payload(response.text, response.headers.get("Content-Type", ""))
@@ -153,17 +163,23 @@ def collect_volume(client: HttpClient, base_url: str, themes: dict[str, list[str
         except BudgetExhaustedError:
             raise
         except RateLimitedError as exc:  # GDELT asks us to slow down: stop asking this run
-            rest = list(themes)[list(themes).index(theme) + 1:]
-            yield SourceNote("warning", f"gdelt: theme {theme}: {exc}; skipped for this run: "
-                             f"{', '.join(rest) or 'nothing else'}")
+            rest = list(themes)[list(themes).index(theme) + 1 :]
+            yield SourceNote(
+                "warning",
+                f"gdelt: theme {theme}: {exc}; skipped for this run: {', '.join(rest) or 'nothing else'}",
+            )
             return
         except (AttentionError, ValueError) as exc:
             yield SourceNote("warning", f"gdelt: theme {theme}: {exc}")
             continue
         if timeline.bad_points:
-            yield SourceNote("warning", f"gdelt: theme {theme}: {timeline.bad_points} "
-                             f"unreadable timeline point(s) skipped (first: "
-                             f"{timeline.first_problem})", timeline.bad_points)
+            yield SourceNote(
+                "warning",
+                f"gdelt: theme {theme}: {timeline.bad_points} "
+                f"unreadable timeline point(s) skipped (first: "
+                f"{timeline.first_problem})",
+                timeline.bad_points,
+            )
         fetched = utcnow()
         days = {d: v for d, v in timeline.days.items() if start <= d <= end}
         prov = Provenance(url, version, fetched, params)

@@ -32,13 +32,47 @@ from collectors.core.text import ENTITY, strip_html
 SOURCE = "news"
 
 # Query parameters that only say how a reader arrived; dropping them leaves the same page.
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "igshid", "twclid", "li_fat_id",
-    "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "vero_id", "wt.mc_id", "cmpid", "ncid",
-    "ocid", "cmp", "at_medium", "at_campaign", "at_custom1", "at_custom2", "at_custom3",
-    "at_custom4", ".tsrc", "guccounter", "guce_referrer", "guce_referrer_sig", "soc_src",
-    "soc_trk", "smid", "sr_share", "taid", "rss", "feedtype",
-})
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gclsrc",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "twclid",
+        "li_fat_id",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "vero_id",
+        "wt.mc_id",
+        "cmpid",
+        "ncid",
+        "ocid",
+        "cmp",
+        "at_medium",
+        "at_campaign",
+        "at_custom1",
+        "at_custom2",
+        "at_custom3",
+        "at_custom4",
+        ".tsrc",
+        "guccounter",
+        "guce_referrer",
+        "guce_referrer_sig",
+        "soc_src",
+        "soc_trk",
+        "smid",
+        "sr_share",
+        "taid",
+        "rss",
+        "feedtype",
+    }
+)
 TRACKING_PREFIXES = ("utm_", "at_custom", "__twitter", "pk_", "mtm_")
 GOOGLE_NEWS_HOST = "news.google.com"
 # Parameters of Google News links that choose the edition, not the article.
@@ -62,7 +96,8 @@ def repair_ampersands(text: str) -> str:
     """feedparser's loose parser turns a bare '&' into a pseudo-entity ('Q&A:' -> 'Q&A;:');
     put back the ones that are not real entities."""
     return _PSEUDO_ENTITY.sub(
-        lambda m: m.group(0) if f"{m.group(1)};" in html5_entities else f"&{m.group(1)}", text)
+        lambda m: m.group(0) if f"{m.group(1)};" in html5_entities else f"&{m.group(1)}", text
+    )
 
 
 def normalise_title(title: str, outlet: str | None = None) -> str:
@@ -96,8 +131,7 @@ def canonical_url(url: str | None) -> str | None:
         return None
     host = parts.hostname.lower()
     query = parse_qsl(parts.query, keep_blank_values=True)
-    if host in ("www.google.com", "google.com", GOOGLE_NEWS_HOST) and \
-            parts.path in ("/url", "/news/url"):
+    if host in ("www.google.com", "google.com", GOOGLE_NEWS_HOST) and parts.path in ("/url", "/news/url"):
         target = dict(query).get("url") or dict(query).get("q")
         if target and target.startswith("http"):
             return canonical_url(target)
@@ -138,7 +172,7 @@ def decode_google_news_link(url: str) -> str | None:
     length = raw[start - 1]
     if start >= 2 and raw[start - 2] & 0x80:  # two-byte varint length
         length = (raw[start - 2] & 0x7F) | (raw[start - 1] << 7)
-    candidate = raw[start:start + length]
+    candidate = raw[start : start + length]
     if not _URL.fullmatch(candidate):
         found = _URL.match(raw, start)
         candidate = found.group(0) if found else b""
@@ -155,8 +189,9 @@ def entry_time(entry: Mapping[str, Any], fetched_at: dt.datetime) -> tuple[dt.da
     return fetched_at, True
 
 
-def entry_outlet(entry: Mapping[str, Any], feed: FeedSpec, feed_title: str | None,
-                 link: str | None) -> str | None:
+def entry_outlet(
+    entry: Mapping[str, Any], feed: FeedSpec, feed_title: str | None, link: str | None
+) -> str | None:
     source = entry.get("source") or {}
     if isinstance(source, Mapping) and source.get("title"):
         return str(source["title"]).strip()
@@ -166,8 +201,14 @@ def entry_outlet(entry: Mapping[str, Any], feed: FeedSpec, feed_title: str | Non
     return host.removeprefix("www.") if host else None
 
 
-def item_id(entry: Mapping[str, Any], feed: FeedSpec, link: str | None, title: str,
-            outlet: str | None, when: dt.datetime | None) -> str:
+def item_id(
+    entry: Mapping[str, Any],
+    feed: FeedSpec,
+    link: str | None,
+    title: str,
+    outlet: str | None,
+    when: dt.datetime | None,
+) -> str:
     """guid (as a canonical URL when it is one, else namespaced by the feed's service), else
     the canonical link, else a hash of what identifies the story."""
     guid = str(entry.get("id") or "").strip()
@@ -179,8 +220,13 @@ def item_id(entry: Mapping[str, Any], feed: FeedSpec, link: str | None, title: s
         return f"{namespace}:{guid}"
     if link:
         return link
-    basis = "|".join([normalise_title(title, outlet), outlet or "",
-                      when.isoformat() if when else str(entry.get("summary", ""))])
+    basis = "|".join(
+        [
+            normalise_title(title, outlet),
+            outlet or "",
+            when.isoformat() if when else str(entry.get("summary", "")),
+        ]
+    )
     return "sha1:" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:24]
 
 
@@ -191,9 +237,15 @@ def _redundant_body(body: str, title: str, outlet: str | None) -> bool:
     return norm_body in (norm_title, normalise_title(f"{title} {outlet or ''}"))
 
 
-def entry_to_item(entry: Mapping[str, Any], feed: FeedSpec, *, feed_title: str | None,
-                  fetched_at: dt.datetime, version: str, recovered: bool = False
-                  ) -> TextItem | None:
+def entry_to_item(
+    entry: Mapping[str, Any],
+    feed: FeedSpec,
+    *,
+    feed_title: str | None,
+    fetched_at: dt.datetime,
+    version: str,
+    recovered: bool = False,
+) -> TextItem | None:
     """Map one feedparser entry to a TextItem; None for an entry without a usable title."""
     raw_title = entry.get("title") or ""
     title = strip_html(raw_title) if "<" in raw_title else " ".join(raw_title.split())
@@ -214,9 +266,16 @@ def entry_to_item(entry: Mapping[str, Any], feed: FeedSpec, *, feed_title: str |
     return TextItem(
         source=SOURCE,
         item_id=item_id(entry, feed, link, title, outlet, None if undated else created),
-        kind="headline", created_utc=created, title=title, body=body, url=link,
+        kind="headline",
+        created_utc=created,
+        title=title,
+        body=body,
+        url=link,
         provenance=Provenance(feed.url, version, fetched_at, {"feed": feed.label}),
-        container=feed.label, outlet=outlet, feeds=(feed.label,), flags=flags,
+        container=feed.label,
+        outlet=outlet,
+        feeds=(feed.label,),
+        flags=flags,
     )
 
 

@@ -56,8 +56,7 @@ def plan_feeds(config: Any) -> list[FeedSpec]:
         for query in theme.news_queries:
             params = {"q": query, "hl": "en-US", "gl": "US", "ceid": "US:en"}
             url = f"{google}/rss/search?{urlencode(params, quote_via=quote, safe=':')}"
-            planned.setdefault(url, FeedSpec(url, f"google_news:{query}", "google_news",
-                                             theme_key))
+            planned.setdefault(url, FeedSpec(url, f"google_news:{query}", "google_news", theme_key))
     yahoo = news.yahoo_rss_url.rstrip("/")
     for theme_key, theme in config.themes.items():
         for ticker in theme.proxy.members:
@@ -142,17 +141,22 @@ class NewsCollector:
         if settings.gdelt.enabled:
             yield from self._gdelt(ctx)
         stats = deduper.stats
-        yield SourceNote("info", (
-            f"news: {tally.attempted} feeds: {tally.fetched} fetched, {tally.unchanged} "
-            f"unchanged (304), {tally.failed} failed; {stats.new} new stories, {stats.merged} "
-            f"seen in another feed, {stats.repeats} repeats, {tally.skipped_items} bad entries"))
+        yield SourceNote(
+            "info",
+            (
+                f"news: {tally.attempted} feeds: {tally.fetched} fetched, {tally.unchanged} "
+                f"unchanged (304), {tally.failed} failed; {stats.new} new stories, {stats.merged} "
+                f"seen in another feed, {stats.repeats} repeats, {tally.skipped_items} bad entries"
+            ),
+        )
         if out_of_budget is not None:
             raise out_of_budget
         if tally.attempted and tally.failed == tally.attempted:
             raise _all_failed(tally)
 
-    def _feeds(self, ctx: CollectContext, client: HttpClient, deduper: Deduper,
-               tally: FeedTally) -> Iterator[Record | SourceNote]:
+    def _feeds(
+        self, ctx: CollectContext, client: HttpClient, deduper: Deduper, tally: FeedTally
+    ) -> Iterator[Record | SourceNote]:
         # A host that rate-limits us, or keeps failing after the HTTP layer's retries, is left
         # alone for the rest of the run: its other feeds would only burn the request budget.
         limited: set[str] = set()
@@ -181,20 +185,23 @@ class NewsCollector:
             else:
                 failing[host] = 0
 
-    def _one_feed(self, ctx: CollectContext, client: HttpClient, feed: FeedSpec,
-                  deduper: Deduper, tally: FeedTally) -> Iterator[Record | SourceNote]:
+    def _one_feed(
+        self, ctx: CollectContext, client: HttpClient, feed: FeedSpec, deduper: Deduper, tally: FeedTally
+    ) -> Iterator[Record | SourceNote]:
         cursor = _load_cursor(ctx.cursors.get(feed.url))
         response = client.get(feed.url, headers=conditional_headers(cursor))
         if response.status_code == 304:
             tally.unchanged += 1
             return
         fetched_at = utcnow()
-        parsed = parse_feed(response.content, dict(response.headers)
-                            | {"content-location": response.url})
+        parsed = parse_feed(response.content, dict(response.headers) | {"content-location": response.url})
         tally.fetched += 1
         if parsed.malformed:
-            yield SourceNote("warning", f"news: {feed.label}: malformed feed ({parsed.malformed});"
-                             f" kept {len(parsed.entries)} recovered entries")
+            yield SourceNote(
+                "warning",
+                f"news: {feed.label}: malformed feed ({parsed.malformed});"
+                f" kept {len(parsed.entries)} recovered entries",
+            )
         items = self._items(parsed, feed, fetched_at, tally)
         deduper.preload(items)
         for item in items:
@@ -205,13 +212,20 @@ class NewsCollector:
         if new_cursor and new_cursor != cursor:
             yield CursorUpdate(SOURCE, feed.url, json.dumps(new_cursor, sort_keys=True))
 
-    def _items(self, parsed: ParsedFeed, feed: FeedSpec, fetched_at: dt.datetime,
-               tally: FeedTally) -> list[TextItem]:
+    def _items(
+        self, parsed: ParsedFeed, feed: FeedSpec, fetched_at: dt.datetime, tally: FeedTally
+    ) -> list[TextItem]:
         items = []
         for entry in parsed.entries:
             try:
-                item = entry_to_item(entry, feed, feed_title=parsed.title, fetched_at=fetched_at,
-                                     version=self.version, recovered=bool(parsed.malformed))
+                item = entry_to_item(
+                    entry,
+                    feed,
+                    feed_title=parsed.title,
+                    fetched_at=fetched_at,
+                    version=self.version,
+                    recovered=bool(parsed.malformed),
+                )
             except (ValueError, TypeError, KeyError, OverflowError):
                 item = None  # one bad entry (an impossible date, say): skip it, count it
             if item is None:
@@ -222,14 +236,20 @@ class NewsCollector:
 
     def _gdelt(self, ctx: CollectContext) -> Iterator[Record | SourceNote]:
         gdelt = ctx.config.sources.news.gdelt
-        themes = {key: list(theme.news_queries or theme.search_terms)
-                  for key, theme in ctx.config.themes.items()}
+        themes = {
+            key: list(theme.news_queries or theme.search_terms) for key, theme in ctx.config.themes.items()
+        }
         # One request per theme plus one paced retry each (a 429 or a 5xx); no more.
-        client = _client(ctx, min_interval=gdelt.min_interval * (1 + PACING_MARGIN),
-                         budget=2 * len(themes), policy=RetryPolicy(max_retries=1))
+        client = _client(
+            ctx,
+            min_interval=gdelt.min_interval * (1 + PACING_MARGIN),
+            budget=2 * len(themes),
+            policy=RetryPolicy(max_retries=1),
+        )
         try:
-            yield from collect_volume(client, gdelt.url, themes, ctx.run_date,
-                                      dict(ctx.cursors), self.version)
+            yield from collect_volume(
+                client, gdelt.url, themes, ctx.run_date, dict(ctx.cursors), self.version
+            )
         except BudgetExhaustedError as exc:  # retries used it up: the rest waits for next run
             yield SourceNote("warning", f"gdelt: {exc}")
 
@@ -245,8 +265,10 @@ def _client(ctx: CollectContext, **overrides: Any) -> HttpClient:
 def _all_failed(tally: FeedTally) -> AttentionError:
     first = tally.errors[0] if tally.errors else None
     detail = f"; first error: {first}" if first else ""
-    message = (f"news: all {tally.attempted} feeds failed{detail}. Check sources.news "
-               "(google_news_url, yahoo_rss_url, feeds) and the network")
+    message = (
+        f"news: all {tally.attempted} feeds failed{detail}. Check sources.news "
+        "(google_news_url, yahoo_rss_url, feeds) and the network"
+    )
     if tally.errors and all(isinstance(e, RetriableError) for e in tally.errors):
         return RetriableError(message + ", then run again")
     return FatalError(message)

@@ -29,9 +29,11 @@ from collectors.reddit.query import SOURCE, Search, theme_searches
 API_MIN_INTERVAL = 0.6  # 100 requests per minute (Reddit's OAuth limit)
 PAGE_SIZE = 100  # posts per listing request (Reddit's maximum)
 REFRESH_HOURS = 48  # comments of posts found in earlier runs are re-read for this long
-AUTH_HINT = ("check REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET (or praw.ini) and that Reddit has "
-             "approved the app, or set sources.reddit.mode: feeds to use the public feeds "
-             "without credentials")
+AUTH_HINT = (
+    "check REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET (or praw.ini) and that Reddit has "
+    "approved the app, or set sources.reddit.mode: feeds to use the public feeds "
+    "without credentials"
+)
 
 
 def make_reddit(settings: Any, secrets: Any, session: Any, user_agent: str) -> Any:
@@ -40,13 +42,14 @@ def make_reddit(settings: Any, secrets: Any, session: Any, user_agent: str) -> A
     import praw
 
     kwargs: dict[str, Any] = {
-        "user_agent": user_agent, "check_for_updates": False,
-        "oauth_url": settings.oauth_url, "reddit_url": settings.reddit_url,
+        "user_agent": user_agent,
+        "check_for_updates": False,
+        "oauth_url": settings.oauth_url,
+        "reddit_url": settings.reddit_url,
         "requestor_kwargs": {"session": session},
     }
     if secrets.has_reddit_credentials:
-        kwargs.update(client_id=secrets.reddit_client_id,
-                      client_secret=secrets.reddit_client_secret)
+        kwargs.update(client_id=secrets.reddit_client_id, client_secret=secrets.reddit_client_secret)
     reddit = praw.Reddit(**kwargs)
     reddit.read_only = True
     for core in (reddit._read_only_core, reddit._authorized_core):
@@ -82,8 +85,10 @@ def _retry_in_our_layer_only(core: Any) -> None:
     after dropping its access token: a new token, not a second try at a failing server.
     """
     if not hasattr(core, "_retry_strategy_class"):  # a prawcore that changed: say so loudly
-        raise TypeError("collectors.reddit.api: prawcore.Session has no _retry_strategy_class "
-                        "any more; see _retry_in_our_layer_only")
+        raise TypeError(
+            "collectors.reddit.api: prawcore.Session has no _retry_strategy_class "
+            "any more; see _retry_in_our_layer_only"
+        )
     core._retry_strategy_class = AfterNewTokenOnly
     core.RETRY_STATUSES = frozenset()  # instance attributes shadow prawcore's class sets
     core.RETRY_EXCEPTIONS = ()
@@ -114,12 +119,14 @@ class ApiCollector:
         a query's first run; later runs page (``after=``) as far as the mark."""
         state = QueryCursor.load(self.ctx.cursors, search.cursor_key("api"), search.label)
         subreddit = self.reddit.subreddit("+".join(search.subreddits))
-        provenance = self._provenance(f"/r/{'+'.join(search.subreddits)}/search",
-                                      {"q": search.query, "sort": "new"})
+        provenance = self._provenance(
+            f"/r/{'+'.join(search.subreddits)}/search", {"q": search.query, "sort": "new"}
+        )
         walk, gap = state.new_walk(), None
         try:
-            yield from self._walk(subreddit, search.query, walk, provenance,
-                                  limit if state.mark is None else None)
+            yield from self._walk(
+                subreddit, search.query, walk, provenance, limit if state.mark is None else None
+            )
             state.after_new(walk, interrupted=False)
             for gap in list(state.gaps):
                 walk = state.gap_walk(gap)
@@ -137,13 +144,25 @@ class ApiCollector:
             return
         yield from state.flush()
 
-    def _walk(self, subreddit: Any, query: str, walk: Walk, provenance: Provenance,
-              limit: int | None, after: str | None = None) -> Iterator[TextItem]:
+    def _walk(
+        self,
+        subreddit: Any,
+        query: str,
+        walk: Walk,
+        provenance: Provenance,
+        limit: int | None,
+        after: str | None = None,
+    ) -> Iterator[TextItem]:
         """One newest-first pass over the search listing (praw pages with ``after=``)."""
         params = {"after": after} if after else {}
-        listing = subreddit.search(query, sort="new", time_filter="all", limit=limit,
-                                   request_limit=min(limit or PAGE_SIZE, PAGE_SIZE),
-                                   params=params)
+        listing = subreddit.search(
+            query,
+            sort="new",
+            time_filter="all",
+            limit=limit,
+            request_limit=min(limit or PAGE_SIZE, PAGE_SIZE),
+            params=params,
+        )
         for post in listing:
             if not walk.take(post.created_utc, f"t3_{post.id}"):
                 if walk.reached:
@@ -168,8 +187,12 @@ class ApiCollector:
                     raise error from exc
                 yield SourceNote("warning", f"comments of t3_{post.id} skipped ({error})")
         if skipped:
-            yield SourceNote("warning", f"comments of {skipped} post(s) not read: the request "
-                             "budget is spent; raise sources.reddit.budget", skipped)
+            yield SourceNote(
+                "warning",
+                f"comments of {skipped} post(s) not read: the request "
+                "budget is spent; raise sources.reddit.budget",
+                skipped,
+            )
 
     def comments(self, post: Any, depth_limit: int, count_limit: int) -> Iterator[TextItem]:
         """Walk a post's comment tree breadth-first to ``depth_limit`` levels, at most
@@ -203,7 +226,9 @@ class ApiCollector:
         since = day_end - dt.timedelta(hours=REFRESH_HOURS)
         frame = self.ctx.query(
             "SELECT item_id FROM items WHERE source = ? AND kind = 'post' AND created_utc >= ? "
-            "AND coalesce(num_comments, 1) > 0 ORDER BY created_utc DESC", [SOURCE, since])
+            "AND coalesce(num_comments, 1) > 0 ORDER BY created_utc DESC",
+            [SOURCE, since],
+        )
         ids = [i.removeprefix("t3_") for i in frame["item_id"].tolist()]
         return [self.reddit.submission(id=i) for i in ids if i not in self.seen_posts]
 
@@ -226,8 +251,10 @@ def classify(exc: BaseException, settings: Any) -> AttentionError:
     status = getattr(getattr(exc, "response", None), "status_code", None)
     name = type(exc).__name__
     if status == 401 or name in ("OAuthException", "InvalidToken"):
-        return AuthError(f"reddit: Reddit refused the API credentials (HTTP 401 at "
-                         f"{settings.reddit_url}/api/v1/access_token); {AUTH_HINT}")
+        return AuthError(
+            f"reddit: Reddit refused the API credentials (HTTP 401 at "
+            f"{settings.reddit_url}/api/v1/access_token); {AUTH_HINT}"
+        )
     if status == 403:
         return AuthError(f"reddit: Reddit answered 403 Forbidden; {AUTH_HINT}")
     if status == 429:

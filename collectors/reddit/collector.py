@@ -61,11 +61,14 @@ def choose_mode(settings: Any, secrets: Any) -> tuple[str, str]:
     if praw_ini_has_credentials():
         return "api", "api: credentials from praw.ini"
     if settings.mode == "api":
-        raise ConfigError("reddit: sources.reddit.mode is 'api' but no credentials were found; "
-                          "set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET (or a praw.ini), or "
-                          "use mode: auto to fall back to the public feeds")
-    return "feeds", ("feeds: no REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET in the environment "
-                     "and no praw.ini credentials")
+        raise ConfigError(
+            "reddit: sources.reddit.mode is 'api' but no credentials were found; "
+            "set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET (or a praw.ini), or "
+            "use mode: auto to fall back to the public feeds"
+        )
+    return "feeds", (
+        "feeds: no REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET in the environment and no praw.ini credentials"
+    )
 
 
 def praw_ini_has_credentials() -> bool:

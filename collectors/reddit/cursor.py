@@ -35,8 +35,9 @@ from collectors.reddit.query import SOURCE, cursor_value, parse_cursor
 
 GAP_SUFFIX = ":gaps"
 MAX_GAPS = 5
-LOST_HINT = ("Reddit lists only about 1,000 posts back; import a dump "
-             "(attention import reddit-dump) to fill them")
+LOST_HINT = (
+    "Reddit lists only about 1,000 posts back; import a dump (attention import reddit-dump) to fill them"
+)
 
 
 def _iso(epoch: float) -> str:
@@ -125,9 +126,14 @@ class QueryCursor:
             assert walk.oldest is not None and walk.oldest_name is not None
             self.gaps.insert(0, Gap(walk.oldest_name, walk.oldest, old))
             self._cap_gaps()
-            self.notes.append(SourceNote("warning", f"{self.label}: stopped before reaching "
-                                         f"the last run's posts; {self.gaps[0].describe()} "
-                                         "are read on a later run"))
+            self.notes.append(
+                SourceNote(
+                    "warning",
+                    f"{self.label}: stopped before reaching "
+                    f"the last run's posts; {self.gaps[0].describe()} "
+                    "are read on a later run",
+                )
+            )
         else:
             assert walk.oldest is not None
             self._lost(Gap("", walk.oldest, old))
@@ -170,9 +176,14 @@ class QueryCursor:
         return notes
 
     def _lost(self, gap: Gap) -> None:
-        self.notes.append(SourceNote("warning", f"{self.label}: the listing ended before "
-                                     f"reaching the last run's posts; {gap.describe()} were "
-                                     f"not read and cannot be through it: {LOST_HINT}"))
+        self.notes.append(
+            SourceNote(
+                "warning",
+                f"{self.label}: the listing ended before "
+                f"reaching the last run's posts; {gap.describe()} were "
+                f"not read and cannot be through it: {LOST_HINT}",
+            )
+        )
 
     def _cap_gaps(self) -> None:
         """Merge the two oldest gaps while too many are open; merging re-reads, never skips."""
@@ -189,10 +200,12 @@ def parse_gaps(value: str | None) -> list[Gap]:
         rows = json.loads(value)
         return [Gap(str(r["after"]), float(r["oldest"]), float(r["until"])) for r in rows]
     except (TypeError, ValueError, KeyError) as exc:
-        raise ValueError(f"unreadable gap list {value[:80]!r} ({exc}); the posts it named "
-                         f"are not resumed: {LOST_HINT}") from None
+        raise ValueError(
+            f"unreadable gap list {value[:80]!r} ({exc}); the posts it named are not resumed: {LOST_HINT}"
+        ) from None
 
 
 def gaps_value(gaps: list[Gap]) -> str:
-    return json.dumps([{"after": g.after, "oldest": round(g.oldest, 3),
-                        "until": round(g.until, 3)} for g in gaps])
+    return json.dumps(
+        [{"after": g.after, "oldest": round(g.oldest, 3), "until": round(g.until, 3)} for g in gaps]
+    )

@@ -39,11 +39,11 @@ def feeds_for(config: Any) -> list[Feed]:
         sub = search.subreddits[0]
         subs.setdefault(sub.lower(), sub)
         params = {"q": search.query, "restrict_sr": "1", "sort": "new", "limit": str(FEED_LIMIT)}
-        feeds.append(Feed(search.cursor_key("feeds"), f"{base}/r/{sub}/search.rss", params,
-                          search.label))
+        feeds.append(Feed(search.cursor_key("feeds"), f"{base}/r/{sub}/search.rss", params, search.label))
     for sub in subs.values():
-        feeds.append(Feed(f"feeds:new:{sub}", f"{base}/r/{sub}/new.rss",
-                          {"limit": str(FEED_LIMIT)}, f"r/{sub} new"))
+        feeds.append(
+            Feed(f"feeds:new:{sub}", f"{base}/r/{sub}/new.rss", {"limit": str(FEED_LIMIT)}, f"r/{sub} new")
+        )
     return feeds
 
 
@@ -89,20 +89,20 @@ class FeedsCollector:
             raise
         yield from state.flush()
 
-    def _walk(self, feed: Feed, walk: Walk, seen: set[str], first: bool,
-              after: str | None = None) -> Iterator[TextItem | SourceNote]:
+    def _walk(
+        self, feed: Feed, walk: Walk, seen: set[str], first: bool, after: str | None = None
+    ) -> Iterator[TextItem | SourceNote]:
         while True:
             params = {**feed.params, "after": after} if after else feed.params
             response = self.client.get(feed.url, params=params)
             provenance = Provenance(feed.url, self.version, utcnow(), params)
-            items, skipped = items_from_feed(response.content, feed.url, provenance,
-                                             self.authors, response.headers)
+            items, skipped = items_from_feed(
+                response.content, feed.url, provenance, self.authors, response.headers
+            )
             if skipped:
-                yield SourceNote("warning", f"{feed.label}: {skipped} unreadable entries",
-                                 skipped)
+                yield SourceNote("warning", f"{feed.label}: {skipped} unreadable entries", skipped)
             for item in items:
-                if walk.take(item.created_utc.timestamp(), item.item_id) \
-                        and item.item_id not in seen:
+                if walk.take(item.created_utc.timestamp(), item.item_id) and item.item_id not in seen:
                     seen.add(item.item_id)
                     yield item
             # A short page is the end of the listing; a feed has no "after" token, so the
@@ -121,4 +121,5 @@ def _all_failed(failures: list[AttentionError]) -> AttentionError:
     return RetriableError(
         f"reddit: none of the {len(failures)} feeds answered with an RSS/Atom feed (last: "
         f"{failures[-1]}); Reddit may be serving an error or block page: check "
-        "sources.reddit.public_url and try again later")
+        "sources.reddit.public_url and try again later"
+    )

@@ -45,8 +45,10 @@ class AuthorPolicy:
     def from_settings(cls, secrets: Any, store_names: bool) -> AuthorPolicy:
         salt = getattr(secrets, "author_salt", None)
         if not salt:
-            raise ValueError("no author salt: pass Secrets.for_store(store_path), which sets "
-                             "one from ATTENTION_AUTHOR_SALT or the store's salt file")
+            raise ValueError(
+                "no author salt: pass Secrets.for_store(store_path), which sets "
+                "one from ATTENTION_AUTHOR_SALT or the store's salt file"
+            )
         return cls(salt=salt, store_names=store_names)
 
     def apply(self, name: str | None) -> str | None:
@@ -96,8 +98,13 @@ def permalink(data: Mapping[str, Any], kind: str) -> str | None:
     return None
 
 
-def item_from_json(data: Mapping[str, Any], kind: str, provenance: Provenance,
-                   authors: AuthorPolicy, extra_flags: tuple[str, ...] = ()) -> TextItem:
+def item_from_json(
+    data: Mapping[str, Any],
+    kind: str,
+    provenance: Provenance,
+    authors: AuthorPolicy,
+    extra_flags: tuple[str, ...] = (),
+) -> TextItem:
     """Map one Reddit ``t3`` (kind="post") or ``t1`` (kind="comment") data object.
 
     Raises KeyError/TypeError/ValueError on a payload without id or creation time; callers
@@ -115,20 +122,25 @@ def item_from_json(data: Mapping[str, Any], kind: str, provenance: Provenance,
         flags.append(gone)
         body = ""
     return new_text_item(
-        source=SOURCE, item_id=fullname(data, kind), kind=kind,
-        created_utc=to_utc(data["created_utc"]), title=title, body=body,
-        url=permalink(data, kind), provenance=provenance,
+        source=SOURCE,
+        item_id=fullname(data, kind),
+        kind=kind,
+        created_utc=to_utc(data["created_utc"]),
+        title=title,
+        body=body,
+        url=permalink(data, kind),
+        provenance=provenance,
         author=authors.apply(_author_name(data.get("author"))),
         container=str(data["subreddit"]) if data.get("subreddit") else None,
         parent_id=parent if isinstance(parent, str) else None,
         score=_int_or_none(data.get("score")),
         num_comments=_int_or_none(data.get("num_comments")) if kind == "post" else None,
-        flags=tuple(flags), scoreable=gone is None,
+        flags=tuple(flags),
+        scoreable=gone is None,
     )
 
 
-_DEFAULTS = {f.name: f.default for f in dataclasses.fields(TextItem)
-             if f.default is not dataclasses.MISSING}
+_DEFAULTS = {f.name: f.default for f in dataclasses.fields(TextItem) if f.default is not dataclasses.MISSING}
 _REQUIRED = {f.name for f in dataclasses.fields(TextItem)} - set(_DEFAULTS)
 _FAST = not hasattr(TextItem, "__post_init__")
 
@@ -174,8 +186,14 @@ _USER_RE = re.compile(r"/user/([A-Za-z0-9_-]+)")
 _POST_LINK_RE = re.compile(r"/r/([^/]+)/comments/([a-z0-9]+)(?:/[^/]*/([a-z0-9]+))?")
 _MD_RE = re.compile(r"<!-- SC_OFF -->(.*?)<!-- SC_ON -->", re.S)
 
-def items_from_feed(content: bytes, url: str, provenance: Provenance, authors: AuthorPolicy,
-                    headers: Mapping[str, str] | None = None) -> tuple[list[TextItem], int]:
+
+def items_from_feed(
+    content: bytes,
+    url: str,
+    provenance: Provenance,
+    authors: AuthorPolicy,
+    headers: Mapping[str, str] | None = None,
+) -> tuple[list[TextItem], int]:
     """Parse a Reddit RSS 2.0 or Atom listing/search feed. Returns (items, entries skipped).
 
     Reddit's current ``.rss`` answers are Atom (``<id>t3_...</id>``, author ``/u/name``, a
@@ -235,11 +253,17 @@ def _item_from_entry(entry: Any, provenance: Provenance, authors: AuthorPolicy) 
         flags.append(gone)
         body = ""
     return TextItem(
-        source=SOURCE, item_id=item_id, kind=kind,
+        source=SOURCE,
+        item_id=item_id,
+        kind=kind,
         created_utc=dt.datetime.fromtimestamp(calendar.timegm(stamp), dt.UTC),
         title=html.unescape(str(entry.get("title") or "")) if kind == "post" else "",
-        body=body, url=link or None, provenance=provenance, author=authors.apply(author),
+        body=body,
+        url=link or None,
+        provenance=provenance,
+        author=authors.apply(author),
         container=str(container).strip() if container else None,
         num_comments=int(comments.group(1)) if comments and kind == "post" else None,
-        flags=tuple(flags), scoreable=gone is None,
+        flags=tuple(flags),
+        scoreable=gone is None,
     )

@@ -27,16 +27,20 @@ def world(raw_config: dict[str, Any]) -> World:
 
 
 @pytest.fixture
-def sandbox_config(raw_config: dict[str, Any],
-                   tmp_path: Path) -> Iterator[Callable[..., tuple[Config, Sandbox]]]:
+def sandbox_config(
+    raw_config: dict[str, Any], tmp_path: Path
+) -> Iterator[Callable[..., tuple[Config, Sandbox]]]:
     """Start replicas; returns make(world, names, **overrides) -> (config pointing at them, sandbox)."""
     started: list[Sandbox] = []
 
     def make(world: World, names: list[str], **extra: Any) -> tuple[Config, Sandbox]:
         sandbox = Sandbox(world, names).start()
         started.append(sandbox)
-        overrides = {"store.path": str(tmp_path / "attention.duckdb"),
-                     "analysis.history_start": WORLD_START.isoformat(), **sandbox.config_overrides()}
+        overrides = {
+            "store.path": str(tmp_path / "attention.duckdb"),
+            "analysis.history_start": WORLD_START.isoformat(),
+            **sandbox.config_overrides(),
+        }
         overrides.update(extra)
         return validate_config(apply_overrides(raw_config, overrides)), sandbox
 

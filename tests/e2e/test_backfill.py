@@ -55,20 +55,21 @@ def archives(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     later file must win, as in the single-process import)."""
     folder = tmp_path_factory.mktemp("archives")
     texts, _ = text_pool()
-    frames = generate_reddit_archive(folder / "RC_frames.zst", 6000, fmt="frames",
-                                     frame_lines=500, texts=texts, seed=1).path
-    spec = DumpSpec(lines=5000, wanted_share=0.6, themed_share=0.5, bad_share=0.01, seed=2,
-                    first_id=10**6)
+    frames = generate_reddit_archive(
+        folder / "RC_frames.zst", 6000, fmt="frames", frame_lines=500, texts=texts, seed=1
+    ).path
+    spec = DumpSpec(lines=5000, wanted_share=0.6, themed_share=0.5, bad_share=0.01, seed=2, first_id=10**6)
     single = write_dump(folder / "RS_single.zst", spec, texts[:300]).path
-    repeat = write_dump(folder / "RC_repeat.ndjson",
-                        DumpSpec(lines=3000, wanted_share=0.6, themed_share=0.5, seed=3,
-                                 first_id=10**6), texts[300:600]).path
+    repeat = write_dump(
+        folder / "RC_repeat.ndjson",
+        DumpSpec(lines=3000, wanted_share=0.6, themed_share=0.5, seed=3, first_id=10**6),
+        texts[300:600],
+    ).path
     return [frames, single, repeat]
 
 
 @pytest.fixture(scope="module")
-def reference(archives: list[Path], config: Config,
-              tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+def reference(archives: list[Path], config: Config, tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     """The single-process import of the same files."""
     with Store(tmp_path_factory.mktemp("ref") / "ref.duckdb") as store:
         result = import_dumps(archives, config, store)
@@ -80,8 +81,9 @@ def _items(store: Store) -> pd.DataFrame:
     """Stored items without the fetch time (the only thing that differs between two runs)."""
     frame = store.query("SELECT * EXCLUDE (retrieved_at) FROM items ORDER BY source, item_id")
     frame["provenance"] = [
-        json.dumps({k: v for k, v in json.loads(p).items() if k != "retrieved_at"},
-                   sort_keys=True) for p in frame["provenance"]]
+        json.dumps({k: v for k, v in json.loads(p).items() if k != "retrieved_at"}, sort_keys=True)
+        for p in frame["provenance"]
+    ]
     for column in ("feeds", "flags", "themes"):
         frame[column] = frame[column].map(list)
     return frame
@@ -91,8 +93,7 @@ def _assert_same(store: Store, reference: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(_items(store), reference)
     assert store.integrity_problems() == []
     expected = theme_daily(reference, utc_day, by_source=True)
-    stored = store.query("SELECT * EXCLUDE (computed_at) FROM theme_daily "
-                         "ORDER BY theme, day, source")
+    stored = store.query("SELECT * EXCLUDE (computed_at) FROM theme_daily ORDER BY theme, day, source")
     stored["day"] = pd.to_datetime(stored["day"]).dt.date
     assert len(stored) == len(expected) > 10
     pd.testing.assert_frame_equal(stored[expected.columns], expected, check_dtype=False)
@@ -103,8 +104,8 @@ def _partition_cursors(store: Store) -> list[str]:
 
 
 def test_two_workers_store_exactly_the_single_process_result(
-        client: Any, archives: list[Path], config: Config, reference: pd.DataFrame,
-        tmp_path: Path) -> None:
+    client: Any, archives: list[Path], config: Config, reference: pd.DataFrame, tmp_path: Path
+) -> None:
     with Store(tmp_path / "b.duckdb") as store:
         result = backfill(archives, config, store, client=client, partition_bytes=PARTITION)
         assert result.ok and result.workers == 2
@@ -129,12 +130,13 @@ class _Interrupt:
 
 
 def test_an_interrupted_backfill_resumes_without_redoing_or_duplicating(
-        client: Any, archives: list[Path], config: Config, reference: pd.DataFrame,
-        tmp_path: Path) -> None:
+    client: Any, archives: list[Path], config: Config, reference: pd.DataFrame, tmp_path: Path
+) -> None:
     with Store(tmp_path / "b.duckdb") as store:
         with pytest.raises(KeyboardInterrupt):
-            backfill(archives, config, store, client=client, partition_bytes=PARTITION,
-                     progress=_Interrupt(4))
+            backfill(
+                archives, config, store, client=client, partition_bytes=PARTITION, progress=_Interrupt(4)
+            )
         assert len(_partition_cursors(store)) == 4
         assert 0 < store.count("items") < len(reference)
         resumed = backfill(archives, config, store, client=client, partition_bytes=PARTITION)
@@ -161,23 +163,32 @@ class _FailFirst:
         return default_annotator(self.config)(items)
 
 
-def test_a_failing_partition_is_retried(client: Any, archives: list[Path], config: Config,
-                                        reference: pd.DataFrame, tmp_path: Path) -> None:
+def test_a_failing_partition_is_retried(
+    client: Any, archives: list[Path], config: Config, reference: pd.DataFrame, tmp_path: Path
+) -> None:
     annotate = _FailFirst(config, tmp_path, times=2)
     with Store(tmp_path / "b.duckdb") as store:
-        result = backfill(archives, config, store, client=client, partition_bytes=PARTITION,
-                          retries=2, annotate=annotate)
+        result = backfill(
+            archives, config, store, client=client, partition_bytes=PARTITION, retries=2, annotate=annotate
+        )
         assert sorted(p.name for p in tmp_path.glob("failed-*")) == ["failed-0", "failed-1"]
         assert result.ok and not result.failed
         _assert_same(store, reference)
 
 
 def test_a_partition_that_keeps_failing_is_redone_by_the_next_run(
-        client: Any, archives: list[Path], config: Config, reference: pd.DataFrame,
-        tmp_path: Path) -> None:
+    client: Any, archives: list[Path], config: Config, reference: pd.DataFrame, tmp_path: Path
+) -> None:
     with Store(tmp_path / "b.duckdb") as store:
-        broken = backfill(archives, config, store, client=client, partition_bytes=PARTITION,
-                          retries=0, annotate=_FailFirst(config, tmp_path, times=1))
+        broken = backfill(
+            archives,
+            config,
+            store,
+            client=client,
+            partition_bytes=PARTITION,
+            retries=0,
+            annotate=_FailFirst(config, tmp_path, times=1),
+        )
         assert not broken.ok and len(broken.failed) == 1
         assert "injected failure 0" in broken.errors[0]
         # Nothing after the failed partition is committed (plan order), nothing is lost.
@@ -202,8 +213,7 @@ class _SlowOn:
         return default_annotator(self.config)(items)
 
 
-def test_a_later_file_wins_even_when_it_finishes_first(client: Any, config: Config,
-                                                        tmp_path: Path) -> None:
+def test_a_later_file_wins_even_when_it_finishes_first(client: Any, config: Config, tmp_path: Path) -> None:
     """The same ids in two files: the later file's version is stored, as by the single-process
     import, although the earlier file's partition finishes last."""
     older, newer = tmp_path / "older.ndjson", tmp_path / "newer.ndjson"
@@ -215,14 +225,16 @@ def test_a_later_file_wins_even_when_it_finishes_first(client: Any, config: Conf
     texts = reference["title"] + " " + reference["body"]
     assert len(reference) > 100 and texts.str.contains("awful").all()
     with Store(tmp_path / "b.duckdb") as store:
-        result = backfill([older, newer], config, store, client=client,
-                          annotate=_SlowOn(config, "straggler", 3.0))
+        result = backfill(
+            [older, newer], config, store, client=client, annotate=_SlowOn(config, "straggler", 3.0)
+        )
         assert result.ok and result.partitions == 2
         pd.testing.assert_frame_equal(_items(store), reference)
 
 
 def test_news_archives_csv_and_ndjson_store_the_matching_headlines(
-        client: Any, config: Config, shared_data: Path, tmp_path: Path) -> None:
+    client: Any, config: Config, shared_data: Path, tmp_path: Path
+) -> None:
     """The recorded BBC RSS rows, as CSV and as NDJSON: the headlines that match a theme are
     stored once each, scored, with the same ids and themes as an in-process mapping gives."""
     import csv
@@ -237,17 +249,14 @@ def test_news_archives_csv_and_ndjson_store_the_matching_headlines(
     ndjson.write_text("".join(json.dumps(row) + "\n" for row in rows))
     now = dt.datetime.now(dt.UTC)
     annotate = default_annotator(config)
-    expected = {i.item_id: i.themes for i in annotate([news_item(r, str(source), now)
-                                                        for r in rows])}
+    expected = {i.item_id: i.themes for i in annotate([news_item(r, str(source), now) for r in rows])}
     assert 5 < len(expected) < len(rows)
     for path in (source, ndjson):
         with Store(tmp_path / f"{path.suffix}.duckdb") as store:
-            result = backfill([path], config, store, client=client, source="news",
-                              partition_bytes=64 * 1024)
+            result = backfill([path], config, store, client=client, source="news", partition_bytes=64 * 1024)
             assert result.ok and result.lines == len(rows) and result.bad_lines == 0
             stored = store.query("SELECT item_id, themes, compound FROM items")
-            assert dict(zip(stored["item_id"], stored["themes"].map(tuple), strict=True)) \
-                == expected
+            assert dict(zip(stored["item_id"], stored["themes"].map(tuple), strict=True)) == expected
             assert stored["compound"].notna().all()
             again = backfill([path], config, store, client=client, source="news")
             assert again.partitions == 0 and store.count("items") == len(expected)

@@ -22,8 +22,9 @@ DAYS = 700  # shorter than the default (900) but enough weeks for the weekly tes
 
 def _card(page: str, label: str) -> str:
     """The status class of a theme's verdict card in the report."""
-    found = re.search(r'<div class="card ([a-z-]+)"><span class="badge">[A-Z-]+</span><p>'
-                      + re.escape(label) + ":", page)
+    found = re.search(
+        r'<div class="card ([a-z-]+)"><span class="badge">[A-Z-]+</span><p>' + re.escape(label) + ":", page
+    )
     assert found, f"no verdict card for {label}"
     return found.group(1)
 
@@ -32,9 +33,23 @@ def _card(page: str, label: str) -> str:
 def test_demo_finds_the_planted_loop_and_writes_everything(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     done = subprocess.run(
-        [sys.executable, "-c", "from attention.cli import app; app()", "demo", "--out", str(out),
-         "--days", str(DAYS), "--end", END], capture_output=True, text=True, timeout=600,
-        check=False)
+        [
+            sys.executable,
+            "-c",
+            "from attention.cli import app; app()",
+            "demo",
+            "--out",
+            str(out),
+            "--days",
+            str(DAYS),
+            "--end",
+            END,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "demo: backfill: google_trends" in done.stderr  # progress goes to stderr
     report = out / "report" / f"attention-report-{END}.html"
@@ -52,8 +67,10 @@ def test_demo_finds_the_planted_loop_and_writes_everything(tmp_path: Path) -> No
         assert set(runs["source"]) == {"prices", "flows", "reddit", "news", "google_trends"}
         assert (runs["n"] == 2).all()  # the backfill and the daily run
         assert store.integrity_problems() == []
-        counts = {t: store.count(t) for t in ("prices", "flows", "items", "search_series",
-                                              "feedback_tests", "context")}
+        counts = {
+            t: store.count(t)
+            for t in ("prices", "flows", "items", "search_series", "feedback_tests", "context")
+        }
     assert all(counts.values()), counts
 
     for name, spec in SPECS.items():
@@ -61,5 +78,4 @@ def test_demo_finds_the_planted_loop_and_writes_everything(tmp_path: Path) -> No
         assert list(read_export(path).columns) == spec.names
     items = read_export(out / "exports" / "items.csv")
     assert len(items) == counts["items"] and items["author"].isna().all()
-    assert {p.name for p in (out / "report" / "charts").iterdir()} == \
-        {f"{name}.png" for name, _, _ in CHARTS}
+    assert {p.name for p in (out / "report" / "charts").iterdir()} == {f"{name}.png" for name, _, _ in CHARTS}

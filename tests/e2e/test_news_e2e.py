@@ -17,8 +17,10 @@ WINDOW = dt.timedelta(hours=48)
 
 def _items(path) -> list[dict]:
     with Store(path) as store:
-        return store.query("SELECT item_id, created_utc, title, body, url, outlet, feeds, flags "
-                           "FROM items WHERE source = 'news'").to_dict("records")
+        return store.query(
+            "SELECT item_id, created_utc, title, body, url, outlet, feeds, flags "
+            "FROM items WHERE source = 'news'"
+        ).to_dict("records")
 
 
 def _with_feeds(config, feeds: list[str]):  # noqa: ANN202 - a Config with other extra feeds
@@ -52,7 +54,8 @@ def test_two_runs_second_is_all_304_and_stores_nothing_new(world, sandbox_config
     dated = [r for r in items if "undated" not in r["flags"]]
     assert len(dated) <= len(headlines)
     assert [r["title"] for r in items if "undated" in r["flags"]] == [
-        "About Example Wire: how we cover markets"]
+        "About Example Wire: how we cover markets"
+    ]
     # Google News redirect links were resolved to the publisher, tracking parameters dropped.
     assert not [r for r in items if "utm_" in (r["url"] or "") or ".tsrc" in (r["url"] or "")]
     assert all("news.google.com" not in (r["url"] or "") for r in items)
@@ -71,8 +74,9 @@ def test_two_runs_second_is_all_304_and_stores_nothing_new(world, sandbox_config
 def test_one_malformed_feed_among_good_ones(world, sandbox_config) -> None:
     config, sandbox = sandbox_config(world, ["news"])
     url = sandbox.servers["news"].url
-    config = _with_feeds(config, [*config.sources.news.feeds, f"{url}/feeds/broken.rss",
-                                  f"{url}/feeds/garbage.rss"])
+    config = _with_feeds(
+        config, [*config.sources.news.feeds, f"{url}/feeds/broken.rss", f"{url}/feeds/garbage.rss"]
+    )
     report = run_pipeline(config, run_date=WORLD_END, sources=["news"])
     assert report.exit_code == 0, report.summary()
     [result] = report.results
@@ -103,8 +107,7 @@ def test_gdelt_volume_follows_the_worlds_attention(world, sandbox_config) -> Non
     assert report.exit_code == 0, report.summary()
     assert report.results[0].mode == "feeds + gdelt"
     with Store(config.store.path) as store:
-        volume = store.query("SELECT theme, date, value, is_partial FROM news_volume "
-                             "ORDER BY theme, date")
+        volume = store.query("SELECT theme, date, value, is_partial FROM news_volume ORDER BY theme, date")
     assert set(volume["theme"]) == set(config.themes)
     small = volume[volume["theme"] == "small_caps"].set_index("date")["value"]
     small.index = pd.to_datetime(small.index)

@@ -26,13 +26,18 @@ def collect(config: Any, store: Store) -> tuple[list[Record], list[str], list[Ht
 
     def factory(name: str, **overrides: Any) -> HttpClient:
         settings = config.sources.news
-        client = HttpClient(name, **({"budget": settings.budget, "timeout": settings.timeout}
-                                     | overrides))
+        client = HttpClient(name, **({"budget": settings.budget, "timeout": settings.timeout} | overrides))
         clients.append(client)
         return client
 
-    ctx = CollectContext(run_date=WORLD_END, config=config, secrets=None,
-                         cursors=store.cursors("news"), query=store.query, http_factory=factory)
+    ctx = CollectContext(
+        run_date=WORLD_END,
+        config=config,
+        secrets=None,
+        cursors=store.cursors("news"),
+        query=store.query,
+        http_factory=factory,
+    )
     records: list[Record] = []
     notes: list[str] = []
     for out in NewsCollector().collect(ctx):
@@ -56,9 +61,14 @@ def test_last_modified_alone_also_gives_304s(world, sandbox_config) -> None:
 
 
 def test_atom_variant_times_and_the_undated_entry(world, sandbox_config) -> None:
-    config, sandbox = sandbox_config(world, ["news"],
-                                     **{"sources.news.google_news_url": "http://127.0.0.1:9",
-                                        "sources.news.yahoo_rss_url": "http://127.0.0.1:9"})
+    config, sandbox = sandbox_config(
+        world,
+        ["news"],
+        **{
+            "sources.news.google_news_url": "http://127.0.0.1:9",
+            "sources.news.yahoo_rss_url": "http://127.0.0.1:9",
+        },
+    )
     replica: NewsReplica = sandbox.servers["news"].replica
     with Store(config.store.path) as store:
         records, notes, _ = collect(config, store)
@@ -66,8 +76,7 @@ def test_atom_variant_times_and_the_undated_entry(world, sandbox_config) -> None
     wire = {h.title: h for h in replica.headlines() if h.container == "Example Wire"}
     dated = [i for i in items if "undated" not in i.flags]
     assert {i.title: i.created_utc for i in dated} == {t: h.created_utc for t, h in wire.items()}
-    assert all(i.outlet == "Example Wire" and i.url.startswith("https://www.example-wire")
-               for i in items)
+    assert all(i.outlet == "Example Wire" and i.url.startswith("https://www.example-wire") for i in items)
     [undated] = [i for i in items if "undated" in i.flags]
     assert abs(undated.created_utc - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
     # Google and Yahoo (an unused port) failed; the source still stands on its Atom feed.
@@ -77,8 +86,10 @@ def test_atom_variant_times_and_the_undated_entry(world, sandbox_config) -> None
 def test_slow_feed_is_waited_for_and_a_hung_one_fails_alone(world, sandbox_config) -> None:
     config, sandbox = sandbox_config(world, ["news"], **{"sources.news.timeout": 1.0})
     server = sandbox.servers["news"]
-    server.faults.add(Fault("latency", path=r"^/rss/search$", seconds=0.3, times=2),
-                      Fault("timeout", path=r"\.atom$", seconds=1.5))
+    server.faults.add(
+        Fault("latency", path=r"^/rss/search$", seconds=0.3, times=2),
+        Fault("timeout", path=r"\.atom$", seconds=1.5),
+    )
     with Store(config.store.path) as store:
         records, notes, clients = collect(config, store)
     assert any("example-wire.atom" in n and "Timeout" in n for n in notes)
@@ -88,12 +99,15 @@ def test_slow_feed_is_waited_for_and_a_hung_one_fails_alone(world, sandbox_confi
     assert server.request_count(r"\.atom$") == 4  # first try + 3 retries, then given up
 
 
-@pytest.mark.parametrize(("query", "problem"), [
-    ("AI", "keyword that was too short"),
-    ('"small cap stocks" OR "Russell 2000"', "must be surrounded by ()"),
-    ('("small cap stocks" OR "Russell 2000")', None),
-    ('("AI stocks" OR Nvidia)', None),
-])
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        ("AI", "keyword that was too short"),
+        ('"small cap stocks" OR "Russell 2000"', "must be surrounded by ()"),
+        ('("small cap stocks" OR "Russell 2000")', None),
+        ('("AI stocks" OR Nvidia)', None),
+    ],
+)
 def test_replica_applies_gdelts_query_rules(query: str, problem: str | None) -> None:
     found = gdelt_query_problem(query)
     assert (found is None) if problem is None else (problem in found)
@@ -105,11 +119,11 @@ def test_queries_we_build_are_ones_gdelt_accepts(world) -> None:
         assert gdelt_query_problem(build_query(theme.search_terms)) is None
 
 
-def test_gdelt_pacing_is_real_and_keeps_the_replica_happy(world, sandbox_config,
-                                                          monkeypatch) -> None:
+def test_gdelt_pacing_is_real_and_keeps_the_replica_happy(world, sandbox_config, monkeypatch) -> None:
     interval = 0.4
-    config, sandbox = sandbox_config(world, ["news"], **{
-        "sources.news.gdelt.enabled": True, "sources.news.gdelt.min_interval": interval})
+    config, sandbox = sandbox_config(
+        world, ["news"], **{"sources.news.gdelt.enabled": True, "sources.news.gdelt.min_interval": interval}
+    )
     replica: NewsReplica = sandbox.servers["news"].replica
     replica.gdelt_min_interval = interval
     monkeypatch.setattr(http, "sleep", time.sleep)  # really wait, as in production

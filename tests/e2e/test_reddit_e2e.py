@@ -19,9 +19,11 @@ NO_CREDENTIALS = Secrets()
 
 
 def _api_secrets(replica, secret: str | None = None) -> Secrets:
-    return Secrets(reddit_client_id=replica.client_id,
-                   reddit_client_secret=secret or replica.client_secret,
-                   reddit_user_agent="attention e2e tests")
+    return Secrets(
+        reddit_client_id=replica.client_id,
+        reddit_client_secret=secret or replica.client_secret,
+        reddit_user_agent="attention e2e tests",
+    )
 
 
 def _items(path):
@@ -48,8 +50,7 @@ def test_feeds_mode_then_incremental_runs_add_no_duplicates(reddit, world) -> No
     config, server = reddit()
     replica = server.replica
     replica.now = dt.datetime(2024, 4, 20, tzinfo=dt.UTC)
-    first = run_pipeline(config, run_date=dt.date(2024, 4, 20), sources=["reddit"],
-                         secrets=NO_CREDENTIALS)
+    first = run_pipeline(config, run_date=dt.date(2024, 4, 20), sources=["reddit"], secrets=NO_CREDENTIALS)
     result = first.results[0]
     assert result.status == "ok", first.summary()
     assert result.mode.startswith("feeds: no REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET")
@@ -66,8 +67,7 @@ def test_feeds_mode_then_incremental_runs_add_no_duplicates(reddit, world) -> No
     assert row["num_comments"] == len(replica._comments_of(row["item_id"][3:]))
     assert server.request_count(r"\.rss$") == result.requests
 
-    again = run_pipeline(config, run_date=dt.date(2024, 4, 20), sources=["reddit"],
-                         secrets=NO_CREDENTIALS)
+    again = run_pipeline(config, run_date=dt.date(2024, 4, 20), sources=["reddit"], secrets=NO_CREDENTIALS)
     assert again.results[0].records == 0 and len(_items(config.store.path)) == len(items)
 
     replica.now = dt.datetime.combine(WORLD_END, dt.time(23, 59), dt.UTC)
@@ -78,8 +78,7 @@ def test_feeds_mode_then_incremental_runs_add_no_duplicates(reddit, world) -> No
 
 
 def test_api_mode_collects_posts_and_comments_incrementally(reddit, world) -> None:
-    config, server = reddit(**{"sources.reddit.posts_per_query": 15,
-                               "sources.reddit.budget": 400})
+    config, server = reddit(**{"sources.reddit.posts_per_query": 15, "sources.reddit.budget": 400})
     replica = server.replica
     replica.removed_every = 4
     secrets = _api_secrets(replica)
@@ -109,8 +108,12 @@ def test_api_mode_collects_posts_and_comments_incrementally(reddit, world) -> No
 def test_refused_credentials_fail_reddit_only(world, sandbox_config) -> None:
     config, sandbox = sandbox_config(world, ["reddit", "yahoo"])
     replica = sandbox.servers["reddit"].replica
-    report = run_pipeline(config, run_date=WORLD_END, sources=["reddit", "prices"],
-                          secrets=_api_secrets(replica, secret="wrong-secret"))
+    report = run_pipeline(
+        config,
+        run_date=WORLD_END,
+        sources=["reddit", "prices"],
+        secrets=_api_secrets(replica, secret="wrong-secret"),
+    )
     status = {r.source: r for r in report.results}
     assert report.exit_code == 3
     assert status["reddit"].status == "failed"
@@ -128,8 +131,7 @@ def test_retry_after_is_honoured_and_a_hard_limit_keeps_what_was_stored(reddit, 
 
     config, server = reddit(**{"store.path": str(config.store.path) + ".2"})
     server.replica.feed_limit = 3
-    limited = run_pipeline(config, run_date=WORLD_END, sources=["reddit"],
-                           secrets=NO_CREDENTIALS)
+    limited = run_pipeline(config, run_date=WORLD_END, sources=["reddit"], secrets=NO_CREDENTIALS)
     assert limited.results[0].status == "failed" and "429" in limited.results[0].error
     with Store(config.store.path) as store:
         assert store.count("items") > 0 and 0 < len(store.cursors("reddit")) <= 3
@@ -139,18 +141,25 @@ def test_replica_oauth_pagination_and_rate_limit_headers(reddit) -> None:
     config, server = reddit()
     replica, url = server.replica, server.url
     basic = base64.b64encode(f"{replica.client_id}:nope".encode()).decode()
-    refused = requests.post(f"{url}/api/v1/access_token", data={"grant_type":
-                            "client_credentials"}, headers={"Authorization": f"Basic {basic}"})
+    refused = requests.post(
+        f"{url}/api/v1/access_token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {basic}"},
+    )
     assert refused.status_code == 401
     assert requests.get(f"{url}/r/stocks/new").status_code == 401
     basic = base64.b64encode(f"{replica.client_id}:{replica.client_secret}".encode()).decode()
-    token = requests.post(f"{url}/api/v1/access_token", data={"grant_type":
-                          "client_credentials"}, headers={"Authorization": f"Basic {basic}"})
+    token = requests.post(
+        f"{url}/api/v1/access_token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {basic}"},
+    )
     auth = {"Authorization": f"bearer {token.json()['access_token']}"}
     pages, after = [], None
     while True:
-        page = requests.get(f"{url}/r/stocks+investing/new", headers=auth,
-                            params={"limit": 100, "after": after}).json()["data"]
+        page = requests.get(
+            f"{url}/r/stocks+investing/new", headers=auth, params={"limit": 100, "after": after}
+        ).json()["data"]
         pages.append([c["data"]["name"] for c in page["children"]])
         after = page["after"]
         if after is None:
@@ -158,8 +167,9 @@ def test_replica_oauth_pagination_and_rate_limit_headers(reddit) -> None:
     names = [n for p in pages for n in p]
     visible = replica._visible("post", "stocks+investing")
     assert len(pages) > 1 and names == [f"t3_{t.item_id}" for t in visible][:1000]
-    back = requests.get(f"{url}/r/stocks+investing/new", headers=auth,
-                        params={"limit": 100, "before": pages[1][0]}).json()["data"]
+    back = requests.get(
+        f"{url}/r/stocks+investing/new", headers=auth, params={"limit": 100, "before": pages[1][0]}
+    ).json()["data"]
     assert [c["data"]["name"] for c in back["children"]] == pages[0]
     replica.api_limit = 2
     limited = requests.get(f"{url}/r/stocks/new", headers=auth)
@@ -176,8 +186,12 @@ def _config_on(sandbox, raw_config, store_path, **extra):
     from attention.config import validate_config
     from attention.sandbox.services import apply_overrides
 
-    overrides = {**sandbox.config_overrides(), "store.path": str(store_path),
-                 "sources.reddit.comment_depth": 0, **extra}
+    overrides = {
+        **sandbox.config_overrides(),
+        "store.path": str(store_path),
+        "sources.reddit.comment_depth": 0,
+        **extra,
+    }
     return validate_config(apply_overrides(raw_config, overrides))
 
 
@@ -194,10 +208,12 @@ def _api_truth(replica, config, marks: dict[str, str]) -> set[str]:
     return wanted
 
 
-def test_api_mode_pages_back_to_the_cursor_and_resumes_a_budget_gap(world, sandbox_config,
-                                                                    raw_config, tmp_path) -> None:
-    config, sandbox = sandbox_config(world, ["reddit"], **{
-        "sources.reddit.posts_per_query": 10, "sources.reddit.comment_depth": 0})
+def test_api_mode_pages_back_to_the_cursor_and_resumes_a_budget_gap(
+    world, sandbox_config, raw_config, tmp_path
+) -> None:
+    config, sandbox = sandbox_config(
+        world, ["reddit"], **{"sources.reddit.posts_per_query": 10, "sources.reddit.comment_depth": 0}
+    )
     replica = sandbox.servers["reddit"].replica
     replica.api_limit = 100_000
     secrets = _api_secrets(replica)
@@ -210,8 +226,12 @@ def test_api_mode_pages_back_to_the_cursor_and_resumes_a_budget_gap(world, sandb
     # Three months later every query has a few hundred new posts (> one page of 100). A budget
     # of 3 requests (token + 2 pages) stops inside the first query's walk.
     replica.now = dt.datetime.combine(WORLD_END, dt.time(23, 59), dt.UTC)
-    tight = _config_on(sandbox, raw_config, config.store.path, **{
-        "sources.reddit.posts_per_query": 10, "sources.reddit.budget": 3})
+    tight = _config_on(
+        sandbox,
+        raw_config,
+        config.store.path,
+        **{"sources.reddit.posts_per_query": 10, "sources.reddit.budget": 3},
+    )
     stopped = run_pipeline(tight, run_date=WORLD_END, sources=["reddit"], secrets=secrets)
     assert stopped.results[0].status == "deferred", stopped.summary()
     assert any("read on a later run" in n for n in stopped.results[0].notes)
@@ -240,10 +260,13 @@ def test_feeds_mode_pages_back_to_the_cursor(world, sandbox_config, raw_config) 
         marks = store.cursors("reddit")
     replica.now = dt.datetime.combine(WORLD_END, dt.time(23, 59), dt.UTC)
     # the whole catch-up takes 25 requests here: 18 stop inside a subreddit's "new" listing
-    tight = _config_on(sandbox, raw_config, config.store.path, **{
-        "sources.reddit.mode": "feeds", "sources.reddit.budget": 18})
-    stopped = run_pipeline(tight, run_date=WORLD_END, sources=["reddit"],
-                           secrets=NO_CREDENTIALS)
+    tight = _config_on(
+        sandbox,
+        raw_config,
+        config.store.path,
+        **{"sources.reddit.mode": "feeds", "sources.reddit.budget": 18},
+    )
+    stopped = run_pipeline(tight, run_date=WORLD_END, sources=["reddit"], secrets=NO_CREDENTIALS)
     assert stopped.results[0].status == "deferred", stopped.summary()
     with Store(config.store.path) as store:
         assert [k for k, v in store.cursors("reddit").items() if k.endswith(":gaps") and v != "[]"]
@@ -255,8 +278,11 @@ def test_feeds_mode_pages_back_to_the_cursor(world, sandbox_config, raw_config) 
     for key, value in marks.items():
         if key.startswith("feeds:new:"):
             sub = key.removeprefix("feeds:new:")
-            truth |= {f"t3_{t.item_id}" for t in replica._visible("post", sub)
-                      if t.created_utc.timestamp() >= float(value)}
+            truth |= {
+                f"t3_{t.item_id}"
+                for t in replica._visible("post", sub)
+                if t.created_utc.timestamp() >= float(value)
+            }
     assert len(truth) > 100 * 2 and truth <= stored
     with Store(config.store.path) as store:
         assert all(v == "[]" for k, v in store.cursors("reddit").items() if k.endswith(":gaps"))

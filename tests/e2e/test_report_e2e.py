@@ -35,8 +35,10 @@ REPO = Path(__file__).resolve().parents[2]
 END = dt.date(2025, 6, 27)
 XSS = "<script>alert(1)</script> small caps"
 CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's `chromium` is not installed "
-                                "(apt-get install -y chromium); CI's .ci/run installs it")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Debian's `chromium` is not installed (apt-get install -y chromium); CI's .ci/run installs it",
+)
 
 
 def _records(world: World, config: Config) -> list:
@@ -44,33 +46,84 @@ def _records(world: World, config: Config) -> list:
     out: list = []
     for ticker in config.all_tickers():
         for day, row in world.prices(ticker).iterrows():
-            out.append(PriceBar(ticker, day.date(), row.open, row.high, row.low, row.close,
-                                row.adj_close, row.volume, "yahoo", prov))
+            out.append(
+                PriceBar(
+                    ticker,
+                    day.date(),
+                    row.open,
+                    row.high,
+                    row.low,
+                    row.close,
+                    row.adj_close,
+                    row.volume,
+                    "yahoo",
+                    prov,
+                )
+            )
     shares, close = world.shares_outstanding("IWM"), world.prices("IWM")["close"]
     for day, flow in (shares.diff() * close).iloc[1:].items():
         out.append(FlowRecord("IWM", day.date(), float(flow), "shares_outstanding", False, prov))
     texts = [t for i in range(35) for t in posts_for_day(world, END - dt.timedelta(days=i))]
-    items = [TextItem("reddit", t.item_id, t.kind, t.created_utc, t.title, t.body, None, prov,
-                      container=t.container, score=t.score, num_comments=t.num_comments)
-             for t in texts]
-    items.append(TextItem("reddit", "t3_xss", "post", dt.datetime(2025, 6, 26, 15, tzinfo=dt.UTC),
-                          XSS, "", "javascript:alert(2)", prov, container="stocks", score=10**6))
+    items = [
+        TextItem(
+            "reddit",
+            t.item_id,
+            t.kind,
+            t.created_utc,
+            t.title,
+            t.body,
+            None,
+            prov,
+            container=t.container,
+            score=t.score,
+            num_comments=t.num_comments,
+        )
+        for t in texts
+    ]
+    items.append(
+        TextItem(
+            "reddit",
+            "t3_xss",
+            "post",
+            dt.datetime(2025, 6, 26, 15, tzinfo=dt.UTC),
+            XSS,
+            "",
+            "javascript:alert(2)",
+            prov,
+            container="stocks",
+            score=10**6,
+        )
+    )
     return out + annotate(items, config)
 
 
 def _search(world: World, config: Config) -> pd.DataFrame:
-    return pd.concat([pd.DataFrame({
-        "term": term, "date": world.calendar_days.date, "granularity": "day",
-        "value": world.search_truth(term).to_numpy(), "is_partial": False, "method": "truth"})
-        for theme in config.themes.values() for term in theme.search_terms])
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "term": term,
+                    "date": world.calendar_days.date,
+                    "granularity": "day",
+                    "value": world.search_truth(term).to_numpy(),
+                    "is_partial": False,
+                    "method": "truth",
+                }
+            )
+            for theme in config.themes.values()
+            for term in theme.search_terms
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
     root = tmp_path_factory.mktemp("report")
     raw = yaml.safe_load((REPO / "config.yaml").read_text())
-    raw.update(store={"path": str(root / "s.duckdb")},
-               outputs={"export_dir": str(root / "exports"), "report_dir": str(root / "report")})
+    raw.update(
+        store={"path": str(root / "s.duckdb")},
+        outputs={"export_dir": str(root / "exports"), "report_dir": str(root / "report")},
+    )
     config = validate_config(raw)
     world = World(config, END - dt.timedelta(days=699), END, seed=11)
     with Store(config.store.path) as store:
@@ -99,11 +152,20 @@ def served(report: ReportResult) -> Iterator[tuple[str, list[str]]]:
 
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0"]
-    return subprocess.run([CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=180,
-                          check=False)
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+    ]
+    return subprocess.run([CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=180, check=False)
 
 
 def _console(stderr: str) -> list[str]:
@@ -135,8 +197,7 @@ def test_every_chart_renders_and_user_text_stays_text(report: ReportResult, serv
 
 
 @pytest.mark.parametrize("width", [412, 1280])
-def test_screenshot_is_not_blank(report: ReportResult, served, tmp_path: Path,
-                                 width: int) -> None:
+def test_screenshot_is_not_blank(report: ReportResult, served, tmp_path: Path, width: int) -> None:
     url, seen = served
     seen.clear()
     shot = tmp_path / "shot.png"

@@ -29,9 +29,11 @@ def long_world(raw_config) -> World:
 @pytest.fixture
 def trends(long_world, sandbox_config):
     def make(**extra):
-        config, sandbox = sandbox_config(long_world, ["trends"], **{
-            "analysis.history_start": START.isoformat(), **extra})
+        config, sandbox = sandbox_config(
+            long_world, ["trends"], **{"analysis.history_start": START.isoformat(), **extra}
+        )
         return config, sandbox.servers["trends"]
+
     return make
 
 
@@ -55,16 +57,20 @@ class StormAfter(FaultPlan):
 
 def snapshot(path) -> dict[str, object]:
     with Store(path) as store:
-        return {"counts": {t: store.count(t) for t in ("trends_requests", "search_interest",
-                                                       "search_series")},
-                "problems": store.integrity_problems(),
-                "cursors": store.cursors("google_trends")}
+        return {
+            "counts": {t: store.count(t) for t in ("trends_requests", "search_interest", "search_series")},
+            "problems": store.integrity_problems(),
+            "cursors": store.cursors("google_trends"),
+        }
 
 
 def daily(path, term: str) -> pd.DataFrame:
     with Store(path) as store:
-        rows = store.query("SELECT date, value, lo, hi, is_partial FROM search_series "
-                           "WHERE term = ? AND granularity = 'day' ORDER BY date", [term])
+        rows = store.query(
+            "SELECT date, value, lo, hi, is_partial FROM search_series "
+            "WHERE term = ? AND granularity = 'day' ORDER BY date",
+            [term],
+        )
     return rows.set_index(pd.to_datetime(rows["date"]))
 
 
@@ -156,8 +162,7 @@ def test_the_partial_last_day_is_replaced_when_final(trends, raw_config) -> None
     assert run_pipeline(config, run_date=END, sources=["google_trends"]).exit_code == 0
     assert bool(daily(config.store.path, "IWM").loc[str(END), "is_partial"])
     # A day later the world has one more day; yesterday is final now.
-    server.replica.world = World(validate_config(raw_config), START,
-                                 END + dt.timedelta(days=1), seed=11)
+    server.replica.world = World(validate_config(raw_config), START, END + dt.timedelta(days=1), seed=11)
     server.replica._truth.clear()
     before = server.request_count(MULTILINE)
     report = run_pipeline(config, run_date=END + dt.timedelta(days=1), sources=["google_trends"])

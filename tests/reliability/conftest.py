@@ -121,30 +121,40 @@ def _clean_faults(request: pytest.FixtureRequest) -> Iterator[None]:
             server.faults.clear()
 
 
-def make_config(raw: dict[str, Any], sandbox: Sandbox, store_path: Path,
-                reddit_mode: str = "feeds", **extra: Any) -> Config:
-    overrides = {**sandbox.config_overrides(), "store.path": str(store_path),
-                 "sources.reddit.mode": reddit_mode,
-                 "outputs.export_dir": str(store_path.parent / "exports"),
-                 "outputs.report_dir": str(store_path.parent / "reports"), **extra}
+def make_config(
+    raw: dict[str, Any], sandbox: Sandbox, store_path: Path, reddit_mode: str = "feeds", **extra: Any
+) -> Config:
+    overrides = {
+        **sandbox.config_overrides(),
+        "store.path": str(store_path),
+        "sources.reddit.mode": reddit_mode,
+        "outputs.export_dir": str(store_path.parent / "exports"),
+        "outputs.report_dir": str(store_path.parent / "reports"),
+        **extra,
+    }
     return validate_config(apply_overrides(raw, overrides))
 
 
 def secrets_for(reddit_mode: str) -> Secrets:
     """API mode needs credentials (the replica accepts these fake ones); feeds mode has none."""
     if reddit_mode == "api":
-        return Secrets(reddit_client_id=FAKE_REDDIT_ID, reddit_client_secret=FAKE_REDDIT_SECRET,
-                       author_salt=AUTHOR_SALT)
+        return Secrets(
+            reddit_client_id=FAKE_REDDIT_ID, reddit_client_secret=FAKE_REDDIT_SECRET, author_salt=AUTHOR_SALT
+        )
     return Secrets(author_salt=AUTHOR_SALT)
 
 
 @pytest.fixture(scope="session")
-def baselines(raw_small: dict[str, Any], sandbox: Sandbox,
-              tmp_path_factory: pytest.TempPathFactory) -> snapshots.Baselines:
+def baselines(
+    raw_small: dict[str, Any], sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory
+) -> snapshots.Baselines:
     """Clean runs' data, one per Reddit mode, computed on first use."""
     return snapshots.Baselines(
         lambda mode, path: make_config(raw_small, sandbox, path, reddit_mode=mode),
-        secrets_for, tmp_path_factory.mktemp("baselines"), RUN_DATE)
+        secrets_for,
+        tmp_path_factory.mktemp("baselines"),
+        RUN_DATE,
+    )
 
 
 # -- outcome recording for RELIABILITY.md ---------------------------------------------------
@@ -156,13 +166,29 @@ class Recorder:
     def __init__(self, nodeid: str) -> None:
         self.nodeid = nodeid
 
-    def record(self, category: str, scenario: str, *, tries: int = 1, survived: int | None = None,
-               lost_rows: int = 0, detail: str = "") -> None:
+    def record(
+        self,
+        category: str,
+        scenario: str,
+        *,
+        tries: int = 1,
+        survived: int | None = None,
+        lost_rows: int = 0,
+        detail: str = "",
+    ) -> None:
         """One scenario's measured outcome. ``survived`` defaults to ``tries`` and is cut to 0
         if the test then fails."""
-        _ENTRIES.append({"nodeid": self.nodeid, "category": category, "scenario": scenario,
-                         "tries": tries, "survived": tries if survived is None else survived,
-                         "lost_rows": lost_rows, "detail": detail})
+        _ENTRIES.append(
+            {
+                "nodeid": self.nodeid,
+                "category": category,
+                "scenario": scenario,
+                "tries": tries,
+                "survived": tries if survived is None else survived,
+                "lost_rows": lost_rows,
+                "detail": detail,
+            }
+        )
 
 
 @pytest.fixture
@@ -185,10 +211,13 @@ class Examples:
 def examples(request: pytest.FixtureRequest, recorder: Recorder) -> Iterator[Examples]:
     counter = Examples()
     yield counter
-    recorder.record("bad input", request.node.name.removeprefix("test_").replace("_", " "),
-                    tries=counter.count,
-                    detail="generated inputs: a result or an AttentionError, never another "
-                           "exception; imports write nothing on error")
+    recorder.record(
+        "bad input",
+        request.node.name.removeprefix("test_").replace("_", " "),
+        tries=counter.count,
+        detail="generated inputs: a result or an AttentionError, never another "
+        "exception; imports write nothing on error",
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -197,8 +226,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     report = outcome.get_result()
     if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
         xfail = getattr(report, "wasxfail", None)
-        outcome = ("xfailed" if report.outcome == "skipped" else "xpassed") if xfail is not None \
-            else report.outcome
+        outcome = (
+            ("xfailed" if report.outcome == "skipped" else "xpassed") if xfail is not None else report.outcome
+        )
         _OUTCOMES[item.nodeid] = {"outcome": outcome, "reason": xfail or ""}
 
 
@@ -211,7 +241,7 @@ def _write_results() -> Iterator[None]:
     rows = []
     for entry in _ENTRIES:
         outcome = _OUTCOMES.get(entry["nodeid"], {}).get("outcome", "unknown")
-        rows.append({**entry, "test_outcome": outcome,
-                     "survived": entry["survived"] if outcome == "passed" else 0})
-    Path(target).write_text(json.dumps({"scenarios": rows, "tests": _OUTCOMES}, indent=1,
-                                       default=str))
+        rows.append(
+            {**entry, "test_outcome": outcome, "survived": entry["survived"] if outcome == "passed" else 0}
+        )
+    Path(target).write_text(json.dumps({"scenarios": rows, "tests": _OUTCOMES}, indent=1, default=str))

@@ -52,8 +52,16 @@ def fault_specs(stall_seconds: float) -> dict[str, dict[str, Any]]:
 # Faults the HTTP layer retries (injected once, they must be absorbed: exit 0, nothing lost).
 # A malformed/empty 2xx or a 401 reaches the collector by design: retrying cannot help. Google
 # Trends stops at the first 429 by design (DESIGN.md 4.7: "stop for a long while").
-RETRIED = {"429 + Retry-After", "429, no Retry-After", "500", "502", "503", "connection reset",
-           "timeout", "truncated body"}
+RETRIED = {
+    "429 + Retry-After",
+    "429, no Retry-After",
+    "500",
+    "502",
+    "503",
+    "connection reset",
+    "timeout",
+    "truncated body",
+}
 NOT_RETRIED_BY = {"google_trends": {"429 + Retry-After", "429, no Retry-After"}}
 
 

@@ -27,8 +27,11 @@ TABLE_OWNER = {
     "trends_requests": "google_trends",
     "news_volume": "news",
     # written by the post-run analysis step of `attention run`, not by collection
-    "feedback_tests": "analysis", "feedback_verdicts": "analysis", "event_studies": "analysis",
-    "context": "analysis", "impulse_responses": "analysis",
+    "feedback_tests": "analysis",
+    "feedback_verdicts": "analysis",
+    "event_studies": "analysis",
+    "context": "analysis",
+    "impulse_responses": "analysis",
 }
 SKIP_TABLES = {"runs", "schema_migrations"}
 # Cursors that are run bookkeeping rather than positions in the data: Google Trends' progress
@@ -36,8 +39,16 @@ SKIP_TABLES = {"runs", "schema_migrations"}
 # of the last 429 exists only after a rate-limited run (not compared).
 STATE_CURSORS = {("google_trends", "progress")}
 IGNORED_CURSORS = {("google_trends", "last_rate_limited")}
-VOLATILE = {"retrieved_at", "provenance", "updated_at", "computed_at", "fetched_at",
-            "started_at", "finished_at", "imported_at"}
+VOLATILE = {
+    "retrieved_at",
+    "provenance",
+    "updated_at",
+    "computed_at",
+    "fetched_at",
+    "started_at",
+    "finished_at",
+    "imported_at",
+}
 
 # Columns left out of the comparison per (owner, table), where a run may legitimately store the
 # same data differently: prices may come from the fallback provider (Stooq) when Yahoo failed
@@ -72,8 +83,11 @@ def _state(value: str) -> str:
 
 def _project(owner: str, table: str, values: dict[str, Any]) -> tuple[str, ...]:
     rule = PROJECTIONS.get((owner, table), {})
-    keep = [c for c in sorted(values) if c not in rule.get("drop", set())
-            and ("keep" not in rule or c in rule["keep"])]
+    keep = [
+        c
+        for c in sorted(values)
+        if c not in rule.get("drop", set()) and ("keep" not in rule or c in rule["keep"])
+    ]
     return tuple(f"{c}={_cell(values[c])}" for c in keep)
 
 
@@ -98,8 +112,7 @@ def snapshot(store_path: str | Path) -> Snapshot:
                 if "undated" in _cell(values.get("flags")):
                     values["created_utc"] = "fetch time"  # undated entries are stamped on fetch
                 owner = values["source"] if split else TABLE_OWNER.get(table, "derived")
-                out.setdefault(owner, {}).setdefault(table, set()).add(
-                    _project(owner, table, values))
+                out.setdefault(owner, {}).setdefault(table, set()).add(_project(owner, table, values))
     return {o: {t: frozenset(r) for t, r in tables.items()} for o, tables in out.items()}
 
 
@@ -129,8 +142,10 @@ def compare(actual: Snapshot, expected: Snapshot, owners: list[str] | None = Non
             missing, surplus = len(want - have), len(have - want)
             lost, extra = lost + missing, extra + surplus
             if missing or surplus:
-                details.append(f"{owner}/{table}: {missing} lost, {surplus} extra "
-                               f"(of {len(want)} expected){_example(want - have, have - want)}")
+                details.append(
+                    f"{owner}/{table}: {missing} lost, {surplus} extra "
+                    f"(of {len(want)} expected){_example(want - have, have - want)}"
+                )
     return Diff(lost, extra, details)
 
 
@@ -143,8 +158,12 @@ def _example(lost: frozenset, extra: frozenset) -> str:
 
 
 def total_rows(snap: Snapshot, owners: list[str] | None = None) -> int:
-    return sum(len(rows) for owner, tables in snap.items() if owners is None or owner in owners
-               for rows in tables.values())
+    return sum(
+        len(rows)
+        for owner, tables in snap.items()
+        if owners is None or owner in owners
+        for rows in tables.values()
+    )
 
 
 @dataclass
@@ -161,8 +180,7 @@ class Baselines:
         if reddit_mode not in self._cache:
             path = self.root / reddit_mode / "clean.duckdb"
             config = self.make_config(reddit_mode, path)
-            report = run_pipeline(config, run_date=self.run_date,
-                                  secrets=self.secrets_for(reddit_mode))
+            report = run_pipeline(config, run_date=self.run_date, secrets=self.secrets_for(reddit_mode))
             if report.exit_code != 0:
                 raise AssertionError(f"the clean baseline run failed:\n{report.summary()}")
             self._cache[reddit_mode] = snapshot(path)

@@ -30,23 +30,51 @@ from tests.reliability.conftest import Examples
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = settings(max_examples=500, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.function_scoped_fixture])
+EXAMPLES = settings(
+    max_examples=500,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 PROV = Provenance("test://bad-input", "1", dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
 # Per-entry errors the collectors catch and count as one skipped entry (news_rss, the Reddit
 # API mode, reddit_dump): anything else escaping a mapping function fails the whole source.
 ENTRY_ERRORS = (ValueError, TypeError, KeyError, OverflowError)
 
 # -- strategies ---------------------------------------------------------------------------------
-words = st.text(alphabet=string.ascii_letters + string.digits + " _-:/.&<>'\"=;,\n\t",
-                max_size=30)
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
-                    st.floats(allow_nan=True, allow_infinity=True), words)
-json_values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(words, inner, max_size=4)), max_leaves=12)
-REDDIT_KEYS = ["id", "name", "title", "selftext", "body", "link_id", "parent_id", "subreddit",
-               "created_utc", "author", "score", "num_comments", "permalink"]
+words = st.text(alphabet=string.ascii_letters + string.digits + " _-:/.&<>'\"=;,\n\t", max_size=30)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    words,
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(words, inner, max_size=4)),
+    max_leaves=12,
+)
+REDDIT_KEYS = [
+    "id",
+    "name",
+    "title",
+    "selftext",
+    "body",
+    "link_id",
+    "parent_id",
+    "subreddit",
+    "created_utc",
+    "author",
+    "score",
+    "num_comments",
+    "permalink",
+]
 reddit_objects = st.dictionaries(st.sampled_from(REDDIT_KEYS), json_values, max_size=10)
 
 
@@ -71,37 +99,68 @@ def yaml_config_texts(draw: st.DrawFn) -> str:
         elif isinstance(parent[path[-1]], dict):
             parent[path[-1]][draw(words)] = draw(json_values)
     text = yaml.safe_dump(raw, sort_keys=False)
-    return draw(st.one_of(st.just(text), st.text(max_size=300),
-                          st.builds(lambda a, b: text[:a] + b, st.integers(0, len(text)), words)))
+    return draw(
+        st.one_of(
+            st.just(text),
+            st.text(max_size=300),
+            st.builds(lambda a, b: text[:a] + b, st.integers(0, len(text)), words),
+        )
+    )
 
 
 def _rss(entries: list[dict[str, str]], atom: bool) -> str:
     if atom:
-        body = "".join("<entry>" + "".join(f"<{k}>{v}</{k}>" for k, v in e.items()) + "</entry>"
-                       for e in entries)
+        body = "".join(
+            "<entry>" + "".join(f"<{k}>{v}</{k}>" for k, v in e.items()) + "</entry>" for e in entries
+        )
         return f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">{body}</feed>'
-    body = "".join("<item>" + "".join(f"<{k}>{v}</{k}>" for k, v in e.items()) + "</item>"
-                   for e in entries)
+    body = "".join("<item>" + "".join(f"<{k}>{v}</{k}>" for k, v in e.items()) + "</item>" for e in entries)
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{body}</channel></rss>'
 
 
-FEED_FIELDS = ["title", "link", "guid", "id", "pubDate", "published", "updated", "description",
-               "summary", "content", "author", "source", "category"]
-field_values = st.one_of(words, st.sampled_from([
-    "Mon, 01 Jan 2024 10:00:00 GMT", "2024-13-45T99:99:99Z", "9999-01-01T00:00:00Z",
-    "0001-01-01T00:00:00Z", "<![CDATA[<b>x</b>]]>", "&amp;&lt;&#0;&#xFFFF;", "<a href='j'>x</a>",
-    "https://news.google.com/rss/articles/CBMi" + "A" * 40, "/r/stocks/comments/abc/x/def/",
-    "<a href=\"https://www.reddit.com/user/x\">/u/x</a> [7 comments]", "-1e400"]))
+FEED_FIELDS = [
+    "title",
+    "link",
+    "guid",
+    "id",
+    "pubDate",
+    "published",
+    "updated",
+    "description",
+    "summary",
+    "content",
+    "author",
+    "source",
+    "category",
+]
+field_values = st.one_of(
+    words,
+    st.sampled_from(
+        [
+            "Mon, 01 Jan 2024 10:00:00 GMT",
+            "2024-13-45T99:99:99Z",
+            "9999-01-01T00:00:00Z",
+            "0001-01-01T00:00:00Z",
+            "<![CDATA[<b>x</b>]]>",
+            "&amp;&lt;&#0;&#xFFFF;",
+            "<a href='j'>x</a>",
+            "https://news.google.com/rss/articles/CBMi" + "A" * 40,
+            "/r/stocks/comments/abc/x/def/",
+            '<a href="https://www.reddit.com/user/x">/u/x</a> [7 comments]',
+            "-1e400",
+        ]
+    ),
+)
 
 
 @st.composite
 def feed_bytes(draw: st.DrawFn) -> bytes:
-    entries = draw(st.lists(st.dictionaries(st.sampled_from(FEED_FIELDS), field_values,
-                                            max_size=6), max_size=4))
+    entries = draw(
+        st.lists(st.dictionaries(st.sampled_from(FEED_FIELDS), field_values, max_size=6), max_size=4)
+    )
     text = _rss(entries, draw(st.booleans()))
     cut = draw(st.integers(0, len(text)))
-    return draw(st.one_of(st.just(text.encode()), st.just(text[:cut].encode()),
-                          st.binary(max_size=300)))
+    return draw(st.one_of(st.just(text.encode()), st.just(text[:cut].encode()), st.binary(max_size=300)))
 
 
 def _multiline(points: list[Any]) -> str:
@@ -110,17 +169,20 @@ def _multiline(points: list[Any]) -> str:
 
 # Well-typed points (bad shapes: lengths, flags, extra keys); ill-typed points are tested in
 # test_trends_ill_typed_points.
-trends_points = st.lists(st.fixed_dictionaries(
-    {"time": st.integers(-10**10, 10**10).map(str),
-     "value": st.lists(st.integers(0, 100), max_size=3)},
-    optional={"isPartial": json_values, "hasData": json_values, "formattedValue": json_values}),
-    max_size=5)
-trends_bodies = st.one_of(trends_points.map(_multiline), st.text(max_size=200),
-                          st.dictionaries(words, json_values).map(
-                              lambda v: ")]}'\n" + json.dumps(v)))
+trends_points = st.lists(
+    st.fixed_dictionaries(
+        {"time": st.integers(-(10**10), 10**10).map(str), "value": st.lists(st.integers(0, 100), max_size=3)},
+        optional={"isPartial": json_values, "hasData": json_values, "formattedValue": json_values},
+    ),
+    max_size=5,
+)
+trends_bodies = st.one_of(
+    trends_points.map(_multiline),
+    st.text(max_size=200),
+    st.dictionaries(words, json_values).map(lambda v: ")]}'\n" + json.dumps(v)),
+)
 
-DATES = ["2024-01-07", "2024-1-7", "2024-02-30", "07/01/2024", "", "2024-01", "0001-01-01",
-         "9999-12-31"]
+DATES = ["2024-01-07", "2024-1-7", "2024-02-30", "07/01/2024", "", "2024-01", "0001-01-01", "9999-12-31"]
 VALUES = ["45", "<1", "100", "", "-3", "1e309", "nan", "abc", "0"]
 
 
@@ -130,26 +192,55 @@ def trends_csv_texts(draw: st.DrawFn) -> str:
     terms = draw(st.lists(st.one_of(words, st.just("small cap stocks")), min_size=0, max_size=3))
     region = draw(st.sampled_from(["(United States)", "(Worldwide)", "(Atlantis)", "", "("]))
     header = ",".join([unit, *(f"{t}: {region}" for t in terms)])
-    rows = [",".join([draw(st.sampled_from(DATES)),
-                      *(draw(st.sampled_from(VALUES)) for _ in range(draw(st.integers(0, 4))))])
-            for _ in range(draw(st.integers(0, 5)))]
+    rows = [
+        ",".join(
+            [
+                draw(st.sampled_from(DATES)),
+                *(draw(st.sampled_from(VALUES)) for _ in range(draw(st.integers(0, 4)))),
+            ]
+        )
+        for _ in range(draw(st.integers(0, 5)))
+    ]
     text = "\n".join(["Category: All categories", "", header, *rows])
     return draw(st.one_of(st.just(text), st.text(max_size=200)))
 
 
 @st.composite
 def flows_csv_texts(draw: st.DrawFn) -> str:
-    header = draw(st.sampled_from(["date,ticker,flow_usd", "ticker,date,flow_usd", "date,flow",
-                                   "Date,Ticker,Flow_USD", "", "date,ticker,flow_usd,extra"]))
-    rows = [",".join(draw(st.one_of(st.sampled_from(DATES), st.sampled_from(
-        ["IWM", "", "iwm", "$X", "=1+2"]), st.sampled_from(VALUES + ["1,5", "1e3"])))
-        for _ in range(draw(st.integers(0, 4)))) for _ in range(draw(st.integers(0, 5)))]
+    header = draw(
+        st.sampled_from(
+            [
+                "date,ticker,flow_usd",
+                "ticker,date,flow_usd",
+                "date,flow",
+                "Date,Ticker,Flow_USD",
+                "",
+                "date,ticker,flow_usd,extra",
+            ]
+        )
+    )
+    rows = [
+        ",".join(
+            draw(
+                st.one_of(
+                    st.sampled_from(DATES),
+                    st.sampled_from(["IWM", "", "iwm", "$X", "=1+2"]),
+                    st.sampled_from(VALUES + ["1,5", "1e3"]),
+                )
+            )
+            for _ in range(draw(st.integers(0, 4)))
+        )
+        for _ in range(draw(st.integers(0, 5)))
+    ]
     return draw(st.one_of(st.just("\n".join([header, *rows])), st.text(max_size=200)))
 
 
 dump_lines = st.one_of(
-    reddit_objects.map(json.dumps), json_values.map(json.dumps), st.text(max_size=100),
-    st.binary(max_size=100).map(lambda b: b.decode("latin-1")))
+    reddit_objects.map(json.dumps),
+    json_values.map(json.dumps),
+    st.text(max_size=100),
+    st.binary(max_size=100).map(lambda b: b.decode("latin-1")),
+)
 
 
 # -- parsers ------------------------------------------------------------------------------------
@@ -161,8 +252,11 @@ def test_config_files(examples: Examples, tmp_path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
     try:
         # as `attention run --store X` does, and with an environment override
-        load_config(path, overrides={"store.path": str(tmp_path / "s.duckdb")},
-                    environ={"ATTENTION__SOURCES__NEWS__BUDGET": "7"})
+        load_config(
+            path,
+            overrides={"store.path": str(tmp_path / "s.duckdb")},
+            environ={"ATTENTION__SOURCES__NEWS__BUDGET": "7"},
+        )
     except ConfigError as exc:
         assert str(exc).startswith(str(path)), exc  # names the file
         assert "\n" not in str(exc).strip()
@@ -192,8 +286,13 @@ def test_news_feeds(examples: Examples, content: bytes) -> None:
     feed = FeedSpec("http://feed.example/rss", "feed", "custom", "small_caps")
     for entry in parsed.entries:
         try:
-            item = entry_to_item(entry, feed, feed_title=parsed.title, version="1",
-                                 fetched_at=dt.datetime(2024, 3, 1, tzinfo=dt.UTC))
+            item = entry_to_item(
+                entry,
+                feed,
+                feed_title=parsed.title,
+                version="1",
+                fetched_at=dt.datetime(2024, 3, 1, tzinfo=dt.UTC),
+            )
         except ENTRY_ERRORS:
             continue  # counted as a skipped entry by the collector
         assert item is None or (isinstance(item, TextItem) and item.created_utc.tzinfo)
@@ -204,8 +303,9 @@ def test_news_feeds(examples: Examples, content: bytes) -> None:
 def test_reddit_feeds(examples: Examples, content: bytes) -> None:
     examples.tick()
     try:
-        items, skipped = items_from_feed(content, "http://r.example/r/stocks/new.rss", PROV,
-                                         AuthorPolicy(salt="s"), {})
+        items, skipped = items_from_feed(
+            content, "http://r.example/r/stocks/new.rss", PROV, AuthorPolicy(salt="s"), {}
+        )
     except AttentionError:
         return
     assert skipped >= 0 and all(i.item_id.startswith(("t1_", "t3_")) for i in items)
@@ -213,20 +313,23 @@ def test_reddit_feeds(examples: Examples, content: bytes) -> None:
 
 # feedparser raises UnicodeEncodeError on a character reference to a surrogate (&#xD800;); the
 # collectors must skip that one feed (an AttentionError), not fail with 'internal error'.
-SURROGATE_FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
-                  b"<title>&#xD800;</title><link>https://x.example/1</link></item></channel></rss>")
+SURROGATE_FEED = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+    b"<title>&#xD800;</title><link>https://x.example/1</link></item></channel></rss>"
+)
 
 
 def test_news_feed_with_surrogate_reference() -> None:
     from collectors.news.rss import parse_feed
 
     parsed = parse_feed(SURROGATE_FEED, {})
-    assert [e.title for e in parsed.entries] == ["\uFFFD"]  # replaced, the entry kept
+    assert [e.title for e in parsed.entries] == ["\ufffd"]  # replaced, the entry kept
 
 
 def test_reddit_feed_with_surrogate_reference() -> None:
-    items, skipped = items_from_feed(SURROGATE_FEED, "http://r.example/r/stocks/new.rss", PROV,
-                                     AuthorPolicy(salt="s"), {})
+    items, skipped = items_from_feed(
+        SURROGATE_FEED, "http://r.example/r/stocks/new.rss", PROV, AuthorPolicy(salt="s"), {}
+    )
     # an RSS item without Reddit's id and date is counted as skipped, not a crash
     assert (items, skipped) == ([], 1)
 
@@ -236,13 +339,13 @@ def test_surrogate_references_keep_the_rest_of_the_feed() -> None:
 
     feed = SURROGATE_FEED.replace(b"&#xD800;", b"a &#xD83D;&#56832; b &#55296;")
     parsed = parse_feed(feed, {})
-    assert [e.title for e in parsed.entries] == ["a \U0001F600 b \uFFFD"]
+    assert [e.title for e in parsed.entries] == ["a \U0001f600 b \ufffd"]
 
 
-@pytest.mark.parametrize("error", [UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates "
-                                                      "not allowed"), RecursionError("deep")])
-def test_feedparser_failures_skip_only_that_feed(monkeypatch: pytest.MonkeyPatch,
-                                                 error: Exception) -> None:
+@pytest.mark.parametrize(
+    "error", [UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed"), RecursionError("deep")]
+)
+def test_feedparser_failures_skip_only_that_feed(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
     import feedparser
 
     from collectors.core.feeds import FeedUnparseableError
@@ -255,8 +358,7 @@ def test_feedparser_failures_skip_only_that_feed(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(FeedUnparseableError, match=type(error).__name__):
         parse_feed(b"<rss/>", {})
     with pytest.raises(FeedUnparseableError, match=type(error).__name__):
-        items_from_feed(b"<rss/>", "http://r.example/r/stocks/new.rss", PROV,
-                        AuthorPolicy(salt="s"), {})
+        items_from_feed(b"<rss/>", "http://r.example/r/stocks/new.rss", PROV, AuthorPolicy(salt="s"), {})
 
 
 @EXAMPLES
@@ -285,9 +387,18 @@ def test_trends_json(examples: Examples, raw: str, n_terms: int) -> None:
 
 # Ill-typed points (not an object, no 'time', a time or value that is not a number) must be
 # the RetriableError 'the protocol may have changed', not an 'internal error' of the source.
-@pytest.mark.parametrize("timeline", [
-    [None], "abc", {"a": 1}, [{"value": [1]}], [{"time": "", "value": [0]}],
-    [{"time": "0", "value": [""]}], [{"time": "0", "value": [None]}]])
+@pytest.mark.parametrize(
+    "timeline",
+    [
+        [None],
+        "abc",
+        {"a": 1},
+        [{"value": [1]}],
+        [{"time": "", "value": [0]}],
+        [{"time": "0", "value": [""]}],
+        [{"time": "0", "value": [None]}],
+    ],
+)
 def test_trends_ill_typed_points(timeline: Any) -> None:
     from collectors.google_trends.protocol import parse_multiline
 
@@ -326,14 +437,14 @@ def test_trends_csv_parse(examples: Examples, text: str) -> None:
 
 # A week or month running past 9999-12-31 (its end date overflows) is a TrendsImportError
 # naming the line, not a traceback from `attention import trends-csv`.
-@pytest.mark.parametrize(("unit", "date"), [("Week", "9999-12-31"), ("Week", "9999-12-26"),
-                                            ("Month", "9999-12")])
+@pytest.mark.parametrize(
+    ("unit", "date"), [("Week", "9999-12-31"), ("Week", "9999-12-26"), ("Month", "9999-12")]
+)
 def test_trends_csv_last_representable_week(unit: str, date: str) -> None:
     from attention.imports.trends_export import TrendsImportError, parse_multitimeline
 
     with pytest.raises(TrendsImportError, match="multiTimeline.csv line 4"):
-        parse_multitimeline(f"Category: All categories\n\n{unit},stocks: (United States)\n"
-                            f"{date},45\n")
+        parse_multitimeline(f"Category: All categories\n\n{unit},stocks: (United States)\n{date},45\n")
 
 
 # -- imports into a store: all or nothing -------------------------------------------------------
@@ -374,8 +485,7 @@ def test_flows_csv_import(examples: Examples, tmp_path: Path, store: Store, text
 
 @EXAMPLES
 @given(trends_csv_texts())
-def test_trends_csv_import(examples: Examples, tmp_path: Path, store: Store, config: Any,
-                           text: str) -> None:
+def test_trends_csv_import(examples: Examples, tmp_path: Path, store: Store, config: Any, text: str) -> None:
     examples.tick()
     from attention.derive.search import import_trends_csv
 
@@ -393,8 +503,9 @@ _FILE_NUMBERS = itertools.count()
 
 @EXAMPLES
 @given(st.lists(dump_lines, max_size=6))
-def test_reddit_dump_import(examples: Examples, tmp_path: Path, store: Store, config: Any,
-                            lines: list[str]) -> None:
+def test_reddit_dump_import(
+    examples: Examples, tmp_path: Path, store: Store, config: Any, lines: list[str]
+) -> None:
     examples.tick()
     from attention.imports.reddit_dump import import_dumps
 

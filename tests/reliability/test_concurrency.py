@@ -29,8 +29,8 @@ def _wait_for_lock(lock: Path, pid: int, child: Any) -> None:
 
 
 def test_second_run_is_refused_while_the_first_runs(
-        raw_small: dict[str, Any], sandbox: Sandbox, baselines: Baselines, tmp_path: Path,
-        recorder: Recorder) -> None:
+    raw_small: dict[str, Any], sandbox: Sandbox, baselines: Baselines, tmp_path: Path, recorder: Recorder
+) -> None:
     clean = baselines.get("feeds")
     path = tmp_path / "store.duckdb"
     config_path = write_config(raw_small, sandbox, path, tmp_path / "config.yaml")
@@ -58,9 +58,12 @@ def test_second_run_is_refused_while_the_first_runs(
         sources = store.query("SELECT DISTINCT run_id FROM runs")
     assert len(sources) == 1, "the refused run must not have logged anything"
     after = compare(snapshot(path), clean)
-    recorder.record("concurrency", "second `attention run` while one runs", lost_rows=after.lost,
-                    detail=f"second run: exit {second.returncode}, first run: exit "
-                           f"{first.returncode}")
+    recorder.record(
+        "concurrency",
+        "second `attention run` while one runs",
+        lost_rows=after.lost,
+        detail=f"second run: exit {second.returncode}, first run: exit {first.returncode}",
+    )
     assert after.equal, after.details
 
 

@@ -61,14 +61,14 @@ def _check_after_kill(path: Path, clean: Snapshot) -> tuple[list[str], int]:
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_points(raw_small: dict[str, Any], sandbox: Sandbox, tmp_path: Path,
-                                  recorder: Recorder) -> None:
+def test_sigkill_at_random_points(
+    raw_small: dict[str, Any], sandbox: Sandbox, tmp_path: Path, recorder: Recorder
+) -> None:
     rng = random.Random(SEED)
     _slow(sandbox)
     reference = tmp_path / "clean"
     reference.mkdir()
-    config_path = write_config(raw_small, sandbox, reference / "store.duckdb",
-                               reference / "config.yaml")
+    config_path = write_config(raw_small, sandbox, reference / "store.duckdb", reference / "config.yaml")
     started = time.monotonic()
     clean_run = start_run(config_path, RUN_DATE.isoformat())
     # The run summary is printed when collection ends (analysis, exports and report follow):
@@ -104,10 +104,13 @@ def test_sigkill_at_random_points(raw_small: dict[str, Any], sandbox: Sandbox, t
         assert report.exit_code == 0, report.summary()
         assert after.equal, f"kill {i} after {delay:.2f}s: {after.details}"
     killed_mid_run = sum(1 for _, complete, _ in outcomes if complete < len(clean))
-    recorder.record("crash safety", "SIGKILL of `attention run` at random points",
-                    tries=KILLS, lost_rows=sum(lost for *_, lost in outcomes),
-                    detail=f"{killed_mid_run} kills before the run's data was complete; "
-                           f"delays 0.1-{duration:.1f} s")
+    recorder.record(
+        "crash safety",
+        "SIGKILL of `attention run` at random points",
+        tries=KILLS,
+        lost_rows=sum(lost for *_, lost in outcomes),
+        detail=f"{killed_mid_run} kills before the run's data was complete; delays 0.1-{duration:.1f} s",
+    )
     # Seeded delays spread over the whole run: most kills must land before it finished.
     assert killed_mid_run >= KILLS // 2, outcomes
 
@@ -119,8 +122,10 @@ def _bars(batch: int, size: int) -> list[Any]:
 
     prov = Provenance("test://crash", "1", dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
     start = dt.date(2000, 1, 1)
-    return [PriceBar(f"T{batch:03d}", start + dt.timedelta(days=k), 1.0, 2.0, 0.5, 1.5, 1.5,
-                     100.0, "test", prov) for k in range(size)]
+    return [
+        PriceBar(f"T{batch:03d}", start + dt.timedelta(days=k), 1.0, 2.0, 0.5, 1.5, 1.5, 100.0, "test", prov)
+        for k in range(size)
+    ]
 
 
 # A writer that commits numbered batches (bars + a cursor naming the batch) forever, or pauses
@@ -150,8 +155,13 @@ while True:
 
 
 def _writer(path: Path, size: int, pause_at: int = -1) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", _WRITER, str(path), str(size), str(pause_at)],
-                            cwd=REPO, env=child_env(), stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(path), str(size), str(pause_at)],
+        cwd=REPO,
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _committed_batches(path: Path, size: int) -> tuple[int, list[str]]:
@@ -160,8 +170,7 @@ def _committed_batches(path: Path, size: int) -> tuple[int, list[str]]:
     with Store(path) as store:
         problems = store.integrity_problems()
         cursor = store.cursors("crash").get("batch")
-        counts = dict(store.con.execute(
-            "SELECT ticker, count(*) FROM prices GROUP BY ticker").fetchall())
+        counts = dict(store.con.execute("SELECT ticker, count(*) FROM prices GROUP BY ticker").fetchall())
     last = int(cursor) if cursor is not None else -1
     expected = {f"T{b:03d}": size for b in range(last + 1)}
     if counts != expected:
@@ -181,8 +190,11 @@ def test_kill_inside_a_duckdb_transaction(tmp_path: Path, recorder: Recorder) ->
     child.wait(timeout=60)
     assert lines == ["0", "1", "inside"]
     last, problems = _committed_batches(path, 500)
-    recorder.record("crash safety", "SIGKILL inside a write transaction (records written, "
-                    "cursor not yet)", lost_rows=500 * max(0, 1 - last))
+    recorder.record(
+        "crash safety",
+        "SIGKILL inside a write transaction (records written, cursor not yet)",
+        lost_rows=500 * max(0, 1 - last),
+    )
     assert problems == []
     assert last == 1  # batch 2's records were inside the open transaction: all gone
 
@@ -204,5 +216,10 @@ def test_sigkill_during_heavy_writes(tmp_path: Path, recorder: Recorder) -> None
         assert problems == [], f"kill {i}: {problems}"
         assert last >= last_seen
         last_seen = last
-    recorder.record("crash safety", "SIGKILL during back-to-back 20,000-row write transactions",
-                    tries=kills, lost_rows=0, detail=f"{last_seen + 1} batches committed")
+    recorder.record(
+        "crash safety",
+        "SIGKILL during back-to-back 20,000-row write transactions",
+        tries=kills,
+        lost_rows=0,
+        detail=f"{last_seen + 1} batches committed",
+    )

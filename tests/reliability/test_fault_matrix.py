@@ -35,18 +35,28 @@ CASES = [pytest.param(t, f, id=f"{t.name}-{f}") for t in TARGETS for f in FAULTS
 # used to report 'ok' with 0 records; it now fails the source like news does.
 KNOWN: dict[tuple[str, str], str] = {}
 PERSISTENT_CASES = [
-    pytest.param(*case.values, id=case.id, marks=[pytest.mark.xfail(
-        strict=True, reason=KNOWN[(case.values[0].name, case.values[1])])]
-        if (case.values[0].name, case.values[1]) in KNOWN else [])
-    for case in CASES]
+    pytest.param(
+        *case.values,
+        id=case.id,
+        marks=[pytest.mark.xfail(strict=True, reason=KNOWN[(case.values[0].name, case.values[1])])]
+        if (case.values[0].name, case.values[1]) in KNOWN
+        else [],
+    )
+    for case in CASES
+]
 
 
-def _run(raw: dict[str, Any], sandbox: Sandbox, path: Path, target: Target,
-         only_target: bool = False) -> RunReport:
+def _run(
+    raw: dict[str, Any], sandbox: Sandbox, path: Path, target: Target, only_target: bool = False
+) -> RunReport:
     """A daily run of every source, or (to keep the matrix fast) of the target source only."""
     config = make_config(raw, sandbox, path, reddit_mode=target.reddit_mode)
-    return run_pipeline(config, run_date=RUN_DATE, secrets=secrets_for(target.reddit_mode),
-                        sources=[target.source] if only_target else None)
+    return run_pipeline(
+        config,
+        run_date=RUN_DATE,
+        secrets=secrets_for(target.reddit_mode),
+        sources=[target.source] if only_target else None,
+    )
 
 
 def _run_log(path: Path, run_id: str) -> dict[str, tuple[str, str | None]]:
@@ -62,8 +72,14 @@ def _others(target: Target) -> list[str]:
 
 @pytest.mark.parametrize(("target", "fault"), PERSISTENT_CASES)
 def test_persistent_fault_fails_only_that_source(
-        target: Target, fault: str, raw_small: dict[str, Any], sandbox: Sandbox,
-        baselines: Baselines, tmp_path: Path, recorder: Recorder) -> None:
+    target: Target,
+    fault: str,
+    raw_small: dict[str, Any],
+    sandbox: Sandbox,
+    baselines: Baselines,
+    tmp_path: Path,
+    recorder: Recorder,
+) -> None:
     clean = baselines.get(target.reddit_mode)
     path = tmp_path / "store.duckdb"
     server = sandbox.servers[target.replica]
@@ -83,15 +99,26 @@ def test_persistent_fault_fails_only_that_source(
 
     again = _run(raw_small, sandbox, path, target, only_target=True)
     after = compare(snapshot(path), clean)
-    recorder.record("fault matrix (persistent)", f"{target.name}: {fault}",
-                    lost_rows=after.lost, detail=f"{total_rows(clean)} rows expected")
+    recorder.record(
+        "fault matrix (persistent)",
+        f"{target.name}: {fault}",
+        lost_rows=after.lost,
+        detail=f"{total_rows(clean)} rows expected",
+    )
     assert again.exit_code == 0, again.summary()
     assert after.equal, after.details
 
 
 @pytest.mark.parametrize(("target", "fault"), CASES)
-def test_fault_once(target: Target, fault: str, raw_small: dict[str, Any], sandbox: Sandbox,
-                    baselines: Baselines, tmp_path: Path, recorder: Recorder) -> None:
+def test_fault_once(
+    target: Target,
+    fault: str,
+    raw_small: dict[str, Any],
+    sandbox: Sandbox,
+    baselines: Baselines,
+    tmp_path: Path,
+    recorder: Recorder,
+) -> None:
     clean = baselines.get(target.reddit_mode)
     path = tmp_path / "store.duckdb"
     server = sandbox.servers[target.replica]
@@ -105,8 +132,7 @@ def test_fault_once(target: Target, fault: str, raw_small: dict[str, Any], sandb
     if retried(target, fault):
         assert report.exit_code == 0, report.summary()
         absorbed = compare(snapshot(path), clean, owners)
-        recorder.record("fault matrix (once, retried)", f"{target.name}: {fault}",
-                        lost_rows=absorbed.lost)
+        recorder.record("fault matrix (once, retried)", f"{target.name}: {fault}", lost_rows=absorbed.lost)
         assert absorbed.equal, absorbed.details
         return
     failed = [r.source for r in report.results if r.status == "failed"]
@@ -114,7 +140,11 @@ def test_fault_once(target: Target, fault: str, raw_small: dict[str, Any], sandb
     assert report.exit_code == (3 if failed else 0)
     again = _run(raw_small, sandbox, path, target, only_target=True)
     after = compare(snapshot(path), clean, owners)
-    recorder.record("fault matrix (once, not retryable)", f"{target.name}: {fault}",
-                    lost_rows=after.lost, detail="source failed" if failed else "absorbed")
+    recorder.record(
+        "fault matrix (once, not retryable)",
+        f"{target.name}: {fault}",
+        lost_rows=after.lost,
+        detail="source failed" if failed else "absorbed",
+    )
     assert again.exit_code == 0, again.summary()
     assert after.equal, after.details

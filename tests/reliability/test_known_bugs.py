@@ -21,11 +21,14 @@ def test_trends_weekly_window_with_short_history() -> None:
 
     # the history's first day to the last whole week's Saturday
     assert weekly_window(dt.date(2024, 3, 15), dt.date(2024, 3, 4)) == (
-        dt.date(2024, 3, 4), dt.date(2024, 3, 9))
+        dt.date(2024, 3, 4),
+        dt.date(2024, 3, 9),
+    )
 
 
-def test_reddit_api_retries_only_in_our_http_layer(raw_small: dict[str, Any], sandbox: Sandbox,
-                                                   tmp_path: Path) -> None:
+def test_reddit_api_retries_only_in_our_http_layer(
+    raw_small: dict[str, Any], sandbox: Sandbox, tmp_path: Path
+) -> None:
     """prawcore used to retry 5xx answers and connection errors itself (FiniteRetryStrategy: 2
     more tries, real time.sleep of 2-4 s and 0-2 s) on top of our HttpClient's 3 retries: one
     API call to a failing Reddit cost 12 requests (DESIGN.md 4.7: retries live in one HTTP
@@ -33,10 +36,10 @@ def test_reddit_api_retries_only_in_our_http_layer(raw_small: dict[str, Any], sa
     server = sandbox.servers["reddit"]
     before = server.request_count("^/r/")
     server.faults.add(Fault("status", path="^/r/", status=500))
-    config = make_config(raw_small, sandbox, tmp_path / "s.duckdb", reddit_mode="api",
-                         **{"sources.reddit.posts_per_query": 1})
-    report = run_pipeline(config, run_date=RUN_DATE, sources=["reddit"],
-                          secrets=secrets_for("api"))
+    config = make_config(
+        raw_small, sandbox, tmp_path / "s.duckdb", reddit_mode="api", **{"sources.reddit.posts_per_query": 1}
+    )
+    report = run_pipeline(config, run_date=RUN_DATE, sources=["reddit"], secrets=secrets_for("api"))
     assert report.exit_code == 3
     first_call = 4  # our HttpClient: 1 try + 3 retries, then the source fails
     assert server.request_count("^/r/") - before <= first_call

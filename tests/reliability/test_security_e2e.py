@@ -38,7 +38,7 @@ SECRETS = [FAKE_REDDIT_ID, FAKE_REDDIT_SECRET, AUTHOR_SALT]
 # The HTTP Basic form of the client credentials, as sent to the token endpoint.
 BASIC = base64.b64encode(f"{FAKE_REDDIT_ID}:{FAKE_REDDIT_SECRET}".encode()).decode()
 NEEDLES = [*SECRETS, BASIC]
-HOSTILE_TITLE = "<script>alert(1)</script> =HYPERLINK(\"http://evil.example\") Nvidia"
+HOSTILE_TITLE = '<script>alert(1)</script> =HYPERLINK("http://evil.example") Nvidia'
 
 
 def _env(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,8 +49,11 @@ def _env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _leaks(text: str | bytes, where: str) -> list[str]:
     data = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
-    return [f"{where}: contains {needle[:12]}..." for needle in NEEDLES
-            if needle.encode() in data or needle.encode("utf-16-le") in data]
+    return [
+        f"{where}: contains {needle[:12]}..."
+        for needle in NEEDLES
+        if needle.encode() in data or needle.encode("utf-16-le") in data
+    ]
 
 
 def _store_text_leaks(path: Path) -> list[str]:
@@ -60,12 +63,15 @@ def _store_text_leaks(path: Path) -> list[str]:
     with Store(path, read_only=True) as store:
         columns = store.query(
             "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE data_type LIKE 'VARCHAR%' OR data_type LIKE '%[]' OR data_type = 'JSON'")
+            "WHERE data_type LIKE 'VARCHAR%' OR data_type LIKE '%[]' OR data_type = 'JSON'"
+        )
         for table, column in columns.itertuples(index=False):
             for needle in NEEDLES:
                 hits = store.query(
                     f'SELECT count(*) AS n FROM "{table}" '  # noqa: S608 - identifiers from the catalog
-                    f'WHERE CAST("{column}" AS VARCHAR) LIKE ?', [f"%{needle}%"])["n"].iloc[0]
+                    f'WHERE CAST("{column}" AS VARCHAR) LIKE ?',
+                    [f"%{needle}%"],
+                )["n"].iloc[0]
                 if hits:
                     found.append(f"store {table}.{column}: {hits} row(s) with {needle[:12]}...")
     return found
@@ -97,9 +103,14 @@ def _runs(raw: dict[str, Any], sandbox: Sandbox, path: Path) -> list[Any]:
 
 
 def test_secrets_never_leave_the_environment(
-        raw_small: dict[str, Any], sandbox: Sandbox, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
-        capfd: pytest.CaptureFixture[str], recorder: Recorder) -> None:
+    raw_small: dict[str, Any],
+    sandbox: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+    recorder: Recorder,
+) -> None:
     _env(monkeypatch)
     caplog.set_level(logging.DEBUG)  # every logger, libraries included (prawcore, urllib3)
     path = tmp_path / "store.duckdb"
@@ -113,17 +124,22 @@ def test_secrets_never_leave_the_environment(
     leaks = [f for r in reports for f in _leaks(r.summary(), "run summary")]
     leaks += _leaks(caplog.text, "logs") + _leaks(out, "stdout") + _leaks(err, "stderr")
     leaks += _store_text_leaks(path) + _file_leaks(tmp_path)
-    recorder.record("security", "fake secrets through API-mode runs (clean, refused, 500s), "
-                    "then store/exports/logs scanned", survived=int(not leaks))
+    recorder.record(
+        "security",
+        "fake secrets through API-mode runs (clean, refused, 500s), then store/exports/logs scanned",
+        survived=int(not leaks),
+    )
     assert leaks == []
     assert len(caplog.records) > 0 and (tmp_path / "exports").is_dir()
 
 
-def test_secrets_stay_out_of_cli_output(raw_small: dict[str, Any], sandbox: Sandbox,
-                                        tmp_path: Path, recorder: Recorder) -> None:
+def test_secrets_stay_out_of_cli_output(
+    raw_small: dict[str, Any], sandbox: Sandbox, tmp_path: Path, recorder: Recorder
+) -> None:
     path = tmp_path / "store.duckdb"
-    config_path = write_config(raw_small, sandbox, path, tmp_path / "config.yaml",
-                               **{"sources.reddit.mode": "api"})
+    config_path = write_config(
+        raw_small, sandbox, path, tmp_path / "config.yaml", **{"sources.reddit.mode": "api"}
+    )
     env = child_env(REDDIT_CLIENT_ID=FAKE_REDDIT_ID, REDDIT_CLIENT_SECRET=FAKE_REDDIT_SECRET)
     runs = []
     for fault in (None, Fault("status", status=401)):
@@ -137,14 +153,22 @@ def test_secrets_stay_out_of_cli_output(raw_small: dict[str, Any], sandbox: Sand
     assert [c.returncode for c, *_ in runs][:2] == [0, 3], [e[-2000:] for *_, e in runs]
     leaks = [leak for _, out, err in runs for leak in _leaks(out + err, "CLI output")]
     leaks += _file_leaks(tmp_path)
-    recorder.record("security", "fake secrets through `attention run` (clean, 401, -vv), "
-                    "then stdout/stderr and every written file scanned", survived=int(not leaks))
+    recorder.record(
+        "security",
+        "fake secrets through `attention run` (clean, 401, -vv), "
+        "then stdout/stderr and every written file scanned",
+        survived=int(not leaks),
+    )
     assert leaks == []
 
 
-def test_authors_are_hashed_by_default(raw_small: dict[str, Any], sandbox: Sandbox,
-                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                       recorder: Recorder) -> None:
+def test_authors_are_hashed_by_default(
+    raw_small: dict[str, Any],
+    sandbox: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    recorder: Recorder,
+) -> None:
     recorder.record("security", "Reddit authors stored as salted hashes by default")
     _env(monkeypatch)
     path = tmp_path / "store.duckdb"
@@ -164,15 +188,25 @@ def _hostile_store(raw: dict[str, Any], sandbox: Sandbox, path: Path) -> Any:
     config = make_config(raw, sandbox, path)
     assert run_pipeline(config, run_date=RUN_DATE).exit_code == 0
     with Store(path) as store:
-        template = store.query("SELECT * FROM items WHERE source = 'reddit' AND kind = 'post' "
-                               "ORDER BY score DESC LIMIT 1")
+        template = store.query(
+            "SELECT * FROM items WHERE source = 'reddit' AND kind = 'post' ORDER BY score DESC LIMIT 1"
+        )
     from collectors.core.records import Provenance, TextItem
 
     row = template.iloc[0]
-    item = TextItem("reddit", "t3_hostile", "post", row["created_utc"].to_pydatetime(),
-                    HOSTILE_TITLE, "=1+2 @SUM(A1) $NVDA to the moon", None,
-                    Provenance("test://hostile", "1", row["created_utc"].to_pydatetime()),
-                    container="stocks", score=10**6, num_comments=10**4)
+    item = TextItem(
+        "reddit",
+        "t3_hostile",
+        "post",
+        row["created_utc"].to_pydatetime(),
+        HOSTILE_TITLE,
+        "=1+2 @SUM(A1) $NVDA to the moon",
+        None,
+        Provenance("test://hostile", "1", row["created_utc"].to_pydatetime()),
+        container="stocks",
+        score=10**6,
+        num_comments=10**4,
+    )
     [scored] = annotate([item], config)
     assert scored.themes, "the hostile post must match a theme to reach the report"
     with Store(path) as store:
@@ -181,8 +215,8 @@ def _hostile_store(raw: dict[str, Any], sandbox: Sandbox, path: Path) -> Any:
 
 
 def test_hostile_text_is_inert_in_exports_and_report(
-        raw_small: dict[str, Any], sandbox: Sandbox, tmp_path: Path,
-        recorder: Recorder) -> None:
+    raw_small: dict[str, Any], sandbox: Sandbox, tmp_path: Path, recorder: Recorder
+) -> None:
     html = pytest.importorskip("attention.report.html")
     config = _hostile_store(raw_small, sandbox, tmp_path / "store.duckdb")
     export_all(config)
@@ -192,8 +226,10 @@ def test_hostile_text_is_inert_in_exports_and_report(
     assert formula_cells(tmp_path / "exports") == []
     result = html.write_report(config, as_of=RUN_DATE)
     page = Path(result.path).read_text()
-    recorder.record("security", "post titled `<script>alert(1)</script>` and a formula body: "
-                    "report and CSV export",
-                    survived=int("<script>alert(1)" not in page))
+    recorder.record(
+        "security",
+        "post titled `<script>alert(1)</script>` and a formula body: report and CSV export",
+        survived=int("<script>alert(1)" not in page),
+    )
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

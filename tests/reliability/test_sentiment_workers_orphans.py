@@ -40,8 +40,12 @@ def _kill_parent_and_watch_workers(tmp_path: Path, sig: str) -> None:
     path, out = tmp_path / "s.duckdb", tmp_path / "out.txt"
     # Output to a file, not a pipe: an orphaned worker would hold a pipe open and hang the test.
     with out.open("w") as handle:
-        code = subprocess.call([sys.executable, "-c", CHILD, str(path), sig], stdout=handle,
-                               stderr=subprocess.STDOUT, timeout=120)
+        code = subprocess.call(
+            [sys.executable, "-c", CHILD, str(path), sig],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            timeout=120,
+        )
     assert code == -getattr(signal, sig), out.read_text()[-2000:]
     workers = [int(p) for p in out.read_text().split()]
     assert len(workers) == 2

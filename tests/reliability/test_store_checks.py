@@ -34,7 +34,8 @@ def test_cursor_ahead_of_its_data_is_an_integrity_problem(tmp_path: Path) -> Non
         store.write([_bar(2), _bar(3), CursorUpdate("prices", "IWM", "2024-01-03")])
         assert store.integrity_problems() == []
         # What a cursor committed without its rows would look like:
-        store.write([CursorUpdate("prices", "IWM", "2024-01-05"),
-                     CursorUpdate("prices", "SPY", "2024-01-05")])
+        store.write(
+            [CursorUpdate("prices", "IWM", "2024-01-05"), CursorUpdate("prices", "SPY", "2024-01-05")]
+        )
         problems = store.integrity_problems()
     assert len(problems) == 2 and all("cursors: prices/" in p for p in problems)

@@ -51,7 +51,7 @@ def test_preis_rule_on_real_weekly_search_and_sp500(shared_data: Path) -> None:
     # every trade enters on the first session after its week and exits a week later
     for trade in result.trades[:50]:
         assert trade.entry_date > trade.week_end
-        assert gspc[trade.week_end:trade.entry_date].index[-1] == trade.entry_date
+        assert gspc[trade.week_end : trade.entry_date].index[-1] == trade.entry_date
         assert dt.timedelta(days=5) <= trade.exit_date - trade.entry_date <= dt.timedelta(days=9)
     factors = np.prod([t.factor for t in result.trades])
     assert result.cumulative_return == pytest.approx(factors - 1)
@@ -72,7 +72,9 @@ def test_feedback_tests_on_real_weekly_data(shared_data: Path) -> None:
         warnings.simplefilter("ignore")
         result = feedback_tests(frame, theme="S&P 500 vs crash searches", capital=())
     assert {(t.causing, t.caused) for t in result.tests} == {
-        ("attention", "excess_return"), ("excess_return", "attention")}
+        ("attention", "excess_return"),
+        ("excess_return", "attention"),
+    }
     for test in result.tests:
         assert test.nobs > 1000 and 0 <= test.pvalue <= 1 and test.qvalue >= test.pvalue
     assert result.verdict().startswith("S&P 500 vs crash searches:")

@@ -51,15 +51,15 @@ def final_items(records: list) -> dict[str, TextItem]:
         before = seen.get(record.item_id)
         if before is not None:
             grew = set(record.feeds) > set(before.feeds)
-            filled = any(not getattr(before, f) and getattr(record, f)
-                         for f in ("body", "url", "outlet"))
+            filled = any(not getattr(before, f) and getattr(record, f) for f in ("body", "url", "outlet"))
             assert grew or filled, (before, record)
         seen[record.item_id] = record
     return seen
 
 
-def assert_title_clusters(items: dict[str, TextItem],
-                          rows: list[tuple[str, dt.datetime, str | None]]) -> None:
+def assert_title_clusters(
+    items: dict[str, TextItem], rows: list[tuple[str, dt.datetime, str | None]]
+) -> None:
     """Kept stories with one normalised title are > window apart, and every input row is kept
     under its own id or has a kept story with its title within the window (nothing lost,
     nothing doubled)."""
@@ -87,12 +87,19 @@ def test_real_feeds_parse_with_utc_times_and_clean_text(shared_data: Path) -> No
     for item in items:
         per_feed[item.feeds[0].rsplit("/", 1)[1]].append(item)
     assert {k: len(v) for k, v in per_feed.items()} == {
-        "guardian.rss": 55, "reddit.rss": 24, "reddit-atom.rss": 24, "reddit-home.rss": 24}
+        "guardian.rss": 55,
+        "reddit.rss": 24,
+        "reddit-atom.rss": 24,
+        "reddit-home.rss": 24,
+    }
     # Times: compare with the pubDate text read by the standard library, not by feedparser.
     root = ET.parse(folder / "guardian.rss").getroot()
-    expected = {canonical_url(i.findtext("link")):
-                email.utils.parsedate_to_datetime(i.findtext("pubDate")).astimezone(dt.UTC)
-                for i in root.iter("item")}
+    expected = {
+        canonical_url(i.findtext("link")): email.utils.parsedate_to_datetime(
+            i.findtext("pubDate")
+        ).astimezone(dt.UTC)
+        for i in root.iter("item")
+    }
     got = {i.url: i.created_utc for i in per_feed["guardian.rss"]}
     assert got == expected
     for item in items:
@@ -111,13 +118,22 @@ def _bbc_rows(shared_data: Path) -> list[dict[str, str]]:
 
 
 def _bbc_feed(rows: list[dict[str, str]]) -> bytes:
-    return rss([{"title": r["title"], "link": r["link"], "guid": r["guid"],
-                 "pubDate": r["pubDate"], "description": r["description"]} for r in rows],
-               title="BBC News - Business")
+    return rss(
+        [
+            {
+                "title": r["title"],
+                "link": r["link"],
+                "guid": r["guid"],
+                "pubDate": r["pubDate"],
+                "description": r["description"],
+            }
+            for r in rows
+        ],
+        title="BBC News - Business",
+    )
 
 
-def test_bbc_rows_dedupe_within_a_run_and_against_the_store(shared_data: Path,
-                                                            tmp_path: Path) -> None:
+def test_bbc_rows_dedupe_within_a_run_and_against_the_store(shared_data: Path, tmp_path: Path) -> None:
     rows = _bbc_rows(shared_data)
     assert len(rows) == 2656
     by_year = defaultdict(list)
@@ -127,8 +143,7 @@ def test_bbc_rows_dedupe_within_a_run_and_against_the_store(shared_data: Path,
     records, notes = collect(feeds)
     items = final_items(records)
     when = {r["guid"]: email.utils.parsedate_to_datetime(r["pubDate"]) for r in rows}
-    assert_title_clusters(items, [(r["title"], when[r["guid"]], canonical_url(r["guid"]))
-                                 for r in rows])
+    assert_title_clusters(items, [(r["title"], when[r["guid"]], canonical_url(r["guid"])) for r in rows])
     ids = {canonical_url(r["guid"]) for r in rows}
     # One story per canonical guid (2,656 rows -> 1,858): re-sent guids, with new dates or
     # reworded descriptions, and "#6"/"#7" fragment variants of one page are merged.
@@ -163,12 +178,14 @@ def test_gdelt_headlines_times_are_utc_and_titles_dedupe(shared_data: Path) -> N
     feeds = {}
     for month, group in frame.groupby("month"):
         feeds[f"https://gdelt.test/tsla-{month}.rss"] = rss(
-            [{"title": t, "pubDate": email.utils.format_datetime(w.to_pydatetime(), usegmt=True)}
-             for t, w in zip(group["title"], group["when"], strict=True)])
+            [
+                {"title": t, "pubDate": email.utils.format_datetime(w.to_pydatetime(), usegmt=True)}
+                for t, w in zip(group["title"], group["when"], strict=True)
+            ]
+        )
     records, notes = collect(feeds)
     items = final_items(records)
-    rows = [(t, w.to_pydatetime(), None)
-            for t, w in zip(frame["title"], frame["when"], strict=True)]
+    rows = [(t, w.to_pydatetime(), None) for t, w in zip(frame["title"], frame["when"], strict=True)]
     assert_title_clusters(items, rows)
     distinct_titles = frame["title"].map(normalise_title).nunique()
     print(f"gdelt rows {len(frame)} -> {len(items)} stories ({distinct_titles} distinct titles)")
@@ -179,8 +196,7 @@ def test_gdelt_headlines_times_are_utc_and_titles_dedupe(shared_data: Path) -> N
 
 
 @pytest.mark.parametrize("name", ["guardian.rss", "reddit-home.rss"])
-def test_second_fetch_of_the_same_document_adds_nothing(shared_data: Path, tmp_path: Path,
-                                                        name: str) -> None:
+def test_second_fetch_of_the_same_document_adds_nothing(shared_data: Path, tmp_path: Path, name: str) -> None:
     body = (shared_data / "rss_feed_samples_real" / name).read_bytes()
     with Store(tmp_path / "s.duckdb") as store:
         first, _ = collect({f"https://feeds.test/{name}": body}, store)

@@ -40,8 +40,10 @@ class CassetteAdapter(BaseAdapter):
 
     def __init__(self, interactions: list[dict]) -> None:
         super().__init__()
-        self.recorded = {(i["request"]["method"], urlsplit(i["request"]["uri"]).path.rstrip("/")):
-                         i["response"] for i in interactions}
+        self.recorded = {
+            (i["request"]["method"], urlsplit(i["request"]["uri"]).path.rstrip("/")): i["response"]
+            for i in interactions
+        }
         self.sent: list[tuple[str, str]] = []
 
     def send(self, request, **kwargs):  # noqa: ANN001, ANN201 - requests' adapter API
@@ -55,8 +57,13 @@ class CassetteAdapter(BaseAdapter):
             return response
         response.status_code = recorded["status"]["code"]
         response._content = recorded["body"]["string"].encode()
-        response.headers.update({k: v[0] for k, v in recorded["headers"].items()
-                                 if k.lower() not in ("content-length", "transfer-encoding")})
+        response.headers.update(
+            {
+                k: v[0]
+                for k, v in recorded["headers"].items()
+                if k.lower() not in ("content-length", "transfer-encoding")
+            }
+        )
         return response
 
     def close(self) -> None:
@@ -71,8 +78,7 @@ def _api(interactions: list[dict], cursors: dict[str, str] | None = None):
     settings = RedditSettings()
     reddit = make_reddit(settings, CREDS, client.as_session(), "replay-test by u/attention")
     config = SimpleNamespace(sources=SimpleNamespace(reddit=settings), themes={})
-    ctx = CollectContext(run_date=dt.date(2024, 1, 1), config=config, secrets=CREDS,
-                         cursors=cursors or {})
+    ctx = CollectContext(run_date=dt.date(2024, 1, 1), config=config, secrets=CREDS, cursors=cursors or {})
     return ApiCollector(ctx, reddit, AuthorPolicy(salt=SALT, store_names=True), "1.0"), adapter
 
 
@@ -136,11 +142,16 @@ def test_nested_replies_respect_the_depth_limit(shared_data: Path) -> None:
         assert got == {f"t1_{c}" for c, d in recorded if d < limit}
 
 
-@pytest.mark.parametrize("name", ["TestSubredditListings.test_hot.json",
-                                  "TestSubredditListings.test_new.json",
-                                  "TestSubredditListings.test_top.json",
-                                  "TestSubredditListings.test_comments.json",
-                                  "TestSubredditStreams.test_submissions.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "TestSubredditListings.test_hot.json",
+        "TestSubredditListings.test_new.json",
+        "TestSubredditListings.test_top.json",
+        "TestSubredditListings.test_comments.json",
+        "TestSubredditStreams.test_submissions.json",
+    ],
+)
 def test_listing_payloads_map_the_same_raw_and_through_praw(shared_data: Path, name: str) -> None:
     interactions = _cassette(shared_data, name)
     listing = _body(interactions[1])
@@ -162,20 +173,26 @@ def test_listing_payloads_map_the_same_raw_and_through_praw(shared_data: Path, n
             assert raw.parent_id == child["data"]["parent_id"] and raw.num_comments is None
 
 
-@pytest.mark.parametrize("name,first", [
-    ("reddit.rss", ("t3_3skxqc", "funny", 275, "2015-11-12T21:16:39+00:00",
-                    "cakebeerandmorebeer")),
-    ("reddit-atom.rss", ("t3_42babr", "space", 959, "2016-01-23T15:40:37+00:00", "benjaab123")),
-    ("reddit-home.rss", ("t3_42tizy", "funny", 1143, "2016-01-26T20:31:34+00:00",
-                         "AngryRedditorsBelow")),
-])
+@pytest.mark.parametrize(
+    "name,first",
+    [
+        ("reddit.rss", ("t3_3skxqc", "funny", 275, "2015-11-12T21:16:39+00:00", "cakebeerandmorebeer")),
+        ("reddit-atom.rss", ("t3_42babr", "space", 959, "2016-01-23T15:40:37+00:00", "benjaab123")),
+        ("reddit-home.rss", ("t3_42tizy", "funny", 1143, "2016-01-26T20:31:34+00:00", "AngryRedditorsBelow")),
+    ],
+)
 def test_real_feeds(shared_data: Path, name: str, first: tuple) -> None:
     content = (shared_data / "rss_feed_samples_real" / name).read_bytes()
     items, skipped = items_from_feed(content, name, PROV, AuthorPolicy(salt=SALT, store_names=True))
     assert skipped == 0 and len(items) == content.count(b"<item>") + content.count(b"<entry>")
     head = items[0]
-    assert (head.item_id, head.container, head.num_comments, head.created_utc.isoformat(),
-            head.author) == first
+    assert (
+        head.item_id,
+        head.container,
+        head.num_comments,
+        head.created_utc.isoformat(),
+        head.author,
+    ) == first
     assert all(i.kind == "post" and i.score is None and "feed_mode" in i.flags for i in items)
     assert len({i.item_id for i in items}) == len(items)
     assert all("submitted by" not in i.body for i in items)  # the footer is not text
@@ -195,8 +212,12 @@ def test_replica_speaks_the_recorded_shapes(shared_data: Path, default_config_pa
     from attention.sandbox.reddit import RedditReplica, listing
     from attention.sandbox.world import World
 
-    world = World(validate_config(yaml.safe_load(default_config_path.read_text())),
-                  dt.date(2024, 1, 1), dt.date(2024, 1, 10), seed=1)
+    world = World(
+        validate_config(yaml.safe_load(default_config_path.read_text())),
+        dt.date(2024, 1, 1),
+        dt.date(2024, 1, 10),
+        seed=1,
+    )
     replica = RedditReplica(world)
     post = next(t for t in replica.texts() if t.kind == "post")
     recorded_post = _body(_cassette(shared_data, "TestSubredditListings.test_new.json")[1])
@@ -204,7 +225,8 @@ def test_replica_speaks_the_recorded_shapes(shared_data: Path, default_config_pa
     newer = {"subreddit_name_prefixed", "upvote_ratio"}  # fields Reddit added after 2016
     assert set(replica.post_data(post)) <= post_keys | newer
     assert set(recorded_post["data"]) <= set(listing([], None, None)["data"])
-    comment_keys = set(_body(_cassette(shared_data, "TestMore.test_comments.json")[2])[1]
-                       ["data"]["children"][0]["data"])
+    comment_keys = set(
+        _body(_cassette(shared_data, "TestMore.test_comments.json")[2])[1]["data"]["children"][0]["data"]
+    )
     comment = next(t for t in replica.texts() if t.kind == "comment")
     assert set(replica.comment_data(comment)) <= comment_keys | {"permalink", "depth"}

@@ -43,21 +43,22 @@ def test_fixture_covers_every_theme_and_collisions(labelled: list[tuple[dict, st
     assert sum(1 for row, _ in labelled if not row["expected"]) >= 50  # texts about no theme
 
 
-def test_no_false_theme_on_labelled_texts(labelled: list[tuple[dict, str]],
-                                          matcher: ThemeMatcher) -> None:
-    extra = [(row["id"], row["snippet"], sorted(matcher.match(text) - set(row["expected"])))
-             for row, text in labelled if matcher.match(text) - set(row["expected"])]
+def test_no_false_theme_on_labelled_texts(labelled: list[tuple[dict, str]], matcher: ThemeMatcher) -> None:
+    extra = [
+        (row["id"], row["snippet"], sorted(matcher.match(text) - set(row["expected"])))
+        for row, text in labelled
+        if matcher.match(text) - set(row["expected"])
+    ]
     assert not extra
 
 
-def test_recall_on_labelled_texts(labelled: list[tuple[dict, str]],
-                                  matcher: ThemeMatcher) -> None:
+def test_recall_on_labelled_texts(labelled: list[tuple[dict, str]], matcher: ThemeMatcher) -> None:
     expected = sum(len(row["expected"]) for row, _ in labelled)
     found = sum(len(matcher.match(text) & set(row["expected"])) for row, text in labelled)
     missed = [row["id"] for row, text in labelled if set(row["expected"]) - matcher.match(text)]
     # Every miss must be a documented one (a note saying "known miss").
-    undocumented = [m for m in missed
-                    if "known miss" not in next(r for r, _ in labelled if r["id"] == m)
-                    .get("note", "")]
+    undocumented = [
+        m for m in missed if "known miss" not in next(r for r, _ in labelled if r["id"] == m).get("note", "")
+    ]
     assert not undocumented
     assert found / expected >= 0.95, f"recall {found}/{expected}; missed {missed}"

@@ -36,8 +36,9 @@ def groups(shared_data: Path) -> tuple[list[dict[str, str]], list[str], list[str
     return rows, terms[:5], terms[5:]
 
 
-def test_two_real_payloads_import_and_stay_on_separate_scales(groups, tmp_path: Path,
-                                                              default_config_path: Path) -> None:
+def test_two_real_payloads_import_and_stay_on_separate_scales(
+    groups, tmp_path: Path, default_config_path: Path
+) -> None:
     rows, first, second = groups
     raw = yaml.safe_load(default_config_path.read_text())
     raw["store"] = {"path": str(tmp_path / "a.duckdb")}
@@ -49,10 +50,15 @@ def test_two_real_payloads_import_and_stay_on_separate_scales(groups, tmp_path: 
     with Store(config.store.path) as store:
         one, _ = import_trends_csv(store, config, a)
         two, result = import_trends_csv(store, config, b)
-        stored = store.query("SELECT term, period_start, value FROM search_interest "
-                             "WHERE request_id = ? ORDER BY period_start", [one.request_id])
-        series = store.query("SELECT term, method, avg(value) AS mean FROM search_series "
-                             "WHERE granularity = 'week' GROUP BY term, method")
+        stored = store.query(
+            "SELECT term, period_start, value FROM search_interest "
+            "WHERE request_id = ? ORDER BY period_start",
+            [one.request_id],
+        )
+        series = store.query(
+            "SELECT term, method, avg(value) AS mean FROM search_series "
+            "WHERE granularity = 'week' GROUP BY term, method"
+        )
     assert one.granularity == two.granularity == "week" and one.geo == ""
     chatgpt = stored[stored["term"] == "ChatGPT"]["value"].tolist()
     assert chatgpt == [float(r["ChatGPT"]) for r in rows]  # raw values round-trip exactly

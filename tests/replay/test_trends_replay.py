@@ -36,9 +36,16 @@ def read_cassette(path: Path) -> list[dict[str, Any]]:
             body = body.encode()
         if "gzip" in " ".join(resp["headers"].get("Content-Encoding", [])):
             body = gzip.decompress(body)
-        out.append({"method": req["method"], "uri": req["uri"], "headers": req["headers"],
-                    "status": resp["status"]["code"], "response_headers": resp["headers"],
-                    "body": body})
+        out.append(
+            {
+                "method": req["method"],
+                "uri": req["uri"],
+                "headers": req["headers"],
+                "status": resp["status"]["code"],
+                "response_headers": resp["headers"],
+                "body": body,
+            }
+        )
     return out
 
 
@@ -46,8 +53,9 @@ def to_response(recorded: dict[str, Any]) -> requests.Response:
     response = requests.Response()
     response.status_code = recorded["status"]
     response._content = recorded["body"]
-    response.headers = CaseInsensitiveDict({
-        k: v[0] for k, v in recorded["response_headers"].items() if k.lower() not in HOP_BY_HOP})
+    response.headers = CaseInsensitiveDict(
+        {k: v[0] for k, v in recorded["response_headers"].items() if k.lower() not in HOP_BY_HOP}
+    )
     response.encoding = "utf-8"
     for cookie in recorded["response_headers"].get("Set-Cookie", []):
         name, _, value = cookie.split(";", 1)[0].partition("=")
@@ -85,8 +93,9 @@ def recorded_req(uri: str) -> dict[str, Any]:
 
 
 def test_daily_window_replays_through_cookie_explore_and_multiline(shared_data: Path) -> None:
-    got, session, recorded = replay(shared_data, "test_interest_over_time_ok.yaml",
-                                    ["pizza", "bagel"], "2021-01-01 2021-01-05")
+    got, session, recorded = replay(
+        shared_data, "test_interest_over_time_ok.yaml", ["pizza", "bagel"], "2021-01-01 2021-01-05"
+    )
     # Google's cookie page answers 404 with the NID cookie; explore must carry it.
     assert session.sent[1][2]["cookies"]["NID"].startswith("511=AEUVAK4a")
     ours = json.loads(session.sent[1][2]["params"]["req"])
@@ -94,16 +103,14 @@ def test_daily_window_replays_through_cookie_explore_and_multiline(shared_data: 
     assert session.sent[2][2]["params"]["token"] == "APP6_UEAAAAAZCFPLHz6xkRipufcZZNE92hnrJrQM4XT"
     timeline = parse_multiline(got.raw, ["pizza", "bagel"], got.granularity)
     assert timeline.granularity == "day"
-    assert [d.date() for d in timeline.values.index] == [
-        dt.date(2021, 1, d) for d in range(1, 6)]
+    assert [d.date() for d in timeline.values.index] == [dt.date(2021, 1, d) for d in range(1, 6)]
     assert timeline.values["pizza"].tolist() == [100, 83, 78, 49, 50]
     assert timeline.values["bagel"].tolist() == [2, 2, 2, 1, 1]
     assert not timeline.partial.any()
 
 
 def test_five_year_weekly_replay_flags_the_partial_last_week(shared_data: Path) -> None:
-    got, _, _ = replay(shared_data, "test_interest_over_time_partial.yaml",
-                       ["pizza", "bagel"], "today 5-y")
+    got, _, _ = replay(shared_data, "test_interest_over_time_partial.yaml", ["pizza", "bagel"], "today 5-y")
     assert got.widget_request["time"] == "2018-03-26 2023-03-26"
     timeline = parse_multiline(got.raw, ["pizza", "bagel"], got.granularity)
     assert timeline.granularity == "week"
@@ -114,43 +121,49 @@ def test_five_year_weekly_replay_flags_the_partial_last_week(shared_data: Path) 
     assert timeline.values["pizza"].max() == 100
 
 
-@pytest.mark.parametrize("name", ["froogle", "images", "multiple_regions", "news", "ok",
-                                  "partial", "youtube"])
+@pytest.mark.parametrize(
+    "name", ["froogle", "images", "multiple_regions", "news", "ok", "partial", "youtube"]
+)
 def test_every_recorded_multiline_body_parses(shared_data: Path, name: str) -> None:
-    interactions = read_cassette(shared_data / "pytrends_cassettes"
-                                 / f"test_interest_over_time_{name}.yaml")
+    interactions = read_cassette(shared_data / "pytrends_cassettes" / f"test_interest_over_time_{name}.yaml")
     explore, multiline = interactions[1], interactions[2]
-    widget = next(w for w in decode_body(explore["body"].decode())["widgets"]
-                  if w["id"] == "TIMESERIES")
+    widget = next(w for w in decode_body(explore["body"].decode())["widgets"] if w["id"] == "TIMESERIES")
     keywords = [item["keyword"] for item in recorded_req(explore["uri"])["comparisonItem"]]
     timeline = parse_multiline(multiline["body"].decode(), keywords)
     assert timeline.granularity == widget["request"]["resolution"].lower()
     assert len(timeline.values) > 0 and timeline.values.to_numpy().max() == 100
 
 
-def test_replica_answers_in_the_recorded_shapes(shared_data: Path,
-                                                default_config_path: Path) -> None:
-    interactions = read_cassette(shared_data / "pytrends_cassettes"
-                                 / "test_interest_over_time_partial.yaml")
-    real_widget = next(w for w in decode_body(interactions[1]["body"].decode())["widgets"]
-                       if w["id"] == "TIMESERIES")
+def test_replica_answers_in_the_recorded_shapes(shared_data: Path, default_config_path: Path) -> None:
+    interactions = read_cassette(shared_data / "pytrends_cassettes" / "test_interest_over_time_partial.yaml")
+    real_widget = next(
+        w for w in decode_body(interactions[1]["body"].decode())["widgets"] if w["id"] == "TIMESERIES"
+    )
     real_point = decode_body(interactions[2]["body"].decode())["default"]["timelineData"][-1]
     config = validate_config(yaml.safe_load(default_config_path.read_text()))
     replica = TrendsReplica(World(config, dt.date(2018, 1, 1), dt.date(2023, 3, 26), seed=1))
     cookie = replica.dispatch(Request("GET", "/trends/explore/", {}, {}, b""))
     assert cookie.status == 404 and cookie.headers["Set-Cookie"].startswith("NID=")
-    req = json.dumps({"comparisonItem": [{"keyword": k, "time": "today 5-y", "geo": ""}
-                                         for k in ("pizza", "bagel")]})
-    explore = replica.dispatch(Request("POST", "/trends/api/explore", {"req": [req]},
-                                       {"cookie": "NID=511=x"}, b""))
+    req = json.dumps(
+        {"comparisonItem": [{"keyword": k, "time": "today 5-y", "geo": ""} for k in ("pizza", "bagel")]}
+    )
+    explore = replica.dispatch(
+        Request("POST", "/trends/api/explore", {"req": [req]}, {"cookie": "NID=511=x"}, b"")
+    )
     assert explore.body.startswith(b")]}'\n")
-    widget = next(w for w in decode_body(explore.body.decode())["widgets"]
-                  if w["id"] == "TIMESERIES")
+    widget = next(w for w in decode_body(explore.body.decode())["widgets"] if w["id"] == "TIMESERIES")
     assert set(real_widget["request"]) >= set(widget["request"]) - {"locale"}
     assert widget["request"]["time"] == "2018-03-26 2023-03-26"
     assert widget["request"]["resolution"] == real_widget["request"]["resolution"] == "WEEK"
-    multiline = replica.dispatch(Request("GET", "/trends/api/widgetdata/multiline", {
-        "req": [json.dumps(widget["request"])], "token": [widget["token"]]}, {}, b""))
+    multiline = replica.dispatch(
+        Request(
+            "GET",
+            "/trends/api/widgetdata/multiline",
+            {"req": [json.dumps(widget["request"])], "token": [widget["token"]]},
+            {},
+            b"",
+        )
+    )
     assert multiline.body.startswith(b")]}',\n")
     points = decode_body(multiline.body.decode())["default"]["timelineData"]
     assert set(points[-1]) == set(real_point)  # time, formatted*, value, hasData, isPartial

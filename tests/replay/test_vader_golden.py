@@ -40,23 +40,24 @@ def _assert_identical(texts: list[tuple[str, str]], reference: SentimentIntensit
 
 
 @pytest.mark.parametrize("corpus", sorted(GROUNDTRUTH_FILES))
-def test_groundtruth_corpus_identical(shared_data: Path, corpus: str,
-                                      reference: SentimentIntensityAnalyzer) -> None:
+def test_groundtruth_corpus_identical(
+    shared_data: Path, corpus: str, reference: SentimentIntensityAnalyzer
+) -> None:
     rows = read_vader_groundtruth(shared_data / "vader_groundtruth", corpus)
     assert len(rows) > 3000
     _assert_identical([(r.id, r.text) for r in rows], reference)
 
 
 @pytest.mark.slow
-def test_wallstreetbets_texts_identical(shared_data: Path,
-                                        reference: SentimentIntensityAnalyzer) -> None:
+def test_wallstreetbets_texts_identical(shared_data: Path, reference: SentimentIntensityAnalyzer) -> None:
     texts = read_wsb_texts(shared_data / "reddit_wsb_posts")
     assert len(texts) > 10_000
     _assert_identical(texts, reference)
 
 
 def test_wallstreetbets_identical_through_worker_processes(
-        shared_data: Path, reference: SentimentIntensityAnalyzer) -> None:
+    shared_data: Path, reference: SentimentIntensityAnalyzer
+) -> None:
     texts = [t for _, t in read_wsb_texts(shared_data / "reddit_wsb_posts")[:6000]]
     frame = SentimentScorer("vader").score(texts, processes=2)
     assert frame.to_dict("records") == [reference.polarity_scores(t) for t in texts]

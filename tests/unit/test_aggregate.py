@@ -16,18 +16,33 @@ D1, D2 = dt.date(2024, 7, 1), dt.date(2024, 7, 2)
 
 @pytest.fixture
 def items() -> pd.DataFrame:
-    return pd.DataFrame({
-        "created_utc": pd.to_datetime(["2024-07-01 10:00", "2024-07-01 23:30", "2024-07-01 12:00",
-                                       "2024-07-02 01:00", "2024-07-02 02:00"], utc=True),
-        "day": [D1, D1, D1, D2, D2],
-        "themes": [["ai_stocks", "magnificent_seven"], ["ai_stocks"], [], ("ai_stocks",),
-                   np.array(["small_caps"])],
-        "compound": [0.5, -0.4, 0.9, None, 0.0],
-        "score": [10, None, 5, 3, -2],
-        "num_comments": [9, 0, 0, 1, 0],
-        "source": ["reddit", "news", "reddit", "reddit", "reddit"],
-        "scoreable": [True, True, True, False, True],
-    })
+    return pd.DataFrame(
+        {
+            "created_utc": pd.to_datetime(
+                [
+                    "2024-07-01 10:00",
+                    "2024-07-01 23:30",
+                    "2024-07-01 12:00",
+                    "2024-07-02 01:00",
+                    "2024-07-02 02:00",
+                ],
+                utc=True,
+            ),
+            "day": [D1, D1, D1, D2, D2],
+            "themes": [
+                ["ai_stocks", "magnificent_seven"],
+                ["ai_stocks"],
+                [],
+                ("ai_stocks",),
+                np.array(["small_caps"]),
+            ],
+            "compound": [0.5, -0.4, 0.9, None, 0.0],
+            "score": [10, None, 5, 3, -2],
+            "num_comments": [9, 0, 0, 1, 0],
+            "source": ["reddit", "news", "reddit", "reddit", "reddit"],
+            "scoreable": [True, True, True, False, True],
+        }
+    )
 
 
 def row(frame: pd.DataFrame, theme: str, day: dt.date) -> pd.Series:

@@ -89,9 +89,9 @@ def test_seasonal_window_across_years() -> None:
     days = pd.bdate_range("2020-12-01", "2023-03-01")
     theme = pd.Series(100.0, index=days)
     bench = pd.Series(100.0, index=days)
-    theme["2021-01-04":"2021-12-31"] = 105.0   # Jan 2021: +5% vs flat benchmark
-    theme["2022-01-03":] = 105.0 * 0.98        # Jan 2022: -2%
-    bench["2023-01-10":] = 101.0               # Jan 2023: theme flat, bench +1%
+    theme["2021-01-04":"2021-12-31"] = 105.0  # Jan 2021: +5% vs flat benchmark
+    theme["2022-01-03":] = 105.0 * 0.98  # Jan 2022: -2%
+    bench["2023-01-10":] = 101.0  # Jan 2023: theme flat, bench +1%
     result = seasonal_relative_return(theme, bench, (1, 1), (1, 31))
     assert result.per_year == pytest.approx({2021: 0.05, 2022: -0.02, 2023: -0.01})
     assert result.mean == pytest.approx((0.05 - 0.02 - 0.01) / 3)

@@ -109,12 +109,14 @@ def test_null_world_says_no_evidence() -> None:
 
 def test_with_qvalues_keeps_order() -> None:
     world = simulate_loop(200, seed=3)
-    tests = [granger(world, c, e, log=("attention",)) for c, e in
-             [("attention", "flow"), ("flow", "attention")]]
+    tests = [
+        granger(world, c, e, log=("attention",)) for c, e in [("attention", "flow"), ("flow", "attention")]
+    ]
     adjusted = with_qvalues(tests)
     assert [t.causing for t in adjusted] == ["attention", "flow"]
-    np.testing.assert_allclose([t.qvalue for t in adjusted],
-                               multipletests([t.pvalue for t in tests], method="fdr_bh")[1])
+    np.testing.assert_allclose(
+        [t.qvalue for t in adjusted], multipletests([t.pvalue for t in tests], method="fdr_bh")[1]
+    )
 
 
 # --- gaps: lags and differences follow the calendar, not the surviving rows ----------------
@@ -225,8 +227,13 @@ def test_impulse_responses_use_the_longest_gap_free_stretch() -> None:
     assert (len(stretch), stretch.index[0]) == (138, world.index[62])
     assert any("longest gap-free stretch" in n for n in result.notes)
     assert "note: impulse responses use" in result.summary()
-    stationary = pd.concat([make_stationary(world[c].rename(c), log=c == "attention")[0]
-                            for c in ("attention", "flow", "excess_return")], axis=1)
+    stationary = pd.concat(
+        [
+            make_stationary(world[c].rename(c), log=c == "attention")[0]
+            for c in ("attention", "flow", "excess_return")
+        ],
+        axis=1,
+    )
     expected = impulse_responses(longest_complete_stretch(stationary), 4)
     assert result.impulse_responses == expected and expected
 
@@ -235,6 +242,5 @@ def test_benjamini_hochberg_leaves_nan_out() -> None:
     p = [0.001, 0.01, float("nan"), 0.04]
     q = benjamini_hochberg(p)
     assert np.isnan(q[2])
-    np.testing.assert_allclose(q[[0, 1, 3]], multipletests([0.001, 0.01, 0.04],
-                                                           method="fdr_bh")[1])
+    np.testing.assert_allclose(q[[0, 1, 3]], multipletests([0.001, 0.01, 0.04], method="fdr_bh")[1])
     assert np.isnan(benjamini_hochberg([float("nan")])).all()

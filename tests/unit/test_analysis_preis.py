@@ -107,15 +107,14 @@ def test_the_week_convention_can_be_stated() -> None:
     by_end = preis_backtest(pd.Series(search, index=WEEKS, dtype=float), prices, n_random=0)
     # pandas' resample("W") labels Monday-Sunday weeks by their Sunday: week ends, kept as given
     sunday_ends = WEEKS + pd.Timedelta(days=1)
-    kept = preis_backtest(pd.Series(search, index=sunday_ends, dtype=float), prices,
-                          n_random=0, weeks="end")
+    kept = preis_backtest(pd.Series(search, index=sunday_ends, dtype=float), prices, n_random=0, weeks="end")
     # the first trade is week 4, the first with a full 3-week average before it
     assert kept.notes == () and kept.trades[0].week_end == sunday_ends[3]
-    guessed = preis_backtest(pd.Series(search, index=sunday_ends, dtype=float), prices,
-                             n_random=0)
+    guessed = preis_backtest(pd.Series(search, index=sunday_ends, dtype=float), prices, n_random=0)
     assert guessed.trades[0].week_end == sunday_ends[3] + pd.Timedelta(days=6)
-    starts = preis_backtest(pd.Series(search, index=WEEKS - pd.Timedelta(days=6), dtype=float),
-                            prices, n_random=0, weeks="start")
+    starts = preis_backtest(
+        pd.Series(search, index=WEEKS - pd.Timedelta(days=6), dtype=float), prices, n_random=0, weeks="start"
+    )
     assert [t.entry_date for t in starts.trades] == [t.entry_date for t in by_end.trades]
     with pytest.raises(AnalysisInputError, match="weeks must be one of"):
         preis_backtest(pd.Series(search, index=WEEKS, dtype=float), prices, weeks="middle")

@@ -27,26 +27,57 @@ def _write_world(path: Path, params: LoopParams, seed: int = 1, n: int = 1300) -
         frames = []
         for ticker, rets in (("IWM", world["theme_return"]), ("SPY", world["benchmark_return"])):
             close = 100 * (1 + rets).cumprod()
-            frames.append(pd.DataFrame({"ticker": ticker, "date": world.index.date,
-                                        "close": close.to_numpy(), "adj_close": close.to_numpy(),
-                                        "volume": 1e6}))
-        frames.append(pd.DataFrame({"ticker": "QQQ", "date": world.index.date, "close": 50.0,
-                                    "adj_close": 50.0, "volume": 1e6}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "ticker": ticker,
+                        "date": world.index.date,
+                        "close": close.to_numpy(),
+                        "adj_close": close.to_numpy(),
+                        "volume": 1e6,
+                    }
+                )
+            )
+        frames.append(
+            pd.DataFrame(
+                {"ticker": "QQQ", "date": world.index.date, "close": 50.0, "adj_close": 50.0, "volume": 1e6}
+            )
+        )
         store.upsert_frame("prices", pd.concat(frames), ["ticker", "date"])
-        store.upsert_frame("flows", pd.DataFrame({
-            "ticker": "IWM", "date": world.index.date, "method": "import",
-            "flow_usd": world["flow"].to_numpy(), "stale": False}), ["ticker", "date", "method"])
-        store.upsert_frame("search_series", pd.DataFrame({
-            "term": "IWM", "date": world.index.date, "granularity": "day",
-            "value": world["attention"].to_numpy(), "is_partial": False}),
-            ["term", "date", "granularity"])
+        store.upsert_frame(
+            "flows",
+            pd.DataFrame(
+                {
+                    "ticker": "IWM",
+                    "date": world.index.date,
+                    "method": "import",
+                    "flow_usd": world["flow"].to_numpy(),
+                    "stale": False,
+                }
+            ),
+            ["ticker", "date", "method"],
+        )
+        store.upsert_frame(
+            "search_series",
+            pd.DataFrame(
+                {
+                    "term": "IWM",
+                    "date": world.index.date,
+                    "granularity": "day",
+                    "value": world["attention"].to_numpy(),
+                    "is_partial": False,
+                }
+            ),
+            ["term", "date", "granularity"],
+        )
     return world
 
 
 @pytest.fixture
 def config_path(tmp_path: Path, default_config_path: Path) -> Path:
-    text = default_config_path.read_text().replace("path: data/attention.duckdb",
-                                                   f"path: {tmp_path / 'store.duckdb'}")
+    text = default_config_path.read_text().replace(
+        "path: data/attention.duckdb", f"path: {tmp_path / 'store.duckdb'}"
+    )
     path = tmp_path / "config.yaml"
     path.write_text(text)
     return path
@@ -68,7 +99,10 @@ def test_planted_loop_is_found_through_store_panel_and_analysis(config_path: Pat
         rows = store.query("SELECT * FROM feedback_tests")
         assert len(rows) == len(small.feedback.tests)
         assert set(store.query("SELECT theme FROM feedback_verdicts")["theme"]) == {
-            "small_caps", "ai_stocks", "magnificent_seven"}
+            "small_caps",
+            "ai_stocks",
+            "magnificent_seven",
+        }
         assert store.count("event_studies") > 0 and store.count("context") == 1
         irfs = store.query("SELECT * FROM impulse_responses WHERE theme = 'small_caps'")
         assert len(irfs) == sum(len(r.irf) for r in small.feedback.impulse_responses) > 0
@@ -81,8 +115,9 @@ def test_planted_loop_is_found_through_store_panel_and_analysis(config_path: Pat
         assert len(store.query("SELECT * FROM feedback_tests")) == len(rows)
         pd.testing.assert_frame_equal(store.query(per_theme), before)
         # A rerun in which the VAR has too little data leaves no stale responses behind.
-        no_var = dataclasses.replace(small, feedback=dataclasses.replace(
-            small.feedback, impulse_responses=()))
+        no_var = dataclasses.replace(
+            small, feedback=dataclasses.replace(small.feedback, impulse_responses=())
+        )
         persist_results(store, dataclasses.replace(results, themes={"small_caps": no_var}))
         assert store.count("impulse_responses") == 0
         assert len(store.query("SELECT * FROM feedback_tests")) == len(rows)
@@ -98,8 +133,7 @@ def test_cli_analyze_and_context(config_path: Path) -> None:
     as_json = runner.invoke(app, ["analyze", "--config", str(config_path), "--json"])
     data = json.loads(as_json.stdout)
     assert data["themes"]["small_caps"]["feedback"]["tests"][0]["pvalue"] is not None
-    ctx = runner.invoke(app, ["context", "--config", str(config_path), "--asof", "2019-12-31",
-                              "--json"])
+    ctx = runner.invoke(app, ["context", "--config", str(config_path), "--asof", "2019-12-31", "--json"])
     assert ctx.exit_code == 0, ctx.output
     assert json.loads(ctx.stdout)["small_caps"][0]["asof"] == "2019-12-31"
     bad = runner.invoke(app, ["context", "--config", str(config_path), "--asof", "31/12/2019"])
@@ -108,16 +142,25 @@ def test_cli_analyze_and_context(config_path: Path) -> None:
 
 def test_cli_backtest_preis(tmp_path: Path) -> None:
     (tmp_path / "search.csv").write_text(
-        "Week,stock market crash\n2024-01-06,10\n2024-01-13,20\n2024-01-20,30\n"
-        "2024-01-27,50\n2024-02-03,10\n")
+        "Week,stock market crash\n2024-01-06,10\n2024-01-13,20\n2024-01-20,30\n2024-01-27,50\n2024-02-03,10\n"
+    )
     days = pd.bdate_range("2024-01-22", "2024-02-16")
-    closes = {pd.Timestamp("2024-01-29"): 100, pd.Timestamp("2024-02-05"): 90,
-              pd.Timestamp("2024-02-12"): 99}
+    closes = {pd.Timestamp("2024-01-29"): 100, pd.Timestamp("2024-02-05"): 90, pd.Timestamp("2024-02-12"): 99}
     lines = ["Date,Close,Volume", ",^GSPC,^GSPC"]  # yfinance's second header row
     lines += [f"{d.date()},{closes.get(d, 95)},1" for d in days]
     (tmp_path / "prices.csv").write_text("\n".join(lines) + "\n")
-    out = runner.invoke(app, ["backtest", "preis", "--search", str(tmp_path / "search.csv"),
-                              "--prices", str(tmp_path / "prices.csv"), "--json"])
+    out = runner.invoke(
+        app,
+        [
+            "backtest",
+            "preis",
+            "--search",
+            str(tmp_path / "search.csv"),
+            "--prices",
+            str(tmp_path / "prices.csv"),
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
     assert data["n_trades"] == 2
@@ -125,38 +168,79 @@ def test_cli_backtest_preis(tmp_path: Path) -> None:
     assert data["notes"] == []
     # the same weeks labelled by their Sunday, as Google Trends' export does
     (tmp_path / "sundays.csv").write_text(
-        "Week,stock market crash\n2023-12-31,10\n2024-01-07,20\n2024-01-14,30\n"
-        "2024-01-21,50\n2024-01-28,10\n")
-    moved = runner.invoke(app, ["backtest", "preis", "--search", str(tmp_path / "sundays.csv"),
-                                "--prices", str(tmp_path / "prices.csv")])
+        "Week,stock market crash\n2023-12-31,10\n2024-01-07,20\n2024-01-14,30\n2024-01-21,50\n2024-01-28,10\n"
+    )
+    moved = runner.invoke(
+        app,
+        [
+            "backtest",
+            "preis",
+            "--search",
+            str(tmp_path / "sundays.csv"),
+            "--prices",
+            str(tmp_path / "prices.csv"),
+        ],
+    )
     assert moved.exit_code == 0, moved.output
     assert "2 trades 2024-01-29..2024-02-12" in moved.output
     assert "note: search weeks were taken as labelled by their first day" in moved.output
-    kept = runner.invoke(app, ["backtest", "preis", "--search", str(tmp_path / "sundays.csv"),
-                               "--prices", str(tmp_path / "prices.csv"), "--weeks", "end",
-                               "--json"])
+    kept = runner.invoke(
+        app,
+        [
+            "backtest",
+            "preis",
+            "--search",
+            str(tmp_path / "sundays.csv"),
+            "--prices",
+            str(tmp_path / "prices.csv"),
+            "--weeks",
+            "end",
+            "--json",
+        ],
+    )
     assert kept.exit_code == 0, kept.output
     assert json.loads(kept.stdout)["notes"] == []  # stated as week ends: taken as given
-    wrong = runner.invoke(app, ["backtest", "preis", "--search", str(tmp_path / "sundays.csv"),
-                                "--prices", str(tmp_path / "prices.csv"), "--weeks", "mid"])
+    wrong = runner.invoke(
+        app,
+        [
+            "backtest",
+            "preis",
+            "--search",
+            str(tmp_path / "sundays.csv"),
+            "--prices",
+            str(tmp_path / "prices.csv"),
+            "--weeks",
+            "mid",
+        ],
+    )
     assert wrong.exit_code != 0 and "weeks must be one of" in wrong.output
     (tmp_path / "broken.csv").write_text("Date,Close\n2024-01-02,1\nnot-a-date,2\n")
-    bad = runner.invoke(app, ["backtest", "preis", "--search", str(tmp_path / "search.csv"),
-                              "--prices", str(tmp_path / "broken.csv")])
+    bad = runner.invoke(
+        app,
+        [
+            "backtest",
+            "preis",
+            "--search",
+            str(tmp_path / "search.csv"),
+            "--prices",
+            str(tmp_path / "broken.csv"),
+        ],
+    )
     assert bad.exit_code == 1 and "line 3" in bad.output
 
 
 def test_cli_import_flows_csv(tmp_path: Path, config_path: Path) -> None:
     good = tmp_path / "flows.csv"
-    good.write_text("Date,Ticker,Flow_USD\n2024-07-01,iwm,-1500000\n2024-07-02,IWM,\"2,000\"\n")
+    good.write_text('Date,Ticker,Flow_USD\n2024-07-01,iwm,-1500000\n2024-07-02,IWM,"2,000"\n')
     out = runner.invoke(app, ["import", "flows-csv", str(good), "--config", str(config_path)])
     assert out.exit_code == 0, out.output
     assert "imported 2 flow rows for IWM (2 new" in out.output
     again = runner.invoke(app, ["import", "flows-csv", str(good), "--config", str(config_path)])
     assert "0 new, 2 updated" in again.output
     bad = tmp_path / "bad.csv"
-    bad.write_text("date,ticker,flow_usd\n2024-07-03,IWM,12\n2024-13-01,IWM,5\n"
-                   "2024-07-05,IWM,lots\n2024-07-03,IWM,7\n")
+    bad.write_text(
+        "date,ticker,flow_usd\n2024-07-03,IWM,12\n2024-13-01,IWM,5\n2024-07-05,IWM,lots\n2024-07-03,IWM,7\n"
+    )
     out = runner.invoke(app, ["import", "flows-csv", str(bad), "--config", str(config_path)])
     assert out.exit_code == 1
     assert "line 3, column 'date'" in out.output and "line 4, column 'flow_usd'" in out.output

@@ -11,8 +11,7 @@ from attention.analysis.simulate import LoopParams, simulate_loop
 
 def test_shapes_columns_and_index() -> None:
     weekly = simulate_loop(156, seed=3, freq="W", start="2022-01-01")
-    assert list(weekly.columns) == ["attention", "flow", "excess_return", "benchmark_return",
-                                    "theme_return"]
+    assert list(weekly.columns) == ["attention", "flow", "excess_return", "benchmark_return", "theme_return"]
     assert len(weekly) == 156
     assert (weekly.index.day_of_week == 4).all()  # week-ending Fridays
     daily = simulate_loop(300, seed=3, freq="D")

@@ -13,8 +13,12 @@ from attention.analysis.event import event_study
 from attention.analysis.feedback import feedback_tests
 from attention.analysis.simulate import LoopParams, simulate_loop
 
-PAIRS = [("attention", "excess_return"), ("excess_return", "attention"),
-         ("attention", "flow"), ("flow", "excess_return")]
+PAIRS = [
+    ("attention", "excess_return"),
+    ("excess_return", "attention"),
+    ("attention", "flow"),
+    ("flow", "excess_return"),
+]
 
 
 def _rates(params: LoopParams, worlds: int, seed0: int) -> tuple[dict, dict]:
@@ -31,17 +35,18 @@ def _rates(params: LoopParams, worlds: int, seed0: int) -> tuple[dict, dict]:
                 hits[pair].append(test.pvalue < 0.05)
                 if pair in truth:
                     lag_ok[pair].append(truth[pair] in test.lead_lags)
-    return ({p: float(np.mean(v)) for p, v in hits.items()},
-            {p: float(np.mean(v)) for p, v in lag_ok.items() if v})
+    return (
+        {p: float(np.mean(v)) for p, v in hits.items()},
+        {p: float(np.mean(v)) for p, v in lag_ok.items() if v},
+    )
 
 
 @pytest.mark.slow
 def test_power_for_the_planted_loop_and_the_right_lags() -> None:
     power, lags = _rates(LoopParams.planted(), 120, seed0=500)
-    assert min(power.values()) >= 0.85, power   # the calibration script shows >= 0.9 on 300
-    for pair in [("excess_return", "attention"), ("attention", "flow"),
-                 ("flow", "excess_return")]:
-        assert lags[pair] >= 0.9, (pair, lags)   # the single significant lag is the planted one
+    assert min(power.values()) >= 0.85, power  # the calibration script shows >= 0.9 on 300
+    for pair in [("excess_return", "attention"), ("attention", "flow"), ("flow", "excess_return")]:
+        assert lags[pair] >= 0.9, (pair, lags)  # the single significant lag is the planted one
 
 
 @pytest.mark.slow
@@ -74,11 +79,13 @@ def test_event_study_sees_the_planted_rise_and_nothing_under_the_null() -> None:
 
 
 def test_event_study_by_hand() -> None:
-    frame = pd.DataFrame({"s": [0, 0, 5, 5, 0, 0, 6, 0, 0, 0.0],
-                          "excess_return": [0.01, 0.0, 0.0, 0.02, -0.01, 0.03, 0.0, 0.01, 0.02,
-                                            0.0]})
-    result = event_study(frame, "s", threshold=1.0, horizons=[1, 2], standardize=False,
-                         n_placebo=0)
+    frame = pd.DataFrame(
+        {
+            "s": [0, 0, 5, 5, 0, 0, 6, 0, 0, 0.0],
+            "excess_return": [0.01, 0.0, 0.0, 0.02, -0.01, 0.03, 0.0, 0.01, 0.02, 0.0],
+        }
+    )
+    result = event_study(frame, "s", threshold=1.0, horizons=[1, 2], standardize=False, n_placebo=0)
     assert result.n_events == 2  # onsets at rows 2 and 6 (row 3 continues the first spike)
     # event at 2: next 1 = 0.02, next 2 = 0.01; event at 6: next 1 = 0.01, next 2 = 0.03
     assert result.mean_car[0] == pytest.approx(0.015)
@@ -90,11 +97,12 @@ def test_event_placebo_matches_the_events_n_at_every_horizon() -> None:
     rng = np.random.default_rng(11)
     n = 400
     signal = np.zeros(n)
-    signal[[40, 80, 120]] = 1.0                 # complete windows at every horizon
-    signal[np.arange(360, 398, 2)] = 1.0        # 19 late spikes: complete only for short ones
+    signal[[40, 80, 120]] = 1.0  # complete windows at every horizon
+    signal[np.arange(360, 398, 2)] = 1.0  # 19 late spikes: complete only for short ones
     frame = pd.DataFrame({"s": signal, "excess_return": rng.standard_normal(n)})
-    result = event_study(frame, "s", threshold=0.5, horizons=[1, 52], standardize=False,
-                         n_placebo=4000, seed=3)
+    result = event_study(
+        frame, "s", threshold=0.5, horizons=[1, 52], standardize=False, n_placebo=4000, seed=3
+    )
     assert result.n_events == 22 and result.n_by_horizon == (22, 3)
     cars = frame["excess_return"].rolling(52).sum().shift(-52).dropna()  # complete 52-sums
     for i, h in enumerate(result.horizons):

@@ -14,27 +14,39 @@ from attention.imports.news_archive import csv_partitions, news_item, parse_news
 NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("Tue, 02 Jul 2024 14:05:00 GMT", dt.datetime(2024, 7, 2, 14, 5, tzinfo=dt.UTC)),
-    ("2024-07-02T10:05:00-04:00", dt.datetime(2024, 7, 2, 14, 5, tzinfo=dt.UTC)),
-    ("2024-07-02T14:05:00Z", dt.datetime(2024, 7, 2, 14, 5, tzinfo=dt.UTC)),
-    ("2024-07-02 14:05:00", dt.datetime(2024, 7, 2, 14, 5, tzinfo=dt.UTC)),  # naive = UTC
-    (1719929100, dt.datetime(2024, 7, 2, 14, 5, tzinfo=dt.UTC)),
-    ("1719929100", dt.datetime(2024, 7, 2, 14, 5, tzinfo=dt.UTC)),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Tue, 02 Jul 2024 14:05:00 GMT", dt.datetime(2024, 7, 2, 14, 5, tzinfo=dt.UTC)),
+        ("2024-07-02T10:05:00-04:00", dt.datetime(2024, 7, 2, 14, 5, tzinfo=dt.UTC)),
+        ("2024-07-02T14:05:00Z", dt.datetime(2024, 7, 2, 14, 5, tzinfo=dt.UTC)),
+        ("2024-07-02 14:05:00", dt.datetime(2024, 7, 2, 14, 5, tzinfo=dt.UTC)),  # naive = UTC
+        (1719929100, dt.datetime(2024, 7, 2, 14, 5, tzinfo=dt.UTC)),
+        ("1719929100", dt.datetime(2024, 7, 2, 14, 5, tzinfo=dt.UTC)),
+    ],
+)
 def test_times_in_common_archive_formats(value: object, expected: dt.datetime) -> None:
     assert parse_time(value) == expected
 
 
 def test_a_row_is_cleaned_like_a_feed_entry() -> None:
-    item = news_item({"title": "Nvidia &amp; AI stocks rally - Reuters",
-                      "summary": "<p>Chip maker <b>Nvidia</b> rose</p>",
-                      "link": "https://www.reuters.com/markets/x?utm_source=rss&id=3",
-                      "published": "Tue, 02 Jul 2024 14:05:00 GMT", "outlet": "Reuters"},
-                     "/data/news.ndjson", NOW)
+    item = news_item(
+        {
+            "title": "Nvidia &amp; AI stocks rally - Reuters",
+            "summary": "<p>Chip maker <b>Nvidia</b> rose</p>",
+            "link": "https://www.reuters.com/markets/x?utm_source=rss&id=3",
+            "published": "Tue, 02 Jul 2024 14:05:00 GMT",
+            "outlet": "Reuters",
+        },
+        "/data/news.ndjson",
+        NOW,
+    )
     assert item is not None
-    assert (item.title, item.body, item.outlet) == ("Nvidia & AI stocks rally",
-                                                    "Chip maker Nvidia rose", "Reuters")
+    assert (item.title, item.body, item.outlet) == (
+        "Nvidia & AI stocks rally",
+        "Chip maker Nvidia rose",
+        "Reuters",
+    )
     assert item.url == item.item_id == "https://www.reuters.com/markets/x?id=3"
     assert item.created_utc == dt.datetime(2024, 7, 2, 14, 5, tzinfo=dt.UTC)
     assert item.feeds == ("archive:news.ndjson",) and item.kind == "headline"

@@ -37,8 +37,7 @@ def _frames(data: bytes, cuts: list[int]) -> bytes:
     """``data`` compressed as one frame per slice between ``cuts`` (cuts fall mid-line)."""
     cctx = zstandard.ZstdCompressor()
     bounds = [0, *sorted(set(cuts)), len(data)]
-    return b"".join(cctx.compress(data[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)
-                    if b > a)
+    return b"".join(cctx.compress(data[a:b]) for a, b in zip(bounds, bounds[1:], strict=False) if b > a)
 
 
 @pytest.fixture(scope="module")
@@ -68,11 +67,15 @@ def test_frames_cut_mid_line_read_every_line_once(tmp_path: Path, text: bytes, s
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(lengths=st.lists(st.integers(0, 300), min_size=1, max_size=60),
-       cuts=st.lists(st.integers(0, 20_000), max_size=12),
-       size=st.integers(1, 5000), trailing_newline=st.booleans())
-def test_any_lines_any_cuts(tmp_path: Path, lengths: list[int], cuts: list[int], size: int,
-                            trailing_newline: bool) -> None:
+@given(
+    lengths=st.lists(st.integers(0, 300), min_size=1, max_size=60),
+    cuts=st.lists(st.integers(0, 20_000), max_size=12),
+    size=st.integers(1, 5000),
+    trailing_newline=st.booleans(),
+)
+def test_any_lines_any_cuts(
+    tmp_path: Path, lengths: list[int], cuts: list[int], size: int, trailing_newline: bool
+) -> None:
     text = b"\n".join(b"y" * n for n in lengths) + (b"\n" if trailing_newline else b"")
     if not text.strip(b"\n"):
         return
@@ -90,11 +93,11 @@ def test_single_frame_files_are_streamed_by_the_client_deterministically(tmp_pat
     assert [p.kind for p in parts] == ["stream"]
     with pytest.raises(ValueError, match="read by the client"):
         list(partition_chunks(parts[0]))
-    first = list(stream_partitions(info.path, (c.data for c in iter_dump_chunks(info.path)),
-                                   50_000))
+    first = list(stream_partitions(info.path, (c.data for c in iter_dump_chunks(info.path)), 50_000))
     # Other read sizes give the same partitions: cuts depend on the data only.
-    again = list(stream_partitions(info.path, (c.data for c in iter_dump_chunks(
-        info.path, chunk_bytes=7_777)), 50_000))
+    again = list(
+        stream_partitions(info.path, (c.data for c in iter_dump_chunks(info.path, chunk_bytes=7_777)), 50_000)
+    )
     assert [p.key for p, _ in first] == [p.key for p, _ in again]
     assert all(d.endswith(b"\n") for _, d in first)
     assert sum(d.count(b"\n") for _, d in first) == info.lines
@@ -103,8 +106,10 @@ def test_single_frame_files_are_streamed_by_the_client_deterministically(tmp_pat
 
 def test_generated_formats_hold_the_same_text(tmp_path: Path) -> None:
     texts = ["NVDA to the moon", "small caps rally", "lunch"]
-    infos = {fmt: generate_reddit_archive(tmp_path / fmt, 2000, fmt=fmt, texts=texts,
-                                          frame_lines=300) for fmt in ("plain", "frames", "single")}
+    infos = {
+        fmt: generate_reddit_archive(tmp_path / fmt, 2000, fmt=fmt, texts=texts, frame_lines=300)
+        for fmt in ("plain", "frames", "single")
+    }
     plain = (tmp_path / "plain").read_bytes()
     assert plain.count(b"\n") == infos["plain"].lines == 2000 + 50
     assert len(frame_starts(infos["frames"].path)) == -(-infos["frames"].lines // 300)
@@ -125,8 +130,9 @@ def test_plan_skips_finished_partitions_and_files(tmp_path: Path, text: bytes) -
     path.write_bytes(text)
     parts = [p for p, _ in plan([path], "reddit", set(), 100_000)]
     skipped: list[str] = []
-    rest = [p for p, _ in plan([path], "reddit", {parts[0].key, parts[2].key}, 100_000,
-                               on_skip=skipped.append)]
+    rest = [
+        p for p, _ in plan([path], "reddit", {parts[0].key, parts[2].key}, 100_000, on_skip=skipped.append)
+    ]
     assert rest == [parts[1], *parts[3:]]
     assert skipped == [parts[0].key, parts[2].key]
     file_done = f"{parts[0].file_key}#done"

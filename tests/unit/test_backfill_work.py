@@ -18,9 +18,18 @@ PROV = Provenance("file:x", "t", dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
 
 
 def _item(n: int, flags: tuple[str, ...] = ()) -> TextItem:
-    return TextItem(source="reddit", item_id=f"t1_{n}", kind="comment",
-                    created_utc=dt.datetime(2024, 1, 1, tzinfo=dt.UTC), title="", body="NVDA",
-                    url=None, provenance=PROV, flags=flags, themes=("ai_stocks",))
+    return TextItem(
+        source="reddit",
+        item_id=f"t1_{n}",
+        kind="comment",
+        created_utc=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        title="",
+        body="NVDA",
+        url=None,
+        provenance=PROV,
+        flags=flags,
+        themes=("ai_stocks",),
+    )
 
 
 def test_a_rare_flag_far_down_a_large_batch_is_stored(tmp_path: Path) -> None:
@@ -45,10 +54,16 @@ def test_duplicate_ids_in_a_partition_keep_the_last() -> None:
 
 def test_a_partition_yields_counts_days_and_only_themed_rows(tmp_path: Path) -> None:
     config = load_config(REPO / "config.yaml")
-    archive = generate_reddit_archive(tmp_path / "a.zst", 3000, fmt="frames", frame_lines=700,
-                                      texts=["NVDA calls", "nice weather", "IWM puts"])
-    job = BackfillJob("reddit", config, dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
-                      AuthorPolicy(salt="test-salt"))
+    archive = generate_reddit_archive(
+        tmp_path / "a.zst",
+        3000,
+        fmt="frames",
+        frame_lines=700,
+        texts=["NVDA calls", "nice weather", "IWM puts"],
+    )
+    job = BackfillJob(
+        "reddit", config, dt.datetime(2025, 1, 1, tzinfo=dt.UTC), AuthorPolicy(salt="test-salt")
+    )
     results = [run_partition(p, job) for p in plan_file(archive.path, 100_000)]
     assert len(results) > 1
     assert sum(r.lines for r in results) == archive.lines

@@ -28,31 +28,57 @@ END = dt.date(2025, 6, 30)
 def world_inputs(config: Config, days: int = 500, text_days: int = 60) -> PanelInputs:
     """Panel inputs straight from a simulated world (no HTTP, no store)."""
     world = World(config, END - dt.timedelta(days=days - 1), END, seed=5)
-    prices = pd.concat([world.prices(t).reset_index(names="date").assign(ticker=t)
-                        for t in config.all_tickers()])
+    prices = pd.concat(
+        [world.prices(t).reset_index(names="date").assign(ticker=t) for t in config.all_tickers()]
+    )
     shares, close = world.shares_outstanding("IWM"), world.prices("IWM")["close"]
-    flows = pd.DataFrame({"ticker": "IWM", "date": shares.index[1:], "method": "so",
-                          "flow_usd": (shares.diff() * close).iloc[1:].to_numpy(),
-                          "stale": False})
-    search = pd.concat([
-        pd.DataFrame({"term": term, "date": world.calendar_days, "granularity": "day",
-                      "value": world.search_truth(term).to_numpy(), "is_partial": False})
-        for theme in config.themes.values() for term in theme.search_terms])
+    flows = pd.DataFrame(
+        {
+            "ticker": "IWM",
+            "date": shares.index[1:],
+            "method": "so",
+            "flow_usd": (shares.diff() * close).iloc[1:].to_numpy(),
+            "stale": False,
+        }
+    )
+    search = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "term": term,
+                    "date": world.calendar_days,
+                    "granularity": "day",
+                    "value": world.search_truth(term).to_numpy(),
+                    "is_partial": False,
+                }
+            )
+            for theme in config.themes.values()
+            for term in theme.search_terms
+        ]
+    )
     rows = []
     for i in range(text_days):
         for text in posts_for_day(world, END - dt.timedelta(days=i)):
             if text.theme:
-                rows.append({"source": "reddit", "item_id": text.item_id,
-                             "created_utc": text.created_utc, "theme": text.theme,
-                             "compound": float(np.tanh(text.score / 50 - 1)), "scoreable": True})
+                rows.append(
+                    {
+                        "source": "reddit",
+                        "item_id": text.item_id,
+                        "created_utc": text.created_utc,
+                        "theme": text.theme,
+                        "compound": float(np.tanh(text.score / 50 - 1)),
+                        "scoreable": True,
+                    }
+                )
     return PanelInputs(prices, flows, pd.DataFrame(rows), search)
 
 
 def report_data(config: Config, inputs: PanelInputs, analysis: object = None) -> ReportData:
     panels = {k: build_theme_panel(inputs, config, k, end=END) for k in config.themes}
     empty = pd.DataFrame()
-    return ReportData(config, END, panels, analysis, empty, empty, empty, empty,
-                      Path("test.duckdb"), simulated=True)
+    return ReportData(
+        config, END, panels, analysis, empty, empty, empty, empty, Path("test.duckdb"), simulated=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -99,16 +125,16 @@ def test_charts_without_data_are_skipped_with_a_reason(config: Config) -> None:
 
 def test_prices_alone_give_the_performance_chart_only(config: Config) -> None:
     inputs = world_inputs(config, days=200, text_days=0)
-    prices_only = dataclasses.replace(inputs, search=PanelInputs.empty().search,
-                                      flows=PanelInputs.empty().flows)
+    prices_only = dataclasses.replace(
+        inputs, search=PanelInputs.empty().search, flows=PanelInputs.empty().flows
+    )
     results = {r.name: r for r in render_charts(report_data(config, prices_only))}
     assert results["performance"].drawn
     assert not results["search_interest"].drawn and not results["sentiment"].drawn
     assert not results["attention_share"].drawn
 
 
-def test_one_broken_chart_does_not_stop_the_others(full: ReportData,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_broken_chart_does_not_stop_the_others(full: ReportData, monkeypatch: pytest.MonkeyPatch) -> None:
     from attention.report import charts_analysis
 
     def broken(data: ReportData) -> bytes:

@@ -26,8 +26,23 @@ XSS = "<script>alert(1)</script>"
 
 def granger(causing: str, caused: str, q: float, effect: float = 0.3) -> GrangerResult:
     level = Transform(causing, False, 0, 0.01)
-    return GrangerResult(causing, caused, 5.0, q, 1, 100, (1, 97), 0.05, effect, (1,), "aic",
-                         (level, level), qvalue=q, theme="t", unit="weeks")
+    return GrangerResult(
+        causing,
+        caused,
+        5.0,
+        q,
+        1,
+        100,
+        (1, 97),
+        0.05,
+        effect,
+        (1,),
+        "aic",
+        (level, level),
+        qvalue=q,
+        theme="t",
+        unit="weeks",
+    )
 
 
 def feedback(*tests: GrangerResult) -> FeedbackResult:
@@ -37,19 +52,39 @@ def feedback(*tests: GrangerResult) -> FeedbackResult:
 BACK = granger("excess_return", "attention_index", 0.001)
 
 
-@pytest.mark.parametrize(("tests", "status"), [
-    ((granger("attention_index", "excess_return", 0.04), BACK), "loop"),
-    ((granger("attention_index", "excess_return", 0.5), BACK,
-      granger("attention_index", "flow_usd", 0.01), granger("flow_usd", "excess_return", 0.02)),
-     "loop"),
-    ((granger("attention_index", "excess_return", 0.5), BACK,
-      granger("attention_index", "flow_usd", 0.2), granger("flow_usd", "excess_return", 0.02)),
-     "partial"),
-    ((granger("attention_index", "excess_return", 0.01, effect=-0.3), BACK), "partial"),
-    ((granger("attention_index", "excess_return", 0.3),
-      granger("excess_return", "attention_index", 0.3)), "none"),
-    ((), "untested"),
-])
+@pytest.mark.parametrize(
+    ("tests", "status"),
+    [
+        ((granger("attention_index", "excess_return", 0.04), BACK), "loop"),
+        (
+            (
+                granger("attention_index", "excess_return", 0.5),
+                BACK,
+                granger("attention_index", "flow_usd", 0.01),
+                granger("flow_usd", "excess_return", 0.02),
+            ),
+            "loop",
+        ),
+        (
+            (
+                granger("attention_index", "excess_return", 0.5),
+                BACK,
+                granger("attention_index", "flow_usd", 0.2),
+                granger("flow_usd", "excess_return", 0.02),
+            ),
+            "partial",
+        ),
+        ((granger("attention_index", "excess_return", 0.01, effect=-0.3), BACK), "partial"),
+        (
+            (
+                granger("attention_index", "excess_return", 0.3),
+                granger("excess_return", "attention_index", 0.3),
+            ),
+            "none",
+        ),
+        ((), "untested"),
+    ],
+)
 def test_loop_status_follows_the_analysis(tests: tuple[GrangerResult, ...], status: str) -> None:
     result = loop_status(feedback(*tests), "Small caps")
     assert result.status == status
@@ -72,34 +107,94 @@ def _png() -> bytes:
 
 
 def _data(config: Config, simulated: bool) -> ReportData:
-    items = pd.DataFrame([
-        {"source": "reddit", "kind": "post", "created_utc": pd.Timestamp("2025-01-02", tz="UTC"),
-         "title": XSS, "url": "javascript:alert(2)", "container": "<b>stocks</b>",
-         "outlet": None, "themes": ["small_caps"], "compound": 0.5, "score": 10,
-         "num_comments": 2},
-        {"source": "news", "kind": "headline", "created_utc": pd.Timestamp("2025-01-02", tz="UTC"),
-         "title": "Fed & \"rates\" <img src=x onerror=alert(3)>",
-         "url": "https://news.test/a?b=1&c=\"2\"", "container": None, "outlet": "Wire",
-         "themes": ["ai_stocks"], "compound": -0.1, "score": None, "num_comments": None}])
-    runs = pd.DataFrame([
-        {"source": "reddit", "run_date": dt.date(2025, 1, 2), "status": "failed", "records": 0,
-         "requests": 3, "mode": "feeds", "error": "HTTP 403 <html>blocked</html>",
-         "started_at": None},
-        {"source": "news", "run_date": dt.date(2025, 1, 2), "status": "interrupted",
-         "records": 0, "requests": 1, "mode": None, "error": "the run stopped (killed?)",
-         "started_at": None},
-        {"source": "prices", "run_date": dt.date(2025, 1, 2), "status": "ok", "records": 9,
-         "requests": 1, "mode": None, "error": None, "started_at": None}])
+    items = pd.DataFrame(
+        [
+            {
+                "source": "reddit",
+                "kind": "post",
+                "created_utc": pd.Timestamp("2025-01-02", tz="UTC"),
+                "title": XSS,
+                "url": "javascript:alert(2)",
+                "container": "<b>stocks</b>",
+                "outlet": None,
+                "themes": ["small_caps"],
+                "compound": 0.5,
+                "score": 10,
+                "num_comments": 2,
+            },
+            {
+                "source": "news",
+                "kind": "headline",
+                "created_utc": pd.Timestamp("2025-01-02", tz="UTC"),
+                "title": 'Fed & "rates" <img src=x onerror=alert(3)>',
+                "url": 'https://news.test/a?b=1&c="2"',
+                "container": None,
+                "outlet": "Wire",
+                "themes": ["ai_stocks"],
+                "compound": -0.1,
+                "score": None,
+                "num_comments": None,
+            },
+        ]
+    )
+    runs = pd.DataFrame(
+        [
+            {
+                "source": "reddit",
+                "run_date": dt.date(2025, 1, 2),
+                "status": "failed",
+                "records": 0,
+                "requests": 3,
+                "mode": "feeds",
+                "error": "HTTP 403 <html>blocked</html>",
+                "started_at": None,
+            },
+            {
+                "source": "news",
+                "run_date": dt.date(2025, 1, 2),
+                "status": "interrupted",
+                "records": 0,
+                "requests": 1,
+                "mode": None,
+                "error": "the run stopped (killed?)",
+                "started_at": None,
+            },
+            {
+                "source": "prices",
+                "run_date": dt.date(2025, 1, 2),
+                "status": "ok",
+                "records": 9,
+                "requests": 1,
+                "mode": None,
+                "error": None,
+                "started_at": None,
+            },
+        ]
+    )
     stale = pd.DataFrame([{"ticker": "IWM", "days": 6, "last_date": dt.date(2025, 1, 2)}])
-    partial = pd.DataFrame([{"term": "IWM", "granularity": "week", "date": dt.date(2025, 1, 4),
-                             "periods": 1}])
-    return ReportData(config, dt.date(2025, 1, 3), {}, None, items, runs, stale, partial,
-                      Path("x.duckdb"), simulated=simulated, notes=["analysis <failed>"])
+    partial = pd.DataFrame(
+        [{"term": "IWM", "granularity": "week", "date": dt.date(2025, 1, 4), "periods": 1}]
+    )
+    return ReportData(
+        config,
+        dt.date(2025, 1, 3),
+        {},
+        None,
+        items,
+        runs,
+        stale,
+        partial,
+        Path("x.duckdb"),
+        simulated=simulated,
+        notes=["analysis <failed>"],
+    )
 
 
 def test_user_text_is_escaped_and_nothing_is_loaded(config: Config) -> None:
-    charts = [ChartResult("share", "Share <of> attention", png=_png()),
-              ChartResult("lead_lag", "Lead-lag", skipped="no <data>")]
+    charts = [
+        ChartResult("share", "Share <of> attention", png=_png()),
+        ChartResult("lead_lag", "Lead-lag", skipped="no <data>"),
+    ]
     page = render_html(_data(config, True), charts, {}, [("items.csv", "../exports/items.csv", 3)])
     assert "<script" not in page.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -136,14 +231,14 @@ def test_export_links_are_relative_to_the_report(tmp_path: Path) -> None:
     assert links == [("items.csv", "../exports/items.csv", 2)]
 
 
-def test_a_report_from_an_empty_store_explains_what_is_missing(config: Config,
-                                                                tmp_path: Path) -> None:
+def test_a_report_from_an_empty_store_explains_what_is_missing(config: Config, tmp_path: Path) -> None:
     from attention.report.html import write_report
     from attention.store import Store
 
     Store(tmp_path / "s.duckdb").close()
-    result = write_report(config, as_of=dt.date(2025, 1, 3), out_dir=tmp_path / "report",
-                          store_path=tmp_path / "s.duckdb")
+    result = write_report(
+        config, as_of=dt.date(2025, 1, 3), out_dir=tmp_path / "report", store_path=tmp_path / "s.duckdb"
+    )
     assert result.path == tmp_path / "report" / "attention-report-2025-01-03.html"
     page = result.path.read_text(encoding="utf-8")
     assert not any(chart.drawn for chart in result.charts)

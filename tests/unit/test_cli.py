@@ -51,28 +51,43 @@ def test_bad_config_is_one_line_exit_1_and_writes_nothing(tmp_path: Path) -> Non
     result = runner.invoke(app, ["run", "--config", str(path), "--store", str(store)])
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert lines == [f"attention: {path}: themes.small_caps.proxy: unknown key 'tickr' "
-                     "(did you mean 'tickers'?)"]
+    assert lines == [
+        f"attention: {path}: themes.small_caps.proxy: unknown key 'tickr' (did you mean 'tickers'?)"
+    ]
     assert not store.exists()
 
 
 def test_status_without_a_store_says_what_to_do(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["status", "--config", str(REPO / "config.yaml"),
-                                 "--store", str(tmp_path / "none.duckdb")])
+    result = runner.invoke(
+        app, ["status", "--config", str(REPO / "config.yaml"), "--store", str(tmp_path / "none.duckdb")]
+    )
     assert result.exit_code == 1
     assert "no store here yet; run `attention run` first" in result.output
 
 
 def test_unknown_source_is_fatal(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["run", "--config", str(REPO / "config.yaml"), "--store",
-                                 str(tmp_path / "s.duckdb"), "--source", "twitter"])
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            "--config",
+            str(REPO / "config.yaml"),
+            "--store",
+            str(tmp_path / "s.duckdb"),
+            "--source",
+            "twitter",
+        ],
+    )
     assert result.exit_code == 1
     assert "unknown source(s) ['twitter']" in result.output
 
 
 def test_a_bad_date_option_is_a_usage_error_naming_the_option(tmp_path: Path) -> None:
-    for args in (["run", "--date", "2026-13-01"], ["context", "--asof", "yesterday"],
-                 ["report", "--date", "2026-02-30"]):
+    for args in (
+        ["run", "--date", "2026-13-01"],
+        ["context", "--asof", "yesterday"],
+        ["report", "--date", "2026-02-30"],
+    ):
         result = runner.invoke(app, [*args, "--config", str(REPO / "config.yaml")])
         assert result.exit_code == 2, args
         assert f"{args[1]} '{args[2]}': use YYYY-MM-DD" in result.output

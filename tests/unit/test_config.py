@@ -34,15 +34,19 @@ def test_unknown_key_names_file_field_and_suggestion(default_config_path: Path) 
     raw["themes"]["small_caps"]["proxy"] = {"tickr": ["IWM"]}
     with pytest.raises(ConfigError) as err:
         validate_config(raw, "config.yaml")
-    assert str(err.value) == ("config.yaml: themes.small_caps.proxy: unknown key 'tickr' "
-                              "(did you mean 'tickers'?)")
+    assert str(err.value) == (
+        "config.yaml: themes.small_caps.proxy: unknown key 'tickr' (did you mean 'tickers'?)"
+    )
 
 
-@pytest.mark.parametrize(("path", "value", "expected"), [
-    (("analysis", "fdr_alpha"), 3, "config.yaml: analysis.fdr_alpha: Input should be less than 1"),
-    (("sources", "prices", "budgte"), 5, "sources.prices: unknown key 'budgte' (did you mean 'budget'?)"),
-    (("benchmark",), None, "config.yaml: benchmark: Input should be a valid string"),
-])
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        (("analysis", "fdr_alpha"), 3, "config.yaml: analysis.fdr_alpha: Input should be less than 1"),
+        (("sources", "prices", "budgte"), 5, "sources.prices: unknown key 'budgte' (did you mean 'budget'?)"),
+        (("benchmark",), None, "config.yaml: benchmark: Input should be a valid string"),
+    ],
+)
 def test_invalid_values_are_one_clear_line(default_config_path: Path, path, value, expected) -> None:
     raw = _raw(default_config_path)
     node = raw

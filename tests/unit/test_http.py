@@ -35,8 +35,10 @@ def client(script: list, **kwargs) -> tuple[HttpClient, FakeSession]:
 
 
 def test_retries_5xx_with_growing_jittered_backoff(slept: list[float]) -> None:
-    http, session = client([(503, {}), (502, {}), (500, {}), (200, {})],
-                           policy=RetryPolicy(max_retries=3, backoff_base=2, backoff_max=60))
+    http, session = client(
+        [(503, {}), (502, {}), (500, {}), (200, {})],
+        policy=RetryPolicy(max_retries=3, backoff_base=2, backoff_max=60),
+    )
     assert http.get("https://x.test/a").status_code == 200
     assert len(session.calls) == 4
     # equal jitter: each wait lies in [ceiling/2, ceiling] with ceiling 2, 4, 8

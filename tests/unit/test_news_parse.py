@@ -28,20 +28,27 @@ GOOGLE = FeedSpec("https://news.test/rss/search?q=x", "google_news:x", "google_n
 
 def items_of(document: bytes, feed: FeedSpec = CUSTOM) -> list:
     parsed = parse_feed(document, {"Content-Type": "application/rss+xml"})
-    return [entry_to_item(e, feed, feed_title=parsed.title, fetched_at=FETCHED, version="t")
-            for e in parsed.entries]
+    return [
+        entry_to_item(e, feed, feed_title=parsed.title, fetched_at=FETCHED, version="t")
+        for e in parsed.entries
+    ]
 
 
 def google_token(url: str) -> str:
     """An old-style Google News article id, built byte by byte (field 4: the URL)."""
     raw = url.encode()
-    return base64.urlsafe_b64encode(b"\x08\x13\x22" + bytes([len(raw)]) + raw + b"\xd2\x01\x00"
-                                    ).decode().rstrip("=")
+    return (
+        base64.urlsafe_b64encode(b"\x08\x13\x22" + bytes([len(raw)]) + raw + b"\xd2\x01\x00")
+        .decode()
+        .rstrip("=")
+    )
 
 
 def test_strip_html_removes_tags_scripts_and_entities() -> None:
-    html = ('<p>Stocks &amp; bonds&nbsp;rally</p><script>var x = "<b>";</script>'
-            '<ul><li>one</li><li>two</li></ul>&#8217;s &lt;b&gt;')
+    html = (
+        '<p>Stocks &amp; bonds&nbsp;rally</p><script>var x = "<b>";</script>'
+        "<ul><li>one</li><li>two</li></ul>&#8217;s &lt;b&gt;"
+    )
     assert strip_html(html) == "Stocks & bonds rally one two ’s"
     assert strip_html("Caf&amp;eacute; &amp;amp; co") == "Café & co"  # double-escaped
     assert strip_html(None) == "" and strip_html("") == ""
@@ -51,18 +58,25 @@ def test_repair_ampersands_only_touches_pseudo_entities() -> None:
     assert repair_ampersands("Q&A;: S&P; 500 &amp; more") == "Q&A: S&P 500 &amp; more"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("https://Example.COM/a?utm_source=x&utm_medium=rss&id=7#frag", "https://example.com/a?id=7"),
-    ("https://x.test/p?fbclid=1&gclid=2&msclkid=3&keep=yes", "https://x.test/p?keep=yes"),
-    ("https://www.bbc.co.uk/news/business-1?at_medium=RSS&at_campaign=KARANGA",
-     "https://www.bbc.co.uk/news/business-1"),
-    ("https://finance.yahoo.com/news/a-1.html?.tsrc=rss", "https://finance.yahoo.com/news/a-1.html"),
-    ("https://www.google.com/url?rct=j&url=https://pub.test/story%3Futm_source%3Dg&ct=ga",
-     "https://pub.test/story"),
-    ("http://x.test:80/a", "http://x.test/a"),
-    ("mailto:someone@x.test", None),
-    ("not a url", None),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("https://Example.COM/a?utm_source=x&utm_medium=rss&id=7#frag", "https://example.com/a?id=7"),
+        ("https://x.test/p?fbclid=1&gclid=2&msclkid=3&keep=yes", "https://x.test/p?keep=yes"),
+        (
+            "https://www.bbc.co.uk/news/business-1?at_medium=RSS&at_campaign=KARANGA",
+            "https://www.bbc.co.uk/news/business-1",
+        ),
+        ("https://finance.yahoo.com/news/a-1.html?.tsrc=rss", "https://finance.yahoo.com/news/a-1.html"),
+        (
+            "https://www.google.com/url?rct=j&url=https://pub.test/story%3Futm_source%3Dg&ct=ga",
+            "https://pub.test/story",
+        ),
+        ("http://x.test:80/a", "http://x.test/a"),
+        ("mailto:someone@x.test", None),
+        ("not a url", None),
+    ],
+)
 def test_canonical_url(raw: str, expected: str | None) -> None:
     assert canonical_url(raw) == expected
 
@@ -82,8 +96,9 @@ def test_published_time_is_utc_whatever_the_local_timezone(monkeypatch) -> None:
     monkeypatch.setenv("TZ", "America/New_York")
     time.tzset()
     try:
-        [item] = items_of(rss([{"title": "A", "link": "https://x.test/a",
-                                "pubDate": "Tue, 02 Jan 2024 17:00:00 +0200"}]))
+        [item] = items_of(
+            rss([{"title": "A", "link": "https://x.test/a", "pubDate": "Tue, 02 Jan 2024 17:00:00 +0200"}])
+        )
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
@@ -103,8 +118,11 @@ def test_atom_updated_fallback_and_undated_items() -> None:
 
 def test_ids_prefer_guid_then_link_then_hash() -> None:
     rows = [
-        {"title": "Permalink guid", "guid": "https://pub.test/a?utm_source=rss",
-         "link": "https://pub.test/a-other"},
+        {
+            "title": "Permalink guid",
+            "guid": "https://pub.test/a?utm_source=rss",
+            "link": "https://pub.test/a-other",
+        },
         {"title": "Opaque guid", "guid_nolink": "abc-123", "link": "https://pub.test/b"},
         {"title": "Link only", "link": "https://pub.test/c?fbclid=9"},
         {"title": "Nothing but a title", "pubDate": "Tue, 02 Jan 2024 10:00:00 GMT"},
@@ -112,7 +130,10 @@ def test_ids_prefer_guid_then_link_then_hash() -> None:
     ]
     items = items_of(rss(rows))
     assert [i.item_id for i in items[:3]] == [
-        "https://pub.test/a", "feeds.test:abc-123", "https://pub.test/c"]
+        "https://pub.test/a",
+        "feeds.test:abc-123",
+        "https://pub.test/c",
+    ]
     assert items[3].item_id.startswith("sha1:") and items[3].item_id != items[4].item_id
     assert items_of(rss(rows))[3].item_id == items[3].item_id  # stable across parses
 
@@ -120,11 +141,25 @@ def test_ids_prefer_guid_then_link_then_hash() -> None:
 def test_google_news_item_drops_outlet_suffix_and_redundant_description() -> None:
     token = google_token("https://pub.test/story-1")
     link = f"https://news.google.com/rss/articles/{token}?oc=5"
-    description = (f'<a href="{link}" target="_blank">Small caps jump &amp; soar</a>&nbsp;&nbsp;'
-                   '<font color="#6f6f6f">Reuters</font>')
-    [item] = items_of(rss([{"title": "Small caps jump & soar - Reuters", "link": link,
-                            "guid_nolink": token, "pubDate": "Tue, 02 Jan 2024 15:00:00 GMT",
-                            "description": description, "source": "Reuters"}]), GOOGLE)
+    description = (
+        f'<a href="{link}" target="_blank">Small caps jump &amp; soar</a>&nbsp;&nbsp;'
+        '<font color="#6f6f6f">Reuters</font>'
+    )
+    [item] = items_of(
+        rss(
+            [
+                {
+                    "title": "Small caps jump & soar - Reuters",
+                    "link": link,
+                    "guid_nolink": token,
+                    "pubDate": "Tue, 02 Jan 2024 15:00:00 GMT",
+                    "description": description,
+                    "source": "Reuters",
+                }
+            ]
+        ),
+        GOOGLE,
+    )
     assert item.title == "Small caps jump & soar"
     assert item.outlet == "Reuters" and item.body == ""
     assert item.url == "https://pub.test/story-1"
@@ -142,6 +177,7 @@ def test_normalise_title_folds_case_punctuation_spacing_and_outlet() -> None:
 def test_calendar_timegm_not_mktime_is_what_entry_time_uses() -> None:
     # The same struct_time through both functions differs by the local offset; ours is timegm.
     struct = time.strptime("2024-01-02 15:00:00", "%Y-%m-%d %H:%M:%S")
-    [item] = items_of(rss([{"title": "A", "link": "https://x.test/a",
-                            "pubDate": "Tue, 02 Jan 2024 15:00:00 GMT"}]))
+    [item] = items_of(
+        rss([{"title": "A", "link": "https://x.test/a", "pubDate": "Tue, 02 Jan 2024 15:00:00 GMT"}])
+    )
     assert item.created_utc.timestamp() == calendar.timegm(struct)

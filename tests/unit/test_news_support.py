@@ -48,9 +48,14 @@ class FeedWeb(requests.Session):
 def news_config(**news: Any) -> Config:
     """One theme (small caps, one news query, IWM) and the given sources.news settings."""
     raw = {
-        "themes": {"small_caps": {
-            "label": "Small caps", "search_terms": ["small cap stocks"],
-            "news_queries": ["small cap stocks"], "proxy": {"etf": "IWM"}}},
+        "themes": {
+            "small_caps": {
+                "label": "Small caps",
+                "search_terms": ["small cap stocks"],
+                "news_queries": ["small cap stocks"],
+                "proxy": {"etf": "IWM"},
+            }
+        },
         "sources": {"news": {"google_news_url": GOOGLE, "yahoo_rss_url": YAHOO, **news}},
     }
     return validate_config(raw, "test")
@@ -64,9 +69,13 @@ def yahoo_url(ticker: str) -> str:
     return f"{YAHOO}/rss/2.0/headline?s={ticker}&region=US&lang=en-US"
 
 
-def make_ctx(config: Config, web: FeedWeb, cursors: Mapping[str, str] | None = None,
-             query: Callable[..., Any] | None = None,
-             run_date: dt.date = dt.date(2024, 1, 5)) -> tuple[CollectContext, list[HttpClient]]:
+def make_ctx(
+    config: Config,
+    web: FeedWeb,
+    cursors: Mapping[str, str] | None = None,
+    query: Callable[..., Any] | None = None,
+    run_date: dt.date = dt.date(2024, 1, 5),
+) -> tuple[CollectContext, list[HttpClient]]:
     clients: list[HttpClient] = []
 
     def factory(name: str, **overrides: Any) -> HttpClient:
@@ -76,8 +85,14 @@ def make_ctx(config: Config, web: FeedWeb, cursors: Mapping[str, str] | None = N
         clients.append(client)
         return client
 
-    ctx = CollectContext(run_date=run_date, config=config, secrets=None,
-                         cursors=dict(cursors or {}), query=query, http_factory=factory)
+    ctx = CollectContext(
+        run_date=run_date,
+        config=config,
+        secrets=None,
+        cursors=dict(cursors or {}),
+        query=query,
+        http_factory=factory,
+    )
     return ctx, clients
 
 
@@ -94,9 +109,11 @@ def rss(items: Iterable[Mapping[str, str]], title: str = "Test feed") -> bytes:
     for item in items:
         fields = "".join(_element(name, value) for name, value in item.items() if value is not None)
         parts.append(f"<item>{fields}</item>")
-    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-            f"<title>{escape(title)}</title><link>https://feed.test/</link>"
-            f"<description>test</description>{''.join(parts)}</channel></rss>").encode()
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>{escape(title)}</title><link>https://feed.test/</link>"
+        f"<description>test</description>{''.join(parts)}</channel></rss>"
+    ).encode()
 
 
 def _element(name: str, value: str) -> str:

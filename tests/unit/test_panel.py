@@ -14,9 +14,20 @@ from attention.panel.build import PanelInputs, build_panels, build_theme_panel
 from attention.panel.columns import asvi
 from attention.store import Store
 
-SESSIONS = pd.DatetimeIndex(["2024-06-28", "2024-07-01", "2024-07-02", "2024-07-03",
-                             "2024-07-05", "2024-07-08", "2024-07-09", "2024-07-10",
-                             "2024-07-11", "2024-07-12"])  # 07-04 is a holiday
+SESSIONS = pd.DatetimeIndex(
+    [
+        "2024-06-28",
+        "2024-07-01",
+        "2024-07-02",
+        "2024-07-03",
+        "2024-07-05",
+        "2024-07-08",
+        "2024-07-09",
+        "2024-07-10",
+        "2024-07-11",
+        "2024-07-12",
+    ]
+)  # 07-04 is a holiday
 
 
 @pytest.fixture
@@ -24,18 +35,23 @@ def config(default_config_path: Path):
     return load_config(default_config_path)
 
 
-def _prices(tickers: dict[str, list[float]], sessions: pd.DatetimeIndex = SESSIONS
-            ) -> pd.DataFrame:
-    rows = [{"ticker": t, "date": d.date(), "close": c, "adj_close": c, "volume": 1000.0}
-            for t, closes in tickers.items() for d, c in zip(sessions, closes, strict=True)]
+def _prices(tickers: dict[str, list[float]], sessions: pd.DatetimeIndex = SESSIONS) -> pd.DataFrame:
+    rows = [
+        {"ticker": t, "date": d.date(), "close": c, "adj_close": c, "volume": 1000.0}
+        for t, closes in tickers.items()
+        for d, c in zip(sessions, closes, strict=True)
+    ]
     return pd.DataFrame(rows)
 
 
 def _inputs(prices=None, flows=None, mentions=None, search=None) -> PanelInputs:
     e = PanelInputs.empty()
-    return PanelInputs(e.prices if prices is None else prices, e.flows if flows is None else flows,
-                       e.mentions if mentions is None else mentions,
-                       e.search if search is None else search)
+    return PanelInputs(
+        e.prices if prices is None else prices,
+        e.flows if flows is None else flows,
+        e.mentions if mentions is None else mentions,
+        e.search if search is None else search,
+    )
 
 
 def _flat_prices() -> pd.DataFrame:
@@ -63,8 +79,8 @@ def test_prices_only_returns_and_weekly_compounding(config) -> None:
 
 def test_basket_weights_renormalise_over_listed_members(config) -> None:
     members = {t: [100.0] * 10 for t in ["AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "META"]}
-    members["AAPL"] = [100.0] * 5 + [110.0] * 5            # +10% on 07-08
-    tsla = _prices({"TSLA": [50.0, 55.0]}, SESSIONS[-2:])   # lists on 07-11, +10% on 07-12
+    members["AAPL"] = [100.0] * 5 + [110.0] * 5  # +10% on 07-08
+    tsla = _prices({"TSLA": [50.0, 55.0]}, SESSIONS[-2:])  # lists on 07-11, +10% on 07-12
     prices = pd.concat([_prices(members | {"SPY": [100.0] * 10}), tsla])
     daily = build_theme_panel(_inputs(prices), config, "magnificent_seven").daily
     assert daily.loc["2024-07-08", "theme_return"] == pytest.approx(0.10 / 6)
@@ -72,46 +88,69 @@ def test_basket_weights_renormalise_over_listed_members(config) -> None:
 
 
 def test_flows_missing_and_stale_stay_nan_and_import_wins(config) -> None:
-    flows = pd.DataFrame([
-        {"ticker": "IWM", "date": d.date(), "method": "shares_outstanding", "flow_usd": 5.0,
-         "stale": False} for d in SESSIONS if d != pd.Timestamp("2024-07-09")])
+    flows = pd.DataFrame(
+        [
+            {
+                "ticker": "IWM",
+                "date": d.date(),
+                "method": "shares_outstanding",
+                "flow_usd": 5.0,
+                "stale": False,
+            }
+            for d in SESSIONS
+            if d != pd.Timestamp("2024-07-09")
+        ]
+    )
     flows.loc[flows["date"] == dt.date(2024, 7, 2), "stale"] = True
-    imported = pd.DataFrame([{"ticker": "IWM", "date": dt.date(2024, 7, 1), "method": "import",
-                              "flow_usd": -7.0, "stale": False}])
-    panel = build_theme_panel(_inputs(_flat_prices(), pd.concat([flows, imported])), config,
-                              "small_caps")
+    imported = pd.DataFrame(
+        [{"ticker": "IWM", "date": dt.date(2024, 7, 1), "method": "import", "flow_usd": -7.0, "stale": False}]
+    )
+    panel = build_theme_panel(_inputs(_flat_prices(), pd.concat([flows, imported])), config, "small_caps")
     daily, weekly = panel.daily["flow_usd"], panel.weekly["flow_usd"]
-    assert daily["2024-07-01"] == -7.0                      # the user's import wins
-    assert np.isnan(daily["2024-07-02"])                    # stale is unknown, not zero
-    assert np.isnan(daily["2024-07-09"])                    # missing is unknown, not zero
+    assert daily["2024-07-01"] == -7.0  # the user's import wins
+    assert np.isnan(daily["2024-07-02"])  # stale is unknown, not zero
+    assert np.isnan(daily["2024-07-09"])  # missing is unknown, not zero
     assert daily["2024-07-03"] == 5.0
     assert np.isnan(weekly["2024-07-05"]) and np.isnan(weekly["2024-07-12"])
     assert weekly["2024-06-28"] == 5.0
 
 
-def _item(ts: str, theme: str = "small_caps", item_id: str | None = None,
-          source: str = "reddit", compound: float = 0.5) -> dict:
-    return {"source": source, "item_id": item_id or ts + theme, "theme": theme,
-            "created_utc": pd.Timestamp(ts, tz="UTC"), "compound": compound, "scoreable": True}
+def _item(
+    ts: str,
+    theme: str = "small_caps",
+    item_id: str | None = None,
+    source: str = "reddit",
+    compound: float = 0.5,
+) -> dict:
+    return {
+        "source": source,
+        "item_id": item_id or ts + theme,
+        "theme": theme,
+        "created_utc": pd.Timestamp(ts, tz="UTC"),
+        "compound": compound,
+        "scoreable": True,
+    }
 
 
 def test_text_items_count_toward_the_first_close_after_them(config) -> None:
-    mentions = pd.DataFrame([
-        _item("2024-07-03 16:59:59"),   # 12:59:59 New York on an early-close day -> 07-03
-        _item("2024-07-03 17:00:00"),   # 13:00 New York: after the early close -> 07-05
-        _item("2024-07-05 19:59:00", compound=-0.5),  # 15:59 New York -> Friday's close
-        _item("2024-07-05 20:00:00"),   # 16:00 New York -> next session, Monday 07-08
-        _item("2024-07-06 15:00:00"),   # Saturday -> Monday
-        _item("2024-07-06 15:00:00", theme="ai_stocks", item_id="x"),
-        _item("2024-07-06 15:00:01", theme="ai_stocks", item_id="y"),
-        _item("2024-07-10 15:00:00", theme="ai_stocks", item_id="z"),  # Reddit seen until 07-10
-    ])
+    mentions = pd.DataFrame(
+        [
+            _item("2024-07-03 16:59:59"),  # 12:59:59 New York on an early-close day -> 07-03
+            _item("2024-07-03 17:00:00"),  # 13:00 New York: after the early close -> 07-05
+            _item("2024-07-05 19:59:00", compound=-0.5),  # 15:59 New York -> Friday's close
+            _item("2024-07-05 20:00:00"),  # 16:00 New York -> next session, Monday 07-08
+            _item("2024-07-06 15:00:00"),  # Saturday -> Monday
+            _item("2024-07-06 15:00:00", theme="ai_stocks", item_id="x"),
+            _item("2024-07-06 15:00:01", theme="ai_stocks", item_id="y"),
+            _item("2024-07-10 15:00:00", theme="ai_stocks", item_id="z"),  # Reddit seen until 07-10
+        ]
+    )
     panel = build_theme_panel(_inputs(_flat_prices(), mentions=mentions), config, "small_caps")
     counts = panel.daily["reddit_mentions"]
     assert counts["2024-07-03"] == 1 and counts["2024-07-05"] == 2 and counts["2024-07-08"] == 2
-    assert counts["2024-07-09"] == 0                     # inside Reddit's span: a real zero
-    assert np.isnan(counts["2024-07-11"])                # after the last Reddit item: unknown
-    assert np.isnan(counts["2024-06-28"])                # before any Reddit item: unknown
+    assert counts["2024-07-09"] == 0  # inside Reddit's span: a real zero
+    assert np.isnan(counts["2024-07-11"])  # after the last Reddit item: unknown
+    assert np.isnan(counts["2024-06-28"])  # before any Reddit item: unknown
     assert panel.daily.loc["2024-07-08", "reddit_share"] == pytest.approx(2 / 4)
     assert panel.daily.loc["2024-07-05", "reddit_sentiment"] == pytest.approx(0.0)
     assert panel.weekly.loc["2024-07-05", "reddit_mentions"] == 3
@@ -124,28 +163,35 @@ def _search(rows: list[tuple[str, str, str, float, bool]]) -> pd.DataFrame:
 
 
 def test_daily_search_is_usable_the_session_after_its_day(config) -> None:
-    search = _search([("IWM", "2024-07-03", "day", 10.0, False),
-                      ("Russell 2000", "2024-07-03", "day", 30.0, False),
-                      ("IWM", "2024-07-05", "day", 40.0, False),
-                      ("IWM", "2024-07-06", "day", 60.0, False),
-                      ("IWM", "2024-07-08", "day", 99.0, True)])   # partial: never used
-    daily = build_theme_panel(_inputs(_flat_prices(), search=search), config,
-                              "small_caps").daily["search"]
+    search = _search(
+        [
+            ("IWM", "2024-07-03", "day", 10.0, False),
+            ("Russell 2000", "2024-07-03", "day", 30.0, False),
+            ("IWM", "2024-07-05", "day", 40.0, False),
+            ("IWM", "2024-07-06", "day", 60.0, False),
+            ("IWM", "2024-07-08", "day", 99.0, True),
+        ]
+    )  # partial: never used
+    daily = build_theme_panel(_inputs(_flat_prices(), search=search), config, "small_caps").daily["search"]
     assert np.isnan(daily["2024-07-03"])
-    assert daily["2024-07-05"] == pytest.approx(20.0)       # Wed 07-03, both terms, mean
-    assert daily["2024-07-08"] == pytest.approx(50.0)       # Fri and Sat land on Monday
-    assert np.isnan(daily["2024-07-09"])                    # Monday's value was partial
+    assert daily["2024-07-05"] == pytest.approx(20.0)  # Wed 07-03, both terms, mean
+    assert daily["2024-07-08"] == pytest.approx(50.0)  # Fri and Sat land on Monday
+    assert np.isnan(daily["2024-07-09"])  # Monday's value was partial
 
 
 def test_weekly_search_lands_in_the_trading_week_after_it_ends(config) -> None:
-    search = _search([("IWM", "2024-06-29", "week", 10.0, False),   # Sun 06-23..Sat 06-29
-                      ("IWM", "2024-07-06", "week", 20.0, False),   # Sun 06-30..Sat 07-06
-                      ("IWM", "2024-07-13", "week", 30.0, True)])   # partial week
+    search = _search(
+        [
+            ("IWM", "2024-06-29", "week", 10.0, False),  # Sun 06-23..Sat 06-29
+            ("IWM", "2024-07-06", "week", 20.0, False),  # Sun 06-30..Sat 07-06
+            ("IWM", "2024-07-13", "week", 30.0, True),
+        ]
+    )  # partial week
     panel = build_theme_panel(_inputs(_flat_prices(), search=search), config, "small_caps")
     weekly = panel.weekly["search"]
     assert np.isnan(weekly["2024-06-28"])
-    assert weekly["2024-07-05"] == 10.0   # usable Monday 07-01: in the week ending 07-05
-    assert weekly["2024-07-12"] == 20.0   # usable Monday 07-08
+    assert weekly["2024-07-05"] == 10.0  # usable Monday 07-01: in the week ending 07-05
+    assert weekly["2024-07-12"] == 20.0  # usable Monday 07-08
     daily = panel.daily["search"]
     assert np.isnan(daily["2024-06-28"]) and daily["2024-07-01"] == 10.0
     assert daily["2024-07-05"] == 10.0 and daily["2024-07-08"] == 20.0
@@ -172,11 +218,19 @@ def test_build_panels_reads_a_store_read_only(tmp_path: Path, config) -> None:
 
 
 def test_start_drops_history_instead_of_piling_it_into_the_first_session(config) -> None:
-    search = _search([("IWM", "2024-06-27", "day", 90.0, False),   # usable 06-28: before start
-                      ("IWM", "2024-06-28", "day", 10.0, False),   # Fri: usable Mon 07-01
-                      ("IWM", "2024-06-30", "day", 30.0, False)])  # Sun: usable Mon 07-01
-    flows = pd.DataFrame([{"ticker": "IWM", "date": d.date(), "method": "import",
-                           "flow_usd": 5.0, "stale": False} for d in SESSIONS])
+    search = _search(
+        [
+            ("IWM", "2024-06-27", "day", 90.0, False),  # usable 06-28: before start
+            ("IWM", "2024-06-28", "day", 10.0, False),  # Fri: usable Mon 07-01
+            ("IWM", "2024-06-30", "day", 30.0, False),
+        ]
+    )  # Sun: usable Mon 07-01
+    flows = pd.DataFrame(
+        [
+            {"ticker": "IWM", "date": d.date(), "method": "import", "flow_usd": 5.0, "stale": False}
+            for d in SESSIONS
+        ]
+    )
     inputs = _inputs(_flat_prices(), flows, search=search)
     full = build_theme_panel(inputs, config, "small_caps")
     panel = build_theme_panel(inputs, config, "small_caps", start=dt.date(2024, 7, 1))
@@ -186,8 +240,10 @@ def test_start_drops_history_instead_of_piling_it_into_the_first_session(config)
     assert daily.loc["2024-07-01", "flow_usd"] == 5.0
     assert daily.loc["2024-07-01", "search"] == pytest.approx(20.0)  # 06-27 is not in it
     assert np.isnan(daily.loc["2024-07-01", "theme_return"])  # no close before the panel
-    pd.testing.assert_frame_equal(panel.daily.loc["2024-07-02":, ["dollar_volume", "flow_usd"]],
-                                  full.daily.loc["2024-07-02":, ["dollar_volume", "flow_usd"]])
+    pd.testing.assert_frame_equal(
+        panel.daily.loc["2024-07-02":, ["dollar_volume", "flow_usd"]],
+        full.daily.loc["2024-07-02":, ["dollar_volume", "flow_usd"]],
+    )
     assert panel.weekly.loc["2024-07-05", "dollar_volume"] == pytest.approx(4 * 100_000)
     # at the first session of a year the session before it is in the previous year
     new_year = pd.DatetimeIndex(["2023-12-28", "2023-12-29", "2024-01-02", "2024-01-03"])
@@ -204,11 +260,12 @@ def test_weekly_abnormal_volume_is_per_session(config) -> None:
     sessions = sessions_and_closes(dt.date(2024, 1, 2), dt.date(2024, 7, 12))[0]
     sessions = sessions[(sessions >= "2024-01-02") & (sessions <= "2024-07-12")]
     flat = [100.0] * len(sessions)
-    weekly = build_theme_panel(_inputs(_prices({"IWM": flat, "SPY": flat}, sessions)), config,
-                               "small_caps").weekly
+    weekly = build_theme_panel(
+        _inputs(_prices({"IWM": flat, "SPY": flat}, sessions)), config, "small_caps"
+    ).weekly
     # same volume every session: nothing is abnormal, holiday weeks included
-    assert weekly.loc["2024-07-05", "n_sessions"] == 4       # Independence Day
-    assert weekly.loc["2024-03-28", "n_sessions"] == 4       # Good Friday
+    assert weekly.loc["2024-07-05", "n_sessions"] == 4  # Independence Day
+    assert weekly.loc["2024-03-28", "n_sessions"] == 4  # Good Friday
     known = weekly["abnormal_volume"].dropna()
     assert len(known) >= 10 and {"2024-03-28", "2024-07-05"} <= {str(d.date()) for d in known.index}
     np.testing.assert_allclose(known.to_numpy(), 0.0, atol=1e-12)

@@ -52,14 +52,16 @@ def fakes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.setattr("attention.daily.collect.REGISTRY", {k: f"x:{k}" for k in classes})
     monkeypatch.setattr("attention.daily.collect.collector_class", classes.__getitem__)
     monkeypatch.setattr("attention.daily.collect.DERIVATIONS", [])
-    config = load_config(REPO / "config.yaml", overrides={"store.path": str(tmp_path / "s.duckdb")},
-                         environ={})
+    config = load_config(
+        REPO / "config.yaml", overrides={"store.path": str(tmp_path / "s.duckdb")}, environ={}
+    )
     return config
 
 
 def test_a_failing_source_never_stops_the_others(fakes) -> None:
-    report = run_pipeline(fakes, run_date=dt.date(2024, 1, 3), sources=["flaky", "leaky", "good"],
-                          secrets=Secrets())
+    report = run_pipeline(
+        fakes, run_date=dt.date(2024, 1, 3), sources=["flaky", "leaky", "good"], secrets=Secrets()
+    )
     status = {r.source: r.status for r in report.results}
     assert status == {"flaky": "failed", "leaky": "failed", "good": "ok"}
     assert report.exit_code == 3

@@ -65,8 +65,7 @@ def test_interrupted_walk_records_a_gap_that_a_later_walk_closes() -> None:
     updates = {u.key: u.value for u in state.updates()}
     assert parse_gaps(updates[KEY + GAP_SUFFIX]) == state.gaps
 
-    later = QueryCursor.load({KEY: updates[KEY], KEY + GAP_SUFFIX: updates[KEY + GAP_SUFFIX]},
-                             KEY, "q")
+    later = QueryCursor.load({KEY: updates[KEY], KEY + GAP_SUFFIX: updates[KEY + GAP_SUFFIX]}, KEY, "q")
     assert later.mark == T0 + 300 and later.gaps == state.gaps
     gap = later.gaps[0]
     walk = later.gap_walk(gap)
@@ -79,8 +78,7 @@ def test_interrupted_walk_records_a_gap_that_a_later_walk_closes() -> None:
 
 def test_a_gap_walk_cut_short_again_shrinks_the_gap() -> None:
     gap = Gap("t3_a", T0 + 200, T0)
-    state = QueryCursor.load({KEY: cursor_value(T0 + 300), KEY + GAP_SUFFIX: gaps_value([gap])},
-                             KEY, "q")
+    state = QueryCursor.load({KEY: cursor_value(T0 + 300), KEY + GAP_SUFFIX: gaps_value([gap])}, KEY, "q")
     walk = state.gap_walk(gap)
     _walk(walk, [T0 + 150])
     state.after_gap(gap, walk, interrupted=True)
@@ -133,15 +131,32 @@ class FakeListing:
 
     def __init__(self, stamps: list[float], pages_left: int = 1000) -> None:
         # ids follow the creation time, so they stay put when newer posts arrive
-        self.posts = [SimpleNamespace(id=f"p{int(s - T0) + 100}", created_utc=s, title="nvidia",
-                                      selftext="", subreddit="stocks", author="u", score=1,
-                                      num_comments=0, permalink=f"/r/stocks/comments/{s}/")
-                      for s in sorted(stamps, reverse=True)]
+        self.posts = [
+            SimpleNamespace(
+                id=f"p{int(s - T0) + 100}",
+                created_utc=s,
+                title="nvidia",
+                selftext="",
+                subreddit="stocks",
+                author="u",
+                score=1,
+                num_comments=0,
+                permalink=f"/r/stocks/comments/{s}/",
+            )
+            for s in sorted(stamps, reverse=True)
+        ]
         self.pages_left = pages_left
         self.requests: list[dict[str, Any]] = []
 
-    def search(self, query: str, *, limit: int | None = 100, request_limit: int | None = None,
-               params: dict[str, str] | None = None, **_: Any):  # noqa: ANN201 - generator
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int | None = 100,
+        request_limit: int | None = None,
+        params: dict[str, str] | None = None,
+        **_: Any,
+    ):  # noqa: ANN201 - generator
         names = [f"t3_{p.id}" for p in self.posts]
         after = (params or {}).get("after")
         start = names.index(after) + 1 if after in names else 0
@@ -152,7 +167,7 @@ class FakeListing:
                 raise BudgetExhaustedError("reddit: request budget spent")
             self.pages_left -= 1
             self.requests.append({"after": names[start - 1] if start else None})
-            for post in self.posts[start:start + page_size]:
+            for post in self.posts[start : start + page_size]:
                 if limit is not None and yielded >= limit:
                     return
                 yielded += 1
@@ -162,14 +177,14 @@ class FakeListing:
 
 def _collector(listing: FakeListing, cursors: dict[str, str]) -> ApiCollector:
     config = SimpleNamespace(sources=SimpleNamespace(reddit=RedditSettings()), themes={})
-    ctx = CollectContext(run_date=dt.date(2024, 1, 1), config=config, secrets=Secrets(),
-                         cursors=cursors)
+    ctx = CollectContext(run_date=dt.date(2024, 1, 1), config=config, secrets=Secrets(), cursors=cursors)
     reddit = SimpleNamespace(subreddit=lambda name: listing)
     return ApiCollector(ctx, reddit, AuthorPolicy(salt=SALT), "1.0")
 
 
-def _run(listing: FakeListing, cursors: dict[str, str],
-         limit: int = 100) -> tuple[list[TextItem], dict[str, str], list[SourceNote]]:
+def _run(
+    listing: FakeListing, cursors: dict[str, str], limit: int = 100
+) -> tuple[list[TextItem], dict[str, str], list[SourceNote]]:
     out: list[Any] = []
     try:
         for record in _collector(listing, cursors).search(SEARCH, limit):
@@ -177,8 +192,11 @@ def _run(listing: FakeListing, cursors: dict[str, str],
     except BudgetExhaustedError:
         pass
     cursors = {**cursors, **{r.key: r.value for r in out if isinstance(r, CursorUpdate)}}
-    return ([r for r in out if isinstance(r, TextItem)], cursors,
-            [r for r in out if isinstance(r, SourceNote)])
+    return (
+        [r for r in out if isinstance(r, TextItem)],
+        cursors,
+        [r for r in out if isinstance(r, SourceNote)],
+    )
 
 
 def test_three_hundred_new_posts_are_all_read_not_just_the_newest_hundred() -> None:

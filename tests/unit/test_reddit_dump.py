@@ -24,10 +24,26 @@ from attention.sandbox.reddit_dumps import DumpSpec, write_dump
 from attention.store import Store
 from collectors.reddit.items import AuthorPolicy, author_hash
 
-SUBMISSION = {"id": "k1", "title": "Small caps are back", "selftext": "$IWM", "author": "a",
-              "subreddit": "stocks", "created_utc": "1704067200", "score": 5, "num_comments": 2}
-COMMENT = {"id": "c9", "body": "[removed]", "author": "[deleted]", "subreddit": "stocks",
-           "link_id": "t3_k1", "parent_id": "t3_k1", "created_utc": 1704067260, "score": 1}
+SUBMISSION = {
+    "id": "k1",
+    "title": "Small caps are back",
+    "selftext": "$IWM",
+    "author": "a",
+    "subreddit": "stocks",
+    "created_utc": "1704067200",
+    "score": 5,
+    "num_comments": 2,
+}
+COMMENT = {
+    "id": "c9",
+    "body": "[removed]",
+    "author": "[deleted]",
+    "subreddit": "stocks",
+    "link_id": "t3_k1",
+    "parent_id": "t3_k1",
+    "created_utc": 1704067260,
+    "score": 1,
+}
 
 
 AUTHORS = AuthorPolicy(salt="test-salt")
@@ -78,7 +94,7 @@ def test_chunks_cover_every_line_and_resume_from_an_offset(tmp_path: Path, name:
     middle = chunks[len(chunks) // 2]
     rest = list(iter_dump_chunks(tmp_path / name, middle.end_bytes, middle.end_lines))
     assert rest[-1].end_lines == stats.lines
-    assert b"".join(c.data for c in rest) == b"".join(c.data for c in chunks[len(chunks) // 2 + 1:])
+    assert b"".join(c.data for c in rest) == b"".join(c.data for c in chunks[len(chunks) // 2 + 1 :])
 
 
 def test_last_line_without_newline_and_long_window_zstd(tmp_path: Path) -> None:
@@ -89,7 +105,8 @@ def test_last_line_without_newline_and_long_window_zstd(tmp_path: Path) -> None:
     params = zstandard.ZstdCompressionParameters.from_level(3, window_log=30)
     packed = tmp_path / "long.zst"
     with zstandard.ZstdCompressor(compression_params=params).stream_writer(
-            open(packed, "wb"), closefd=True) as out:
+        open(packed, "wb"), closefd=True
+    ) as out:
         out.write(plain.read_bytes() + b"\n")
     with pytest.raises(zstandard.ZstdError):
         zstandard.ZstdDecompressor().stream_reader(open(packed, "rb")).read(100)
@@ -118,7 +135,8 @@ def test_import_keeps_themed_items_of_configured_subreddits(tmp_path: Path, conf
 
 
 def test_import_hashes_authors_with_the_stores_salt_like_the_pipeline(
-        tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("ATTENTION_AUTHOR_SALT", raising=False)
     line = {**SUBMISSION, "author": "SomeUser", "title": "Small caps rally, IWM up"}
     (tmp_path / "RS.ndjson").write_text(json.dumps(line) + "\n")
@@ -148,8 +166,14 @@ def test_interrupted_import_resumes_without_duplicates(tmp_path: Path, config) -
 
     with Store(tmp_path / "s.duckdb") as store:
         with pytest.raises(KeyboardInterrupt):
-            import_dumps([tmp_path / "RS.ndjson"], config, store, annotate=crashing,
-                         batch_size=100, chunk_bytes=1 << 16)
+            import_dumps(
+                [tmp_path / "RS.ndjson"],
+                config,
+                store,
+                annotate=crashing,
+                batch_size=100,
+                chunk_bytes=1 << 16,
+            )
         partial = _count(store)
         position = json.loads(store.cursors(CURSOR_SOURCE)[cursor_key(tmp_path / "RS.ndjson")])
         assert 0 < partial < len(expected) and not position["done"]
@@ -177,8 +201,7 @@ def test_bad_inputs_fail_clearly(tmp_path: Path, config) -> None:
         assert store.integrity_problems() == []
 
 
-def test_import_matches_each_candidate_once(tmp_path: Path, config,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_matches_each_candidate_once(tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch) -> None:
     """The default annotator filters on themes, then scores with those themes kept (the
     matcher used to run again inside annotate_items for every kept item)."""
     from attention.themes import ThemeMatcher

@@ -30,8 +30,13 @@ print(json.dumps({"peak_mb": peak, "lines": result.lines, "kept": result.kept, "
 
 
 def _import_in_child(dump: Path, store: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(REPO / "config.yaml"), str(dump),
-                          str(store)], capture_output=True, text=True, cwd=REPO, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(REPO / "config.yaml"), str(dump), str(store)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -49,10 +54,8 @@ def test_small_import_stays_under_the_cap(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_peak_memory_does_not_grow_with_the_dump(tmp_path: Path) -> None:
     big_mb = int(os.environ.get("ATTENTION_REDDIT_DUMP_MB", "600"))
-    small = write_dump(tmp_path / "small.zst", DumpSpec(_lines_for(big_mb // 8),
-                                                        wanted_share=0.05, seed=9))
-    big = write_dump(tmp_path / "big.zst", DumpSpec(_lines_for(big_mb), wanted_share=0.05,
-                                                    seed=10))
+    small = write_dump(tmp_path / "small.zst", DumpSpec(_lines_for(big_mb // 8), wanted_share=0.05, seed=9))
+    big = write_dump(tmp_path / "big.zst", DumpSpec(_lines_for(big_mb), wanted_share=0.05, seed=10))
     assert big.bytes_uncompressed > 8 * 2**20 * big_mb // 10  # really several hundred MB
     small_run = _import_in_child(tmp_path / "small.zst", tmp_path / "small.duckdb")
     big_run = _import_in_child(tmp_path / "big.zst", tmp_path / "big.duckdb")

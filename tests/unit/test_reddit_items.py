@@ -28,12 +28,28 @@ from collectors.reddit.query import (
 
 SALT = "test-salt"
 PROV = Provenance("https://oauth.reddit.com/x", "1.0", dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
-POST = {"id": "abc12", "name": "t3_abc12", "title": "Small caps ripping", "selftext": "IWM up",
-        "author": "SomeUser", "subreddit": "stocks", "created_utc": 1714521600.0, "score": 42,
-        "num_comments": 7, "permalink": "/r/stocks/comments/abc12/small_caps/"}
-COMMENT = {"id": "c1", "body": "Agreed", "author": "Other", "subreddit": "stocks",
-           "link_id": "t3_abc12", "parent_id": "t3_abc12", "created_utc": 1714521700,
-           "score": 3}
+POST = {
+    "id": "abc12",
+    "name": "t3_abc12",
+    "title": "Small caps ripping",
+    "selftext": "IWM up",
+    "author": "SomeUser",
+    "subreddit": "stocks",
+    "created_utc": 1714521600.0,
+    "score": 42,
+    "num_comments": 7,
+    "permalink": "/r/stocks/comments/abc12/small_caps/",
+}
+COMMENT = {
+    "id": "c1",
+    "body": "Agreed",
+    "author": "Other",
+    "subreddit": "stocks",
+    "link_id": "t3_abc12",
+    "parent_id": "t3_abc12",
+    "created_utc": 1714521700,
+    "score": 3,
+}
 
 
 def test_post_maps_every_field() -> None:
@@ -121,8 +137,7 @@ def test_mode_choice_says_why(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None
     assert choose_mode(_Settings("auto"), creds)[0] == "api"
     mode, why = choose_mode(_Settings("auto"), Secrets())
     assert mode == "feeds" and "no REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET" in why
-    assert choose_mode(_Settings("feeds"), creds) == ("feeds",
-                                                      "feeds: sources.reddit.mode is 'feeds'")
+    assert choose_mode(_Settings("feeds"), creds) == ("feeds", "feeds: sources.reddit.mode is 'feeds'")
     with pytest.raises(ConfigError, match="REDDIT_CLIENT_ID"):
         choose_mode(_Settings("api"), Secrets())
     (tmp_path / "praw.ini").write_text("[DEFAULT]\nclient_id=abc\nclient_secret=def\n")
@@ -146,8 +161,9 @@ def test_praw_errors_are_classified() -> None:
     error = classify(unauthorized, _Settings("api"))
     assert isinstance(error, AuthError)
     assert "REDDIT_CLIENT_ID" in str(error) and "mode: feeds" in str(error)
-    assert isinstance(classify(prawcore.exceptions.TooManyRequests(response(429)),
-                               _Settings("api")), RateLimitedError)
+    assert isinstance(
+        classify(prawcore.exceptions.TooManyRequests(response(429)), _Settings("api")), RateLimitedError
+    )
     with pytest.raises(ZeroDivisionError):  # not ours, not praw's: re-raised untouched
         classify(ZeroDivisionError("bug"), _Settings("api"))
 
@@ -162,22 +178,25 @@ def test_feed_bodies_use_the_shared_html_stripper() -> None:
     from collectors.news.parse import strip_html as news_strip
     from collectors.reddit.items import items_from_feed
 
-    body = ('<!-- SC_OFF --><div class="md"><p>Calls on $NVDA</p><p>to the moon</p>'
-            '<script>alert("buy")</script><style>p{color:red}</style>'
-            '<p>Q&amp;A &lt;3 <a href="/r/x">NVDA</a>&#39;s it&amp;#39;s</p>'
-            '<p>&amp;#x200B;</p></div><!-- SC_ON --> submitted by <a href="/user/x">/u/x</a>')
+    body = (
+        '<!-- SC_OFF --><div class="md"><p>Calls on $NVDA</p><p>to the moon</p>'
+        '<script>alert("buy")</script><style>p{color:red}</style>'
+        '<p>Q&amp;A &lt;3 <a href="/r/x">NVDA</a>&#39;s it&amp;#39;s</p>'
+        '<p>&amp;#x200B;</p></div><!-- SC_ON --> submitted by <a href="/user/x">/u/x</a>'
+    )
     comment = '<div class="md"><p>sold</p><script>var puts = 1;</script><p>all</p></div>'
-    feed = ('<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-            '<entry><id>t3_abc</id><link href="https://www.reddit.com/r/stocks/comments/abc/x/"/>'
-            '<published>2024-05-01T00:00:00+00:00</published><title>Post</title>'
-            f'<content type="html">{html_lib.escape(body)}</content></entry>'
-            '<entry><id>t1_def</id>'
-            '<link href="https://www.reddit.com/r/stocks/comments/abc/x/def/"/>'
-            '<published>2024-05-01T00:01:00+00:00</published><title>c</title>'
-            f'<content type="html">{html_lib.escape(comment)}</content></entry></feed>')
+    feed = (
+        '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        '<entry><id>t3_abc</id><link href="https://www.reddit.com/r/stocks/comments/abc/x/"/>'
+        "<published>2024-05-01T00:00:00+00:00</published><title>Post</title>"
+        f'<content type="html">{html_lib.escape(body)}</content></entry>'
+        "<entry><id>t1_def</id>"
+        '<link href="https://www.reddit.com/r/stocks/comments/abc/x/def/"/>'
+        "<published>2024-05-01T00:01:00+00:00</published><title>c</title>"
+        f'<content type="html">{html_lib.escape(comment)}</content></entry></feed>'
+    )
     items, skipped = items_from_feed(feed.encode(), "feed", PROV, AuthorPolicy(salt=SALT))
     assert skipped == 0
-    assert [i.body for i in items] == ["Calls on $NVDA to the moon Q&A <3 NVDA's it's \u200b",
-                                      "sold all"]
+    assert [i.body for i in items] == ["Calls on $NVDA to the moon Q&A <3 NVDA's it's \u200b", "sold all"]
     assert news_strip is strip_html  # one implementation for both sources
     assert strip_html("<p>a</p><script>b</script><style>c</style><p>d</p>") == "a d"

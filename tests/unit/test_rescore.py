@@ -22,9 +22,13 @@ from collectors.core.records import Provenance, TextItem
 
 REPO = Path(__file__).resolve().parents[2]
 runner = CliRunner()
-TEXTS = ["Small caps rally as IWM hits a record high", "Russell 2000 plunges, bagholders weep",
-         "Magnificent Seven earnings: shares slump", "Nothing to see here",
-         "IWM calls printing, small caps to the moon"]
+TEXTS = [
+    "Small caps rally as IWM hits a record high",
+    "Russell 2000 plunges, bagholders weep",
+    "Magnificent Seven earnings: shares slump",
+    "Nothing to see here",
+    "IWM calls printing, small caps to the moon",
+]
 
 
 @pytest.fixture()
@@ -35,10 +39,21 @@ def config(tmp_path: Path):
 def _items(config, n: int = 50) -> list[TextItem]:
     """Items on consecutive days, ten a day, so each batch of ten touches its own days."""
     stamp = dt.datetime(2026, 1, 5, 15, tzinfo=dt.UTC)
-    raw = [TextItem("reddit", f"t3_{k:04d}", "post", stamp + dt.timedelta(days=k // 10),
-                    TEXTS[k % len(TEXTS)], "", None, Provenance("test://", "1", stamp), score=k,
-                    scoreable=k % 10 != 7)
-           for k in range(n)]
+    raw = [
+        TextItem(
+            "reddit",
+            f"t3_{k:04d}",
+            "post",
+            stamp + dt.timedelta(days=k // 10),
+            TEXTS[k % len(TEXTS)],
+            "",
+            None,
+            Provenance("test://", "1", stamp),
+            score=k,
+            scoreable=k % 10 != 7,
+        )
+        for k in range(n)
+    ]
     return annotate_items(raw, config)
 
 
@@ -46,14 +61,18 @@ def _store_with_old_scores(config, n: int = 50) -> Store:
     """Items as the pipeline stored them, then made to look scored by an older lexicon."""
     store = Store(config.store.path)
     store.write(_items(config, n))
-    store.con.execute("UPDATE items SET lexicon_version = 'finance-1', compound = 0.5, "
-                      "themes = ['small_caps'] WHERE scoreable AND item_id < 't3_0030'")
+    store.con.execute(
+        "UPDATE items SET lexicon_version = 'finance-1', compound = 0.5, "
+        "themes = ['small_caps'] WHERE scoreable AND item_id < 't3_0030'"
+    )
     return store
 
 
 def _scores(store: Store):
-    return store.query("SELECT item_id, themes, neg, neu, pos, compound, lexicon_version, "
-                       "scoreable FROM items ORDER BY item_id")
+    return store.query(
+        "SELECT item_id, themes, neg, neu, pos, compound, lexicon_version, "
+        "scoreable FROM items ORDER BY item_id"
+    )
 
 
 def test_stale_items_get_exactly_what_fresh_scoring_gives(config) -> None:
@@ -148,10 +167,12 @@ def test_an_interrupted_aggregate_refresh_is_reported(config, monkeypatch) -> No
 
 def test_null_text_columns_and_themes_are_handled(config) -> None:
     with _store_with_old_scores(config) as store:
-        store.con.execute("UPDATE items SET title = NULL, body = 'Small caps rally, IWM soars' "
-                          "WHERE item_id = 't3_0001'")
-        store.con.execute("UPDATE items SET body = NULL, themes = NULL "
-                          "WHERE item_id IN ('t3_0002', 't3_0040')")
+        store.con.execute(
+            "UPDATE items SET title = NULL, body = 'Small caps rally, IWM soars' WHERE item_id = 't3_0001'"
+        )
+        store.con.execute(
+            "UPDATE items SET body = NULL, themes = NULL WHERE item_id IN ('t3_0002', 't3_0040')"
+        )
         rescore(store, config)
         assert stale_versions(store, "finance-2") == {}
         rows = _scores(store).set_index("item_id")
@@ -159,8 +180,9 @@ def test_null_text_columns_and_themes_are_handled(config) -> None:
         rescore(store, config, themes=True)
         rows = _scores(store).set_index("item_id")
     scorer = get_scorer("finance")
-    assert rows.loc["t3_0001", "compound"] == scorer.polarity_scores(
-        "Small caps rally, IWM soars")["compound"]
+    assert (
+        rows.loc["t3_0001", "compound"] == scorer.polarity_scores("Small caps rally, IWM soars")["compound"]
+    )
     assert rows.loc["t3_0002", "compound"] == scorer.polarity_scores(TEXTS[2])["compound"]
     assert list(rows.loc["t3_0040", "themes"]) == ["small_caps"]
 
@@ -181,20 +203,21 @@ def test_cli_status_warns_and_rescore_fixes(config, tmp_path: Path) -> None:
     done = runner.invoke(app, ["rescore", *args])
     assert done.exit_code == 0
     assert "27 items re-scored" in done.output
-    assert json.loads(runner.invoke(app, ["status", *args, "--json"]).output)[
-        "stale_scores"] == {}
+    assert json.loads(runner.invoke(app, ["status", *args, "--json"]).output)["stale_scores"] == {}
 
 
 def test_the_report_flags_mixed_lexicon_versions(config, tmp_path: Path) -> None:
     from attention.report.html import write_report
 
     _store_with_old_scores(config).close()
-    result = write_report(config, as_of=dt.date(2026, 1, 12), out_dir=tmp_path / "report",
-                          store_path=Path(config.store.path))
+    result = write_report(
+        config, as_of=dt.date(2026, 1, 12), out_dir=tmp_path / "report", store_path=Path(config.store.path)
+    )
     page = result.path.read_text(encoding="utf-8")
     assert "27 with finance-1; in use: finance-2" in page
     with Store(config.store.path) as store:
         rescore(store, config)
-    page = write_report(config, as_of=dt.date(2026, 1, 12), out_dir=tmp_path / "report",
-                        store_path=Path(config.store.path)).path.read_text(encoding="utf-8")
+    page = write_report(
+        config, as_of=dt.date(2026, 1, 12), out_dir=tmp_path / "report", store_path=Path(config.store.path)
+    ).path.read_text(encoding="utf-8")
     assert "another lexicon" not in page

@@ -29,21 +29,30 @@ SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|WHERE|CREATE|DROP|ALTER|
 # built from those, never a value. New entries need the same review; values go in parameters.
 REVIEWED_SQL_INTERPOLATIONS = {
     # upsert/integrity/count over our own tables; columns come from the table's catalog
-    ("attention/store/__init__.py", "table"), ("attention/store/__init__.py", "select"),
-    ("attention/store/__init__.py", "', '.join(key)"), ("attention/store/__init__.py", "conflict"),
-    ("attention/store/__init__.py", "', '.join(updates)"), ("attention/store/__init__.py", "cols"),
+    ("attention/store/__init__.py", "table"),
+    ("attention/store/__init__.py", "select"),
+    ("attention/store/__init__.py", "', '.join(key)"),
+    ("attention/store/__init__.py", "conflict"),
+    ("attention/store/__init__.py", "', '.join(updates)"),
+    ("attention/store/__init__.py", "cols"),
     # an int we compute (DuckDB's SET takes no parameters); a column name from DATE_CURSORS
-    ("attention/store/__init__.py", "sample"), ("attention/store/__init__.py", "key_column"),
+    ("attention/store/__init__.py", "sample"),
+    ("attention/store/__init__.py", "key_column"),
     # analysis results replaced per theme: table names from a fixed dict, columns from frames
     # the analysis builds itself
-    ("attention/analysis/run.py", "table"), ("attention/analysis/run.py", "cols"),
+    ("attention/analysis/run.py", "table"),
+    ("attention/analysis/run.py", "cols"),
     ("attention/derive/theme_daily.py", "TABLE"),
     # "?, ?, ?" placeholder lists sized to the parameters
-    ("attention/panel/build.py", "marks"), ("attention/panel/build.py", "term_marks"),
-    ("collectors/news/dedupe.py", "marks"), ("collectors/news/dedupe.py", "_STORED_COLUMNS"),
+    ("attention/panel/build.py", "marks"),
+    ("attention/panel/build.py", "term_marks"),
+    ("collectors/news/dedupe.py", "marks"),
+    ("collectors/news/dedupe.py", "_STORED_COLUMNS"),
     # export readers: fixed table names/column lists from the export specs, a NULL literal
-    ("attention/report/tables.py", "author"), ("attention/report/tables.py", "fetched"),
-    ("attention/report/tables.py", "join"), ("attention/report/tables.py", "name"),
+    ("attention/report/tables.py", "author"),
+    ("attention/report/tables.py", "fetched"),
+    ("attention/report/tables.py", "join"),
+    ("attention/report/tables.py", "name"),
     ("attention/report/tables_analysis.py", "table"),
     ("attention/report/tables_analysis.py", "cols"),
     ("attention/report/tables_analysis.py", "order"),
@@ -62,18 +71,29 @@ def _sql_interpolations(path: Path) -> list[tuple[int, str]]:
         if isinstance(node, ast.JoinedStr):
             text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
             if SQL_WORDS.search(text):
-                found += [(node.lineno, ast.unparse(v.value)) for v in node.values
-                          if isinstance(v, ast.FormattedValue)]
+                found += [
+                    (node.lineno, ast.unparse(v.value))
+                    for v in node.values
+                    if isinstance(v, ast.FormattedValue)
+                ]
         elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)):
             for side, other in ((node.left, node.right), (node.right, node.left)):
-                if (isinstance(side, ast.Constant) and isinstance(side.value, str)
-                        and SQL_WORDS.search(side.value) and not isinstance(other, ast.Constant)
-                        and not isinstance(other, ast.JoinedStr)):
+                if (
+                    isinstance(side, ast.Constant)
+                    and isinstance(side.value, str)
+                    and SQL_WORDS.search(side.value)
+                    and not isinstance(other, ast.Constant)
+                    and not isinstance(other, ast.JoinedStr)
+                ):
                     found.append((node.lineno, ast.unparse(other)))
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-              and node.func.attr == "format" and isinstance(node.func.value, ast.Constant)
-              and isinstance(node.func.value.value, str)
-              and SQL_WORDS.search(node.func.value.value)):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "format"
+            and isinstance(node.func.value, ast.Constant)
+            and isinstance(node.func.value.value, str)
+            and SQL_WORDS.search(node.func.value.value)
+        ):
             found += [(node.lineno, ast.unparse(a)) for a in [*node.args, *node.keywords]]
     return found
 
@@ -82,34 +102,63 @@ def test_sql_never_interpolates_unreviewed_expressions() -> None:
     unreviewed = []
     for path in _code_files():
         rel = path.relative_to(REPO).as_posix()
-        unreviewed += [f"{rel}:{line}: {expr}" for line, expr in _sql_interpolations(path)
-                       if (rel, expr) not in REVIEWED_SQL_INTERPOLATIONS]
+        unreviewed += [
+            f"{rel}:{line}: {expr}"
+            for line, expr in _sql_interpolations(path)
+            if (rel, expr) not in REVIEWED_SQL_INTERPOLATIONS
+        ]
     assert unreviewed == [], (
         "SQL built by interpolation: pass values as parameters (con.execute(sql, [..])); if "
         "this is an identifier of our own schema, review it and add it to "
-        f"REVIEWED_SQL_INTERPOLATIONS: {unreviewed}")
+        f"REVIEWED_SQL_INTERPOLATIONS: {unreviewed}"
+    )
 
 
 def test_the_lint_catches_interpolated_values(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
-    bad.write_text('def f(con, name):\n'
-                   '    con.execute(f"SELECT * FROM items WHERE title = \'{name}\'")\n'
-                   '    con.execute("DELETE FROM items WHERE id = %s" % name)\n'
-                   '    con.execute("SELECT * FROM t WHERE a = {}".format(name))\n'
-                   '    con.execute("SELECT * FROM t WHERE a = \'" + name + "\'")\n')
+    bad.write_text(
+        "def f(con, name):\n"
+        "    con.execute(f\"SELECT * FROM items WHERE title = '{name}'\")\n"
+        '    con.execute("DELETE FROM items WHERE id = %s" % name)\n'
+        '    con.execute("SELECT * FROM t WHERE a = {}".format(name))\n'
+        '    con.execute("SELECT * FROM t WHERE a = \'" + name + "\'")\n'
+    )
     assert [expr for _, expr in _sql_interpolations(bad)] == ["name"] * 4
 
 
-HOSTILE = ["'); DROP TABLE items; --", "x' OR '1'='1", 'Robert"); DELETE FROM runs; --',
-           "\\'; SELECT 1; --", "=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3", "@SUM(A1)",
-           "\t=1", "\r=1", "<script>alert(1)</script>", "ünïcödé ✓ \u202e"]
+HOSTILE = [
+    "'); DROP TABLE items; --",
+    "x' OR '1'='1",
+    'Robert"); DELETE FROM runs; --',
+    "\\'; SELECT 1; --",
+    "=cmd|' /C calc'!A0",
+    "+SUM(1,2)",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    "<script>alert(1)</script>",
+    "ünïcödé ✓ \u202e",
+]
 
 
 def _item(i: int, text: str) -> TextItem:
     stamp = dt.datetime(2024, 3, 1, 12, tzinfo=dt.UTC)
-    return TextItem("reddit", f"t3_h{i}", "post", stamp, text, text, f"https://x.example/{i}",
-                    Provenance("test://hostile", "1", stamp), author=text, container=text,
-                    score=1, themes=("small_caps",), compound=0.1)
+    return TextItem(
+        "reddit",
+        f"t3_h{i}",
+        "post",
+        stamp,
+        text,
+        text,
+        f"https://x.example/{i}",
+        Provenance("test://hostile", "1", stamp),
+        author=text,
+        container=text,
+        score=1,
+        themes=("small_caps",),
+        compound=0.1,
+    )
 
 
 def test_hostile_values_are_stored_verbatim(tmp_path: Path) -> None:
@@ -144,10 +193,8 @@ def _is_number(cell: str) -> bool:
     return True
 
 
-
 @pytest.mark.parametrize("text", HOSTILE)
-def test_csv_exports_neutralise_formulas(text: str, tmp_path: Path,
-                                         default_config_path: Path) -> None:
+def test_csv_exports_neutralise_formulas(text: str, tmp_path: Path, default_config_path: Path) -> None:
     import yaml
 
     from attention.report import export
@@ -162,16 +209,14 @@ def test_csv_exports_neutralise_formulas(text: str, tmp_path: Path,
 
 
 def test_redaction_and_secret_repr() -> None:
-    secrets = Secrets(reddit_client_id="id-123456", reddit_client_secret="sec-abcdef",
-                      author_salt="salt-xyz")
+    secrets = Secrets(reddit_client_id="id-123456", reddit_client_secret="sec-abcdef", author_salt="salt-xyz")
     message = "401 for id-123456 with sec-abcdef (salt salt-xyz)"
     assert redact(message, secrets) == "401 for *** with *** (salt ***)"
     assert "sec-abcdef" not in repr(secrets) and "id-123456" not in repr(secrets)
 
 
 @pytest.mark.parametrize("key", ["client_secret", "client_id", "api_key", "password", "token"])
-def test_config_refuses_secrets_without_echoing_them(key: str,
-                                                     default_config_path: Path) -> None:
+def test_config_refuses_secrets_without_echoing_them(key: str, default_config_path: Path) -> None:
     import yaml
 
     raw = yaml.safe_load(default_config_path.read_text())
@@ -186,7 +231,6 @@ def test_authors_hashed_by_default() -> None:
     hashed = policy.apply("SomeUser")
     assert hashed != "SomeUser" and hashed.startswith("u_")
     assert hashed == policy.apply("someuser")  # Reddit names are case-insensitive
-    assert AuthorPolicy.from_settings(Secrets(author_salt="salt2"), False).apply("SomeUser") \
-        != hashed
+    assert AuthorPolicy.from_settings(Secrets(author_salt="salt2"), False).apply("SomeUser") != hashed
     raw = AuthorPolicy.from_settings(Secrets(author_salt="x"), store_names=True)
     assert raw.apply("SomeUser") == "SomeUser"

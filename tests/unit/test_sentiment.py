@@ -26,44 +26,135 @@ def vader() -> SentimentScorer:
 RULE_CASES = {
     "plain": ["The book was good.", "The book was bad.", "A table."],
     "empty": ["", "   ", "\n\t", "!!!", "??"],
-    "booster": ["VADER is very smart.", "It was extremely bad", "It is kinda good",
-                "sort of good", "It was just enough good"],
+    "booster": [
+        "VADER is very smart.",
+        "It was extremely bad",
+        "It is kinda good",
+        "sort of good",
+        "It was just enough good",
+    ],
     "kind_of": ["The book was only kind of good.", "kind of", "so kind of you"],
-    "caps": ["VADER is VERY SMART, handsome, and FUNNY.", "Today SUX!", "GOOD", "GOOD GREAT",
-             "NO good news", "it is VERY bad"],
-    "negation": ["VADER is not smart, handsome, nor funny.", "It isn't good", "I don't not like it",
-                 "never good", "It is not really very good", "Not bad at all", "aint bad"],
-    "never_so_this": ["Sentiment analysis has never been this good!", "never so good",
-                      "never this bad", "It was so good", "this so this good"],
-    "without_doubt": ["Without a doubt, excellent idea.", "without doubt good",
-                      "without any doubt good", "without good"],
+    "caps": [
+        "VADER is VERY SMART, handsome, and FUNNY.",
+        "Today SUX!",
+        "GOOD",
+        "GOOD GREAT",
+        "NO good news",
+        "it is VERY bad",
+    ],
+    "negation": [
+        "VADER is not smart, handsome, nor funny.",
+        "It isn't good",
+        "I don't not like it",
+        "never good",
+        "It is not really very good",
+        "Not bad at all",
+        "aint bad",
+    ],
+    "never_so_this": [
+        "Sentiment analysis has never been this good!",
+        "never so good",
+        "never this bad",
+        "It was so good",
+        "this so this good",
+    ],
+    "without_doubt": [
+        "Without a doubt, excellent idea.",
+        "without doubt good",
+        "without any doubt good",
+        "without good",
+    ],
     "no": ["no good", "no problem", "no", "no no good", "no love or hate", "no, or nor good"],
-    "least": ["Roger Dodger is one of the least compelling variations on this theme.",
-              "at least compelling", "very least good", "least good"],
-    "but": ["The plot was good, but the characters are uncompelling and the dialog is not great.",
-            "good good but good good", "bad but bad but good", "but good", "good but"],
-    "idioms": ["With VADER, sentiment analysis is the shit!", "On the other hand, VADER is "
-               "quite bad ass", "This party was the bomb", "yeah right that is great",
-               "it was a kiss of death for the good plan", "a cake to die for",
-               "the bus stop was nice", "beating heart love"],
+    "least": [
+        "Roger Dodger is one of the least compelling variations on this theme.",
+        "at least compelling",
+        "very least good",
+        "least good",
+    ],
+    "but": [
+        "The plot was good, but the characters are uncompelling and the dialog is not great.",
+        "good good but good good",
+        "bad but bad but good",
+        "but good",
+        "good but",
+    ],
+    "idioms": [
+        "With VADER, sentiment analysis is the shit!",
+        "On the other hand, VADER is quite bad ass",
+        "This party was the bomb",
+        "yeah right that is great",
+        "it was a kiss of death for the good plan",
+        "a cake to die for",
+        "the bus stop was nice",
+        "beating heart love",
+    ],
     "punctuation": ["good!", "good!!!!!!", "bad??", "bad????", "good?", "ok!?!?"],
-    "emoji": ["Catch utf-8 emoji such as 💘 and 💋 and 😁", "😁good", "good😁😁", "😁 😁",
-              "©2024 great", "x💩y", "🚀🚀🚀 to the moon"],
+    "emoji": [
+        "Catch utf-8 emoji such as 💘 and 💋 and 😁",
+        "😁good",
+        "good😁😁",
+        "😁 😁",
+        "©2024 great",
+        "x💩y",
+        "🚀🚀🚀 to the moon",
+    ],
     "emoticons": ["Make sure you :) or :D today!", ":( sad", "<3", ":-)"],
     "punct_tokens": ["'good'", "--bad--", "a... ok", "(great)", "..."],
 }
 
 
 @pytest.mark.parametrize("rule,text", [(r, t) for r, ts in RULE_CASES.items() for t in ts])
-def test_each_rule_matches_vadersentiment(rule: str, text: str, vader: SentimentScorer,
-                                          reference: SentimentIntensityAnalyzer) -> None:
+def test_each_rule_matches_vadersentiment(
+    rule: str, text: str, vader: SentimentScorer, reference: SentimentIntensityAnalyzer
+) -> None:
     assert vader.polarity_scores(text) == reference.polarity_scores(text), rule
 
 
-WORDS = ["good", "bad", "not", "no", "never", "so", "this", "but", "BUT", "very", "VERY",
-         "kind", "of", "least", "at", "without", "doubt", "the", "shit", "GREAT", "or", "nor",
-         "isn't", "love", "hate", ":)", "😁", "!", "?", "sort", "kinda", "bad", "ass", "a",
-         "LOL", "yeah", "right", "Good!", "(bad)", "barely", "hardly", "don't", "nope"]
+WORDS = [
+    "good",
+    "bad",
+    "not",
+    "no",
+    "never",
+    "so",
+    "this",
+    "but",
+    "BUT",
+    "very",
+    "VERY",
+    "kind",
+    "of",
+    "least",
+    "at",
+    "without",
+    "doubt",
+    "the",
+    "shit",
+    "GREAT",
+    "or",
+    "nor",
+    "isn't",
+    "love",
+    "hate",
+    ":)",
+    "😁",
+    "!",
+    "?",
+    "sort",
+    "kinda",
+    "bad",
+    "ass",
+    "a",
+    "LOL",
+    "yeah",
+    "right",
+    "Good!",
+    "(bad)",
+    "barely",
+    "hardly",
+    "don't",
+    "nope",
+]
 
 
 @settings(max_examples=400, deadline=None)
@@ -82,8 +173,9 @@ def test_arbitrary_unicode_matches_vadersentiment(text: str) -> None:
     assert get_scorer("vader").polarity_scores(text) == _REFERENCE.polarity_scores(text)
 
 
-def test_score_returns_frame_in_input_order(vader: SentimentScorer,
-                                            reference: SentimentIntensityAnalyzer) -> None:
+def test_score_returns_frame_in_input_order(
+    vader: SentimentScorer, reference: SentimentIntensityAnalyzer
+) -> None:
     texts = ["great day", "awful day", "a day", "great day"]
     frame = vader.score(texts)
     assert list(frame.columns) == ["neg", "neu", "pos", "compound"]
@@ -128,6 +220,7 @@ def test_versions_name_the_lexicon() -> None:
 
 def test_unknown_lexicon_is_a_config_error() -> None:
     from attention.errors import ConfigError
+
     with pytest.raises(ConfigError, match="analysis.sentiment_lexicon"):
         SentimentScorer("loughran")
 

@@ -18,8 +18,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 def test_word_labels_and_columns_found_by_name(tmp_path: Path) -> None:
     path = _write(tmp_path, 'Label,Sentence\npositive,"Profit rose, again"\nNeutral,x\nneg,y\n')
     rows = read_labelled_csv(path)
-    assert [(r.rating, r.text) for r in rows] == [(1.0, "Profit rose, again"), (0.0, "x"),
-                                                  (-1.0, "y")]
+    assert [(r.rating, r.text) for r in rows] == [(1.0, "Profit rose, again"), (0.0, "x"), (-1.0, "y")]
     assert rows[0].id == "labelled.csv:2"
 
 

@@ -22,14 +22,25 @@ def config() -> Config:
 
 
 def item(item_id: str, title: str, body: str = "", scoreable: bool = True) -> TextItem:
-    return TextItem(source="reddit", item_id=item_id, kind="post", created_utc=NOW, title=title,
-                    body=body, url=None, scoreable=scoreable,
-                    provenance=Provenance("https://example.invalid", "test", NOW))
+    return TextItem(
+        source="reddit",
+        item_id=item_id,
+        kind="post",
+        created_utc=NOW,
+        title=title,
+        body=body,
+        url=None,
+        scoreable=scoreable,
+        provenance=Provenance("https://example.invalid", "test", NOW),
+    )
 
 
 def test_items_get_themes_scores_and_version(config: Config) -> None:
-    items = [item("t3_a", "NVDA calls printing", "Best day ever!"),
-             item("t3_b", "Small caps look awful"), item("t3_c", "Lunch thread")]
+    items = [
+        item("t3_a", "NVDA calls printing", "Best day ever!"),
+        item("t3_b", "Small caps look awful"),
+        item("t3_c", "Lunch thread"),
+    ]
     out = annotate_items(items, config)
     assert [i.item_id for i in out] == ["t3_a", "t3_b", "t3_c"]
     assert out[0].themes == ("ai_stocks", "magnificent_seven")
@@ -51,7 +62,11 @@ def test_vader_lexicon_gives_exact_vader_scores(config: Config) -> None:
     out = annotate_items([text_item], config, SentimentScorer("vader"))
     expected = SentimentIntensityAnalyzer().polarity_scores(text_item.text)
     assert (out[0].neg, out[0].neu, out[0].pos, out[0].compound) == (
-        expected["neg"], expected["neu"], expected["pos"], expected["compound"])
+        expected["neg"],
+        expected["neu"],
+        expected["pos"],
+        expected["compound"],
+    )
     assert out[0].lexicon_version == "vader-3.3.2"
 
 
@@ -62,7 +77,8 @@ def test_repeated_texts_score_identically(config: Config) -> None:
 
 def test_lexicon_comes_from_config(config: Config) -> None:
     vader_config = config.model_copy(
-        update={"analysis": config.analysis.model_copy(update={"sentiment_lexicon": "vader"})})
+        update={"analysis": config.analysis.model_copy(update={"sentiment_lexicon": "vader"})}
+    )
     assert scorer_for(vader_config).version == "vader-3.3.2"
     assert scorer_for(config) is scorer_for(config)
 

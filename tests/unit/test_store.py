@@ -86,8 +86,20 @@ def test_a_failing_migration_releases_the_lock(tmp_path: Path, monkeypatch: pyte
 
 def test_a_rare_non_empty_list_deep_in_a_batch_is_stored(tmp_path: Path) -> None:
     """DuckDB samples object columns to infer their type; one flagged item among 20,000."""
-    items = [TextItem("reddit", f"t1_{i}", "comment", utcnow(), "", "x", None, PROV,
-                      flags=("removed",) if i == 17_777 else ()) for i in range(20_000)]
+    items = [
+        TextItem(
+            "reddit",
+            f"t1_{i}",
+            "comment",
+            utcnow(),
+            "",
+            "x",
+            None,
+            PROV,
+            flags=("removed",) if i == 17_777 else (),
+        )
+        for i in range(20_000)
+    ]
     with Store(tmp_path / "s.duckdb") as store:
         assert store.write(items) == {"items": 20_000}
         flagged = store.query("SELECT item_id FROM items WHERE len(flags) > 0")["item_id"].tolist()

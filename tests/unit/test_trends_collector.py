@@ -49,9 +49,14 @@ def _cooldown_ctx(default_config_path, last: str | None, hours: float | None = N
         opened.append(name)
         raise RuntimeError("would send a request")
 
-    ctx = CollectContext(run_date=dt.date(2024, 5, 1), config=validate_config(raw),
-                         secrets=Secrets(), cursors={"last_rate_limited": last} if last else {},
-                         query=None, http_factory=factory)
+    ctx = CollectContext(
+        run_date=dt.date(2024, 5, 1),
+        config=validate_config(raw),
+        secrets=Secrets(),
+        cursors={"last_rate_limited": last} if last else {},
+        query=None,
+        http_factory=factory,
+    )
     return ctx, opened
 
 

@@ -48,8 +48,10 @@ def test_bank_chains_more_than_five_anchors_through_a_shared_one() -> None:
 
 
 def test_ladder_orders_anchors_and_matches_on_a_log_scale() -> None:
-    rungs = plan.ladder(["stock market", "stocks", "recession", "missing"],
-                        {"stock market": 100, "stocks": 60, "recession": 8})
+    rungs = plan.ladder(
+        ["stock market", "stocks", "recession", "missing"],
+        {"stock market": 100, "stocks": 60, "recession": 8},
+    )
     assert [a for a, _ in rungs] == ["stock market", "stocks", "recession"]
     assert plan.matched_anchor(50, rungs) == "stocks"
     assert plan.matched_anchor(2, rungs) == "recession"
@@ -70,8 +72,7 @@ def test_a_term_rounding_to_zero_is_asked_again_beside_a_matched_anchor() -> Non
     again = plan.ladder_payloads(["tiny"], {"tiny": 0.0}, rungs, window, {"tiny": {"S&P 500"}})
     assert [(p.terms, p.anchor, p.kind) for p in again] == [(("tiny",), "recession", "ladder")]
     # already tried beside that anchor: nothing better to ask
-    assert plan.ladder_payloads(["tiny"], {"tiny": 0.0}, rungs, window,
-                                {"tiny": {"recession"}}) == []
+    assert plan.ladder_payloads(["tiny"], {"tiny": 0.0}, rungs, window, {"tiny": {"recession"}}) == []
 
 
 def test_an_anchor_dwarfed_by_its_terms_makes_them_weak() -> None:
@@ -81,8 +82,7 @@ def test_an_anchor_dwarfed_by_its_terms_makes_them_weak() -> None:
 
 def test_daily_groups_are_balanced_and_sorted_by_level() -> None:
     levels = {f"t{i}": float(v) for i, v in enumerate([20, 9, 2.4, 19, 8, 2.5, 21, 10, 2.2])}
-    rungs = [("stock market", 100.0), ("S&P 500", 30.0), ("Apple stock", 12.0),
-             ("recession", 8.0)]
+    rungs = [("stock market", 100.0), ("S&P 500", 30.0), ("Apple stock", 12.0), ("recession", 8.0)]
     groups = plan.daily_groups(list(levels), levels, rungs)
     assert [len(g) for g, _ in groups] == [3, 3, 3]
     assert groups[0][0] == ("t6", "t0", "t3") and groups[0][1] == "S&P 500"
@@ -94,12 +94,15 @@ def test_twelve_terms_over_five_years_fit_in_thirty_payloads() -> None:
     terms = [f"term {i}" for i in range(12)]
     anchors = ["stock market", "stocks", "Apple stock", "S&P 500", "recession"]
     levels = {t: 30.0 / (1 + i) for i, t in enumerate(terms)}
-    rungs = plan.ladder(anchors, {"stock market": 100, "stocks": 60, "Apple stock": 12,
-                                  "S&P 500": 30, "recession": 8})
+    rungs = plan.ladder(
+        anchors, {"stock market": 100, "stocks": 60, "Apple stock": 12, "S&P 500": 30, "recession": 8}
+    )
     window = plan.weekly_window(RUN, HISTORY)
-    payloads = (plan.bank_payloads(anchors, window) + plan.level_payloads(terms, rungs, window)
-                + plan.daily_payloads(plan.daily_groups(terms, levels, rungs),
-                                      plan.daily_windows(RUN, HISTORY)))
+    payloads = (
+        plan.bank_payloads(anchors, window)
+        + plan.level_payloads(terms, rungs, window)
+        + plan.daily_payloads(plan.daily_groups(terms, levels, rungs), plan.daily_windows(RUN, HISTORY))
+    )
     assert len(payloads) == 1 + 3 + 3 * 7
     assert all(len(p.sent) <= 5 and p.anchor for p in payloads)
     assert {p.granularity for p in payloads if p.kind == "daily"} == {"day"}

@@ -20,13 +20,25 @@ from collectors.google_trends.protocol import (
 
 BASE = "http://replica.test"
 WIDGET = {"time": "2024-01-01 2024-01-03", "resolution": "DAY", "comparisonItem": []}
-EXPLORE = ")]}'\n" + json.dumps({"widgets": [
-    {"id": "TIMESERIES", "request": WIDGET, "token": "TOKEN1"},
-    {"id": "GEO_MAP", "request": {}, "token": "TOKEN2"}]})
-MULTILINE = ")]}',\n" + json.dumps({"default": {"timelineData": [
-    {"time": "1704067200", "value": [100, 3], "hasData": [True, True]},
-    {"time": "1704153600", "value": [80, 0], "hasData": [True, False]},
-    {"time": "1704240000", "value": [60, 2], "hasData": [True, True], "isPartial": True}]}})
+EXPLORE = ")]}'\n" + json.dumps(
+    {
+        "widgets": [
+            {"id": "TIMESERIES", "request": WIDGET, "token": "TOKEN1"},
+            {"id": "GEO_MAP", "request": {}, "token": "TOKEN2"},
+        ]
+    }
+)
+MULTILINE = ")]}',\n" + json.dumps(
+    {
+        "default": {
+            "timelineData": [
+                {"time": "1704067200", "value": [100, 3], "hasData": [True, True]},
+                {"time": "1704153600", "value": [80, 0], "hasData": [True, False]},
+                {"time": "1704240000", "value": [60, 2], "hasData": [True, True], "isPartial": True},
+            ]
+        }
+    }
+)
 
 
 def reply(status: int, body: str, content_type: str, **cookies: str) -> requests.Response:
@@ -58,15 +70,21 @@ class ScriptedSession(requests.Session):
 
 def client_for(answers: dict[str, requests.Response]) -> tuple[HttpClient, ScriptedSession]:
     session = ScriptedSession(answers)
-    client = HttpClient("google_trends", session=session, policy=RetryPolicy(stop_on_429=True),
-                        rewrites={"https://trends.google.com": BASE})
+    client = HttpClient(
+        "google_trends",
+        session=session,
+        policy=RetryPolicy(stop_on_429=True),
+        rewrites={"https://trends.google.com": BASE},
+    )
     return client, session
 
 
 def good_answers() -> dict[str, requests.Response]:
-    return {"/trends/explore/": reply(404, "<html>404</html>", "text/html", NID="511=abc"),
-            "/api/explore": reply(200, EXPLORE, "application/json; charset=utf-8"),
-            "/widgetdata/multiline": reply(200, MULTILINE, "application/json; charset=UTF-8")}
+    return {
+        "/trends/explore/": reply(404, "<html>404</html>", "text/html", NID="511=abc"),
+        "/api/explore": reply(200, EXPLORE, "application/json; charset=utf-8"),
+        "/widgetdata/multiline": reply(200, MULTILINE, "application/json; charset=UTF-8"),
+    }
 
 
 def test_constructing_the_request_object_sends_nothing() -> None:
@@ -80,9 +98,11 @@ def test_fetch_runs_cookie_explore_multiline_through_our_client() -> None:
     fetcher = TrendsFetcher(client, geo="US")
     got = fetcher.fetch(["pizza", "bagel"], "2024-01-01 2024-01-03")
     methods_urls = [(m, u.split("?")[0]) for m, u, _ in session.calls]
-    assert methods_urls == [("GET", f"{BASE}/trends/explore/"),
-                            ("POST", f"{BASE}/trends/api/explore"),
-                            ("GET", f"{BASE}/trends/api/widgetdata/multiline")]
+    assert methods_urls == [
+        ("GET", f"{BASE}/trends/explore/"),
+        ("POST", f"{BASE}/trends/api/explore"),
+        ("GET", f"{BASE}/trends/api/widgetdata/multiline"),
+    ]
     explore_kwargs = session.calls[1][2]
     assert explore_kwargs["cookies"] == {"NID": "511=abc"}
     req = json.loads(explore_kwargs["params"]["req"])
@@ -104,8 +124,9 @@ def test_429_served_as_javascript_stops_at_once(slept: list[float]) -> None:
 
 def test_rate_limit_page_with_status_200_is_a_rate_limit() -> None:
     answers = good_answers()
-    answers["/api/explore"] = reply(200, "<html>Our systems have detected unusual traffic"
-                                    "</html>", "text/javascript")
+    answers["/api/explore"] = reply(
+        200, "<html>Our systems have detected unusual traffic</html>", "text/javascript"
+    )
     client, _ = client_for(answers)
     with pytest.raises(RateLimitedError, match="429 in disguise"):
         TrendsFetcher(client, "US").fetch(["pizza"], "today 5-y")
@@ -114,8 +135,8 @@ def test_rate_limit_page_with_status_200_is_a_rate_limit() -> None:
 def test_garbage_body_is_retriable_later() -> None:
     with pytest.raises(RetriableError, match="not JSON"):
         decode_body("<html><body>Service temporarily unavail\x00")
-    assert decode_body(")]}',\n{\"a\": 1}") == {"a": 1}
-    assert decode_body(")]}'\n{\"a\": 2}") == {"a": 2}
+    assert decode_body(')]}\',\n{"a": 1}') == {"a": 1}
+    assert decode_body(')]}\'\n{"a": 2}') == {"a": 2}
 
 
 def test_parse_multiline_aligns_terms_and_flags_partial() -> None:
@@ -128,7 +149,7 @@ def test_parse_multiline_aligns_terms_and_flags_partial() -> None:
     with pytest.raises(RetriableError, match="does not match the request"):
         parse_multiline(MULTILINE, ["pizza"])
     with pytest.raises(RetriableError, match="timelineData"):
-        parse_multiline(")]}',\n{\"default\": {}}", ["pizza"])
+        parse_multiline(')]}\',\n{"default": {}}', ["pizza"])
 
 
 def test_granularity_is_inferred_from_the_spacing() -> None:

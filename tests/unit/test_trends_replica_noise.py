@@ -30,16 +30,18 @@ def _values(replica: TrendsReplica, terms: list[str], start: dt.date = START) ->
 def test_no_noise_by_default_and_exact(world: World) -> None:
     replica = TrendsReplica(world)
     assert replica.sampling_noise == 0.0
-    truth = pd.DataFrame({i: world.search_truth(t).loc[pd.Timestamp(START):pd.Timestamp(END)]
-                          for i, t in enumerate(TERMS)})
+    truth = pd.DataFrame(
+        {i: world.search_truth(t).loc[pd.Timestamp(START) : pd.Timestamp(END)] for i, t in enumerate(TERMS)}
+    )
     np.testing.assert_array_equal(_values(replica, TERMS), google_scale(truth).to_numpy())
 
 
 def test_noise_is_unbiased_and_never_negative(world: World) -> None:
     replica = TrendsReplica(world)
     replica.sampling_noise = 0.05
-    truth = pd.DataFrame({"x": np.r_[100.0, np.full(4000, 1.0), np.zeros(5)]},
-                         index=pd.date_range("2025-01-01", periods=4006))
+    truth = pd.DataFrame(
+        {"x": np.r_[100.0, np.full(4000, 1.0), np.zeros(5)]}, index=pd.date_range("2025-01-01", periods=4006)
+    )
     noisy = replica._sampled(truth, ["x"], START, END, "DAY")["x"].to_numpy()
     assert (noisy >= 0).all() and (noisy[-5:] == 0).all()
     rare = noisy[1:-5]  # relative s.d. 0.05 * sqrt(100) = 0.5 at 1% of the peak

@@ -13,8 +13,14 @@ from attention.sandbox.trends import bucket, google_scale
 from collectors.google_trends.stitch import Response, link, stitch, supersede
 
 
-def resp(rid: str, values: dict[str, list[float]], start: str = "2024-01-07",
-         gran: str = "day", partial_last: bool = False, anchor: str | None = None) -> Response:
+def resp(
+    rid: str,
+    values: dict[str, list[float]],
+    start: str = "2024-01-07",
+    gran: str = "day",
+    partial_last: bool = False,
+    anchor: str | None = None,
+) -> Response:
     freq = "D" if gran == "day" else "7D"
     n = len(next(iter(values.values())))
     index = pd.date_range(start, periods=n, freq=freq)
@@ -66,8 +72,9 @@ def test_daily_window_is_tied_to_the_weekly_series_through_whole_weeks() -> None
     daily_truth = np.linspace(10, 23, 14)
     weekly_raw = [daily_truth[:7].mean() * 4, daily_truth[7:].mean() * 4]  # weekly scale 1/4
     weekly = resp("W", {"t": weekly_raw, "anchor": [40, 40]}, gran="week")
-    daily = Response("D", "day", pd.DataFrame({"t": daily_truth * 2}, index=days),
-                     pd.Series(False, index=days))
+    daily = Response(
+        "D", "day", pd.DataFrame({"t": daily_truth * 2}, index=days), pd.Series(False, index=days)
+    )
     result = stitch([weekly, daily], "anchor")
     # anchor 40 (raw) = 100 common, so c_W = 2.5 and the daily window follows: truth x 10.
     assert series_of(result, "t")["value"].to_numpy() == pytest.approx(daily_truth * 10)
@@ -112,12 +119,15 @@ def test_unconnected_response_is_scaled_on_its_own_and_says_so() -> None:
 
 def test_supersede_keeps_the_latest_fetch_of_a_window_and_distinct_windows() -> None:
     d = dt.date
-    meta = pd.DataFrame([
-        ("old", ("a", "b"), "day", d(2024, 1, 1), d(2024, 3, 1), d(2024, 3, 1)),
-        ("new", ("b", "a"), "day", d(2024, 1, 1), d(2024, 3, 2), d(2024, 3, 2)),
-        ("other", ("a", "b"), "day", d(2024, 2, 20), d(2024, 5, 1), d(2024, 5, 1)),
-        ("weekly", ("a", "b"), "week", d(2024, 1, 1), d(2024, 3, 1), d(2024, 3, 1)),
-    ], columns=["request_id", "terms", "granularity", "start", "end", "fetched_on"])
+    meta = pd.DataFrame(
+        [
+            ("old", ("a", "b"), "day", d(2024, 1, 1), d(2024, 3, 1), d(2024, 3, 1)),
+            ("new", ("b", "a"), "day", d(2024, 1, 1), d(2024, 3, 2), d(2024, 3, 2)),
+            ("other", ("a", "b"), "day", d(2024, 2, 20), d(2024, 5, 1), d(2024, 5, 1)),
+            ("weekly", ("a", "b"), "week", d(2024, 1, 1), d(2024, 3, 1), d(2024, 3, 1)),
+        ],
+        columns=["request_id", "terms", "granularity", "start", "end", "fetched_on"],
+    )
     assert sorted(supersede(meta)) == ["new", "other", "weekly"]
 
 
@@ -127,36 +137,40 @@ def test_supersede_thins_weekly_windows_that_moved_by_a_week() -> None:
         end = dt.date(2026, 1, 3) + dt.timedelta(weeks=k)
         start = end - dt.timedelta(days=1819)
         rows.append((f"w{k}", ("a", "s"), "week", start, end, end + dt.timedelta(days=2)))
-    meta = pd.DataFrame(rows, columns=["request_id", "terms", "granularity", "start", "end",
-                                       "fetched_on"])
+    meta = pd.DataFrame(rows, columns=["request_id", "terms", "granularity", "start", "end", "fetched_on"])
     kept = supersede(meta)
     assert kept[0] == "w59"  # the newest always stays
     # the oldest fetch holds 413 days no newer one has: kept, or those weeks would vanish;
     # the 58 between add nothing the two ends do not cover
     assert kept == ["w59", "w0"]
     d = dt.date
-    far = pd.DataFrame([("new", ("a", "s"), "week", d(2021, 1, 3), d(2025, 12, 27), d(2026, 1, 1)),
-                        ("old", ("a", "s"), "week", d(2019, 5, 12), d(2024, 5, 4), d(2024, 5, 6))],
-                       columns=meta.columns)
+    far = pd.DataFrame(
+        [
+            ("new", ("a", "s"), "week", d(2021, 1, 3), d(2025, 12, 27), d(2026, 1, 1)),
+            ("old", ("a", "s"), "week", d(2019, 5, 12), d(2024, 5, 4), d(2024, 5, 6)),
+        ],
+        columns=meta.columns,
+    )
     assert supersede(far) == ["new", "old"]  # 600 days the newer one does not cover
 
 
 def test_supersede_keeps_every_edge_but_thins_interior_overlap() -> None:
     d = dt.date
-    rows = [("new", ("a", "s"), "week", d(2024, 1, 7), d(2026, 3, 7), d(2026, 3, 9)),
-            # one week earlier than every newer fetch at the start: kept for that week alone
-            ("edge", ("a", "s"), "week", d(2023, 12, 31), d(2026, 2, 28), d(2026, 3, 2)),
-            # a later end than the newest fetch (a different window asked on a later day)
-            ("late", ("a", "s"), "week", d(2025, 1, 5), d(2026, 3, 14), d(2026, 3, 1)),
-            ("early", ("a", "s"), "week", d(2021, 1, 3), d(2023, 6, 24), d(2026, 1, 1)),
-            # inside the covered span with 6 of 28 days uncovered (< 25%): dropped
-            ("thin", ("a", "s"), "week", d(2023, 6, 3), d(2023, 6, 30), d(2023, 7, 1))]
+    rows = [
+        ("new", ("a", "s"), "week", d(2024, 1, 7), d(2026, 3, 7), d(2026, 3, 9)),
+        # one week earlier than every newer fetch at the start: kept for that week alone
+        ("edge", ("a", "s"), "week", d(2023, 12, 31), d(2026, 2, 28), d(2026, 3, 2)),
+        # a later end than the newest fetch (a different window asked on a later day)
+        ("late", ("a", "s"), "week", d(2025, 1, 5), d(2026, 3, 14), d(2026, 3, 1)),
+        ("early", ("a", "s"), "week", d(2021, 1, 3), d(2023, 6, 24), d(2026, 1, 1)),
+        # inside the covered span with 6 of 28 days uncovered (< 25%): dropped
+        ("thin", ("a", "s"), "week", d(2023, 6, 3), d(2023, 6, 30), d(2023, 7, 1)),
+    ]
     columns = ["request_id", "terms", "granularity", "start", "end", "fetched_on"]
     assert supersede(pd.DataFrame(rows, columns=columns)) == ["new", "edge", "late", "early"]
     # 98 of 120 days inside the span but uncovered: kept
     rows.append(("wide", ("a", "s"), "week", d(2023, 6, 3), d(2023, 9, 30), d(2023, 10, 1)))
-    assert supersede(pd.DataFrame(rows, columns=columns)) == [
-        "new", "edge", "late", "early", "wide"]
+    assert supersede(pd.DataFrame(rows, columns=columns)) == ["new", "edge", "late", "early", "wide"]
 
 
 def test_ten_weekly_fetches_keep_the_oldest_weeks_through_the_derivation(tmp_path) -> None:
@@ -175,16 +189,19 @@ def test_ten_weekly_fetches_keep_the_oldest_weeks_through_the_derivation(tmp_pat
         for w in range(260):
             week = start + dt.timedelta(weeks=w)
             value = 50 + 40 * math.sin(week.toordinal() / 30)
-            points += [SearchInterestPoint(f"w{k}", "stock market", week, "week", round(value),
-                                           w == 259, "US", prov),
-                       SearchInterestPoint(f"w{k}", "a", week, "week", round(value / 2),
-                                           w == 259, "US", prov)]
+            points += [
+                SearchInterestPoint(
+                    f"w{k}", "stock market", week, "week", round(value), w == 259, "US", prov
+                ),
+                SearchInterestPoint(f"w{k}", "a", week, "week", round(value / 2), w == 259, "US", prov),
+            ]
     with Store(tmp_path / "t.duckdb") as store:
         store.write(points)
         result = stitch(load_responses(store, "US"), "stock market")
         write_series(store, result)
-        first = store.query("SELECT min(date) AS d FROM search_series "
-                            "WHERE term = 'a' AND granularity = 'week'")["d"].iloc[0]
+        first = store.query(
+            "SELECT min(date) AS d FROM search_series WHERE term = 'a' AND granularity = 'week'"
+        )["d"].iloc[0]
     assert pd.Timestamp(first).date() == first_start + dt.timedelta(days=6)  # labelled Saturday
     assert sorted(result.scales) == ["w0", "w9"]
 
@@ -196,12 +213,15 @@ def _plan_responses(truth: dict[str, pd.Series]) -> list[Response]:
     def ask(rid: str, terms: list[str], start, end, res: str) -> Response:
         daily = pd.DataFrame({t: truth[t].loc[start:end] for t in terms})
         values = google_scale(bucket(daily, res))
-        return Response(rid, {"DAY": "day", "WEEK": "week"}[res], values,
-                        pd.Series(False, index=values.index), terms[-1])
+        return Response(
+            rid, {"DAY": "day", "WEEK": "week"}[res], values, pd.Series(False, index=values.index), terms[-1]
+        )
 
     first, last = days[0], days[-1]
-    out = [ask("bank", ["S&P 500", "recession", "stock market"], first, last, "WEEK"),
-           ask("lvl", ["A", "B", "C", "S&P 500"], first, last, "WEEK")]
+    out = [
+        ask("bank", ["S&P 500", "recession", "stock market"], first, last, "WEEK"),
+        ask("lvl", ["A", "B", "C", "S&P 500"], first, last, "WEEK"),
+    ]
     start, k = first, 0
     while start <= last:
         end = min(start + pd.Timedelta(days=268), last)
