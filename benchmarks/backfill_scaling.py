@@ -146,7 +146,7 @@ def same_rows(reference: Path, other: Path) -> dict[str, Any]:
 
 
 def _describe(path: Path, comments: int, origin: str) -> ArchiveInfo:
-    from attention.imports.reddit_dump import iter_dump_chunks
+    from attention.imports.dump_files import iter_dump_chunks
 
     lines = text = 0
     for chunk in iter_dump_chunks(path):

@@ -38,7 +38,7 @@ def _config():
 
 
 def decompress_only(path: Path) -> dict:
-    from attention.imports.reddit_dump import iter_dump_chunks
+    from attention.imports.dump_files import iter_dump_chunks
 
     start, cpu, lines = time.perf_counter(), time.process_time(), 0
     for chunk in iter_dump_chunks(path):
@@ -60,12 +60,8 @@ def _rates(lines: int, start: float, cpu: float) -> dict:
 
 def read_filter(path: Path) -> dict:
     from attention.errors import ItemError
-    from attention.imports.reddit_dump import (
-        SubredditFilter,
-        configured_subreddits,
-        iter_dump_chunks,
-        parse_dump_line,
-    )
+    from attention.imports.dump_files import SubredditFilter, iter_dump_chunks, parse_dump_line
+    from attention.imports.reddit_dump import configured_subreddits
 
     filt = SubredditFilter(configured_subreddits(_config()))
     start, cpu, lines, kept = time.perf_counter(), time.process_time(), 0, 0

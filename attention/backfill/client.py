@@ -184,7 +184,7 @@ def _file_partitions(path: str | Path, source: str, partition_bytes: int) -> Ite
             return
     parts = plan_file(path, partition_bytes)
     if parts and parts[0].kind == "stream":  # a single zstd frame: the client decompresses it
-        from attention.imports.reddit_dump import iter_dump_chunks
+        from attention.imports.dump_files import iter_dump_chunks
 
         yield from stream_partitions(path, (c.data for c in iter_dump_chunks(path)), partition_bytes)
     else:

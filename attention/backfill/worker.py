@@ -3,8 +3,8 @@
 Workers never touch the store (DuckDB has one writer): they return a DataFrame of item rows,
 built exactly as :meth:`attention.store.Store.write` builds its batch, and the client upserts it.
 Parsing and annotation reuse the single-process importer's pieces
-(:func:`attention.imports.reddit_dump.parse_dump_line`,
-:class:`~attention.imports.reddit_dump.SubredditFilter`, the pipeline's annotator),
+(:func:`attention.imports.dump_files.parse_dump_line`,
+:class:`~attention.imports.dump_files.SubredditFilter`, the pipeline's annotator),
 so both paths store the same rows.
 """
 
@@ -26,14 +26,8 @@ import pyarrow as pa
 from attention.backfill.partitions import Partition, partition_chunks
 from attention.derive.theme_daily import day_range
 from attention.errors import FatalError, ItemError
-from attention.imports.reddit_dump import (
-    DUMP_VERSION,
-    DumpFormatError,
-    SubredditFilter,
-    configured_subreddits,
-    default_annotator,
-    parse_dump_line,
-)
+from attention.imports.dump_files import DUMP_VERSION, DumpFormatError, SubredditFilter, parse_dump_line
+from attention.imports.reddit_dump import configured_subreddits, default_annotator
 from collectors.core.records import Provenance, TextItem
 from collectors.reddit.items import AuthorPolicy
 

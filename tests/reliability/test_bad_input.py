@@ -410,7 +410,7 @@ def test_trends_ill_typed_points(timeline: Any) -> None:
 @given(dump_lines)
 def test_dump_lines(examples: Examples, line: str) -> None:
     examples.tick()
-    from attention.imports.reddit_dump import parse_dump_line
+    from attention.imports.dump_files import parse_dump_line
 
     try:
         item = parse_dump_line(line, authors=AuthorPolicy(salt="s"))

@@ -20,7 +20,7 @@ from attention.backfill.partitions import (
     plan_file,
     stream_partitions,
 )
-from attention.imports.reddit_dump import iter_dump_chunks
+from attention.imports.dump_files import iter_dump_chunks
 from attention.sandbox.dump_archive import generate_reddit_archive
 
 

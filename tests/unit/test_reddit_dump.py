@@ -11,15 +11,8 @@ import zstandard
 
 from attention.config import Secrets, validate_config
 from attention.errors import FatalError, ItemError
-from attention.imports.reddit_dump import (
-    CURSOR_SOURCE,
-    SubredditFilter,
-    cursor_key,
-    import_dumps,
-    iter_dump_chunks,
-    iter_dump_lines,
-    parse_dump_line,
-)
+from attention.imports.dump_files import SubredditFilter, iter_dump_chunks, iter_dump_lines, parse_dump_line
+from attention.imports.reddit_dump import CURSOR_SOURCE, cursor_key, import_dumps
 from attention.sandbox.reddit_dumps import DumpSpec, write_dump
 from attention.store import Store
 from collectors.reddit.items import AuthorPolicy, author_hash
