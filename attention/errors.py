@@ -23,6 +23,10 @@ class ConfigError(FatalError):
     """The configuration file is invalid. The message names file, field and fix."""
 
 
+class InputFileError(FatalError):
+    """A file the user gave cannot be used; the message names the file, the line and the fix."""
+
+
 class StoreError(FatalError):
     """The store cannot be opened or written."""
 

@@ -177,7 +177,8 @@ def plan(
 
 def _file_partitions(path: str | Path, source: str, partition_bytes: int) -> Iterator[tuple[Partition, Any]]:
     if source == "news":
-        from attention.imports.news_archive import csv_partitions, is_csv
+        from attention.backfill.partitions import csv_partitions
+        from attention.imports.news_archive import is_csv
 
         if is_csv(path):
             yield from csv_partitions(path)

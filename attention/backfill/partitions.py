@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from attention.errors import FatalError
+from attention.imports.news_archive import news_csv_rows
 
 ZSTD_MAGIC = 0xFD2FB528
 SKIPPABLE_MASK, SKIPPABLE_MAGIC = 0xFFFFFFF0, 0x184D2A50
@@ -309,3 +310,20 @@ def stream_partitions(
         if not buffer.endswith(b"\n"):
             buffer += b"\n"
         yield Partition(name, key, "stream", index, start, start + len(buffer)), bytes(buffer)
+
+
+def csv_partitions(
+    path: str | Path, rows_per_partition: int = 50_000
+) -> Iterator[tuple[Partition, list[dict[str, str]]]]:
+    """A CSV news archive read by the client (a quoted field may hold newlines, so it cannot be
+    cut at arbitrary bytes) in partitions of ``rows_per_partition`` rows."""
+    key, name = file_key(path), str(Path(path).resolve())
+    batch: list[dict[str, str]] = []
+    index = start = 0
+    for row in news_csv_rows(path):
+        batch.append(row)
+        if len(batch) >= rows_per_partition:
+            yield Partition(name, key, "stream", index, start, start + len(batch)), batch
+            start, index, batch = start + len(batch), index + 1, []
+    if batch:
+        yield Partition(name, key, "stream", index, start, start + len(batch)), batch

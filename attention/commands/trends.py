@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from attention.commands.common import CONFIG_OPTION, handle_errors, load
-from attention.derive.search import import_trends_csv
+from attention.imports.trends_csv import import_trends_csv
 from attention.store import Store
 
 

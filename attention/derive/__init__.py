@@ -15,7 +15,7 @@ from typing import Any
 log = logging.getLogger("attention.derive")
 
 DERIVATIONS: list[str] = [
-    "collectors.market.shares:derive_flows",
+    "attention.derive.flows:derive_flows",
     "attention.derive.search:derive_search_series",
 ]
 

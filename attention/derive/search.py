@@ -1,22 +1,20 @@
 """Derivation: stitch every stored raw Google Trends response into ``search_series``.
 
 Runs after collection (registered in :mod:`attention.derive`), and after
-``attention import trends-csv`` (:func:`import_trends_csv`). It reads the raw values in
-``search_interest`` (API responses and ``attention import trends-csv`` files alike), drops
-responses that a later fetch of the same terms covers (a refetch replaces partial periods), puts
-the rest on one scale with :func:`collectors.google_trends.stitch.stitch`, and upserts the daily and
-weekly series. Re-running it is harmless: the same inputs give the same rows.
+``attention import trends-csv`` (:mod:`attention.imports.trends_csv`). It reads the raw values
+in ``search_interest`` (API responses and imported files alike), drops responses that a later
+fetch of the same terms covers (a refetch replaces partial periods), puts the rest on one scale
+with :func:`collectors.google_trends.stitch.stitch`, and upserts the daily and weekly series.
+Re-running it is harmless: the same inputs give the same rows.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from attention.imports.trends_export import ImportedTimeline, TrendsImportError, parse_multitimeline
 from collectors.google_trends.stitch import METHOD as STITCH_METHOD
 from collectors.google_trends.stitch import Response, StitchResult, stitch, supersede
 
@@ -94,21 +92,3 @@ def write_series(store: Any, result: StitchResult) -> int:
         store.con.execute("DELETE FROM search_series WHERE method LIKE ?", [f"{STITCH_METHOD}:%"])
         store.upsert_frame("search_series", frame, KEY)
     return len(frame)
-
-
-def import_trends_csv(
-    store: Any, config: Any, path: str | Path, term: str | None = None, geo: str | None = None
-) -> tuple[ImportedTimeline, StitchResult]:
-    """Store a website export as one raw response, then re-stitch ``search_series``."""
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise TrendsImportError(f"{file}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TrendsImportError(f"{file}: cannot be read as UTF-8 text ({exc})") from None
-    timeline = parse_multitimeline(text, file.name, term=term, geo=geo)
-    store.write(timeline.points)
-    result = stitch_store(store, config)
-    write_series(store, result)
-    return timeline, result

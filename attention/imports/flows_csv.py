@@ -14,7 +14,7 @@ import datetime as dt
 import math
 from pathlib import Path
 
-from attention.analysis.errors import AnalysisInputError
+from attention.errors import InputFileError
 from collectors.core.records import FlowRecord, Provenance, utcnow
 
 VERSION = "flows-csv-1"
@@ -27,17 +27,17 @@ MAX_REPORTED = 5
 
 
 def read_flows_csv(path: str | Path) -> list[FlowRecord]:
-    """Parse and validate ``path``; raise AnalysisInputError listing the first bad rows."""
+    """Parse and validate ``path``; raise InputFileError listing the first bad rows."""
     path = Path(path)
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
-        raise AnalysisInputError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
     with handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None:
-            raise AnalysisInputError(f"{path}: the file is empty; expected a header 'date,ticker,flow_usd'")
+            raise InputFileError(f"{path}: the file is empty; expected a header 'date,ticker,flow_usd'")
         columns = _columns(path, header)
         records, problems, seen = [], [], {}  # type: ignore[var-annotated]
         retrieved = utcnow()
@@ -59,11 +59,11 @@ def read_flows_csv(path: str | Path) -> list[FlowRecord]:
             records.append(record)
     if problems:
         more = f" (and {len(problems) - MAX_REPORTED} more)" if len(problems) > MAX_REPORTED else ""
-        raise AnalysisInputError(
+        raise InputFileError(
             f"{path}: nothing imported; fix these rows: " + "; ".join(problems[:MAX_REPORTED]) + more
         )
     if not records:
-        raise AnalysisInputError(f"{path}: no data rows after the header")
+        raise InputFileError(f"{path}: no data rows after the header")
     return records
 
 
@@ -73,7 +73,7 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
     for field, aliases in ALIASES.items():
         found = [i for i, name in enumerate(names) if name in aliases]
         if not found:
-            raise AnalysisInputError(
+            raise InputFileError(
                 f"{path}: line 1: no '{field}' column (header is {header}); expected columns "
                 "date, ticker, flow_usd"
             )

@@ -19,7 +19,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from attention.backfill.partitions import Partition, file_key
 from attention.errors import FatalError, ItemError
 from collectors.core.records import TextItem
 from collectors.news.parse import FeedSpec, entry_to_item
@@ -102,12 +101,8 @@ def is_csv(path: str | Path) -> bool:
     return Path(path).suffix.lower() in (".csv", ".tsv")
 
 
-def csv_partitions(
-    path: str | Path, rows_per_partition: int = 50_000
-) -> Iterator[tuple[Partition, list[dict[str, str]]]]:
-    """A CSV archive read by the client (a quoted field may hold newlines, so it cannot be cut
-    at arbitrary bytes) in partitions of ``rows_per_partition`` rows."""
-    key, name = file_key(path), str(Path(path).resolve())
+def news_csv_rows(path: str | Path) -> Iterator[dict[str, str]]:
+    """The rows of a CSV (or TSV) news archive, after checking its header has a title column."""
     with open(path, newline="", encoding="utf-8-sig") as handle:
         sample = handle.read(4096)
         handle.seek(0)
@@ -118,15 +113,7 @@ def csv_partitions(
                 f"{path}: a news archive CSV needs a header with a 'title' column "
                 f"(got {sample.splitlines()[0][:80] if sample else 'an empty file'!r})"
             )
-        batch: list[dict[str, str]] = []
-        index = start = 0
-        for row in reader:
-            batch.append(row)
-            if len(batch) >= rows_per_partition:
-                yield Partition(name, key, "stream", index, start, start + len(batch)), batch
-                start, index, batch = start + len(batch), index + 1, []
-        if batch:
-            yield Partition(name, key, "stream", index, start, start + len(batch)), batch
+        yield from reader
 
 
 def path_is_tsv(path: str | Path) -> bool:

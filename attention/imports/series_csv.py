@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from attention.analysis.errors import AnalysisInputError
+from attention.errors import InputFileError
 
 
 def read_series_csv(path: str | Path, column: str | None = None, prefer: Sequence[str] = ()) -> pd.Series:
@@ -31,9 +31,9 @@ def read_series_csv(path: str | Path, column: str | None = None, prefer: Sequenc
         with path.open(newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.reader(handle))
     except OSError as exc:
-        raise AnalysisInputError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
     if len(rows) < 2:
-        raise AnalysisInputError(f"{path}: needs a header and at least one data row")
+        raise InputFileError(f"{path}: needs a header and at least one data row")
     header = [h.strip() for h in rows[0]]
     index = _value_column(path, header, column, prefer)
     dates, values, started = [], [], False
@@ -45,7 +45,7 @@ def read_series_csv(path: str | Path, column: str | None = None, prefer: Sequenc
         if pd.isna(stamp):
             if not started:
                 continue  # a second header row (yfinance's ",^GSPC,^GSPC")
-            raise AnalysisInputError(
+            raise InputFileError(
                 f"{path}: line {line_no}, column '{header[0]}': {row[0]!r} is not a date (YYYY-MM-DD)"
             )
         started = True
@@ -55,24 +55,22 @@ def read_series_csv(path: str | Path, column: str | None = None, prefer: Sequenc
         except ValueError:
             value = math.nan
         if raw and not math.isfinite(value):
-            raise AnalysisInputError(
-                f"{path}: line {line_no}, column '{header[index]}': {raw!r} is not a number"
-            )
+            raise InputFileError(f"{path}: line {line_no}, column '{header[index]}': {raw!r} is not a number")
         dates.append(stamp.tz_localize(None) if stamp.tzinfo else stamp)
         values.append(value)
     if not dates:
-        raise AnalysisInputError(f"{path}: no dated rows found")
+        raise InputFileError(f"{path}: no dated rows found")
     return pd.Series(values, index=pd.DatetimeIndex(dates), name=header[index]).dropna()
 
 
 def _value_column(path: Path, header: list[str], column: str | None, prefer: Sequence[str]) -> int:
     if column is not None:
         if column not in header:
-            raise AnalysisInputError(f"{path}: no column {column!r}; the header has {header}")
+            raise InputFileError(f"{path}: no column {column!r}; the header has {header}")
         return header.index(column)
     for name in prefer:
         if name in header:
             return header.index(name)
     if len(header) < 2:
-        raise AnalysisInputError(f"{path}: needs a date column and a value column")
+        raise InputFileError(f"{path}: needs a date column and a value column")
     return 1

@@ -1,11 +1,6 @@
-"""The capital leg: ETF creations/redemptions from daily shares outstanding.
-
-Collection fetches shares outstanding for every ETF proxy (Yahoo's shares timeseries through
-yfinance, on our HTTP layer). The derivation :func:`derive_flows` then computes, per ETF and
-session, ``flow = (shares_t - shares_{t-1}) * close_t`` from the stored shares and prices.
-
-Shares-outstanding feeds go stale: a value that stops changing for ``stale_after_days`` sessions
-or more is flagged ``stale`` with no flow (NaN), never read as zero flow (DESIGN.md 5).
+"""The capital leg's raw input: daily shares outstanding for every ETF proxy (Yahoo's shares
+timeseries through yfinance, on our HTTP layer). The flows themselves are computed from the
+stored shares and prices by :mod:`attention.derive.flows`.
 """
 
 from __future__ import annotations
@@ -22,7 +17,6 @@ from collectors.core.records import (
     AttentionError,
     CollectContext,
     CursorUpdate,
-    FlowRecord,
     Provenance,
     Record,
     RetriableError,
@@ -33,8 +27,7 @@ from collectors.core.records import (
 from collectors.market.prices import YAHOO_DEFAULT, YAHOO_HOSTS
 
 if TYPE_CHECKING:
-    from attention.config import Config
-    from attention.store import Store
+    pass
 
 
 class FlowCollector:
@@ -106,48 +99,3 @@ def fetch_shares(
         for day, value in daily.items()
         if start <= day <= end
     ]
-
-
-def flows_from_shares(shares: pd.Series, close: pd.Series, stale_after: int) -> pd.DataFrame:
-    """Daily flows from shares outstanding and closes (both indexed by date).
-
-    Returns a frame with ``flow_usd`` (NaN where unknown or stale) and ``stale``.
-    """
-    frame = pd.concat({"shares": shares, "close": close}, axis=1).dropna(subset=["shares"])
-    frame = frame.sort_index()
-    change = frame["shares"].diff()
-    # How long the value has been unchanged as of each row (the row that set it counts as 1).
-    # Only the past counts: a day's flag never changes when later days arrive.
-    run_id = (change != 0).cumsum()
-    unchanged_for = run_id.groupby(run_id).cumcount() + 1
-    stale = (change == 0) & (unchanged_for >= stale_after)
-    flow = change * frame["close"]
-    flow[stale | frame["close"].isna()] = float("nan")
-    return pd.DataFrame({"flow_usd": flow, "stale": stale}, index=frame.index).iloc[1:]
-
-
-def derive_flows(store: Store, config: Config) -> int:
-    """Recompute ETF flows from stored shares outstanding and prices (idempotent upserts)."""
-    stale_after = config.sources.flows.stale_after_days
-    shares = store.query("SELECT ticker, date, shares FROM shares_outstanding ORDER BY date")
-    if shares.empty:
-        return 0
-    records = []
-    provenance = Provenance("derived:shares_outstanding*close", FlowCollector.version, utcnow())
-    for ticker, group in shares.groupby("ticker"):
-        closes = store.query("SELECT date, close FROM prices WHERE ticker = ?", [ticker])
-        close = closes.set_index("date")["close"]
-        flows = flows_from_shares(group.set_index("date")["shares"], close, stale_after)
-        for day, row in flows.iterrows():
-            value = None if pd.isna(row["flow_usd"]) else float(row["flow_usd"])
-            records.append(
-                FlowRecord(
-                    ticker,
-                    pd.Timestamp(day).date(),
-                    value,
-                    "shares_outstanding",
-                    bool(row["stale"]),
-                    provenance,
-                )
-            )
-    return sum(store.write(records).values())

@@ -487,7 +487,7 @@ def test_flows_csv_import(examples: Examples, tmp_path: Path, store: Store, text
 @given(trends_csv_texts())
 def test_trends_csv_import(examples: Examples, tmp_path: Path, store: Store, config: Any, text: str) -> None:
     examples.tick()
-    from attention.derive.search import import_trends_csv
+    from attention.imports.trends_csv import import_trends_csv
 
     path = tmp_path / "multiTimeline.csv"
     path.write_text(text, encoding="utf-8")

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from attention.config import validate_config
-from attention.derive.search import import_trends_csv
+from attention.imports.trends_csv import import_trends_csv
 from attention.store import Store
 
 FILE = "ai_tool_search_trends_2022-2025/gen_ai_trends.csv"

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from attention.backfill.partitions import csv_partitions
 from attention.errors import FatalError, ItemError
-from attention.imports.news_archive import csv_partitions, news_item, parse_news_line, parse_time
+from attention.imports.news_archive import news_item, parse_news_line, parse_time
 
 NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 

@@ -4,7 +4,7 @@ import math
 
 import pandas as pd
 
-from collectors.market.shares import flows_from_shares
+from attention.derive.flows import flows_from_shares
 
 
 def test_flow_is_share_change_times_close() -> None:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from attention.commands import trends as trends_cmd
 from attention.config import validate_config
-from attention.derive.search import import_trends_csv
+from attention.imports.trends_csv import import_trends_csv
 from attention.imports.trends_export import TrendsImportError, parse_multitimeline
 from attention.store import Store
 

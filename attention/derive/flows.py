@@ -1,0 +1,60 @@
+"""Derivation: ETF creations/redemptions (flows) from stored daily shares outstanding and closes.
+
+Per ETF and session, ``flow = (shares_t - shares_{t-1}) * close_t``. Shares-outstanding feeds go
+stale: a value that stops changing for ``stale_after_days`` sessions or more is flagged
+``stale`` with no flow (NaN), never read as zero flow (DESIGN.md 5).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from attention.config import Config
+from attention.store import Store
+from collectors.core.records import FlowRecord, Provenance, utcnow
+from collectors.market.shares import FlowCollector
+
+
+def flows_from_shares(shares: pd.Series, close: pd.Series, stale_after: int) -> pd.DataFrame:
+    """Daily flows from shares outstanding and closes (both indexed by date).
+
+    Returns a frame with ``flow_usd`` (NaN where unknown or stale) and ``stale``.
+    """
+    frame = pd.concat({"shares": shares, "close": close}, axis=1).dropna(subset=["shares"])
+    frame = frame.sort_index()
+    change = frame["shares"].diff()
+    # How long the value has been unchanged as of each row (the row that set it counts as 1).
+    # Only the past counts: a day's flag never changes when later days arrive.
+    run_id = (change != 0).cumsum()
+    unchanged_for = run_id.groupby(run_id).cumcount() + 1
+    stale = (change == 0) & (unchanged_for >= stale_after)
+    flow = change * frame["close"]
+    flow[stale | frame["close"].isna()] = float("nan")
+    return pd.DataFrame({"flow_usd": flow, "stale": stale}, index=frame.index).iloc[1:]
+
+
+def derive_flows(store: Store, config: Config) -> int:
+    """Recompute ETF flows from stored shares outstanding and prices (idempotent upserts)."""
+    stale_after = config.sources.flows.stale_after_days
+    shares = store.query("SELECT ticker, date, shares FROM shares_outstanding ORDER BY date")
+    if shares.empty:
+        return 0
+    records = []
+    provenance = Provenance("derived:shares_outstanding*close", FlowCollector.version, utcnow())
+    for ticker, group in shares.groupby("ticker"):
+        closes = store.query("SELECT date, close FROM prices WHERE ticker = ?", [ticker])
+        close = closes.set_index("date")["close"]
+        flows = flows_from_shares(group.set_index("date")["shares"], close, stale_after)
+        for day, row in flows.iterrows():
+            value = None if pd.isna(row["flow_usd"]) else float(row["flow_usd"])
+            records.append(
+                FlowRecord(
+                    ticker,
+                    pd.Timestamp(day).date(),
+                    value,
+                    "shares_outstanding",
+                    bool(row["stale"]),
+                    provenance,
+                )
+            )
+    return sum(store.write(records).values())

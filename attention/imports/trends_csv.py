@@ -1,0 +1,30 @@
+"""``attention import trends-csv``: store a Google Trends website export as one raw response (the
+file is parsed by :mod:`attention.imports.trends_export`) and re-stitch the common-scale series
+(:mod:`attention.derive.search`), exactly as collected responses are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from attention.derive.search import stitch_store, write_series
+from attention.imports.trends_export import ImportedTimeline, TrendsImportError, parse_multitimeline
+from collectors.google_trends.stitch import StitchResult
+
+
+def import_trends_csv(
+    store: Any, config: Any, path: str | Path, term: str | None = None, geo: str | None = None
+) -> tuple[ImportedTimeline, StitchResult]:
+    """Store a website export as one raw response, then re-stitch ``search_series``."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise TrendsImportError(f"{file}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TrendsImportError(f"{file}: cannot be read as UTF-8 text ({exc})") from None
+    timeline = parse_multitimeline(text, file.name, term=term, geo=geo)
+    store.write(timeline.points)
+    result = stitch_store(store, config)
+    write_series(store, result)
+    return timeline, result
