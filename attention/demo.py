@@ -23,8 +23,13 @@ from typing import Any
 
 import yaml
 
+from attention.analysis.run import AnalysisResults
 from attention.config import Config, Secrets, packaged_default_path, validate_config
+from attention.daily.collect import RunReport, run_pipeline
+from attention.daily.flow import DailyResult, run_daily
 from attention.errors import FatalError
+from attention.report.export import ExportResult
+from attention.report.html import ReportResult
 
 # About 2.5 years of daily data: enough weeks for the weekly feedback tests to find the
 # planted loop, and small enough to finish well inside two minutes on two cores.
@@ -43,10 +48,10 @@ class DemoResult:
     start: dt.date
     end: dt.date
     seed: int
-    runs: list[Any] = field(default_factory=list)  # attention.daily.collect.RunReport
-    analysis: Any | None = None  # attention.analysis.run.AnalysisResults
-    exports: Any | None = None  # attention.report.export.ExportResult
-    report: Any | None = None  # attention.report.html.ReportResult
+    runs: list[RunReport] = field(default_factory=list)
+    analysis: AnalysisResults | None = None
+    exports: ExportResult | None = None
+    report: ReportResult | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -152,8 +157,7 @@ def run_demo(
         result.seconds[name] = now - clock
         clock = now
 
-    config = _collect(result, say, lap)
-    _outputs(result, config, say, lap)
+    _collect(result, say, lap)
     result.seconds["total"] = sum(result.seconds.values())
     return result
 
@@ -171,8 +175,7 @@ def _check_out_dir(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def _collect(result: DemoResult, say: Progress, lap: Callable[[str], None]) -> Config:
-    from attention.daily.collect import run_pipeline
+def _collect(result: DemoResult, say: Progress, lap: Callable[[str], None]) -> None:
     from attention.sandbox.services import Sandbox
     from attention.sandbox.world import World
 
@@ -195,31 +198,32 @@ def _collect(result: DemoResult, say: Progress, lap: Callable[[str], None]) -> C
         names = ", ".join(f"{n} {s.url}" for n, s in sandbox.servers.items())
         say(f"replicas on loopback: {names}")
         lap("setup")
-        for label, run_date in (("backfill", result.end - dt.timedelta(days=1)), ("daily run", result.end)):
-            report = run_pipeline(
-                config,
-                run_date=run_date,
-                secrets=secrets,
-                progress=lambda name, what=label: say(f"{what}: {name}"),
-            )
-            result.runs.append(report)
-            lap(label)
-    return config
+        backfill = run_pipeline(
+            config,
+            run_date=result.end - dt.timedelta(days=1),
+            secrets=secrets,
+            progress=lambda name: say(f"backfill: {name}"),
+        )
+        result.runs.append(backfill)
+        lap("backfill")
+        daily = run_daily(
+            config,
+            run_date=result.end,
+            secrets=secrets,
+            progress=lambda name: say(f"daily run: {name}"),
+            on_step=lambda line: say(line),
+            simulated=True,
+        )
+    _take_outputs(result, daily, lap)
 
 
-def _outputs(result: DemoResult, config: Config, say: Progress, lap: Callable[[str], None]) -> None:
-    from attention.analysis.run import run_all
-    from attention.report.export import export_all
-    from attention.report.html import write_report
-    from attention.store import Store
-
-    say("analysing (feedback tests, event studies, market context)")
-    with Store(config.store.path) as store:
-        result.analysis = run_all(store, config, asof=result.end)
-    lap("analysis")
-    say("exporting tables")
-    result.exports = export_all(config)
-    lap("export")
-    say("drawing charts and writing the report")
-    result.report = write_report(config, as_of=result.end, analysis=result.analysis, simulated=True)
-    lap("report")
+def _take_outputs(result: DemoResult, daily: DailyResult, lap: Callable[[str], None]) -> None:
+    """The daily run's outputs into the demo's result; a failed output step fails the demo."""
+    result.runs.append(daily.run)
+    steps = sum(daily.seconds.values())
+    lap("daily run")
+    result.seconds["daily run"] -= steps  # the collection alone; the steps are timed below
+    result.seconds.update(daily.seconds)
+    if daily.failed_steps:
+        raise FatalError("the demo's " + "; ".join(line for line in daily.lines if "failed" in line))
+    result.analysis, result.exports, result.report = daily.analysis, daily.exports, daily.report

@@ -27,7 +27,7 @@ _EXPORTS = {
     "seasonal_relative_return": "context",
     "AnalysisResults": "run",
     "ThemeAnalysis": "run",
-    "run_all": "run",
+    "analyze_panels": "run",
     "analyze": "run",
     "AnalysisInputError": "errors",
 }

@@ -1,6 +1,6 @@
 """Analysis results as rows for the result tables (see ``attention.store.schema``, migrations
-``analysis_results_v1`` and ``analysis_results_v2_irf``). The export/report code reads these
-tables."""
+``analysis_results_v1`` and ``analysis_results_v2_irf``; the store writes them with
+``Store.replace_analysis_results``). The exports read these tables."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from attention.analysis.context import MarketContext
 
 if TYPE_CHECKING:
     from attention.analysis.run import AnalysisResults
-
-RESULT_TABLES = ("feedback_tests", "feedback_verdicts", "event_studies", "context", "impulse_responses")
 
 
 def _num(value: float | None) -> float | None:

@@ -1,9 +1,9 @@
-"""The analysis entry point the pipeline and the CLI call: panels -> feedback tests (BH across
-every test of every theme) -> event studies -> market context -> persisted result tables.
+"""The analysis of every theme: panels -> feedback tests (BH across every test of every theme)
+-> event studies -> market context, as one :class:`AnalysisResults`.
 
-Tables written (migrations ``analysis_results_v1`` and ``_v2_irf``), replaced theme by theme on
-every run: ``feedback_tests``, ``feedback_verdicts``, ``event_studies``, ``impulse_responses``
-and ``context`` (one row per theme and as-of date).
+Pure: it reads panels and their inputs, never the store. Loading the panels from the store and
+saving the results (:mod:`attention.analysis.persist` turns them into rows) is the daily flow's
+job (:mod:`attention.daily.outputs`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from attention.analysis.event import EventStudyResult, event_study
 from attention.analysis.feedback import FeedbackResult, feedback_tests
 from attention.analysis.granger import with_qvalues
 from attention.config import Config
-from attention.panel.build import PanelInputs, ThemePanel, build_theme_panel, load_inputs
-from attention.store import Store
+from attention.panel.build import PanelInputs, ThemePanel, build_theme_panel
 
 CAPITAL = ("flow_usd", "abnormal_volume")
 SPIKE_Z = 2.0  # an attention spike: trailing z-score above 2
@@ -72,21 +71,16 @@ class AnalysisResults:
         )
 
 
-def run_all(
-    store: Store, config: Config, persist: bool = True, asof: dt.date | None = None
-) -> AnalysisResults:
-    """Analyse every configured theme from ``store``; write the result tables if ``persist``
-    (the store must then be writable)."""
-    inputs = load_inputs(store, config)
-    results = analyze(inputs, config, asof)
-    if persist:
-        persist_results(store, results)
-    return results
-
-
 def analyze(inputs: PanelInputs, config: Config, asof: dt.date | None = None) -> AnalysisResults:
-    """The same as :func:`run_all` on inputs already in memory (no store access)."""
+    """Analyse every configured theme from panel inputs already in memory."""
     panels = {k: build_theme_panel(inputs, config, k) for k in config.themes}
+    return analyze_panels(panels, inputs, config, asof)
+
+
+def analyze_panels(
+    panels: dict[str, ThemePanel], inputs: PanelInputs, config: Config, asof: dt.date | None = None
+) -> AnalysisResults:
+    """Analyse panels already built (``inputs`` gives the other index for market context)."""
     max_lag, alpha = config.analysis.max_lag_weeks, config.analysis.fdr_alpha
     feedback = {
         k: feedback_tests(
@@ -200,37 +194,3 @@ def plain(value: object) -> object:
     if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
         return value.isoformat()
     return value
-
-
-def persist_results(store: Store, results: AnalysisResults) -> None:
-    """Replace each analysed theme's rows in the result tables, in one transaction."""
-    from attention.analysis.persist import result_frames
-
-    frames = result_frames(results)
-    with store.transaction():
-        for table, frame in frames.items():
-            if table == "context":  # context keeps one row per theme and as-of date
-                for _, row in frame.iterrows():
-                    store.con.execute(
-                        "DELETE FROM context WHERE theme = ? AND as_of = ?", [row["theme"], row["as_of"]]
-                    )
-            else:
-                for theme in results.themes:
-                    store.con.execute(f"DELETE FROM {table} WHERE theme = ?", [theme])
-            if not frame.empty:
-                store.con.register("_analysis_rows", frame)
-                try:
-                    cols = ", ".join(f'"{c}"' for c in frame.columns)
-                    store.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _analysis_rows")
-                finally:
-                    store.con.unregister("_analysis_rows")
-
-
-def post_run_step(config: Config, report: object = None) -> str:
-    """The `attention run` post-collection step ("attention.analysis.run:post_run_step"):
-    analyse and persist, return a one-line summary."""
-    with Store(config.store.path) as store:
-        results = run_all(store, config, persist=True)
-    tested = sum(len(t.feedback.tests) for t in results.themes.values())
-    found = sum(t.significant(t_.feedback.alpha) for t_ in results.themes.values() for t in t_.feedback.tests)
-    return f"analysed {len(results.themes)} theme(s): {tested} feedback test(s), {found} significant after BH"

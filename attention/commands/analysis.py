@@ -26,12 +26,12 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
 @handle_errors
 def analyze(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Feedback-loop tests, event studies and market context for every theme; saves results."""
-    from attention.analysis.run import run_all
+    from attention.daily.outputs import analyze_store
     from attention.store import Store
 
     cfg = load(config, store__path=str(store) if store else None)
     with Store(cfg.store.path) as opened:
-        results = run_all(opened, cfg, persist=True)
+        results = analyze_store(opened, cfg, persist=True)
     if as_json:
         typer.echo(json.dumps(results.to_dict(), indent=2))
         return

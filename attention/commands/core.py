@@ -12,9 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from attention.commands.common import CONFIG_OPTION, EXIT_OK, handle_errors, load, parse_date
-from attention.daily.collect import run_pipeline
+from attention.daily.flow import run_daily
 from attention.derive.rescore import stale_hint, stale_versions
-from attention.errors import AttentionError
 from attention.scoring import scorer_for
 from attention.store import Store
 
@@ -31,35 +30,28 @@ def run(
     source: list[str] = typer.Option(None, "--source", "-s", help="Only these sources (repeatable)."),
     store: Path = typer.Option(None, "--store", help="Store path (overrides store.path)."),
 ) -> None:
-    """Collect every enabled source, store, derive, and refresh outputs. Cron-friendly."""
+    """Collect every enabled source, store, derive, analyze and refresh outputs. Cron-friendly."""
     cfg = load(config, store__path=str(store) if store else None)
     run_date = parse_date(date)
     console = Console(stderr=True)
     with console.status("collecting") as spinner:
-        report = run_pipeline(
-            cfg,
-            run_date=run_date,
-            sources=source or None,
-            progress=lambda name: spinner.update(f"collecting {name}"),
+
+        def collecting(name: str) -> None:
+            spinner.update(f"collecting {name}")
+
+        def stepping(line: str) -> None:
+            spinner.update(line.split(":", 1)[0])
+
+        result = run_daily(
+            cfg, run_date=run_date, sources=source or None, progress=collecting, on_step=stepping
         )
-    typer.echo(report.summary())
-    for entry, outcome in report.derivations.items():
+    typer.echo(result.run.summary())
+    for entry, outcome in result.run.derivations.items():
         if outcome.startswith("failed"):
             typer.echo(f"attention: derivation {entry} {outcome}", err=True)
-    _refresh_outputs(cfg, report)
-    _warn_stale_scores(cfg)
-    raise typer.Exit(report.exit_code)
-
-
-def _warn_stale_scores(cfg) -> None:
-    """After an upgrade changes the lexicon version, say so until the store is re-scored."""
-    try:
-        with Store(cfg.store.path, read_only=True) as db:
-            hint = stale_hint(db, scorer_for(cfg).version)
-    except AttentionError:
-        return  # a hint is not worth failing a run that succeeded (e.g. the store is busy)
-    if hint:
-        typer.echo(f"attention: {hint}", err=True)
+    for line in [*result.lines, *(f"attention: {hint}" for hint in result.hints)]:
+        typer.echo(line, err=True)
+    raise typer.Exit(result.exit_code)
 
 
 def _cell(value: object) -> str:
@@ -71,14 +63,6 @@ def _cell(value: object) -> str:
     if isinstance(value, dt.datetime) and value.time() == dt.time():
         return value.date().isoformat()  # run dates come back as midnight timestamps
     return str(value)
-
-
-def _refresh_outputs(cfg, report) -> None:
-    """Analysis and report refresh after a run (when those features are installed)."""
-    from attention.daily import steps as post_run
-
-    for line in post_run.run_steps(cfg, report):
-        typer.echo(line, err=True)
 
 
 @handle_errors

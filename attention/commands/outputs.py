@@ -52,7 +52,7 @@ def report(
     store: Path = STORE_OPTION,
 ) -> None:
     """Write the self-contained HTML report (charts embedded) for one date."""
-    from attention.report.html import write_report
+    from attention.daily.outputs import write_report
 
     cfg = load(config, store__path=str(store) if store else None)
     result = write_report(cfg, as_of=parse_date(date), out_dir=out)

@@ -1,23 +1,23 @@
-"""Everything the charts and the HTML report show, gathered once from the store (read-only).
+"""Everything the charts and the HTML report show, in one :class:`ReportData`.
 
-The analysis results come from :func:`attention.analysis.run.analyze` on the same inputs the
-persisted result tables were computed from (cut at the report date), because the report also
-needs what the tables do not keep (impulse responses, cross-correlations); a caller that has
-just run the analysis passes its results in instead of recomputing them.
+The panels and the analysis results are handed in (the daily flow builds them once and gives
+the same objects to the analysis, the exports and the report); what the report needs beyond
+them (the run log, this week's top items, data-quality flags) is read from the store here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
+from attention.analysis.run import AnalysisResults
 from attention.config import Config
-from attention.panel.build import PanelInputs, ThemePanel, build_theme_panel, load_inputs
+from attention.panel.build import ThemePanel
+from attention.panel.snapshot import PanelSnapshot
 from attention.store import Store
 
 log = logging.getLogger("attention.report")
@@ -29,7 +29,7 @@ class ReportData:
     config: Config
     as_of: dt.date
     panels: dict[str, ThemePanel]
-    analysis: Any | None  # attention.analysis.run.AnalysisResults
+    analysis: AnalysisResults | None
     top_items: pd.DataFrame  # this week's most discussed theme items (user text!)
     runs: pd.DataFrame  # the latest run of every source up to as_of
     stale_flows: pd.DataFrame  # ticker, days, last_date
@@ -48,70 +48,42 @@ class ReportData:
 
 def default_as_of(store: Store) -> dt.date:
     """The report date when none is given: the latest run date, else the latest price."""
-    for sql in ("SELECT max(run_date) FROM runs", "SELECT max(date) FROM prices"):
-        value = store.con.execute(sql).fetchall()[0][0]
-        if value is not None:
-            return value
-    return dt.datetime.now(dt.UTC).date()
+    return store.latest_run_date() or store.latest_price_date() or dt.datetime.now(dt.UTC).date()
 
 
 def looks_simulated(store: Store) -> bool:
     """Data fetched from loopback replicas (``attention demo``, tests) is simulated: the report
     then carries the banner even when it is rebuilt later with ``attention report``."""
-    rows = store.con.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM prices WHERE provenance LIKE '%//127.0.0.1:%' LIMIT 1)"
-    ).fetchall()
-    return bool(rows[0][0])
-
-
-def cut_inputs(inputs: PanelInputs, as_of: dt.date) -> PanelInputs:
-    """Only what was known by the end of ``as_of`` (a report for a past date stays honest)."""
-    end = pd.Timestamp(as_of)
-
-    def by_date(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame if frame.empty else frame[pd.to_datetime(frame["date"]) <= end]
-
-    mentions = inputs.mentions
-    if not mentions.empty:
-        created = pd.to_datetime(mentions["created_utc"], utc=True).dt.tz_convert(None)
-        mentions = mentions[created < end + pd.Timedelta(days=1)]
-    return replace(
-        inputs,
-        prices=by_date(inputs.prices),
-        flows=by_date(inputs.flows),
-        search=by_date(inputs.search),
-        mentions=mentions,
-    )
+    return store.holds_replica_data()
 
 
 def gather(
     store: Store,
     config: Config,
-    as_of: dt.date | None = None,
-    analysis: Any | None = None,
+    snapshot: PanelSnapshot,
+    analysis: AnalysisResults | None,
     simulated: bool = False,
+    notes: list[str] | None = None,
 ) -> ReportData:
-    as_of = as_of or default_as_of(store)
-    simulated = simulated or looks_simulated(store)
-    inputs = cut_inputs(load_inputs(store, config), as_of)
-    panels = {k: build_theme_panel(inputs, config, k, end=as_of) for k in config.themes}
-    notes: list[str] = []
+    """The report's data for ``snapshot.as_of``: the given panels and analysis plus the report's
+    own reads from ``store``. ``notes`` (e.g. why the analysis is missing) are shown too."""
+    as_of = snapshot.as_of
+    notes = list(notes or [])
     hint = _rescore_hint(store, config)
     if hint:
         notes.append(hint)
-    if analysis is None:
-        analysis = _analyze(inputs, config, as_of, notes)
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), dt.UTC)
     return ReportData(
         config,
         as_of,
-        panels,
+        snapshot.panels,
         analysis,
-        _top_items(store, as_of),
-        _latest_runs(store, as_of),
-        _stale_flows(store, config, as_of),
-        _partial_search(store, config, as_of),
+        store.top_theme_items(end - dt.timedelta(days=7), end, TOP_ITEMS),
+        store.latest_run_per_source(as_of),
+        store.stale_flow_summary(as_of - dt.timedelta(days=7 * 4), as_of),
+        store.partial_search_periods(as_of),
         Path(store.path),
-        simulated,
+        simulated or looks_simulated(store),
         notes,
     )
 
@@ -122,59 +94,6 @@ def _rescore_hint(store: Store, config: Config) -> str | None:
     from attention.scoring import scorer_for
 
     return stale_hint(store, scorer_for(config).version)
-
-
-def _analyze(inputs: PanelInputs, config: Config, as_of: dt.date, notes: list[str]) -> Any:
-    try:
-        from attention.analysis.run import analyze
-
-        return analyze(inputs, config, as_of)
-    except Exception as exc:  # the report still shows data and the failure, never crashes
-        log.debug("analysis for the report failed", exc_info=True)
-        notes.append(f"the analysis could not run: {type(exc).__name__}: {exc}")
-        return None
-
-
-def _top_items(store: Store, as_of: dt.date) -> pd.DataFrame:
-    """This week's theme items, the most discussed first (Reddit by score + comments)."""
-    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), dt.UTC)
-    return store.query(
-        "SELECT source, kind, created_utc, title, url, container, outlet, themes, compound, "
-        "score, num_comments FROM items WHERE created_utc >= ? AND created_utc < ? "
-        "AND len(themes) > 0 AND kind IN ('post', 'headline') "
-        "ORDER BY coalesce(score, 0) + coalesce(num_comments, 0) DESC, created_utc DESC "
-        "LIMIT ?",
-        [end - dt.timedelta(days=7), end, TOP_ITEMS],
-    )
-
-
-def _latest_runs(store: Store, as_of: dt.date) -> pd.DataFrame:
-    return store.query(
-        "SELECT source, run_date, status, records, requests, mode, error, started_at FROM runs "
-        "WHERE run_date <= ? QUALIFY row_number() OVER (PARTITION BY source "
-        "ORDER BY started_at DESC) = 1 ORDER BY source",
-        [as_of],
-    )
-
-
-def _stale_flows(store: Store, config: Config, as_of: dt.date) -> pd.DataFrame:
-    """ETFs whose recent flows are flagged stale (shares outstanding stopped changing)."""
-    since = as_of - dt.timedelta(days=7 * 4)
-    return store.query(
-        "SELECT ticker, count(*) AS days, max(date) AS last_date FROM flows "
-        "WHERE stale AND date > ? AND date <= ? GROUP BY ticker ORDER BY ticker",
-        [since, as_of],
-    )
-
-
-def _partial_search(store: Store, config: Config, as_of: dt.date) -> pd.DataFrame:
-    if "search_series" not in store.tables():
-        return pd.DataFrame(columns=["term", "granularity", "date"])
-    return store.query(
-        "SELECT term, granularity, max(date) AS date, count(*) AS periods FROM search_series "
-        "WHERE is_partial AND date <= ? GROUP BY term, granularity ORDER BY term, granularity",
-        [as_of],
-    )
 
 
 def weekly_moves(data: ReportData) -> pd.DataFrame:

@@ -12,15 +12,12 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from attention.config import Config
 from attention.report import html_sections as sections
 from attention.report.charts import ChartResult
 from attention.report.charts_analysis import render_charts
-from attention.report.data import ReportData, gather
+from attention.report.data import ReportData
 from attention.report.verdicts import LoopStatus, loop_statuses
-from attention.store import Store
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 CSS = """
@@ -168,18 +165,3 @@ def build_report(data: ReportData, out_dir: Path, export_dir: Path) -> ReportRes
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(path)
     return ReportResult(path, data.as_of, charts, statuses)
-
-
-def write_report(
-    config: Config,
-    as_of: dt.date | None = None,
-    out_dir: str | Path | None = None,
-    analysis: Any | None = None,
-    simulated: bool = False,
-    store_path: str | Path | None = None,
-) -> ReportResult:
-    """Gather from the store (read-only), draw the charts and write the report for ``as_of``
-    (default: the latest run date) into ``out_dir`` (default ``outputs.report_dir``)."""
-    with Store(store_path or config.store.path, read_only=True) as store:
-        data = gather(store, config, as_of, analysis=analysis, simulated=simulated)
-    return build_report(data, Path(out_dir or config.outputs.report_dir), Path(config.outputs.export_dir))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from attention.config import Config
+from attention.panel.build import ThemePanel
 from attention.store import Store
 
 KINDS = ("string", "int", "float", "bool", "date", "timestamp", "list")
@@ -40,6 +41,8 @@ class Column:
 @dataclass(frozen=True)
 class ExportOptions:
     include_authors: bool = False  # raw author values leave the store only when opted in
+    # The panels of the run being exported (the daily flow builds them once); None: build them.
+    panels: dict[str, ThemePanel] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -142,8 +145,9 @@ def _news_volume(store: Store, config: Config, options: ExportOptions) -> pd.Dat
 def _panel_daily(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
     from attention.panel.build import build_panels
 
+    panels = options.panels if options.panels is not None else build_panels(store, config)
     frames = []
-    for key, panel in build_panels(store, config).items():
+    for key, panel in panels.items():
         if panel.daily.empty:
             continue
         daily = panel.daily.reset_index()

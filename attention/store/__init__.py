@@ -25,6 +25,7 @@ import duckdb
 import pandas as pd
 
 from attention.errors import StoreError, StoreLockedError
+from attention.store.outputs import OutputQueries
 from attention.store.schema import MIGRATIONS
 from collectors.core.records import CursorUpdate, Record, utcnow
 
@@ -53,7 +54,7 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_locks_in_child)
 
 
-class Store:
+class Store(OutputQueries):
     """A DuckDB file plus its lock. Use as a context manager or call :meth:`close`."""
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:

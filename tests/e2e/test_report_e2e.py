@@ -23,9 +23,10 @@ from PIL import Image
 
 from attention.config import Config, validate_config
 from attention.daily.collect import annotate
+from attention.daily.outputs import write_report
 from attention.report.charts_analysis import CHARTS
 from attention.report.export import export_all
-from attention.report.html import ReportResult, write_report
+from attention.report.html import ReportResult
 from attention.sandbox.world import World
 from attention.sandbox.world_text import posts_for_day
 from attention.store import Store

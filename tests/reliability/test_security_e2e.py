@@ -217,7 +217,7 @@ def _hostile_store(raw: dict[str, Any], sandbox: Sandbox, path: Path) -> Any:
 def test_hostile_text_is_inert_in_exports_and_report(
     raw_small: dict[str, Any], sandbox: Sandbox, tmp_path: Path, recorder: Recorder
 ) -> None:
-    html = pytest.importorskip("attention.report.html")
+    html = pytest.importorskip("attention.daily.outputs")
     config = _hostile_store(raw_small, sandbox, tmp_path / "store.duckdb")
     export_all(config)
     with open(tmp_path / "exports" / "items.csv", newline="") as handle:

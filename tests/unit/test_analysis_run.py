@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from attention.analysis.run import persist_results, run_all
 from attention.analysis.simulate import LoopParams, simulate_loop
 from attention.cli import app
 from attention.config import load_config
+from attention.daily.outputs import analyze_store as run_all
+from attention.daily.outputs import persist_results
 from attention.store import Store
 
 runner = CliRunner()
@@ -254,12 +255,13 @@ def test_cli_import_flows_csv(tmp_path: Path, config_path: Path) -> None:
     assert out.exit_code == 1 and "no 'date' column" in out.output
 
 
-def test_post_run_step_summarises(config_path: Path) -> None:
-    from attention.analysis.run import post_run_step
+def test_analysis_step_summarises(config_path: Path) -> None:
+    from attention.daily.outputs import analysis_summary
 
     config = load_config(config_path)
     _write_world(config.store.path, LoopParams.null(), n=400)
-    line = post_run_step(config, None)
+    with Store(config.store.path) as store:
+        line = analysis_summary(run_all(store, config))
     assert line.startswith("analysed 3 theme(s): 6 feedback test(s)")
 
 

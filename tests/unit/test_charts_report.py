@@ -232,7 +232,7 @@ def test_export_links_are_relative_to_the_report(tmp_path: Path) -> None:
 
 
 def test_a_report_from_an_empty_store_explains_what_is_missing(config: Config, tmp_path: Path) -> None:
-    from attention.report.html import write_report
+    from attention.daily.outputs import write_report
     from attention.store import Store
 
     Store(tmp_path / "s.duckdb").close()

@@ -207,7 +207,7 @@ def test_cli_status_warns_and_rescore_fixes(config, tmp_path: Path) -> None:
 
 
 def test_the_report_flags_mixed_lexicon_versions(config, tmp_path: Path) -> None:
-    from attention.report.html import write_report
+    from attention.daily.outputs import write_report
 
     _store_with_old_scores(config).close()
     result = write_report(

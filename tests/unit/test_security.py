@@ -38,10 +38,10 @@ REVIEWED_SQL_INTERPOLATIONS = {
     # an int we compute (DuckDB's SET takes no parameters); a column name from DATE_CURSORS
     ("attention/store/__init__.py", "sample"),
     ("attention/store/__init__.py", "key_column"),
-    # analysis results replaced per theme: table names from a fixed dict, columns from frames
+    # analysis results replaced per theme: table names from RESULT_TABLES, columns from frames
     # the analysis builds itself
-    ("attention/analysis/run.py", "table"),
-    ("attention/analysis/run.py", "cols"),
+    ("attention/store/outputs.py", "table"),
+    ("attention/store/outputs.py", "cols"),
     ("attention/derive/theme_daily.py", "TABLE"),
     # "?, ?, ?" placeholder lists sized to the parameters
     ("attention/panel/build.py", "marks"),

@@ -1,0 +1,112 @@
+"""The one daily flow: `attention run` opens the store once, builds each theme's panel once and
+computes the analysis once, handing the same results to the exports and the report; a failing
+output step is reported and the steps after it still run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import attention.analysis.run as analysis_run
+import attention.daily.outputs as outputs
+import attention.panel.build as panel_build
+import attention.panel.snapshot as panel_snapshot
+from attention.cli import app
+from attention.config import validate_config
+from attention.daily.flow import run_daily
+from attention.report.export import read_export
+from attention.sandbox.services import Sandbox, apply_overrides
+from attention.sandbox.world import World
+from attention.store import Store
+
+END = dt.date(2024, 4, 30)
+
+
+def _counting(calls: Counter[str], name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        calls[name] += 1
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+@pytest.fixture
+def run_config(raw_config: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    world = World(validate_config(raw_config), dt.date(2024, 1, 1), END, seed=7)
+    with Sandbox(world, ["yahoo"]) as sandbox:
+        overrides = {
+            "store.path": str(tmp_path / "s.duckdb"),
+            "outputs.export_dir": str(tmp_path / "exports"),
+            "outputs.report_dir": str(tmp_path / "report"),
+            "analysis.history_start": "2024-01-01",
+            **sandbox.config_overrides(),
+        }
+        path = tmp_path / "config.yaml"
+        path.write_text(yaml.safe_dump(apply_overrides(raw_config, overrides)))
+        monkeypatch.chdir(tmp_path)
+        yield path, validate_config(apply_overrides(raw_config, overrides))
+
+
+def test_one_run_opens_the_store_once_and_analyses_once(run_config, monkeypatch) -> None:
+    config_path, config = run_config
+    calls: Counter[str] = Counter()
+    real_init = Store.__init__
+
+    def counting_init(self: Store, *args: Any, **kwargs: Any) -> None:
+        calls["store opened"] += 1
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "__init__", counting_init)
+    monkeypatch.setattr(
+        analysis_run, "feedback_tests", _counting(calls, "feedback tests", analysis_run.feedback_tests)
+    )
+    monkeypatch.setattr(outputs, "analyze_panels", _counting(calls, "analysis", outputs.analyze_panels))
+    for module in (panel_snapshot, panel_build, analysis_run):
+        monkeypatch.setattr(module, "build_theme_panel", _counting(calls, "panel", module.build_theme_panel))
+    result = CliRunner().invoke(
+        app,
+        ["run", "--config", str(config_path), "--date", END.isoformat(), "-s", "prices", "-s", "flows"],
+    )
+    assert result.exit_code == 0, result.output
+    themes = len(config.themes)
+    assert calls == {
+        "store opened": 1,
+        "analysis": 1,
+        "feedback tests": themes,
+        "panel": themes,
+    }
+    # the report shows the same analysis the run saved
+    with Store(config.store.path, read_only=True) as store:
+        saved = store.query("SELECT theme, verdict FROM feedback_verdicts ORDER BY theme")
+    page = (config_path.parent / "report" / f"attention-report-{END}.html").read_text(encoding="utf-8")
+    assert len(saved) == themes
+    for verdict in saved["verdict"]:
+        label = verdict.split(":", 1)[0]
+        assert label in page
+    exported = read_export(config_path.parent / "exports" / "feedback_verdicts.csv")
+    assert sorted(exported["verdict"]) == sorted(saved["verdict"])
+
+
+def test_a_failing_analysis_still_exports_and_reports(run_config, monkeypatch) -> None:
+    _, config = run_config
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("injected analysis failure")
+
+    monkeypatch.setattr(outputs, "analyze_panels", broken)
+    lines: list[str] = []
+    result = run_daily(config, run_date=END, sources=["prices"], on_step=lines.append)
+    assert result.exit_code == 3
+    assert result.failed_steps == ["analysis"]
+    assert lines[0] == "attention: analysis failed: RuntimeError: injected analysis failure"
+    assert [line.split(":", 1)[0] for line in lines[1:]] == ["export", "report"]
+    assert result.exports is not None and result.report is not None
+    page = Path(result.report.path).read_text(encoding="utf-8")
+    assert "the analysis could not run: RuntimeError: injected analysis failure" in page
