@@ -1,4 +1,5 @@
-"""Lookahead-safe time alignment for the panel (DESIGN.md 5, "Time alignment").
+"""The exchange calendar and lookahead-safe time alignment (DESIGN.md 5, "Time alignment"),
+shared by the panel, the price collector and the simulated world.
 
 Every observation is assigned to the first NYSE session at whose close it was already known:
 

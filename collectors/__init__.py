@@ -1,5 +1,7 @@
-"""Collectors, one module per source (DESIGN.md 3). The registry maps a source name, as used in
-``config.yaml`` under ``sources:`` and in ``attention run --source``, to its collector class."""
+"""Collectors, one subpackage per source family over a small core (DESIGN.md 3).
+
+The registry maps a source name, as used in ``config.yaml`` under ``sources:`` and in
+``attention run --source``, to its collector class."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The daily batch: collect -> score -> store -> derive (-> analyze -> report).
+"""The collection half of a run: collect -> score -> store -> derive (the daily flow,
+:mod:`attention.daily.flow`, then analyzes, exports and reports).
 
 Each enabled source runs in isolation: whatever one collector raises, the others still run, and
 the run log records per source its status, counts, mode and error. Records are written in

@@ -1,6 +1,6 @@
-"""Export specs of the analysis result tables (written by ``attention.analysis.run.run_all``,
-schema migration ``analysis_results_v1``). Columns are listed explicitly so that the export
-stays stable even when the result tables grow."""
+"""Export specs of the analysis result tables (written by ``Store.replace_analysis_results``
+after every analysis; migrations ``analysis_results_v1`` and ``_v2_irf``). Columns are listed
+explicitly so that the export stays stable even when the result tables grow."""
 
 from __future__ import annotations
 
