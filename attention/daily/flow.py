@@ -84,7 +84,7 @@ def run_daily(
             config, run_date=run_date, sources=sources, secrets=secrets, store=store, progress=progress
         )
         result = DailyResult(run)
-        _Steps(store, config, result, on_step or (lambda line: None), simulated).run_all()
+        _Steps(store, config, result, on_step or (lambda line: None), simulated).run()
         hint = _stale_scores_hint(store, config)
     if hint:
         result.hints.append(hint)
@@ -99,7 +99,7 @@ class _Steps:
     say: Callable[[str], None]
     simulated: bool
 
-    def run_all(self) -> None:
+    def run(self) -> None:
         for name in STEPS:
             self._guarded(name, getattr(self, f"_{name}"))
 
