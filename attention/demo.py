@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -30,6 +30,9 @@ from attention.daily.flow import DailyResult, run_daily
 from attention.errors import FatalError
 from attention.report.export import ExportResult
 from attention.report.html import ReportResult
+
+if TYPE_CHECKING:  # the replicas load only when the demo runs
+    from attention.sandbox.services import Sandbox
 
 # About 2.5 years of daily data: enough weeks for the weekly feedback tests to find the
 # planted loop, and small enough to finish well inside two minutes on two cores.
@@ -111,7 +114,7 @@ def _no_pacing() -> Iterator[None]:
         http.sleep = saved
 
 
-def _unthrottle(sandbox: Any) -> None:
+def _unthrottle(sandbox: Sandbox) -> None:
     """praw spreads requests evenly over the rate-limit window the server announces (Reddit:
     1,000 per 10 minutes, i.e. a 0.6 s sleep each); a local replica can announce a 1 s window."""
     server = sandbox.servers.get("reddit")

@@ -59,9 +59,9 @@ class AnalysisResults:
     def summary(self) -> str:
         return "\n\n".join(t.summary() for t in self.themes.values())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for ``--json`` (NaN becomes None)."""
-        return plain(
+        data = plain(
             {
                 "computed_at": self.computed_at,
                 "themes": {
@@ -69,6 +69,8 @@ class AnalysisResults:
                 },
             }
         )
+        assert isinstance(data, dict)  # plain() keeps a dict a dict
+        return data
 
 
 def analyze(inputs: PanelInputs, config: Config, asof: dt.date | None = None) -> AnalysisResults:

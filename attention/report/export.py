@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +85,8 @@ def _as_list(value: object) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return tuple(v for v in value.split(LIST_SEP) if v)
+    if not isinstance(value, Iterable):
+        raise TypeError(f"expected a list of theme keys, got {type(value).__name__}")
     return tuple(str(v) for v in value)
 
 
