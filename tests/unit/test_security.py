@@ -29,15 +29,16 @@ SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|WHERE|CREATE|DROP|ALTER|
 # built from those, never a value. New entries need the same review; values go in parameters.
 REVIEWED_SQL_INTERPOLATIONS = {
     # upsert/integrity/count over our own tables; columns come from the table's catalog
-    ("attention/store/__init__.py", "table"),
-    ("attention/store/__init__.py", "select"),
-    ("attention/store/__init__.py", "', '.join(key)"),
-    ("attention/store/__init__.py", "conflict"),
-    ("attention/store/__init__.py", "', '.join(updates)"),
-    ("attention/store/__init__.py", "cols"),
+    ("attention/store/core.py", "table"),
+    ("attention/store/core.py", "select"),
+    ("attention/store/core.py", "', '.join(key)"),
+    ("attention/store/core.py", "conflict"),
+    ("attention/store/core.py", "', '.join(updates)"),
+    ("attention/store/checks.py", "table"),
+    ("attention/store/checks.py", "cols"),
     # an int we compute (DuckDB's SET takes no parameters); a column name from DATE_CURSORS
-    ("attention/store/__init__.py", "sample"),
-    ("attention/store/__init__.py", "key_column"),
+    ("attention/store/core.py", "sample"),
+    ("attention/store/checks.py", "key_column"),
     # analysis results replaced per theme: table names from a fixed dict, columns from frames
     # the analysis builds itself
     ("attention/analysis/run.py", "table"),
