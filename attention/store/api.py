@@ -5,10 +5,21 @@ stored data becomes a named method in the group of whoever asks it."""
 from __future__ import annotations
 
 from attention.store.checks import ChecksMixin
+from attention.store.derived import DerivedTablesMixin
+from attention.store.exports import ExportReadsMixin
+from attention.store.lookups import CollectorLookupsMixin
+from attention.store.panel_inputs import PanelInputsMixin
 from attention.store.runlog import RunLogMixin
 
 
-class Store(RunLogMixin, ChecksMixin):
+class Store(
+    CollectorLookupsMixin,
+    DerivedTablesMixin,
+    PanelInputsMixin,
+    ExportReadsMixin,
+    RunLogMixin,
+    ChecksMixin,
+):
     """A DuckDB file plus its lock, with the named queries of every caller.
 
     Use as a context manager or call :meth:`close`. Open read-only (``read_only=True``) to
