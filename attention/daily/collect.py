@@ -124,7 +124,7 @@ def collect_source(
         config=config,
         secrets=secrets,
         cursors=store.cursors(name),
-        query=_read_only(store),
+        lookups=store,
         http_factory=_http_factory(config, clients),
         log=logging.getLogger(f"attention.collect.{name}"),
     )
@@ -237,15 +237,6 @@ def _http_factory(config: Config, clients: list[HttpClient]) -> Callable[..., Ht
         return client
 
     return make
-
-
-def _read_only(store: Store) -> Callable[..., Any]:
-    def query(sql: str, params: Sequence[Any] | None = None) -> Any:
-        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
-            raise FatalError("collectors may only read the store (SELECT/WITH)")
-        return store.query(sql, params)
-
-    return query
 
 
 def redact(text: str | None, secrets: Secrets) -> str | None:

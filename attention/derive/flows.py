@@ -36,13 +36,13 @@ def flows_from_shares(shares: pd.Series, close: pd.Series, stale_after: int) -> 
 def derive_flows(store: Store, config: Config) -> int:
     """Recompute ETF flows from stored shares outstanding and prices (idempotent upserts)."""
     stale_after = config.sources.flows.stale_after_days
-    shares = store.query("SELECT ticker, date, shares FROM shares_outstanding ORDER BY date")
+    shares = store.shares_outstanding()
     if shares.empty:
         return 0
     records = []
     provenance = Provenance("derived:shares_outstanding*close", FlowCollector.version, utcnow())
     for ticker, group in shares.groupby("ticker"):
-        closes = store.query("SELECT date, close FROM prices WHERE ticker = ?", [ticker])
+        closes = store.closes(str(ticker))
         close = closes.set_index("date")["close"]
         flows = flows_from_shares(group.set_index("date")["shares"], close, stale_after)
         for day, row in flows.iterrows():

@@ -28,6 +28,7 @@ from attention.derive.aggregate import utc_day
 from attention.derive.theme_daily import load_pending, pending_cursor, refresh_theme_daily, widen
 from attention.scoring import scorer_for
 from attention.sentiment.scorer import COLUMNS
+from attention.store import Store
 from attention.themes import get_matcher
 from collectors.core.records import CursorUpdate, item_text
 
@@ -57,17 +58,12 @@ class RescoreResult:
         )
 
 
-def stale_versions(store: Any, version: str) -> dict[str, int]:
+def stale_versions(store: Store, version: str) -> dict[str, int]:
     """Scoreable items not scored with ``version``, counted by the version they carry."""
-    rows = store.query(
-        "SELECT coalesce(lexicon_version, 'unscored') AS v, count(*) AS n FROM items "
-        "WHERE scoreable AND lexicon_version IS DISTINCT FROM ? GROUP BY 1 ORDER BY 1",
-        [version],
-    )
-    return {str(v): int(n) for v, n in rows.itertuples(index=False, name=None)}
+    return store.stale_score_counts(version)
 
 
-def stale_hint(store: Any, version: str) -> str | None:
+def stale_hint(store: Store, version: str) -> str | None:
     """What `attention run` and `attention status` say while the store needs a rescore."""
     stale = stale_versions(store, version)
     if stale:
@@ -84,7 +80,7 @@ def stale_hint(store: Any, version: str) -> str | None:
 
 
 def rescore(
-    store: Any,
+    store: Store,
     config: Config,
     *,
     themes: bool = False,
@@ -124,20 +120,11 @@ def rescore(
     return result
 
 
-_BATCH_SQL = (
-    "SELECT source, item_id, kind, created_utc, title, body, scoreable, themes, "
-    "neg, neu, pos, compound, lexicon_version FROM items "
-    "WHERE (source > ? OR (source = ? AND item_id > ?)) "
-    "AND (? OR (scoreable AND lexicon_version IS DISTINCT FROM ?)) "
-    "ORDER BY source, item_id LIMIT ?"
-)
-
-
 def _next_batch(
-    store: Any, version: str, after: tuple[str, str], size: int, *, all_items: bool
+    store: Store, version: str, after: tuple[str, str], size: int, *, all_items: bool
 ) -> pd.DataFrame:
     """The next ``size`` items after ``after`` (keyset paging): all, or only the stale ones."""
-    return store.query(_BATCH_SQL, [after[0], after[0], after[1], all_items, version, size])
+    return store.items_to_rescore(version, after, size, all_items=all_items)
 
 
 def _rescored(
@@ -179,9 +166,9 @@ def _days(update: pd.DataFrame) -> tuple[str, str]:
     return min(days).isoformat(), max(days).isoformat()
 
 
-def _commit(store: Any, update: pd.DataFrame, pending: tuple[str, str] | None) -> None:
+def _commit(store: Store, update: pd.DataFrame, pending: tuple[str, str] | None) -> None:
     """New values (only the columns in ``update``) and the widened pending-days range, in one
     transaction."""
     with store.transaction():
-        store.upsert_frame("items", update, ("source", "item_id"))
+        store.update_items(update)
         store.upsert_records(CursorUpdate, [pending_cursor(CURSOR_SOURCE, pending)])

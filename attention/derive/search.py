@@ -11,38 +11,26 @@ Re-running it is harmless: the same inputs give the same rows.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import pandas as pd
 
+from attention.config import Config
+from attention.store import Store
 from collectors.google_trends.stitch import METHOD as STITCH_METHOD
 from collectors.google_trends.stitch import Response, StitchResult, stitch, supersede
 
 log = logging.getLogger("attention.trends")
-KEY = ("term", "date", "granularity")
 
 
-def load_responses(store: Any, geo: str) -> list[Response]:
+def load_responses(store: Store, geo: str) -> list[Response]:
     """The current (not superseded) stored responses for ``geo``."""
-    meta = store.query(
-        "SELECT s.request_id, s.granularity, list(DISTINCT s.term) AS terms, "
-        "min(s.period_start) AS start, max(s.period_start) AS end_, "
-        "any_value(r.anchor) AS anchor, "
-        "coalesce(any_value(r.fetched_on), min(CAST(s.retrieved_at AS DATE))) AS fetched_on "
-        "FROM search_interest s LEFT JOIN trends_requests r USING (request_id) "
-        "WHERE s.geo = ? GROUP BY s.request_id, s.granularity",
-        [geo],
-    )
+    meta = store.search_response_summaries(geo)
     if meta.empty:
         return []
     meta = meta.rename(columns={"end_": "end"})
     meta["terms"] = [tuple(str(t) for t in terms) for terms in meta["terms"]]
     keep = supersede(meta)
-    values = store.query(
-        "SELECT request_id, term, period_start, value, is_partial FROM search_interest "
-        "WHERE geo = ? AND list_contains(?, request_id)",
-        [geo, keep],
-    )
+    values = store.search_values(geo, keep)
     info = meta.set_index("request_id")
     out = []
     for rid, rows in values.groupby("request_id", sort=False):
@@ -69,26 +57,24 @@ def load_responses(store: Any, geo: str) -> list[Response]:
     return out
 
 
-def stitch_store(store: Any, config: Any) -> StitchResult:
+def stitch_store(store: Store, config: Config) -> StitchResult:
     settings = config.sources.google_trends
     anchors = list(settings.anchor_terms)
     return stitch(load_responses(store, settings.geo), anchors[0] if anchors else None)
 
 
-def derive_search_series(store: Any, config: Any) -> int:
+def derive_search_series(store: Store, config: Config) -> int:
     """Rebuild ``search_series`` from the stored raw responses; returns rows written."""
     result = stitch_store(store, config)
     log.info("google trends stitch: %s", result.summary())
     return write_series(store, result)
 
 
-def write_series(store: Any, result: StitchResult) -> int:
+def write_series(store: Store, result: StitchResult) -> int:
     frame = result.series
     if frame.empty:
         return 0
     frame = frame.assign(computed_at=pd.Timestamp.now(tz="UTC"))
-    with store.transaction():
-        # Rows of this method are rebuilt whole: a re-scaled stitch must not leave old rows.
-        store.con.execute("DELETE FROM search_series WHERE method LIKE ?", [f"{STITCH_METHOD}:%"])
-        store.upsert_frame("search_series", frame, KEY)
+    # Rows of this method are rebuilt whole: a re-scaled stitch must not leave old rows.
+    store.replace_search_series(STITCH_METHOD, frame)
     return len(frame)

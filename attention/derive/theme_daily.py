@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
 import pandas as pd
 
 from attention.derive.aggregate import OUTPUT, theme_daily, utc_day
+from attention.store import Store
 from collectors.core.records import CursorUpdate, utcnow
 
-TABLE = "theme_daily"
 KEY = ("theme", "day", "source")
 PENDING_KEY = "theme_daily_pending"
 SPAN_DAYS = 31
@@ -48,12 +47,12 @@ def pending_cursor(source: str, pending: tuple[str, str] | None) -> CursorUpdate
     return CursorUpdate(source, PENDING_KEY, value)
 
 
-def load_pending(store: Any, source: str) -> tuple[str, str] | None:
+def load_pending(store: Store, source: str) -> tuple[str, str] | None:
     raw = json.loads(store.cursors(source).get(PENDING_KEY) or "{}")
     return (raw["first"], raw["last"]) if raw.get("first") else None
 
 
-def refresh_theme_daily(store: Any, first: dt.date, last: dt.date, span_days: int = SPAN_DAYS) -> int:
+def refresh_theme_daily(store: Store, first: dt.date, last: dt.date, span_days: int = SPAN_DAYS) -> int:
     """Rewrite ``theme_daily`` for the UTC days ``first``..``last`` from the items table, one
     transaction per span. Returns the number of rows written."""
     written, start = 0, first
@@ -61,15 +60,8 @@ def refresh_theme_daily(store: Any, first: dt.date, last: dt.date, span_days: in
         end = min(last, start + dt.timedelta(days=span_days - 1))
         lo = dt.datetime.combine(start, dt.time(), dt.UTC)
         hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), dt.UTC)
-        items = store.query(
-            "SELECT source, themes, compound, score, num_comments, scoreable, created_utc "
-            "FROM items WHERE len(themes) > 0 AND created_utc >= ? AND created_utc < ?",
-            [lo, hi],
-        )
-        daily = theme_daily(items, utc_day, by_source=True)[list(KEY) + OUTPUT]
+        daily = theme_daily(store.theme_items(lo, hi), utc_day, by_source=True)[list(KEY) + OUTPUT]
         daily["computed_at"] = utcnow()
-        with store.transaction():
-            store.con.execute(f"DELETE FROM {TABLE} WHERE day BETWEEN ? AND ?", [start, end]).fetchall()
-            written += store.upsert_frame(TABLE, daily, KEY) if not daily.empty else 0
+        written += store.replace_theme_daily(start, end, daily)
         start = end + dt.timedelta(days=1)
     return written

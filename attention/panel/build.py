@@ -99,27 +99,12 @@ class ThemePanel:
 def load_inputs(store: Store, config: Config) -> PanelInputs:
     """Read what the panel needs; tables a source never filled simply give empty frames."""
     tickers = config.all_tickers()
-    marks = ", ".join("?" * len(tickers))
     terms = sorted({t for theme in config.themes.values() for t in theme.search_terms})
-    term_marks = ", ".join("?" * len(terms))
     return PanelInputs(
-        prices=store.query(
-            f"SELECT ticker, date, close, adj_close, volume FROM prices "
-            f"WHERE ticker IN ({marks}) ORDER BY ticker, date",
-            tickers,
-        ),
-        flows=store.query(
-            f"SELECT ticker, date, method, flow_usd, stale FROM flows WHERE ticker IN ({marks})", tickers
-        ),
-        mentions=store.query(
-            "SELECT source, item_id, created_utc, unnest(themes) AS theme, compound, scoreable "
-            "FROM items WHERE source IN ('reddit', 'news') AND len(themes) > 0"
-        ),
-        search=store.query(
-            f"SELECT term, date, granularity, value, is_partial FROM "
-            f"search_series WHERE term IN ({term_marks})",
-            terms,
-        ),
+        prices=store.panel_prices(tickers),
+        flows=store.panel_flows(tickers),
+        mentions=store.theme_mentions(),
+        search=store.panel_search(terms),
     )
 
 

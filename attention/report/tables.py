@@ -60,25 +60,8 @@ class TableSpec:
         return next(c.kind for c in self.columns if c.name == column)
 
 
-def _has(store: Store, table: str) -> bool:
-    return table in store.tables()
-
-
-def _select(store: Store, table: str, sql: str, params: list | None = None) -> pd.DataFrame:
-    return store.query(sql, params) if _has(store, table) else pd.DataFrame()
-
-
 def _items(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
-    author = "author" if options.include_authors else "CAST(NULL AS VARCHAR)"
-    return _select(
-        store,
-        "items",
-        f"""
-        SELECT source, item_id, kind, created_utc, container, outlet, parent_id, title, body, url,
-               themes, compound, neg, neu, pos, scoreable, lexicon_version, score, num_comments,
-               flags, {author} AS author
-        FROM items ORDER BY created_utc, source, item_id""",
-    )
+    return store.export_items(include_authors=options.include_authors)
 
 
 def _term_themes(config: Config) -> dict[str, list[str]]:
@@ -90,13 +73,7 @@ def _term_themes(config: Config) -> dict[str, list[str]]:
 
 
 def _search(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
-    frame = _select(
-        store,
-        "search_series",
-        """
-        SELECT term, date, granularity, value, lo, hi, is_partial, method
-        FROM search_series ORDER BY term, granularity, date""",
-    )
+    frame = store.export_search_series()
     if not frame.empty:
         owners = _term_themes(config)
         frame.insert(1, "themes", [owners.get(t, []) for t in frame["term"]])
@@ -104,42 +81,19 @@ def _search(store: Store, config: Config, options: ExportOptions) -> pd.DataFram
 
 
 def _search_raw(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
-    if not _has(store, "search_interest"):
-        return pd.DataFrame()
-    fetched = "r.fetched_on" if _has(store, "trends_requests") else "CAST(NULL AS DATE)"
-    join = "LEFT JOIN trends_requests r USING (request_id)" if _has(store, "trends_requests") else ""
-    return store.query(f"""
-        SELECT s.request_id, s.term, s.period_start, s.granularity, s.value, s.is_partial, s.geo,
-               {fetched} AS fetched_on
-        FROM search_interest s {join} ORDER BY s.request_id, s.term, s.period_start""")
+    return store.export_search_raw()
 
 
 def _prices(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
-    return _select(
-        store,
-        "prices",
-        """
-        SELECT ticker, date, open, high, low, close, adj_close, volume, provider
-        FROM prices ORDER BY ticker, date""",
-    )
+    return store.export_prices()
 
 
 def _flows(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
-    return _select(
-        store,
-        "flows",
-        """
-        SELECT ticker, date, method, flow_usd, stale FROM flows ORDER BY ticker, date, method""",
-    )
+    return store.export_flows()
 
 
 def _news_volume(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
-    return _select(
-        store,
-        "news_volume",
-        """
-        SELECT theme, date, value, query, is_partial FROM news_volume ORDER BY theme, date""",
-    )
+    return store.export_news_volume()
 
 
 def _panel_daily(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
@@ -154,13 +108,6 @@ def _panel_daily(store: Store, config: Config, options: ExportOptions) -> pd.Dat
         daily.insert(0, "theme", key)
         frames.append(daily)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-def _analysis_table(name: str) -> Callable[[Store, Config, ExportOptions], pd.DataFrame]:
-    def load(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
-        return _select(store, name, f"SELECT * FROM {name}")
-
-    return load
 
 
 def _c(name: str, kind: str, description: str) -> Column:

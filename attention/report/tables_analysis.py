@@ -4,6 +4,8 @@ explicitly so that the export stays stable even when the result tables grow."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from attention.config import Config
@@ -11,13 +13,14 @@ from attention.report.tables import Column, ExportOptions, TableSpec
 from attention.store import Store
 
 
-def _reader(table: str, columns: tuple[Column, ...], order: str):  # type: ignore[no-untyped-def]
+def _reader(
+    table: str, columns: tuple[Column, ...], order: str
+) -> Callable[[Store, Config, ExportOptions], pd.DataFrame]:
+    names = [c.name for c in columns]
+    by = [c.strip() for c in order.split(",")]
+
     def load(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
-        if table not in store.tables():
-            return pd.DataFrame()
-        present = set(store.query(f"SELECT * FROM {table} LIMIT 0").columns)
-        cols = ", ".join(f'"{c.name}"' for c in columns if c.name in present)
-        return store.query(f"SELECT {cols} FROM {table} ORDER BY {order}")
+        return store.export_result_table(table, names, by)
 
     return load
 

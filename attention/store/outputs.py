@@ -1,7 +1,7 @@
 """Store methods for the output steps: replacing the analysis result tables, and the reads the
 HTML report needs beyond the panels (the run log, this week's top items, data-quality flags).
 
-A mixin of :class:`attention.store.Store`; it uses only the store's connection and transaction.
+A mixin of :class:`attention.store.Store` (see :mod:`attention.store.api`).
 """
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
+
+from attention.store.core import StoreCore
 
 # The analysis result tables (migrations analysis_results_v1 and _v2_irf), in write order.
 RESULT_TABLES = ("feedback_tests", "feedback_verdicts", "event_studies", "context", "impulse_responses")
@@ -20,14 +21,8 @@ RESULT_TABLES = ("feedback_tests", "feedback_verdicts", "event_studies", "contex
 LOOPBACK_MARK = "%//127.0.0.1:%"
 
 
-class OutputQueries:
-    """Result tables and report reads. ``con`` and ``transaction`` come from the Store."""
-
-    con: duckdb.DuckDBPyConnection
-
-    if TYPE_CHECKING:
-
-        def transaction(self) -> contextlib.AbstractContextManager[None]: ...
+class OutputQueries(StoreCore):
+    """Result tables and report reads."""
 
     # -- analysis results ----------------------------------------------------------------------
     def replace_analysis_results(self, frames: Mapping[str, pd.DataFrame], themes: Sequence[str]) -> None:
@@ -112,25 +107,10 @@ class OutputQueries:
 
     def partial_search_periods(self, as_of: dt.date) -> pd.DataFrame:
         """Per search term and granularity: the latest period still marked partial by Google."""
-        if not self._has_table("search_series"):
+        if "search_series" not in self.tables():
             return pd.DataFrame(columns=["term", "granularity", "date", "periods"])
         return self._frame(
             "SELECT term, granularity, max(date) AS date, count(*) AS periods FROM search_series "
             "WHERE is_partial AND date <= ? GROUP BY term, granularity ORDER BY term, granularity",
             [as_of],
         )
-
-    # -- helpers -------------------------------------------------------------------------------
-    def _scalar(self, sql: str, params: Sequence[object] = ()) -> Any:
-        rows = self.con.execute(sql, list(params)).fetchall()
-        return rows[0][0] if rows else None
-
-    def _frame(self, sql: str, params: Sequence[object]) -> pd.DataFrame:
-        return self.con.execute(sql, list(params)).df()
-
-    def _has_table(self, table: str) -> bool:
-        rows = self.con.execute(
-            "SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
-            [table],
-        ).fetchall()
-        return bool(rows)

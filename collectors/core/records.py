@@ -25,6 +25,7 @@ from attention.errors import (  # re-exported: collectors import errors from her
     RateLimitedError,
     RetriableError,
 )
+from collectors.core.lookups import StoredLookups
 
 __all__ = [
     "AttentionError",
@@ -257,13 +258,14 @@ class SourceNote:
 
 @dataclass
 class CollectContext:
-    """Everything a collector may use. It gets a read-only view of the store, never a writer."""
+    """Everything a collector may use. Of the store it sees only its cursors and the read-only
+    :class:`~collectors.core.lookups.StoredLookups` (None without a store), never a writer or SQL."""
 
     run_date: dt.date
     config: Any  # attention.config.Config
     secrets: Any  # attention.config.Secrets
     cursors: Mapping[str, str] = field(default_factory=dict)
-    query: Callable[..., Any] | None = None  # read-only SQL -> pandas.DataFrame
+    lookups: StoredLookups | None = None
     http_factory: Callable[..., Any] | None = None  # (source, **settings) -> HttpClient
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("attention.collect"))
     mode: str | None = None  # set by a collector that can run in several modes (run log)

@@ -82,25 +82,18 @@ class _Run:
 
     # -- the store cache --------------------------------------------------------------------
     def cached_response(self, payload: plan.Payload) -> Response | None:
-        if self.ctx.query is None:
+        if self.ctx.lookups is None:
             return None
-        rows = self.ctx.query(
-            "SELECT request_id, terms, fetched_on, raw, "
-            "json_extract_string(provenance, '$.params.granularity') AS granularity "
-            "FROM trends_requests "
-            "WHERE timeframe = ? AND geo = ? ORDER BY fetched_on DESC",
-            [payload.timeframe, self.geo],
-        )
-        for row in rows.itertuples():
-            if [str(t) for t in row.terms] != list(payload.sent):
+        for stored in self.ctx.lookups.trends_responses(payload.timeframe, self.geo):
+            if list(stored.terms) != list(payload.sent):
                 continue
-            fetched_on = _as_date(row.fetched_on)
+            granularity = stored.granularity or payload.granularity
             try:
-                timeline = parse_multiline(row.raw, payload.sent, row.granularity or payload.granularity)
+                timeline = parse_multiline(stored.raw, payload.sent, granularity)
             except AttentionError:
                 continue  # an unreadable stored body is simply fetched again
-            if fetched_on == self.ctx.run_date or not timeline.partial.any():
-                return timeline.response(row.request_id, payload.anchor, fetched_on)
+            if stored.fetched_on == self.ctx.run_date or not timeline.partial.any():
+                return timeline.response(stored.request_id, payload.anchor, stored.fetched_on)
         return None
 
     # -- fetching ---------------------------------------------------------------------------
@@ -326,14 +319,6 @@ def _mode(run: _Run) -> str:
     if run.fetched == 0:
         return "store (no requests)"
     return f"api ({run.fetched} payloads; {run.cached} from the store)"
-
-
-def _as_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _levels(result: StitchResult) -> dict[str, float]:

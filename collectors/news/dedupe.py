@@ -12,18 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
+from collectors.core.lookups import StoredLookups
 from collectors.core.records import Provenance, TextItem
 from collectors.news.parse import SOURCE, normalise_title
 
-_STORED_COLUMNS = (
-    "item_id, kind, created_utc, title, body, url, container, outlet, feeds, flags, scoreable, provenance"
-)
 # Fields a later sighting may fill when the first one lacked them (a Google News item has no
 # summary; the same story from Yahoo has one).
 _FILLABLE = ("body", "url", "outlet")
@@ -39,9 +37,9 @@ class DedupeStats:
 class Deduper:
     """Index of stories seen this run (and those loaded from the store)."""
 
-    def __init__(self, window: dt.timedelta, query: Callable[..., pd.DataFrame] | None = None) -> None:
+    def __init__(self, window: dt.timedelta, lookups: StoredLookups | None = None) -> None:
         self.window = window
-        self._query = query
+        self._lookups = lookups
         self._by_id: dict[str, TextItem] = {}
         self._by_title: dict[str, list[tuple[dt.datetime, str]]] = defaultdict(list)
         self.stats = DedupeStats()
@@ -72,19 +70,13 @@ class Deduper:
         """Load stored stories that candidates could duplicate (same id, or time within the
         window). Returns how many were loaded. Without a store view this does nothing."""
         batch = list(candidates)
-        if self._query is None or not batch:
+        if self._lookups is None or not batch:
             return 0
         ids = [c.item_id for c in batch]
         lo = min(c.created_utc for c in batch) - self.window
         hi = max(c.created_utc for c in batch) + self.window
-        marks = ", ".join("?" for _ in ids)
-        frame = self._query(
-            f"SELECT {_STORED_COLUMNS} FROM items WHERE source = ? AND "
-            f"(item_id IN ({marks}) OR created_utc BETWEEN ? AND ?)",
-            [SOURCE, *ids, lo, hi],
-        )
         loaded = 0
-        for row in frame.to_dict("records"):
+        for row in self._lookups.stored_items(SOURCE, ids, lo, hi):
             if row["item_id"] not in self._by_id:
                 self._register(_stored_item(row))
                 loaded += 1

@@ -131,7 +131,7 @@ class NewsCollector:
     def collect(self, ctx: CollectContext) -> Iterator[Record | SourceNote]:
         settings = ctx.config.sources.news
         ctx.mode = "feeds + gdelt" if settings.gdelt.enabled else "feeds"
-        deduper = Deduper(dt.timedelta(hours=settings.dedupe_window_hours), ctx.query)
+        deduper = Deduper(dt.timedelta(hours=settings.dedupe_window_hours), ctx.lookups)
         tally = FeedTally()
         out_of_budget: BudgetExhaustedError | None = None
         try:

@@ -220,16 +220,11 @@ class ApiCollector:
 
     def _recent_stored_posts(self) -> list[Any]:
         """Posts from earlier runs still young enough to gather comments: re-read them."""
-        if self.ctx.query is None:
+        if self.ctx.lookups is None:
             return []
         day_end = dt.datetime.combine(self.ctx.run_date, dt.time(), dt.UTC) + dt.timedelta(1)
         since = day_end - dt.timedelta(hours=REFRESH_HOURS)
-        frame = self.ctx.query(
-            "SELECT item_id FROM items WHERE source = ? AND kind = 'post' AND created_utc >= ? "
-            "AND coalesce(num_comments, 1) > 0 ORDER BY created_utc DESC",
-            [SOURCE, since],
-        )
-        ids = [i.removeprefix("t3_") for i in frame["item_id"].tolist()]
+        ids = [i.removeprefix("t3_") for i in self.ctx.lookups.recent_post_ids(SOURCE, since)]
         return [self.reddit.submission(id=i) for i in ids if i not in self.seen_posts]
 
     def _provenance(self, path: str, params: dict[str, Any]) -> Provenance:

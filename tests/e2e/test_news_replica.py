@@ -35,7 +35,7 @@ def collect(config: Any, store: Store) -> tuple[list[Record], list[str], list[Ht
         config=config,
         secrets=None,
         cursors=store.cursors("news"),
-        query=store.query,
+        lookups=store,
         http_factory=factory,
     )
     records: list[Record] = []

@@ -37,7 +37,7 @@ EMPTY = {google_url("small cap stocks"): ok(rss([])), yahoo_url("IWM"): ok(rss([
 def collect(feeds: dict[str, bytes], store: Store | None = None) -> tuple[list, list]:
     config = news_config(feeds=list(feeds), budget=200)
     web = FeedWeb({**EMPTY, **{url: ok(body) for url, body in feeds.items()}})
-    ctx, _ = make_ctx(config, web, query=store.query if store else None)
+    ctx, _ = make_ctx(config, web, lookups=store)
     return run(NewsCollector(), ctx)
 
 

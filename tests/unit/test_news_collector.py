@@ -130,7 +130,7 @@ def test_known_stories_are_looked_up_in_the_store(tmp_path) -> None:
         store.write([stored])
         config = news_config()
         web = FeedWeb({google_url("small cap stocks"): ok(rss([STORY])), yahoo_url("IWM"): ok(rss([STORY]))})
-        records, notes = run(NewsCollector(), make_ctx(config, web, query=store.query)[0])
+        records, notes = run(NewsCollector(), make_ctx(config, web, lookups=store)[0])
         items = [r for r in records if isinstance(r, TextItem)]
         # one merge (the Google feed joins the stored story), then the Yahoo sighting of the
         # same guid adds its feed too

@@ -13,6 +13,7 @@ import requests
 
 from attention.config import Config, validate_config
 from collectors.core.http import HttpClient
+from collectors.core.lookups import StoredLookups
 from collectors.core.records import CollectContext, Record, SourceNote
 
 GOOGLE = "https://news.test"
@@ -73,7 +74,7 @@ def make_ctx(
     config: Config,
     web: FeedWeb,
     cursors: Mapping[str, str] | None = None,
-    query: Callable[..., Any] | None = None,
+    lookups: StoredLookups | None = None,
     run_date: dt.date = dt.date(2024, 1, 5),
 ) -> tuple[CollectContext, list[HttpClient]]:
     clients: list[HttpClient] = []
@@ -90,7 +91,7 @@ def make_ctx(
         config=config,
         secrets=None,
         cursors=dict(cursors or {}),
-        query=query,
+        lookups=lookups,
         http_factory=factory,
     )
     return ctx, clients

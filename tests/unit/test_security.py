@@ -29,33 +29,33 @@ SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|WHERE|CREATE|DROP|ALTER|
 # built from those, never a value. New entries need the same review; values go in parameters.
 REVIEWED_SQL_INTERPOLATIONS = {
     # upsert/integrity/count over our own tables; columns come from the table's catalog
-    ("attention/store/__init__.py", "table"),
-    ("attention/store/__init__.py", "select"),
-    ("attention/store/__init__.py", "', '.join(key)"),
-    ("attention/store/__init__.py", "conflict"),
-    ("attention/store/__init__.py", "', '.join(updates)"),
-    ("attention/store/__init__.py", "cols"),
+    ("attention/store/core.py", "table"),
+    ("attention/store/core.py", "select"),
+    ("attention/store/core.py", "', '.join(key)"),
+    ("attention/store/core.py", "conflict"),
+    ("attention/store/core.py", "', '.join(updates)"),
+    ("attention/store/checks.py", "table"),
+    ("attention/store/checks.py", "cols"),
     # an int we compute (DuckDB's SET takes no parameters); a column name from DATE_CURSORS
-    ("attention/store/__init__.py", "sample"),
-    ("attention/store/__init__.py", "key_column"),
+    ("attention/store/core.py", "sample"),
+    ("attention/store/checks.py", "key_column"),
     # analysis results replaced per theme: table names from RESULT_TABLES, columns from frames
     # the analysis builds itself
     ("attention/store/outputs.py", "table"),
     ("attention/store/outputs.py", "cols"),
-    ("attention/derive/theme_daily.py", "TABLE"),
-    # "?, ?, ?" placeholder lists sized to the parameters
-    ("attention/panel/build.py", "marks"),
-    ("attention/panel/build.py", "term_marks"),
-    ("collectors/news/dedupe.py", "marks"),
-    ("collectors/news/dedupe.py", "_STORED_COLUMNS"),
+    # "?, ?, ?" placeholder lists sized to the parameters, and the fixed column list of items
+    ("attention/store/panel_inputs.py", "_marks(tickers)"),
+    ("attention/store/panel_inputs.py", "_marks(MENTION_SOURCES)"),
+    ("attention/store/panel_inputs.py", "_marks(terms)"),
+    ("attention/store/lookups.py", "by_id"),
+    ("attention/store/lookups.py", "_STORED_ITEM_COLUMNS"),
     # export readers: fixed table names/column lists from the export specs, a NULL literal
-    ("attention/report/tables.py", "author"),
-    ("attention/report/tables.py", "fetched"),
-    ("attention/report/tables.py", "join"),
-    ("attention/report/tables.py", "name"),
-    ("attention/report/tables_analysis.py", "table"),
-    ("attention/report/tables_analysis.py", "cols"),
-    ("attention/report/tables_analysis.py", "order"),
+    ("attention/store/exports.py", "author"),
+    ("attention/store/exports.py", "fetched"),
+    ("attention/store/exports.py", "join"),
+    ("attention/store/exports.py", "table"),
+    ("attention/store/exports.py", "cols"),
+    ("attention/store/exports.py", "by"),
 }
 
 

@@ -74,7 +74,7 @@ def test_run_log_records_status(tmp_path: Path) -> None:
 
 
 def test_a_failing_migration_releases_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import attention.store as store_module
+    import attention.store.core as store_module
 
     broken = [*MIGRATIONS, ("9999_broken", "CREATE TABLE nope (")]
     monkeypatch.setattr(store_module, "MIGRATIONS", broken)

@@ -54,7 +54,7 @@ def _cooldown_ctx(default_config_path, last: str | None, hours: float | None = N
         config=validate_config(raw),
         secrets=Secrets(),
         cursors={"last_rate_limited": last} if last else {},
-        query=None,
+        lookups=None,
         http_factory=factory,
     )
     return ctx, opened

@@ -1,0 +1,54 @@
+"""What the panel builder (:mod:`attention.panel.build`) reads: long-format rows of prices,
+flows, theme mentions and stitched search interest. Read-only; safe on a read-only store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from attention.store.core import StoreCore
+
+# Text sources whose theme mentions enter the panel.
+MENTION_SOURCES = ("reddit", "news")
+
+
+def _marks(values: Sequence[object]) -> str:
+    """``?, ?, ?``: one placeholder per value (the values go in as parameters)."""
+    return ", ".join("?" * len(values))
+
+
+class PanelInputsMixin(StoreCore):
+    """The panel's four inputs, one method each."""
+
+    def panel_prices(self, tickers: Sequence[str]) -> pd.DataFrame:
+        """Daily bars of ``tickers``: ``ticker, date, close, adj_close, volume``, by ticker and date."""
+        return self._frame(
+            f"SELECT ticker, date, close, adj_close, volume FROM prices "
+            f"WHERE ticker IN ({_marks(tickers)}) ORDER BY ticker, date",
+            list(tickers),
+        )
+
+    def panel_flows(self, tickers: Sequence[str]) -> pd.DataFrame:
+        """ETF flows of ``tickers``: ``ticker, date, method, flow_usd, stale``."""
+        return self._frame(
+            f"SELECT ticker, date, method, flow_usd, stale FROM flows WHERE ticker IN ({_marks(tickers)})",
+            list(tickers),
+        )
+
+    def theme_mentions(self) -> pd.DataFrame:
+        """One row per Reddit or news item and theme it matched:
+        ``source, item_id, created_utc, theme, compound, scoreable``."""
+        return self._frame(
+            "SELECT source, item_id, created_utc, unnest(themes) AS theme, compound, scoreable "
+            f"FROM items WHERE source IN ({_marks(MENTION_SOURCES)}) AND len(themes) > 0",
+            list(MENTION_SOURCES),
+        )
+
+    def panel_search(self, terms: Sequence[str]) -> pd.DataFrame:
+        """Stitched search interest of ``terms``: ``term, date, granularity, value, is_partial``."""
+        return self._frame(
+            f"SELECT term, date, granularity, value, is_partial FROM "
+            f"search_series WHERE term IN ({_marks(terms)})",
+            list(terms),
+        )
