@@ -101,7 +101,7 @@ def daily_windows(run_date: dt.date, history_start: dt.date) -> list[tuple[dt.da
     step = MAX_DAILY_DAYS - OVERLAP_DAYS
     first = span_start(run_date, history_start)
     k = max(0, (first - history_start).days // step)
-    windows = []
+    windows: list[tuple[dt.date, dt.date]] = []
     while True:
         start = history_start + dt.timedelta(days=k * step)
         if start > run_date or (windows and start > run_date - dt.timedelta(days=OVERLAP_DAYS)):
