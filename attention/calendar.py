@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ CALENDAR = "XNYS"
 
 
 @functools.lru_cache(maxsize=8)
-def _calendar(start_year: int, end_year: int):  # type: ignore[no-untyped-def]
+def _calendar(start_year: int, end_year: int) -> Any:  # an ExchangeCalendar (an untyped library)
     import exchange_calendars as xcals
 
     return xcals.get_calendar(CALENDAR, start=f"{start_year}-01-01", end=f"{end_year}-12-31")

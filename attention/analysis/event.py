@@ -175,8 +175,13 @@ def _forward_sums(rets: np.ndarray, horizons: Sequence[int]) -> np.ndarray:
     return out
 
 
-def _t_intervals(values: np.ndarray) -> tuple[tuple[float, ...], ...]:
-    means, lows, highs, counts = [], [], [], []
+def _t_intervals(
+    values: np.ndarray,
+) -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...], tuple[int, ...]]:
+    means: list[float] = []
+    lows: list[float] = []
+    highs: list[float] = []
+    counts: list[int] = []
     for column in values.T:
         col = column[np.isfinite(column)]
         n = len(col)

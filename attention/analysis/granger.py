@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -215,7 +216,19 @@ def select_lag(data: np.ndarray, max_lag: int, ic: str = "bic") -> int:
     return max(1, int(np.argmin(scores)))
 
 
-def granger_test(caused: np.ndarray, causing: np.ndarray, lags: int) -> dict[str, object]:
+class GrangerStats(TypedDict):
+    """The raw numbers of one F test (the fields of :class:`GrangerResult` it fills)."""
+
+    statistic: float
+    pvalue: float
+    nobs: int
+    df: tuple[int, int]
+    effect_size: float
+    cumulative_effect: float
+    lead_lags: tuple[int, ...]
+
+
+def granger_test(caused: np.ndarray, causing: np.ndarray, lags: int) -> GrangerStats:
     """The F test with ``lags`` lags on aligned 1-d arrays (consecutive periods, NaN where
     unknown). A row enters the regression only if ``caused_t`` and every lag of both series
     exist, so no lag reaches across a gap. Returns raw numbers (internal)."""
@@ -285,7 +298,7 @@ def granger(
     data = both.to_numpy()
     p = lags if lags is not None else select_lag(data, max_lag, ic)
     raw = granger_test(data[:, 0], data[:, 1], p)
-    if int(raw["nobs"]) < MIN_NOBS - p or raw["df"][1] < 1:  # type: ignore[index]
+    if int(raw["nobs"]) < MIN_NOBS - p or raw["df"][1] < 1:
         return None
     return GrangerResult(
         causing=causing,
@@ -296,7 +309,7 @@ def granger(
         theme=theme,
         unit=unit,
         **raw,
-    )  # type: ignore[arg-type]
+    )
 
 
 def benjamini_hochberg(pvalues: Sequence[float]) -> np.ndarray:

@@ -37,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -95,12 +95,12 @@ class LoopParams:
                 raise ValueError(f"{name} must be in (-1, 1) for a stationary world")
 
     @classmethod
-    def planted(cls, **changes: float) -> LoopParams:
+    def planted(cls, **changes: Any) -> LoopParams:
         """The default planted loop (attention -> flows -> returns -> attention, lags 1/1/1)."""
         return dataclasses.replace(cls(), **changes)
 
     @classmethod
-    def null(cls, **changes: float) -> LoopParams:
+    def null(cls, **changes: Any) -> LoopParams:
         """Same persistence and noise, but no link between attention, flows and returns."""
         base = cls(
             attention_to_flow=0.0,

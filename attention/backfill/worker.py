@@ -156,7 +156,9 @@ def item_rows(items: Iterable[TextItem]) -> pd.DataFrame:
 
 
 def _annotate_kept(items: Iterator[TextItem], job: BackfillJob, result: PartitionResult) -> list[TextItem]:
-    annotate, kept, batch = _annotator(job), [], []
+    annotate = _annotator(job)
+    kept: list[TextItem] = []
+    batch: list[TextItem] = []
     for item in items:
         batch.append(item)
         if len(batch) >= job.annotate_batch:

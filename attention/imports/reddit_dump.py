@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from attention.config import Secrets
+from attention.config import Config, Secrets
 from attention.errors import FatalError, ItemError
 from attention.imports.dump_files import (
     CHUNK_BYTES,
@@ -26,6 +26,7 @@ from attention.imports.dump_files import (
     iter_dump_chunks,
     parse_dump_line,
 )
+from attention.store import Store
 from collectors.core.records import CursorUpdate, Provenance, TextItem, utcnow
 from collectors.reddit.items import AuthorPolicy
 
@@ -78,7 +79,7 @@ def cursor_key(path: str | Path) -> str:
     return f"{path}:{path.stat().st_size}"
 
 
-def default_annotator(config: Any) -> Annotator:
+def default_annotator(config: Config) -> Annotator:
     """Theme matching, then sentiment for the matched items only, as the pipeline scores them.
 
     The matcher runs first because most lines of a subreddit are about none of the themes and
@@ -88,23 +89,26 @@ def default_annotator(config: Any) -> Annotator:
     from attention.themes import get_matcher
 
     matcher = get_matcher(config.themes)
+    score: Callable[..., list[TextItem]] | None = None
     try:
         from attention.scoring import annotate_items
+
+        score = annotate_items
     except ImportError:
-        annotate_items = None
+        pass
 
     def annotate(items: list[TextItem]) -> list[TextItem]:
         matched = [(item, matcher.match(item.text)) for item in items]
         kept = [dataclasses.replace(item, themes=tuple(sorted(themes))) for item, themes in matched if themes]
-        if annotate_items is None or not kept:
+        if score is None or not kept:
             return kept
-        return list(annotate_items(kept, config, match_themes=False))  # matched just above
+        return list(score(kept, config, match_themes=False))  # matched just above
 
     return annotate
 
 
 def store_author_policy(
-    config: Any, store_path: str | Path | None = None, secrets: Secrets | None = None
+    config: Config, store_path: str | Path | None = None, secrets: Secrets | None = None
 ) -> AuthorPolicy:
     """How a store (``store_path``, default ``config.store.path``) hashes authors: its salt (the
     environment's, else the private salt file beside the store) and
@@ -113,14 +117,14 @@ def store_author_policy(
     return AuthorPolicy.from_settings(salted, config.sources.reddit.store_author_names)
 
 
-def configured_subreddits(config: Any) -> list[str]:
+def configured_subreddits(config: Config) -> list[str]:
     return sorted({s for theme in config.themes.values() for s in theme.subreddits})
 
 
 def import_dumps(
     paths: Sequence[str | Path],
-    config: Any,
-    store: Any,
+    config: Config,
+    store: Store,
     *,
     annotate: Annotator | None = None,
     authors: AuthorPolicy | None = None,
@@ -156,7 +160,7 @@ class _ImportFile:
     filt: SubredditFilter
     annotate: Annotator
     authors: AuthorPolicy
-    store: Any
+    store: Store
     result: DumpImportResult
     batch_size: int
     flush_lines: int

@@ -12,10 +12,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display, ever: this runs from cron and in CI
+import matplotlib.colors as mcolors  # noqa: E402
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -23,6 +25,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.typing import ColorType  # noqa: E402
 
 from attention.analysis.event import trailing_zscore  # noqa: E402
 from attention.report.data import ReportData  # noqa: E402
@@ -30,7 +33,8 @@ from attention.report.data import ReportData  # noqa: E402
 log = logging.getLogger("attention.report.charts")
 WIDTH, ROW_HEIGHT, DPI = 8.0, 2.7, 110
 SPIKE_Z, SPIKE_WINDOW = 2.0, 52
-PALETTE = plt.get_cmap("tab10").colors
+# The tab10 colours (matplotlib's TABLEAU_COLORS are the same ten, in the same order) as RGB.
+PALETTE = tuple(mcolors.to_rgb(c) for c in mcolors.TABLEAU_COLORS.values())
 SPIKE_COLOR = "#d62728"
 ATTENTION_COLOR = "#7f7f7f"
 
@@ -70,7 +74,7 @@ def new_figure(
     return fig, axes
 
 
-def line(label: str, color: str = "#444444", **style: object) -> Line2D:
+def line(label: str, color: ColorType = "#444444", **style: Any) -> Line2D:
     """A legend entry that stands for the same kind of line in every panel."""
     return Line2D([], [], color=color, label=label, **style)
 

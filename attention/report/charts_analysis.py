@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from attention.analysis.event import EventStudyResult
 from attention.analysis.feedback import series_label
 from attention.report import charts as base
 from attention.report.charts import ChartResult, MissingChartDataError, finish, new_figure, theme_color
@@ -117,7 +118,7 @@ def impulse_responses(data: ReportData) -> bytes:
     )
 
 
-def _event_limits(study: object) -> tuple[float, float]:
+def _event_limits(study: EventStudyResult) -> tuple[float, float]:
     """Y range from the mean path and the placebo band: a wide t interval from a handful of
     spikes would otherwise flatten everything (the interval is clipped, not hidden)."""
     values = (
@@ -125,7 +126,7 @@ def _event_limits(study: object) -> tuple[float, float]:
             [np.array(v, dtype=float) for v in (study.mean_car, study.placebo_lower, study.placebo_upper)]
         )
         * 100
-    )  # type: ignore[attr-defined]
+    )
     values = values[np.isfinite(values)]
     if not len(values):
         return -1.0, 1.0

@@ -290,7 +290,7 @@ def _json_list(text: object) -> list[str]:
 
 
 def _day(value: object) -> str:
-    return "?" if _missing(value) else str(pd.Timestamp(value).date())  # type: ignore[arg-type]
+    return "?" if _missing(value) else str(pd.Timestamp(value).date())
 
 
 def _partial_lines(partial: pd.DataFrame) -> list[str]:

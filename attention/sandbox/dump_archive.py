@@ -203,7 +203,7 @@ class _Writer:
     def write(self, data: bytes) -> int:
         if self.fmt == "plain":
             self.handle.write(data)
-        elif self.fmt == "single":
+        elif self.stream is not None:  # fmt "single"
             self.stream.write(data)
         else:
             self.handle.write(self.cctx.compress(data))

@@ -131,7 +131,7 @@ class NewsReplica(Replica):
         return self._conditional(request, channel, RSS_TYPE, items)
 
     def _atom(self, request: Request) -> Response:
-        outlet_slug = request.match.group("outlet")
+        outlet_slug = request.param("outlet")
         outlet = next((o for o in OUTLETS if slug(o) == outlet_slug), None)
         if outlet is None:
             return Response.text("no such feed", 404)

@@ -142,14 +142,14 @@ class RedditReplica(Replica):
         refused, headers = self._api_guard(request)
         if refused:
             return refused
-        found = _matching(self._visible("post", request.match["subs"]), request.arg("q", ""))
+        found = _matching(self._visible("post", request.param("subs")), request.arg("q", ""))
         return Response.json(self._listing(found, request), **headers)
 
     def new(self, request: Request) -> Response:
         refused, headers = self._api_guard(request)
         if refused:
             return refused
-        posts = self._visible("post", request.match["subs"])
+        posts = self._visible("post", request.param("subs"))
         return Response.json(self._listing(posts, request), **headers)
 
     def _listing(self, texts: list[SimText], request: Request) -> dict[str, Any]:
@@ -160,7 +160,7 @@ class RedditReplica(Replica):
         refused, headers = self._api_guard(request)
         if refused:
             return refused
-        post_id = request.match["id"]
+        post_id = request.param("id")
         post = next((t for t in self._visible("post", "all") if t.item_id == post_id), None)
         if post is None:
             return Response.json({"message": "Not Found", "error": 404}, 404, **headers)
@@ -263,15 +263,15 @@ class RedditReplica(Replica):
         refused, _ = self._rate("feed", self.feed_limit, self.feed_window)
         if refused:
             return _feed_refusal(refused)
-        found = _matching(self._visible("post", request.match["subs"]), request.arg("q", ""))
-        return self._feed(found, request, f"{request.match['subs']}: search results")
+        found = _matching(self._visible("post", request.param("subs")), request.arg("q", ""))
+        return self._feed(found, request, f"{request.param('subs')}: search results")
 
     def new_feed(self, request: Request) -> Response:
         refused, _ = self._rate("feed", self.feed_limit, self.feed_window)
         if refused:
             return _feed_refusal(refused)
-        posts = self._visible("post", request.match["subs"])
-        return self._feed(posts, request, f"newest submissions : {request.match['subs']}")
+        posts = self._visible("post", request.param("subs"))
+        return self._feed(posts, request, f"newest submissions : {request.param('subs')}")
 
     def _feed(self, posts: list[SimText], request: Request, title: str) -> Response:
         page, _, _ = paginate(posts[:MAX_LISTING], request, default_limit=25)
@@ -280,8 +280,8 @@ class RedditReplica(Replica):
         xml = (
             '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
             'xmlns:media="http://search.yahoo.com/mrss/">'
-            f'<category term="{html.escape(request.match["subs"])}" '
-            f'label="r/{html.escape(request.match["subs"])}"/>'
+            f'<category term="{html.escape(request.param("subs"))}" '
+            f'label="r/{html.escape(request.param("subs"))}"/>'
             f"<updated>{now}</updated><id>{html.escape(request.path)}</id>"
             f'<link rel="self" href="{PUBLIC}{html.escape(request.path)}" '
             'type="application/atom+xml" />'
@@ -316,10 +316,11 @@ def paginate(
     limit = max(1, min(100, int(request.arg("limit", str(default_limit)) or default_limit)))
     names = [f"t3_{t.item_id}" for t in texts]
     start = 0
-    if request.arg("after") in names:
-        start = names.index(request.arg("after")) + 1
-    elif request.arg("before") in names:
-        start = max(0, names.index(request.arg("before")) - limit)
+    later, earlier = request.arg("after"), request.arg("before")
+    if later is not None and later in names:
+        start = names.index(later) + 1
+    elif earlier is not None and earlier in names:
+        start = max(0, names.index(earlier) - limit)
     page = texts[start : start + limit]
     after = f"t3_{page[-1].item_id}" if page and start + limit < len(texts) else None
     before = f"t3_{page[0].item_id}" if page and start > 0 else None

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, overload
 from urllib.parse import parse_qs, urlsplit
 
 FAULT_KINDS = ("status", "latency", "timeout", "reset", "malformed", "truncated", "empty")
@@ -37,8 +37,18 @@ class Request:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
-    match: re.Match | None = None
+    match: re.Match[str] | None = None  # set by Replica.dispatch before the handler runs
 
+    def param(self, name: str) -> str:
+        """A named group of the route's path pattern."""
+        if self.match is None:
+            raise LookupError(f"{self.path}: no route matched, so no path parameter {name!r}")
+        return self.match[name]
+
+    @overload
+    def arg(self, name: str, default: str) -> str: ...
+    @overload
+    def arg(self, name: str, default: None = None) -> str | None: ...
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
         return values[0] if values else default
@@ -46,6 +56,10 @@ class Request:
     def form(self) -> dict[str, str]:
         return {k: v[0] for k, v in parse_qs(self.body.decode("utf-8", "replace")).items()}
 
+    @overload
+    def header(self, name: str, default: str) -> str: ...
+    @overload
+    def header(self, name: str, default: None = None) -> str | None: ...
     def header(self, name: str, default: str | None = None) -> str | None:
         return self.headers.get(name.lower(), default)
 
@@ -57,7 +71,7 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def json(cls, obj: Any, status: int = 200, prefix: str = "", **headers: str) -> Response:
+    def json(cls, obj: Any, status: int = 200, prefix: str = "", /, **headers: str) -> Response:
         text = prefix + json.dumps(obj)
         return cls(status, text.encode(), {"Content-Type": "application/json", **headers})
 
@@ -155,6 +169,7 @@ class SandboxServer:
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET socket's address (never bytes)
         return f"http://{host}:{port}"
 
     def start(self) -> SandboxServer:

@@ -40,7 +40,7 @@ class YahooReplica(Replica):
         return Response.text("sandboxcrumb")
 
     def _window(self, request: Request) -> pd.DataFrame | None:
-        symbol = request.match["symbol"]
+        symbol = request.param("symbol")
         if not self.known(symbol):
             return None
         frame = self.world.prices(symbol)
@@ -49,7 +49,7 @@ class YahooReplica(Replica):
         return frame[(frame.index >= start.normalize()) & (frame.index < end)]
 
     def chart(self, request: Request) -> Response:
-        symbol = request.match["symbol"]
+        symbol = request.param("symbol")
         frame = self._window(request)
         if frame is None:
             error = {"code": "Not Found", "description": "No data found, symbol may be delisted"}
@@ -95,7 +95,7 @@ class YahooReplica(Replica):
         }
 
     def shares(self, request: Request) -> Response:
-        symbol = request.match["symbol"]
+        symbol = request.param("symbol")
         if not self.known(symbol):
             return Response.json({"timeseries": {"result": [{"meta": {"symbol": [symbol]}}], "error": None}})
         series = self.world.shares_outstanding(symbol)
@@ -115,10 +115,10 @@ class YahooReplica(Replica):
         if not self.known(code):
             return Response.text("No data", content_type="text/csv")
         frame = self.world.prices(code)
-        if request.arg("d1"):
-            frame = frame[frame.index >= pd.Timestamp(dt.datetime.strptime(request.arg("d1"), "%Y%m%d"))]
-        if request.arg("d2"):
-            frame = frame[frame.index <= pd.Timestamp(dt.datetime.strptime(request.arg("d2"), "%Y%m%d"))]
+        if d1 := request.arg("d1"):
+            frame = frame[frame.index >= pd.Timestamp(dt.datetime.strptime(d1, "%Y%m%d"))]
+        if d2 := request.arg("d2"):
+            frame = frame[frame.index <= pd.Timestamp(dt.datetime.strptime(d2, "%Y%m%d"))]
         lines = ["Date,Open,High,Low,Close,Volume"]
         lines += [
             f"{d:%Y-%m-%d},{r.open},{r.high},{r.low},{r.close},{int(r.volume)}" for d, r in frame.iterrows()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import csv
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def read_labelled_csv(
     return rows
 
 
-def _column(path: Path, header: list[str], given: str | None, names: tuple[str, ...], role: str) -> str:
+def _column(path: Path, header: Sequence[str], given: str | None, names: tuple[str, ...], role: str) -> str:
     if given is not None:
         if given not in header:
             raise CorpusMissingError(f"{path}: no column {given!r} (columns: {header})")

@@ -19,7 +19,7 @@ The finance overlay (see :mod:`attention.sentiment.finance_overlay`) plugs in th
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from itertools import compress
 from pathlib import Path
 
@@ -181,6 +181,10 @@ class VaderEngine:
 
     def _valences(self, toks: list[_Tok], fired: list[str] | None) -> tuple[list, list[int]]:
         """Per-token valences (VADER's ``sentiments`` list) and the positions that can be != 0."""
+        vals: list[float | None] | tuple[float | None, ...]
+        boosts: list[float | None] | tuple[float | None, ...]
+        negs: list[bool] | tuple[bool, ...]
+        scored: Sequence[bool]
         lows, uppers, vals, boosts, negs, keys, scored = zip(*toks, strict=True)
         n = len(toks)
         if self._phrase_index:
@@ -198,7 +202,9 @@ class VaderEngine:
         for i in idx:
             if i < n - 1 and lows[i] == "kind" and lows[i + 1] == "of":
                 continue
-            sentiments[i] = sentiment_valence(i, vals[i], uppers, cap_diff, lows, vals, boosts, negs)
+            v = vals[i]
+            assert v is not None  # a scored position has a lexicon valence
+            sentiments[i] = sentiment_valence(i, v, uppers, cap_diff, lows, vals, boosts, negs)
         if idx and "but" in lows:
             but_check(lows.index("but"), sentiments)
         return sentiments, idx

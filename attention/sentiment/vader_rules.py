@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from vaderSentiment import vaderSentiment as _vs  # noqa: N813 - the module, read-only
 
@@ -37,9 +37,9 @@ def sentiment_valence(
     uppers: tuple[bool, ...],
     cap_diff: bool,
     lows: tuple[str, ...],
-    vals: list,
-    boosts: list,
-    negs: list,
+    vals: Sequence[float | None],
+    boosts: Sequence[float | None],
+    negs: Sequence[bool],
 ) -> float:
     """vaderSentiment's sentiment_valence for lexicon word i (same operations, same order)."""
     n = len(lows)
@@ -88,7 +88,7 @@ def sentiment_valence(
     return valence
 
 
-def negation_check(valence: float, lows: list[str], negs: list, start_i: int, i: int) -> float:
+def negation_check(valence: float, lows: Sequence[str], negs: Sequence[bool], start_i: int, i: int) -> float:
     if start_i == 0:
         if negs[i - 1]:
             valence = valence * N_SCALAR
@@ -110,7 +110,7 @@ def negation_check(valence: float, lows: list[str], negs: list, start_i: int, i:
     return valence
 
 
-def special_idioms_check(valence: float, w: list[str], i: int) -> float:
+def special_idioms_check(valence: float, w: Sequence[str], i: int) -> float:
     onezero = f"{w[i - 1]} {w[i]}"
     twoonezero = f"{w[i - 2]} {w[i - 1]} {w[i]}"
     twoone = f"{w[i - 2]} {w[i - 1]}"
@@ -154,7 +154,7 @@ def score_valence(sentiments: list, idx: list[int], text: str) -> Scores:
     ep_count = min(text.count("!"), 4)
     ep_amplifier = ep_count * 0.292
     qm_count = text.count("?")
-    qm_amplifier = 0
+    qm_amplifier: float = 0
     if qm_count > 1:
         qm_amplifier = qm_count * 0.18 if qm_count <= 3 else 0.96
     punct = ep_amplifier + qm_amplifier

@@ -23,8 +23,10 @@ from array import array
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
+KeyT = TypeVar("KeyT", bound=Hashable)  # the scoring key ``work`` takes
 
 # Each chunk is the remaining work / (workers * GUIDED_DIVISOR), at least MIN_CHUNK texts.
 GUIDED_DIVISOR = 2
@@ -37,7 +39,7 @@ _executor_key: tuple[Hashable, int, int] | None = None  # (scoring key, workers,
 
 
 def score_in_workers(
-    work: Callable[[Hashable, Sequence[str]], array], key: Hashable, texts: Sequence[str], workers: int
+    work: Callable[[KeyT, Sequence[str]], array], key: KeyT, texts: Sequence[str], workers: int
 ) -> array:
     """``work(key, chunk)`` over chunks of ``texts`` in ``workers`` processes, joined in input order.
 

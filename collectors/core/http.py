@@ -75,7 +75,7 @@ class HttpClient:
     timeout: float = 20.0
     min_interval: float = 0.0
     policy: RetryPolicy = field(default_factory=RetryPolicy)
-    session: requests.Session | None = None
+    session: requests.Session = field(default_factory=requests.Session)
     headers: Mapping[str, str] = field(default_factory=dict)
     rng: random.Random = field(default_factory=random.Random)
     # URL prefix rewrites, for libraries with hard-coded hosts (yfinance): {"https://x": base_url}
@@ -86,7 +86,7 @@ class HttpClient:
     _last_request_at: float | None = None
 
     def __post_init__(self) -> None:
-        if self.session is None:
+        if self.session is None:  # an explicit session=None from an untyped caller
             self.session = requests.Session()
         self.session.headers.setdefault("User-Agent", USER_AGENT)
         self.session.headers.update(self.headers)
@@ -118,7 +118,7 @@ class HttpClient:
                 error: AttentionError = RetriableError(
                     f"{self.source}: {_short(url)} failed: {type(exc).__name__}"
                 )
-                wait = self._backoff(attempt)
+                wait: float | None = self._backoff(attempt)
             else:
                 outcome = self._classify(response, url, attempt)
                 if isinstance(outcome, requests.Response):
@@ -200,7 +200,10 @@ class _PolicySession(requests.Session):
         self._client = client
         self.headers.update(client.session.headers)
 
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        # requests takes bytes too and decodes them (the method as ASCII, the URL as UTF-8).
+        method = method.decode("ascii") if isinstance(method, bytes) else method
+        url = url.decode("utf-8") if isinstance(url, bytes) else url
         if args:  # requests' positional order: params, data, headers, cookies, files, auth, ...
             names = ("params", "data", "headers", "cookies", "files", "auth", "timeout")
             kwargs.update(zip(names, args, strict=False))

@@ -22,8 +22,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from collectors.google_trends.stitch import Response
 
 MAX_DAILY_DAYS = 269  # Google gives daily values for windows of 1-269 days
 OVERLAP_DAYS = 7  # days shared by consecutive daily windows
@@ -101,7 +103,7 @@ def daily_windows(run_date: dt.date, history_start: dt.date) -> list[tuple[dt.da
     step = MAX_DAILY_DAYS - OVERLAP_DAYS
     first = span_start(run_date, history_start)
     k = max(0, (first - history_start).days // step)
-    windows = []
+    windows: list[tuple[dt.date, dt.date]] = []
     while True:
         start = history_start + dt.timedelta(days=k * step)
         if start > run_date or (windows and start > run_date - dt.timedelta(days=OVERLAP_DAYS)):
@@ -148,14 +150,14 @@ def level_payloads(
     ]
 
 
-def weak_terms(terms: Iterable[str], responses: Sequence[object]) -> list[str]:
+def weak_terms(terms: Iterable[str], responses: Sequence[Response]) -> list[str]:
     """Terms with no response where both they and the anchor beside them are >= MIN_RAW."""
     weak = []
     for term in terms:
         good = any(
             term in r.values.columns
-            and r.raw_mean(term) >= MIN_RAW  # type: ignore[attr-defined]
-            and (r.anchor is None or r.raw_mean(r.anchor) >= MIN_RAW)  # type: ignore[attr-defined]
+            and r.raw_mean(term) >= MIN_RAW
+            and (r.anchor is None or r.raw_mean(r.anchor) >= MIN_RAW)
             for r in responses
         )
         if not good:
@@ -168,11 +170,11 @@ def ladder_payloads(
     levels: Mapping[str, float],
     rungs: Sequence[tuple[str, float]],
     window: tuple[dt.date, dt.date],
-    tried: Mapping[str, set[str]],
+    tried: Mapping[str, Collection[str | None]],
 ) -> list[Payload]:
     """Weak terms beside their best-matched anchor, skipping pairings already tried.
 
-    ``tried`` maps a term to the anchors it was already asked beside. A term measured as 0
+    ``tried`` maps a term to the anchors it was already asked beside (None: no anchor). A term measured as 0
     everywhere gets the least popular anchor.
     """
     if not rungs:

@@ -289,7 +289,8 @@ def stitch(responses: Sequence[Response], reference: str | None) -> StitchResult
         ),
         default=None,
     )
-    frames, anchored = [], set()
+    frames: list[pd.DataFrame] = []
+    anchored: set[str] = set()
     for root in sorted(set(comp)):
         members = [i for i in range(len(responses)) if comp[i] == root]
         subset = [responses[i] for i in members]

@@ -64,6 +64,7 @@ class PriceCollector:
 
     def collect(self, ctx: CollectContext) -> Iterator[Record | SourceNote]:
         settings = ctx.config.sources.prices
+        assert ctx.http_factory is not None, "the pipeline provides an HTTP factory"
         client = ctx.http_factory(self.name)
         failures: dict[str, str] = {}
         down: set[str] = set()  # providers that failed transiently: not retried this run

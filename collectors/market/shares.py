@@ -39,6 +39,7 @@ class FlowCollector:
         if not etfs:
             yield SourceNote("info", "no theme uses an ETF proxy; nothing to collect")
             return
+        assert ctx.http_factory is not None, "the pipeline provides an HTTP factory"
         client = ctx.http_factory(
             "flows", budget=ctx.config.sources.prices.budget, timeout=ctx.config.sources.prices.timeout
         )

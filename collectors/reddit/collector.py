@@ -34,6 +34,7 @@ class RedditCollector:
         mode, ctx.mode = choose_mode(settings, ctx.secrets)
         authors = AuthorPolicy.from_settings(ctx.secrets, settings.store_author_names)
         user_agent = ctx.secrets.reddit_user_agent or DEFAULT_USER_AGENT
+        assert ctx.http_factory is not None, "the pipeline provides an HTTP factory"
         if mode == "feeds":
             client = ctx.http_factory(self.name, min_interval=FEEDS_MIN_INTERVAL)
             client.session.headers["User-Agent"] = user_agent

@@ -148,7 +148,8 @@ class QueryCursor:
                 self.gaps[index] = Gap(walk.oldest_name, walk.oldest, gap.until)
         else:
             del self.gaps[index]
-            self._lost(Gap(gap.after, walk.oldest if walk.read else gap.oldest, gap.until))
+            oldest = walk.oldest if walk.read and walk.oldest is not None else gap.oldest
+            self._lost(Gap(gap.after, oldest, gap.until))
 
     def after_walk(self, gap: Gap | None, walk: Walk, interrupted: bool) -> None:
         """:meth:`after_new` for the walk from the top (``gap`` None), else :meth:`after_gap`."""

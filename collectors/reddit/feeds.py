@@ -34,7 +34,8 @@ class Feed:
 def feeds_for(config: Any) -> list[Feed]:
     """Search feeds per (theme query, subreddit), then one "new" listing per subreddit."""
     base = config.sources.reddit.public_url.rstrip("/")
-    feeds, subs = [], {}
+    feeds: list[Feed] = []
+    subs: dict[str, str] = {}
     for search in theme_searches(config, per_subreddit=True):
         sub = search.subreddits[0]
         subs.setdefault(sub.lower(), sub)
