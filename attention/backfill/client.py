@@ -39,9 +39,11 @@ from attention.backfill.worker import (
     PartitionResult,
     run_partition,
 )
+from attention.config import Config
 from attention.derive.theme_daily import load_pending, pending_cursor, refresh_theme_daily, widen
 from attention.errors import AttentionError, FatalError
 from attention.imports.reddit_dump import store_author_policy
+from attention.store import Store
 from collectors.core.records import CursorUpdate, TextItem, utcnow
 from collectors.reddit.items import AuthorPolicy
 
@@ -201,8 +203,8 @@ def check_files(paths: Sequence[str | Path]) -> None:
 # -- the backfill -------------------------------------------------------------------------------
 def backfill(
     paths: Sequence[str | Path],
-    config: Any,
-    store: Any,
+    config: Config,
+    store: Store,
     *,
     source: str = "reddit",
     client: Any = None,
@@ -238,7 +240,7 @@ class _Run:
     def __init__(
         self,
         client: Any,
-        store: Any,
+        store: Store,
         job: BackfillJob,
         result: BackfillResult,
         retries: int,
@@ -359,7 +361,7 @@ class _Run:
         return {}
 
 
-def commit_partition(store: Any, part: PartitionResult, extra: Sequence[CursorUpdate] = ()) -> int:
+def commit_partition(store: Store, part: PartitionResult, extra: Sequence[CursorUpdate] = ()) -> int:
     """A partition's rows and its cursor (plus ``extra`` cursors), in one transaction.
     Returns new item rows."""
     state = {"lines": part.lines, "kept": part.kept, "bad_lines": part.bad_lines, "at": utcnow().isoformat()}
@@ -371,5 +373,5 @@ def commit_partition(store: Any, part: PartitionResult, extra: Sequence[CursorUp
     return added
 
 
-def _write_cursors(store: Any, cursors: list[CursorUpdate]) -> None:
+def _write_cursors(store: Store, cursors: list[CursorUpdate]) -> None:
     store.upsert_records(CursorUpdate, cursors)

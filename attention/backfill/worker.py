@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from attention.backfill.partitions import Partition, partition_chunks
+from attention.config import Config
 from attention.derive.theme_daily import day_range
 from attention.errors import FatalError, ItemError
 from attention.imports.dump_files import DUMP_VERSION, DumpFormatError, SubredditFilter, parse_dump_line
@@ -45,7 +46,7 @@ class BackfillJob:
     """Everything a worker needs besides the partition; scattered to workers once."""
 
     source: str  # "reddit" | "news"
-    config: Any
+    config: Config
     retrieved_at: dt.datetime
     authors: AuthorPolicy
     annotate: Annotator | None = None  # default: the pipeline's themes + sentiment

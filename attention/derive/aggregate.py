@@ -22,7 +22,7 @@ Output columns, one row per theme and day (and source with ``by_source=True``):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -129,4 +129,6 @@ def _as_list(value: object) -> list:
         return []
     if isinstance(value, str):
         return [value]
+    if not isinstance(value, Iterable):
+        raise AggregateInputError(f"themes must be a list of theme keys, got {type(value).__name__}")
     return list(value)  # list, tuple or numpy array (DuckDB VARCHAR[] arrives as either)

@@ -5,15 +5,16 @@ file is parsed by :mod:`attention.imports.trends_export`) and re-stitch the comm
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
+from attention.config import Config
 from attention.derive.search import stitch_store, write_series
 from attention.imports.trends_export import ImportedTimeline, TrendsImportError, parse_multitimeline
+from attention.store import Store
 from collectors.google_trends.stitch import StitchResult
 
 
 def import_trends_csv(
-    store: Any, config: Any, path: str | Path, term: str | None = None, geo: str | None = None
+    store: Store, config: Config, path: str | Path, term: str | None = None, geo: str | None = None
 ) -> tuple[ImportedTimeline, StitchResult]:
     """Store a website export as one raw response, then re-stitch ``search_series``."""
     file = Path(path)

@@ -118,7 +118,7 @@ def build_theme_panel(
     """The daily and weekly panel of one theme from ``inputs`` (no store access)."""
     theme = config.themes[theme_key]
     first, last = _span(inputs, start, end)
-    if first is None:
+    if first is None or last is None:
         empty_d = pd.DataFrame(columns=DAILY_COLUMNS, dtype=float)
         empty_w = pd.DataFrame(columns=WEEKLY_COLUMNS, dtype=float)
         return ThemePanel(theme_key, empty_d, empty_w, ("no data in the store yet",))

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from attention.config import Config, Secrets
 from attention.errors import (  # re-exported: collectors import errors from here
     AttentionError,
     AuthError,
@@ -262,8 +263,8 @@ class CollectContext:
     :class:`~collectors.core.lookups.StoredLookups` (None without a store), never a writer or SQL."""
 
     run_date: dt.date
-    config: Any  # attention.config.Config
-    secrets: Any  # attention.config.Secrets
+    config: Config
+    secrets: Secrets
     cursors: Mapping[str, str] = field(default_factory=dict)
     lookups: StoredLookups | None = None
     http_factory: Callable[..., Any] | None = None  # (source, **settings) -> HttpClient

@@ -177,6 +177,7 @@ class _Run:
         self.done.append(payload.signature(self.geo))
         if self.fetched > before:  # moves only after the records it describes
             yield self.progress("running", None)
+        assert self.last is not None, "get() sets the payload's response"
         return [self.last]
 
     def progress(self, state: str, blocked: plan.Payload | None, reason: str | None = None) -> CursorUpdate:

@@ -24,6 +24,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import requests
 
+from attention.config import Config
 from attention.errors import AttentionError, FatalError, RetriableError
 from collectors.core.feeds import parse_feed_bytes
 from collectors.core.http import HttpClient, RetryPolicy
@@ -47,7 +48,7 @@ _FEEDPARSER_HEADERS = ("content-type", "content-location", "content-language")
 HOST_FAILURE_LIMIT = 2  # consecutive feeds of one host failing with retriable errors
 
 
-def plan_feeds(config: Any) -> list[FeedSpec]:
+def plan_feeds(config: Config) -> list[FeedSpec]:
     """Every feed of a run, in order, each URL once."""
     news = config.sources.news
     planned: dict[str, FeedSpec] = {}

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
+from attention.config import RedditSettings, Secrets
 from attention.errors import (
     AttentionError,
     AuthError,
@@ -36,7 +37,7 @@ AUTH_HINT = (
 )
 
 
-def make_reddit(settings: Any, secrets: Any, session: Any, user_agent: str) -> Any:
+def make_reddit(settings: RedditSettings, secrets: Secrets, session: Any, user_agent: str) -> Any:
     """A read-only praw.Reddit on our session. Credentials from the environment win; without
     them praw reads its own praw.ini (site ``praw_site`` or DEFAULT)."""
     import praw
@@ -210,7 +211,9 @@ class ApiCollector:
                     continue
                 self.more_left -= 1
                 # morechildren returns a flat list; each comment carries its own depth.
-                queue.extend((c, getattr(c, "depth", depth)) for c in node.comments())
+                # praw's annotation is a union with CommentForest; morechildren gives a list
+                children = cast("Iterable[Any]", node.comments())
+                queue.extend((c, getattr(c, "depth", depth)) for c in children)
                 continue
             if depth >= depth_limit:
                 continue

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any
 
+from attention.config import RedditSettings, Secrets
 from attention.errors import ConfigError
 from collectors.core.records import CollectContext, Record, SourceNote
 from collectors.reddit.api import API_MIN_INTERVAL, ApiCollector, classify, make_reddit
@@ -53,7 +53,7 @@ class RedditCollector:
             raise
 
 
-def choose_mode(settings: Any, secrets: Any) -> tuple[str, str]:
+def choose_mode(settings: RedditSettings, secrets: Secrets) -> tuple[str, str]:
     """("api" | "feeds", the reason shown in the run log)."""
     if settings.mode == "feeds":
         return "feeds", "feeds: sources.reddit.mode is 'feeds'"

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from attention.config import Config
 from attention.errors import AttentionError, AuthError, RetriableError
 from collectors.core.feeds import FeedUnparseableError
 from collectors.core.http import HttpStatusError
@@ -31,7 +32,7 @@ class Feed:
     label: str
 
 
-def feeds_for(config: Any) -> list[Feed]:
+def feeds_for(config: Config) -> list[Feed]:
     """Search feeds per (theme query, subreddit), then one "new" listing per subreddit."""
     base = config.sources.reddit.public_url.rstrip("/")
     feeds: list[Feed] = []

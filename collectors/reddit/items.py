@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from attention.config import Secrets
 from collectors.core.records import Provenance, TextItem
 from collectors.core.text import strip_html
 
@@ -42,7 +43,7 @@ class AuthorPolicy:
     store_names: bool = False
 
     @classmethod
-    def from_settings(cls, secrets: Any, store_names: bool) -> AuthorPolicy:
+    def from_settings(cls, secrets: Secrets, store_names: bool) -> AuthorPolicy:
         salt = getattr(secrets, "author_salt", None)
         if not salt:
             raise ValueError(

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from attention.config import Config
+
 SOURCE = "reddit"
 MAX_QUERY_CHARS = 400
 
@@ -53,7 +55,7 @@ def theme_queries(match: Any) -> list[str]:
     return queries
 
 
-def theme_searches(config: Any, per_subreddit: bool) -> Iterator[Search]:
+def theme_searches(config: Config, per_subreddit: bool) -> Iterator[Search]:
     """Every (theme, subreddits, query) to run. The API searches a theme's subreddits together
     (``r/a+b/search``); the public feeds are asked per subreddit."""
     for name, theme in config.themes.items():
