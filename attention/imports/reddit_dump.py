@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from attention.config import Config, Secrets
 from attention.errors import FatalError, ItemError
@@ -29,16 +28,6 @@ from attention.imports.dump_files import (
 from attention.store import Store
 from collectors.core.records import CursorUpdate, Provenance, TextItem, utcnow
 from collectors.reddit.items import AuthorPolicy
-
-try:  # orjson parses Reddit lines ~4x faster than json; optional
-    import orjson
-
-    _loads: Callable[[bytes], Any] = orjson.loads
-    _DECODE_ERRORS: tuple[type[Exception], ...] = (orjson.JSONDecodeError, UnicodeDecodeError)
-except ImportError:  # pragma: no cover - depends on the environment
-    _loads = json.loads
-    _DECODE_ERRORS = (json.JSONDecodeError, UnicodeDecodeError)
-
 
 CURSOR_SOURCE = "reddit_dump"
 

@@ -47,3 +47,28 @@ def sandbox_config(
     yield make
     for sandbox in started:
         sandbox.stop()
+
+
+RUN_END = dt.date(2024, 4, 30)
+
+
+@pytest.fixture
+def run_config(
+    raw_config: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Path, Config, World]]:
+    """A config file for `attention run` against the Yahoo replica (2024-01..RUN_END), with the
+    store, exports and report in tmp_path: yields (config path, config, world)."""
+    world = World(validate_config(raw_config), dt.date(2024, 1, 1), RUN_END, seed=7)
+    with Sandbox(world, ["yahoo"]) as sandbox:
+        overrides = {
+            "store.path": str(tmp_path / "s.duckdb"),
+            "outputs.export_dir": str(tmp_path / "exports"),
+            "outputs.report_dir": str(tmp_path / "report"),
+            "analysis.history_start": "2024-01-01",
+            **sandbox.config_overrides(),
+        }
+        raw = apply_overrides(raw_config, overrides)
+        path = tmp_path / "config.yaml"
+        path.write_text(yaml.safe_dump(raw))
+        monkeypatch.chdir(tmp_path)
+        yield path, validate_config(raw), world

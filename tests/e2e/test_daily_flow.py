@@ -10,8 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-import yaml
 from typer.testing import CliRunner
 
 import attention.analysis.run as analysis_run
@@ -19,11 +17,8 @@ import attention.daily.outputs as outputs
 import attention.panel.build as panel_build
 import attention.panel.snapshot as panel_snapshot
 from attention.cli import app
-from attention.config import validate_config
 from attention.daily.flow import run_daily
 from attention.report.export import read_export
-from attention.sandbox.services import Sandbox, apply_overrides
-from attention.sandbox.world import World
 from attention.store import Store
 
 END = dt.date(2024, 4, 30)
@@ -37,25 +32,8 @@ def _counting(calls: Counter[str], name: str, func: Callable[..., Any]) -> Calla
     return wrapper
 
 
-@pytest.fixture
-def run_config(raw_config: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    world = World(validate_config(raw_config), dt.date(2024, 1, 1), END, seed=7)
-    with Sandbox(world, ["yahoo"]) as sandbox:
-        overrides = {
-            "store.path": str(tmp_path / "s.duckdb"),
-            "outputs.export_dir": str(tmp_path / "exports"),
-            "outputs.report_dir": str(tmp_path / "report"),
-            "analysis.history_start": "2024-01-01",
-            **sandbox.config_overrides(),
-        }
-        path = tmp_path / "config.yaml"
-        path.write_text(yaml.safe_dump(apply_overrides(raw_config, overrides)))
-        monkeypatch.chdir(tmp_path)
-        yield path, validate_config(apply_overrides(raw_config, overrides))
-
-
 def test_one_run_opens_the_store_once_and_analyses_once(run_config, monkeypatch) -> None:
-    config_path, config = run_config
+    config_path, config, _ = run_config
     calls: Counter[str] = Counter()
     real_init = Store.__init__
 
@@ -95,7 +73,7 @@ def test_one_run_opens_the_store_once_and_analyses_once(run_config, monkeypatch)
 
 
 def test_a_failing_analysis_still_exports_and_reports(run_config, monkeypatch) -> None:
-    _, config = run_config
+    _, config, _ = run_config
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("injected analysis failure")
