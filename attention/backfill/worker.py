@@ -85,7 +85,7 @@ class PartitionResult(LineCounts):
     days: tuple[str, str] | None = None  # first and last UTC day of the rows
 
 
-_ANNOTATORS: list[tuple[Any, Annotator]] = []  # (config, annotator) of this worker process
+_ANNOTATORS: list[tuple[Config, Annotator]] = []  # (config, annotator) of this worker process
 
 
 def _annotator(job: BackfillJob) -> Annotator:

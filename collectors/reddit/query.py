@@ -12,9 +12,8 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
-from attention.config import Config
+from attention.config import Config, MatchRules
 
 SOURCE = "reddit"
 MAX_QUERY_CHARS = 400
@@ -40,7 +39,7 @@ def _term(text: str) -> str:
     return f'"{text}"' if " " in text or "-" in text else text
 
 
-def theme_queries(match: Any) -> list[str]:
+def theme_queries(match: MatchRules) -> list[str]:
     """OR-queries covering a theme's phrases and tickers (deduplicated, order kept)."""
     terms = list(dict.fromkeys(_term(t) for t in [*match.phrases, *match.tickers] if t.strip()))
     queries, current = [], ""
