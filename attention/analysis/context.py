@@ -235,9 +235,9 @@ def seasonal_relative_return(
         hi = pd.Timestamp(year + (1 if start > end else 0), *end)
         if hi > last:
             continue
-        parts = [_window_return(s, lo, hi) for s in (theme, benchmark)]
-        if None not in parts:
-            per_year[year] = parts[0] - parts[1]  # type: ignore[operator]
+        theme_part, benchmark_part = (_window_return(s, lo, hi) for s in (theme, benchmark))
+        if theme_part is not None and benchmark_part is not None:
+            per_year[year] = theme_part - benchmark_part
     return SeasonalResult(start, end, per_year)
 
 

@@ -7,7 +7,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import typer
 
@@ -15,7 +15,8 @@ from attention.config import Config, load_config
 from attention.errors import AttentionError, FatalError
 
 EXIT_OK, EXIT_FATAL, EXIT_PARTIAL = 0, 1, 3
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 CONFIG_OPTION = typer.Option(
     None, "--config", "-c", help="Config file (default: ./config.yaml, else the packaged defaults)."
@@ -27,11 +28,11 @@ def fail(message: str, code: int = EXIT_FATAL) -> typer.Exit:
     return typer.Exit(code)
 
 
-def handle_errors(func: F) -> F:
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Domain errors become one line on stderr and an exit code; nothing else is printed."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except FatalError as exc:
@@ -41,7 +42,7 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def load(config_path: Path | None, **flags: Any) -> Config:

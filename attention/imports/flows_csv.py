@@ -39,7 +39,9 @@ def read_flows_csv(path: str | Path) -> list[FlowRecord]:
         if header is None:
             raise InputFileError(f"{path}: the file is empty; expected a header 'date,ticker,flow_usd'")
         columns = _columns(path, header)
-        records, problems, seen = [], [], {}  # type: ignore[var-annotated]
+        records: list[FlowRecord] = []
+        problems: list[str] = []
+        seen: dict[tuple[str, dt.date], int] = {}
         retrieved = utcnow()
         for line_no, row in enumerate(reader, start=2):
             if not any(cell.strip() for cell in row):

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from attention.analysis.context import MarketContext
 from attention.analysis.feedback import series_label
 from attention.report.charts import ChartResult
 from attention.report.data import ReportData, weekly_moves
@@ -124,11 +125,11 @@ def feedback_details(data: ReportData) -> str:
 
 
 # -- market context ------------------------------------------------------------------------------
-def _streak_text(context: object) -> str:
-    streak = context.streak  # type: ignore[attr-defined]
+def _streak_text(context: MarketContext) -> str:
+    streak = context.streak
     if not streak:
         return "0 (did not beat it on the last session)"
-    since = context.streak_longest_since  # type: ignore[attr-defined]
+    since = context.streak_longest_since
     when = "the longest in the data" if since is None else f"longest since {since}"
     return f"{streak} session{'s' if streak != 1 else ''} ({when})"
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from attention.analysis.feedback import FeedbackResult, series_label
 from attention.analysis.granger import GrangerResult
+from attention.analysis.run import AnalysisResults
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,8 @@ def loop_status(result: FeedbackResult, label: str = "") -> LoopStatus:
     return LoopStatus(result.theme, label, status, links)
 
 
-def loop_statuses(analysis: object) -> dict[str, LoopStatus]:
+def loop_statuses(analysis: AnalysisResults | None) -> dict[str, LoopStatus]:
     """Per theme of an ``AnalysisResults`` (empty when the analysis did not run)."""
     if analysis is None:
         return {}
-    return {key: loop_status(theme.feedback, theme.label) for key, theme in analysis.themes.items()}  # type: ignore[attr-defined]
+    return {key: loop_status(theme.feedback, theme.label) for key, theme in analysis.themes.items()}

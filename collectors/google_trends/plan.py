@@ -25,6 +25,7 @@ import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from attention.config import Config
 from collectors.google_trends.stitch import Response
 
 MAX_DAILY_DAYS = 269  # Google gives daily values for windows of 1-269 days
@@ -63,10 +64,10 @@ class Payload:
         return json.dumps({"terms": list(self.sent), "timeframe": self.timeframe, "geo": geo})
 
 
-def theme_terms(config: object) -> list[str]:
+def theme_terms(config: Config) -> list[str]:
     """Every theme's search terms, de-duplicated, in config order."""
     seen: dict[str, None] = {}
-    for theme in config.themes.values():  # type: ignore[attr-defined]
+    for theme in config.themes.values():
         seen.update(dict.fromkeys(theme.search_terms))
     return list(seen)
 
