@@ -123,9 +123,10 @@ def same_rows(reference: Path, other: Path) -> dict[str, Any]:
     with Store(reference) as store:
         from attention.derive.theme_daily import refresh_theme_daily
 
-        first, last = store.con.execute(
-            "SELECT min(created_utc)::DATE, max(created_utc)::DATE FROM items"
-        ).fetchall()[0]
+        span = store.query(
+            "SELECT min(created_utc)::DATE AS first, max(created_utc)::DATE AS last FROM items"
+        )
+        first, last = (span[c].iloc[0].date() for c in ("first", "last"))
         refresh_theme_daily(store, first, last)
     con = duckdb.connect()
     con.execute(f"ATTACH '{reference}' AS ref (READ_ONLY)")

@@ -6,6 +6,10 @@ Modules, by concept:
   idempotent upserts, generic reads (counts, tables, cursors)
 * :mod:`~attention.store.schema`  the migrations (the schema)
 * :mod:`~attention.store.runlog`  the run log; :mod:`~attention.store.checks` integrity checks
+* query groups, by who asks: :mod:`~attention.store.lookups` collectors
+  (``collectors.core.lookups.StoredLookups``), :mod:`~attention.store.derived` the derivations,
+  :mod:`~attention.store.panel_inputs` the panel builder, :mod:`~attention.store.exports` the exports,
+  :mod:`~attention.store.outputs` the analysis results and the report
 * :mod:`~attention.store.api`  :class:`Store`, the core with every query group mixed in
 
 Every SQL statement of the application lives in this package; callers ask through named
