@@ -24,6 +24,7 @@ from attention.config import Config, Secrets
 from attention.derive import DERIVATIONS, resolve
 from attention.errors import AttentionError, BudgetExhaustedError, FatalError
 from attention.store import Store
+from attention.store.lookups import ReadOnlyLookups
 from collectors import REGISTRY, collector_class
 from collectors.core.http import HttpClient
 from collectors.core.records import CollectContext, Record, SourceNote, TextItem, utcnow
@@ -124,7 +125,7 @@ def collect_source(
         config=config,
         secrets=secrets,
         cursors=store.cursors(name),
-        lookups=store,
+        lookups=ReadOnlyLookups(store),
         http_factory=_http_factory(config, clients),
         log=logging.getLogger(f"attention.collect.{name}"),
     )

@@ -69,6 +69,28 @@ class CollectorLookupsMixin(StoreCore):
         return [str(r[0]) for r in rows]
 
 
+class ReadOnlyLookups:
+    """What the pipeline hands a collector at run time: the :class:`StoredLookups` reads of an
+    open store and nothing else, so a collector cannot write, run SQL or reach the connection
+    even by ignoring its types (the store object itself would allow all three)."""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: CollectorLookupsMixin) -> None:
+        self._store = store
+
+    def trends_responses(self, timeframe: str, geo: str) -> list[StoredTrendsResponse]:
+        return self._store.trends_responses(timeframe, geo)
+
+    def stored_items(
+        self, source: str, item_ids: Sequence[str], start: dt.datetime, end: dt.datetime
+    ) -> list[dict[str, Any]]:
+        return self._store.stored_items(source, item_ids, start, end)
+
+    def recent_post_ids(self, source: str, since: dt.datetime) -> list[str]:
+        return self._store.recent_post_ids(source, since)
+
+
 def _as_date(value: dt.date) -> dt.date:
     """A DATE column's value as a plain date (never a datetime, which compares unequal)."""
     return value.date() if isinstance(value, dt.datetime) else value

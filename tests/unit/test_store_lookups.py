@@ -29,6 +29,19 @@ def test_the_store_is_a_stored_lookups(tmp_path: Path) -> None:
         assert lookups.recent_post_ids("reddit", WHEN) == []
 
 
+def test_collectors_get_a_read_only_view_of_the_store(tmp_path: Path) -> None:
+    from attention.store.lookups import ReadOnlyLookups
+
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write([post("t3_new", 1, None)])
+        view: StoredLookups = ReadOnlyLookups(store)
+        assert view.recent_post_ids("reddit", WHEN - dt.timedelta(hours=24)) == ["t3_new"]
+        for name in ("write", "query", "con", "upsert_frame", "transaction"):
+            assert not hasattr(view, name), name
+        with pytest.raises(AttributeError):
+            view.store = store  # type: ignore[attr-defined]  # no new attributes either
+
+
 def test_recent_post_ids_are_young_posts_that_may_have_comments(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
         store.write(
