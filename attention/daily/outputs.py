@@ -62,15 +62,13 @@ def analysis_summary(results: AnalysisResults) -> str:
 # -- exports and report ------------------------------------------------------------------------
 def export_snapshot(store: Store, config: Config, snap: PanelSnapshot) -> ExportResult:
     """Every export table into ``outputs.export_dir``; ``panel_daily`` is the snapshot's panel."""
-    result = export_store(
+    return export_store(
         store,
         config,
         Path(config.outputs.export_dir),
         config.outputs.export_format,
         ExportOptions(panels=snap.panels),
     )
-    result.notes.append(f"exported at {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
-    return result
 
 
 def report_snapshot(

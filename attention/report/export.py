@@ -226,6 +226,7 @@ def export_store(
         path = Path(out_dir) / f"{spec.name}.{fmt}"
         (write_csv if fmt == "csv" else write_parquet)(frame, spec, path)
         result.files[spec.name], result.rows[spec.name] = path, len(frame)
+    result.notes.append(f"exported at {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
     return result
 
 
@@ -241,9 +242,7 @@ def export_all(
     (default ``outputs.export_dir``) as ``fmt`` (default ``outputs.export_format``)."""
     out = Path(out_dir) if out_dir is not None else Path(config.outputs.export_dir)
     with Store(store_path or config.store.path, read_only=True) as store:
-        result = export_store(store, config, out, fmt or config.outputs.export_format, options, tables)
-    result.notes.append(f"exported at {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
-    return result
+        return export_store(store, config, out, fmt or config.outputs.export_format, options, tables)
 
 
 def render_column_docs() -> str:
