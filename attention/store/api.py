@@ -5,6 +5,7 @@ stored data becomes a named method in the group of whoever asks it."""
 from __future__ import annotations
 
 from attention.store.checks import ChecksMixin
+from attention.store.coverage import CoverageMixin
 from attention.store.derived import DerivedTablesMixin
 from attention.store.exports import ExportReadsMixin
 from attention.store.lookups import CollectorLookupsMixin
@@ -21,6 +22,7 @@ class Store(
     OutputQueries,
     RunLogMixin,
     ChecksMixin,
+    CoverageMixin,
 ):
     """A DuckDB file plus its lock, with the named queries of every caller.
 

@@ -221,6 +221,26 @@ CREATE TABLE IF NOT EXISTS impulse_responses (
 );
 """
 
+# What each collector run, import and backfill actually watched (DESIGN.md 4.14): a source, the
+# unit it watched (a subreddit, feed, search term, ticker, article) and the half-open UTC time span
+# [span_start, span_end). A period outside every span of a unit was not observed: panels show it
+# as missing, never as zero. Written in the same transaction as the data it describes; a failed
+# or soft-blocked fetch writes none. ``origin`` says what recorded it (collect, import, backfill).
+COVERAGE = """
+CREATE TABLE IF NOT EXISTS coverage (
+    source VARCHAR NOT NULL,
+    unit_kind VARCHAR NOT NULL,       -- subreddit | feed | query | term | ticker | article | ...
+    unit VARCHAR NOT NULL,
+    span_start TIMESTAMPTZ NOT NULL,
+    span_end TIMESTAMPTZ NOT NULL,
+    origin VARCHAR NOT NULL,          -- collect | import | backfill
+    items BIGINT,                     -- how many records the span yielded (0 is a real zero)
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (source, unit_kind, unit, span_start, span_end)
+);
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
@@ -229,4 +249,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("analysis_results_v1", ANALYSIS_RESULTS),
     ("backfill_0001_theme_daily", THEME_DAILY),
     ("analysis_results_v2_irf", IMPULSE_RESPONSES),
+    ("coverage_0001_spans", COVERAGE),
 ]

@@ -45,10 +45,12 @@ __all__ = [
     "SearchInterestPoint",
     "TrendsResponse",
     "CursorUpdate",
+    "CoverageSpan",
     "SourceNote",
     "CollectContext",
     "Collector",
     "utcnow",
+    "day_span",
 ]
 
 
@@ -246,6 +248,43 @@ class CursorUpdate(Record):
     source: str
     key: str
     value: str
+
+
+@dataclass(frozen=True)
+class CoverageSpan(Record):
+    """What a collector or import actually watched: one unit of one source over the half-open UTC
+    span ``[span_start, span_end)``. Yield it AFTER the records it covers (so a kill between two
+    batches can only under-state coverage, never claim a period whose data is missing) and only
+    when the fetch really succeeded: a failed, blocked or soft-blocked fetch (HTTP 200 with an
+    empty body where items are expected) yields no span. Inside a span, no record means a real 0;
+    outside every span, the period was not observed and panels show it as missing."""
+
+    TABLE: ClassVar[str] = "coverage"
+    KEY: ClassVar[tuple[str, ...]] = ("source", "unit_kind", "unit", "span_start", "span_end")
+
+    source: str  # the source family whose records it covers: reddit | news | trends | prices | ...
+    unit_kind: str  # subreddit | feed | query | term | ticker | article | file
+    unit: str
+    span_start: dt.datetime
+    span_end: dt.datetime
+    origin: str  # collect | import | backfill
+    provenance: Provenance
+    items: int | None = None  # records the span yielded, when the collector counted them
+
+    def __post_init__(self) -> None:
+        for name in ("span_start", "span_end"):
+            value = getattr(self, name)
+            if value.tzinfo is None:
+                raise ValueError(f"CoverageSpan.{name} must be tz-aware UTC, got {value!r}")
+        if self.span_end <= self.span_start:
+            raise ValueError(f"empty coverage span {self.span_start}..{self.span_end} for {self.unit}")
+
+
+def day_span(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The half-open UTC span covering whole days ``first`` through ``last`` inclusive."""
+    start = dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    return start, end
 
 
 @dataclass(frozen=True)
