@@ -8,6 +8,7 @@ items before it. Reading and parsing the files is :mod:`attention.imports.dump_f
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ from attention.imports.dump_files import (
     parse_dump_line,
 )
 from attention.store import Store
-from collectors.core.records import CursorUpdate, Provenance, TextItem, utcnow
+from collectors.core.records import CoverageSpan, CursorUpdate, Provenance, Record, TextItem, utcnow
 from collectors.reddit.items import AuthorPolicy
 
 CURSOR_SOURCE = "reddit_dump"
@@ -157,6 +158,10 @@ class _ImportFile:
     progress: Callable[[DumpImportResult], None] | None
     _bytes: int = field(default=0, init=False)  # position after the last scanned chunk
     _lines: int = field(default=0, init=False)
+    # per configured subreddit: [first, last] creation time (epoch s) of the items read, kept in
+    # the cursor so that a resumed file still records what its first part covered
+    _seen: dict[str, list[float]] = field(default_factory=dict, init=False)
+    _provenance: Provenance | None = field(default=None, init=False)
 
     def run(self) -> None:
         key = cursor_key(self.path)
@@ -168,6 +173,8 @@ class _ImportFile:
         provenance = Provenance(
             f"file:{self.path.name}", DUMP_VERSION, utcnow(), {"file": str(self.path.resolve())}
         )
+        self._provenance = provenance
+        self._seen = {sub: list(pair) for sub, pair in state.get("seen", {}).items()}
         pending: list[TextItem] = []
         self._bytes, self._lines = state.get("bytes", 0), state.get("lines", 0)
         flushed_at = self._lines
@@ -194,13 +201,32 @@ class _ImportFile:
                 continue
             if item is not None and self.filt.keeps(item):
                 pending.append(item)
+                self._saw(item)
+
+    def _saw(self, item: TextItem) -> None:
+        stamp = item.created_utc.timestamp()
+        pair = self._seen.setdefault((item.container or "").lower(), [stamp, stamp])
+        pair[0], pair[1] = min(pair[0], stamp), max(pair[1], stamp)
+
+    def _coverage(self) -> list[Record]:
+        """What the whole file covered, per subreddit: its first to its last item (the file's
+        own time range, as observed; nothing is claimed before or after it). Written with the
+        last batch, so an interrupted import claims nothing until it completes."""
+        assert self._provenance is not None
+        spans: list[Record] = []
+        for sub, (first, last) in sorted(self._seen.items()):
+            start = dt.datetime.fromtimestamp(int(first), dt.UTC)
+            end = dt.datetime.fromtimestamp(int(last) + 1, dt.UTC)
+            spans.append(CoverageSpan("reddit", "subreddit", sub, start, end, "import", self._provenance))
+        return spans
 
     def _flush(self, pending: list[TextItem], key: str, end_bytes: int, end_lines: int, done: bool) -> None:
         self.result.in_subreddits += len(pending)
         kept = [item for item in self.annotate(pending) if item.themes] if pending else []
         self.result.kept += len(kept)
-        value = json.dumps({"bytes": end_bytes, "lines": end_lines, "done": done})
-        added = self.store.write([*kept, CursorUpdate(CURSOR_SOURCE, key, value)])
+        value = json.dumps({"bytes": end_bytes, "lines": end_lines, "done": done, "seen": self._seen})
+        spans = self._coverage() if done else []
+        added = self.store.write([*kept, *spans, CursorUpdate(CURSOR_SOURCE, key, value)])
         self.result.new_rows += added.get(TextItem.TABLE, 0)
         pending.clear()
         if self.progress:

@@ -5,13 +5,17 @@ Columns (NaN where a source is missing; the panel works with prices alone):
 ========================  =====================================================================
 ``search``                theme search interest on the common scale (mean of its terms)
 ``asvi``                  weekly only: ln SVI_t - ln median(SVI_{t-1..t-8}) (Da et al. 2011)
-``reddit_mentions``       items matched to the theme (0 inside the source's span, NaN outside)
+``reddit_mentions``       items matched to the theme: a number only where Reddit was watched for
+                          the whole period (recorded coverage; 0 there is a real zero), else NaN
 ``news_mentions``         same for news headlines
+``reddit_coverage``       fraction (0..1) of the period inside Reddit's recorded coverage
+``news_coverage``         same for news
 ``reddit_share``          theme mentions / items matched to any theme, same source and period
 ``news_share``
 ``reddit_sentiment``      mean VADER compound of scoreable theme items
 ``news_sentiment``
-``attention_index``       mean z-score of log search and log(1 + mentions) (common baseline)
+``attention_index``       mean z-score of log search and log(1 + mentions) over the components
+                          observed in the period (``ThemePanel.index_parts`` names them)
 ``theme_return``          proxy ETF or weighted basket of adj_close returns
 ``benchmark_return``      config.benchmark's adj_close return
 ``excess_return``         theme minus benchmark (weekly: compounded returns, then minus)
@@ -36,14 +40,10 @@ import pandas as pd
 
 from attention.calendar import sessions_and_closes, week_labels
 from attention.config import Config
-from attention.panel.columns import (
-    asvi,
-    attention_index,
-    market_columns,
-    search_columns,
-    text_columns,
-)
+from attention.panel.columns import asvi, attention_index, market_columns, search_columns
+from attention.panel.text import FULL_COVERAGE, TEXT_SOURCES, text_columns
 from attention.store import Store
+from attention.store.coverage import SPAN_COLUMNS as COVERAGE_COLUMNS
 
 DAILY_COLUMNS = [
     "search",
@@ -53,6 +53,8 @@ DAILY_COLUMNS = [
     "news_share",
     "reddit_sentiment",
     "news_sentiment",
+    "reddit_coverage",
+    "news_coverage",
     "attention_index",
     "theme_return",
     "benchmark_return",
@@ -72,6 +74,8 @@ class PanelInputs:
     flows: pd.DataFrame  # ticker, date, method, flow_usd, stale
     mentions: pd.DataFrame  # source, item_id, created_utc, theme, compound, scoreable
     search: pd.DataFrame  # term, date, granularity, value, is_partial
+    # source, unit_kind, unit, span_start, span_end (UTC): what was watched; none: nothing was
+    coverage: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COVERAGE_COLUMNS))
 
     @classmethod
     def empty(cls) -> PanelInputs:
@@ -89,6 +93,10 @@ class ThemePanel:
     daily: pd.DataFrame
     weekly: pd.DataFrame
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # the components of the attention index in each row ("search+reddit"), daily and weekly
+    index_parts: tuple[pd.Series, pd.Series] = field(
+        default_factory=lambda: (pd.Series(dtype=object), pd.Series(dtype=object))
+    )
 
     def available(self, freq: str = "W") -> list[str]:
         """Columns with at least one value."""
@@ -105,6 +113,7 @@ def load_inputs(store: Store, config: Config) -> PanelInputs:
         flows=store.panel_flows(tickers),
         mentions=store.theme_mentions(),
         search=store.panel_search(terms),
+        coverage=store.coverage_spans(TEXT_SOURCES),
     )
 
 
@@ -142,7 +151,9 @@ def build_theme_panel(
         sessions,
         weeks,
     )
-    text_d, text_w = text_columns(inputs.mentions, theme_key, closes, sessions, weeks)
+    text_d, text_w = text_columns(
+        inputs.mentions, inputs.coverage, theme_key, theme.subreddits, closes, sessions, weeks
+    )
     search_d, search_w = search_columns(
         _since(inputs.search, prev, False), theme.search_terms, sessions, weeks
     )
@@ -150,17 +161,20 @@ def build_theme_panel(
     weekly = pd.concat([search_w.rename("search"), text_w, market_w], axis=1)
     weekly["asvi"] = asvi(weekly["search"])
     weekly["n_sessions"] = weeks.groupby(weeks.to_numpy()).size().astype(float)
+    parts = []
     for frame in (daily, weekly):
-        frame["attention_index"] = attention_index(
+        frame["attention_index"], names = attention_index(
             {
                 "search": np.log(frame["search"].where(frame["search"] > 0)),
                 "reddit": np.log1p(frame["reddit_mentions"]),
                 "news": np.log1p(frame["news_mentions"]),
             }
         )
+        parts.append(names.rename("attention_index_parts"))
     daily, weekly = daily[DAILY_COLUMNS], weekly[WEEKLY_COLUMNS]
     daily.index.name = weekly.index.name = "date"
-    return ThemePanel(theme_key, daily, weekly, tuple(_notes(daily, theme.proxy.members, config.benchmark)))
+    notes = _notes(daily, theme.proxy.members, config.benchmark) + _coverage_notes(inputs, daily)
+    return ThemePanel(theme_key, daily, weekly, tuple(notes), (parts[0], parts[1]))
 
 
 def build_panels(
@@ -213,6 +227,20 @@ def _span(
     if end is not None:
         last = min(last, pd.Timestamp(end))
     return first, last
+
+
+def _coverage_notes(inputs: PanelInputs, daily: pd.DataFrame) -> list[str]:
+    """Text sources with stored items but periods nobody watched: say that they are missing."""
+    notes = []
+    for source in TEXT_SOURCES:
+        has_items = not inputs.mentions.empty and (inputs.mentions["source"] == source).any()
+        unwatched = int((daily[f"{source}_coverage"] < FULL_COVERAGE).sum())
+        if has_items and unwatched:
+            notes.append(
+                f"{source}: {unwatched} of {len(daily)} sessions not (fully) covered by a recorded "
+                "collection or import; their counts are missing, not zero"
+            )
+    return notes
 
 
 def _notes(daily: pd.DataFrame, members: list[str], benchmark: str) -> list[str]:

@@ -1,5 +1,5 @@
-"""Column builders for the panel: market (returns, volume, flows), text (mentions, shares,
-sentiment), search (interest, ASVI) and the combined attention index.
+"""Column builders for the panel: market (returns, volume, flows), search (interest, ASVI) and
+the combined attention index (text columns: :mod:`attention.panel.text`).
 
 Each builder takes long-format input rows plus the session index and returns a daily frame on
 that index and a weekly frame on the week labels; alignment rules live in ``panel_align``.
@@ -13,11 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from attention.calendar import (
-    session_after_day,
-    session_for_timestamps,
-    session_on_or_after,
-)
+from attention.calendar import session_after_day, session_on_or_after
 
 VOLUME_WINDOW_DAYS = 20
 VOLUME_WINDOW_WEEKS = 12
@@ -129,39 +125,6 @@ def _flows(flows: pd.DataFrame, members: Sequence[str], sessions: pd.DatetimeInd
     return wide.sum(axis=1, min_count=len(members)).where(wide.notna().all(axis=1))
 
 
-def text_columns(
-    mentions: pd.DataFrame, theme: str, closes: pd.Series, sessions: pd.DatetimeIndex, weeks: pd.Series
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per source: mention counts, the theme's share of themed items, mean sentiment."""
-    daily, weekly = pd.DataFrame(index=sessions), pd.DataFrame(index=weeks.unique())
-    for source in ("reddit", "news"):
-        rows = mentions[mentions["source"] == source] if not mentions.empty else mentions
-        cols = [f"{source}_mentions", f"{source}_share", f"{source}_sentiment"]
-        if rows.empty:
-            daily[cols] = np.nan
-            weekly[cols] = np.nan
-            continue
-        rows = rows.assign(session=session_for_timestamps(rows["created_utc"], closes))
-        rows = rows[rows["session"].isin(sessions)]  # before or after the panel: not ours
-        rows = rows.assign(week=weeks.reindex(rows["session"].to_numpy()).to_numpy())
-        for key, frame, index in (("session", daily, sessions), ("week", weekly, weekly.index)):
-            span = (index >= rows[key].min()) & (index <= rows[key].max())
-            frame[cols] = _text_stats(rows, theme, key, index, span)
-    return daily, weekly
-
-
-def _text_stats(rows: pd.DataFrame, theme: str, key: str, index: pd.Index, span: np.ndarray) -> pd.DataFrame:
-    """Counts are 0 inside the source's observed span and NaN outside it."""
-    mine = rows[rows["theme"] == theme]
-    count = mine.groupby(key)["item_id"].nunique().reindex(index)
-    themed = rows.groupby(key)["item_id"].nunique().reindex(index)
-    count = count.fillna(0).where(span)
-    share = (count / themed).where(themed > 0)
-    scored = mine[mine["scoreable"].fillna(True).astype(bool) & mine["compound"].notna()]
-    sentiment = scored.groupby(key)["compound"].mean().reindex(index)
-    return pd.DataFrame({"m": count, "s": share, "v": sentiment}).to_numpy()
-
-
 def search_columns(
     search: pd.DataFrame, terms: Sequence[str], sessions: pd.DatetimeIndex, weeks: pd.Series
 ) -> tuple[pd.Series, pd.Series]:
@@ -209,20 +172,27 @@ def asvi(weekly_search: pd.Series) -> pd.Series:
     return np.log(positive) - np.log(median)
 
 
-def attention_index(parts: Mapping[str, pd.Series]) -> pd.Series:
-    """Average of z-scores of the available sources (log search, log(1 + mentions)).
+def attention_index(parts: Mapping[str, pd.Series]) -> tuple[pd.Series, pd.Series]:
+    """Average of z-scores of the components observed in each period, and which they were.
 
-    Every source is standardised with the mean and s.d. of one common baseline window: the
-    periods where all available sources have data (each source's own span if they never
-    overlap). Fixed constants keep the index an affine map of each source, so it never mixes
-    in information from after a date except through those two constants.
+    Every component is standardised with the mean and s.d. of one common baseline window: the
+    periods where all usable components have data (each one's own span if they never overlap).
+    Fixed constants keep the index an affine map of each component, so it never mixes in
+    information from after a date except through those two constants. A component missing in a
+    period (not covered there) is left out of that period's mean, so the index changes meaning
+    where a source starts or stops: the second series names the components of each period
+    (``search+reddit``; empty where the index is missing) so that the export says so.
     """
     frame = pd.DataFrame({k: v for k, v in parts.items() if v.notna().sum() >= 3})
     if frame.empty:
         index = next(iter(parts.values())).index if parts else pd.Index([])
-        return pd.Series(np.nan, index=index)
+        return pd.Series(np.nan, index=index), pd.Series("", index=index, dtype=object)
     common = frame.dropna()
     base = common if len(common) >= 10 else frame
     z = (frame - base.mean()) / base.std()
     z = z.loc[:, base.std() > 0]
-    return z.mean(axis=1)
+    observed = z.notna()
+    names = pd.Series("", index=z.index, dtype=object)
+    for column in z.columns:
+        names = names.where(~observed[column], names.where(names == "", names + "+") + column)
+    return z.mean(axis=1), names

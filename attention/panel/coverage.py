@@ -51,4 +51,5 @@ def _ns(index: pd.DatetimeIndex) -> np.ndarray:
     """Nanoseconds since the epoch (UTC) of a tz-aware index."""
     if index.tz is None:
         raise ValueError("coverage periods must be tz-aware (UTC)")
-    return index.tz_convert("UTC").asi8
+    # as_unit: pandas 3 may hold seconds or microseconds, and asi8 counts in the stored unit
+    return index.tz_convert("UTC").as_unit("ns").asi8

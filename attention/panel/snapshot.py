@@ -35,11 +35,21 @@ def cut_inputs(inputs: PanelInputs, as_of: dt.date) -> PanelInputs:
         mentions = mentions[created < end + pd.Timedelta(days=1)]
     return replace(
         inputs,
+        coverage=_cut_coverage(inputs.coverage, end + pd.Timedelta(days=1)),
         prices=by_date(inputs.prices),
         flows=by_date(inputs.flows),
         search=by_date(inputs.search),
         mentions=mentions,
     )
+
+
+def _cut_coverage(coverage: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """Spans clipped to end before ``end`` (naive UTC): nothing after it was watched yet."""
+    if coverage.empty:
+        return coverage
+    stop = end.tz_localize("UTC")
+    kept = coverage[coverage["span_start"] < stop]
+    return kept.assign(span_end=kept["span_end"].clip(upper=stop))
 
 
 def snapshot(inputs: PanelInputs, config: Config, as_of: dt.date) -> PanelSnapshot:

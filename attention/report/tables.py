@@ -104,7 +104,7 @@ def _panel_daily(store: Store, config: Config, options: ExportOptions) -> pd.Dat
     for key, panel in panels.items():
         if panel.daily.empty:
             continue
-        daily = panel.daily.reset_index()
+        daily = panel.daily.assign(attention_index_parts=panel.index_parts[0]).reset_index()
         daily.insert(0, "theme", key)
         frames.append(daily)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -232,12 +232,14 @@ PANEL_DAILY = TableSpec(
         _c("theme", "string", "theme key"),
         _c("date", "date", "NYSE session"),
         _c("search", "float", "theme search interest on the common scale (mean of its terms)"),
-        _c("reddit_mentions", "float", "Reddit items matched to the theme"),
-        _c("news_mentions", "float", "news headlines matched to the theme"),
+        _c("reddit_mentions", "float", "Reddit items matched to the theme (empty: not fully watched)"),
+        _c("news_mentions", "float", "news headlines matched to the theme (empty: not fully watched)"),
         _c("reddit_share", "float", "theme's share of theme-matched Reddit items, 0..1"),
         _c("news_share", "float", "theme's share of theme-matched headlines, 0..1"),
         _c("reddit_sentiment", "float", "mean compound of the theme's Reddit items, -1..1"),
         _c("news_sentiment", "float", "mean compound of the theme's headlines, -1..1"),
+        _c("reddit_coverage", "float", "fraction of the period Reddit was watched (0: not at all)"),
+        _c("news_coverage", "float", "fraction of the period news feeds were watched"),
         _c("attention_index", "float", "mean z-score of log search and log(1 + mentions)"),
         _c("theme_return", "float", "proxy (ETF or basket) daily return, fraction"),
         _c("benchmark_return", "float", "benchmark daily return, fraction"),
@@ -245,6 +247,7 @@ PANEL_DAILY = TableSpec(
         _c("dollar_volume", "float", "close x volume over the proxy members, USD"),
         _c("abnormal_volume", "float", "ln(dollar volume / mean of the previous 20 sessions)"),
         _c("flow_usd", "float", "net flows into the proxy, USD (missing or stale: empty)"),
+        _c("attention_index_parts", "string", "components observed in the period (search+reddit)"),
     ),
     _panel_daily,
 )

@@ -70,7 +70,19 @@ def world_inputs(config: Config, days: int = 500, text_days: int = 60) -> PanelI
                         "scoreable": True,
                     }
                 )
-    return PanelInputs(prices, flows, pd.DataFrame(rows), search)
+    # the simulated Reddit was watched, every configured subreddit, over the days it wrote
+    first = dt.datetime.combine(END - dt.timedelta(days=text_days - 1), dt.time(), tzinfo=dt.UTC)
+    last = dt.datetime.combine(END + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    coverage = pd.DataFrame(
+        {
+            "source": "reddit",
+            "unit_kind": "query",
+            "unit": "all configured subreddits",
+            "span_start": [pd.Timestamp(first)],
+            "span_end": [pd.Timestamp(last)],
+        }
+    )
+    return PanelInputs(prices, flows, pd.DataFrame(rows), search, coverage)
 
 
 def report_data(config: Config, inputs: PanelInputs, analysis: object = None) -> ReportData:

@@ -44,13 +44,27 @@ def _prices(tickers: dict[str, list[float]], sessions: pd.DatetimeIndex = SESSIO
     return pd.DataFrame(rows)
 
 
-def _inputs(prices=None, flows=None, mentions=None, search=None) -> PanelInputs:
+def _inputs(prices=None, flows=None, mentions=None, search=None, coverage=None) -> PanelInputs:
     e = PanelInputs.empty()
     return PanelInputs(
         e.prices if prices is None else prices,
         e.flows if flows is None else flows,
         e.mentions if mentions is None else mentions,
         e.search if search is None else search,
+        e.coverage if coverage is None else coverage,
+    )
+
+
+def _coverage(*spans: tuple[str, str], source: str = "reddit") -> pd.DataFrame:
+    """Coverage rows of one source, one unit, UTC spans given as strings."""
+    return pd.DataFrame(
+        {
+            "source": source,
+            "unit_kind": "subreddit",
+            "unit": "wallstreetbets",
+            "span_start": pd.to_datetime([a for a, _ in spans], utc=True),
+            "span_end": pd.to_datetime([b for _, b in spans], utc=True),
+        }
     )
 
 
@@ -142,15 +156,21 @@ def test_text_items_count_toward_the_first_close_after_them(config) -> None:
             _item("2024-07-06 15:00:00"),  # Saturday -> Monday
             _item("2024-07-06 15:00:00", theme="ai_stocks", item_id="x"),
             _item("2024-07-06 15:00:01", theme="ai_stocks", item_id="y"),
-            _item("2024-07-10 15:00:00", theme="ai_stocks", item_id="z"),  # Reddit seen until 07-10
+            _item("2024-07-10 15:00:00", theme="ai_stocks", item_id="z"),
         ]
     )
-    panel = build_theme_panel(_inputs(_flat_prices(), mentions=mentions), config, "small_caps")
+    # watched from Friday 06-28's close (20:00 UTC) to Wednesday 07-10's close
+    coverage = _coverage(("2024-06-28 20:00", "2024-07-10 20:00"))
+    panel = build_theme_panel(
+        _inputs(_flat_prices(), mentions=mentions, coverage=coverage), config, "small_caps"
+    )
     counts = panel.daily["reddit_mentions"]
     assert counts["2024-07-03"] == 1 and counts["2024-07-05"] == 2 and counts["2024-07-08"] == 2
-    assert counts["2024-07-09"] == 0  # inside Reddit's span: a real zero
-    assert np.isnan(counts["2024-07-11"])  # after the last Reddit item: unknown
-    assert np.isnan(counts["2024-06-28"])  # before any Reddit item: unknown
+    assert counts["2024-07-09"] == 0 and counts["2024-07-01"] == 0  # watched, nothing: a real zero
+    assert np.isnan(counts["2024-07-11"])  # after the coverage: unknown
+    assert np.isnan(counts["2024-06-28"])  # before the coverage: unknown
+    assert panel.daily.loc["2024-07-09", "reddit_coverage"] == 1.0
+    assert panel.daily.loc["2024-07-11", "reddit_coverage"] == 0.0
     assert panel.daily.loc["2024-07-08", "reddit_share"] == pytest.approx(2 / 4)
     assert panel.daily.loc["2024-07-05", "reddit_sentiment"] == pytest.approx(0.0)
     assert panel.weekly.loc["2024-07-05", "reddit_mentions"] == 3

@@ -1,0 +1,100 @@
+"""The panel from coverage: for random coverage patterns and items, no cell of a period that was
+not (fully) watched is ever a number, and a fully watched period without items is a real 0."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from attention.config import load_config
+from attention.panel.build import PanelInputs, build_theme_panel
+from attention.panel.text import FULL_COVERAGE
+
+START = pd.Timestamp("2024-06-24", tz="UTC")  # a Monday; 07-04 is a holiday inside the window
+HOURS = 24 * 28
+SESSIONS = pd.bdate_range("2024-06-24", "2024-07-19").drop(pd.Timestamp("2024-07-04"))
+
+
+@pytest.fixture
+def config(default_config_path: Path):
+    return load_config(default_config_path)
+
+
+def _prices() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"ticker": t, "date": d.date(), "close": 100.0, "adj_close": 100.0, "volume": 1.0}
+            for t in ("IWM", "SPY")
+            for d in SESSIONS
+        ]
+    )
+
+
+def _inputs(spans: list[tuple[int, int]], items: list[tuple[int, bool]]) -> PanelInputs:
+    coverage = pd.DataFrame(
+        {
+            "source": "reddit",
+            "unit_kind": "subreddit",
+            "unit": "wallstreetbets",
+            "span_start": [START + pd.Timedelta(hours=a) for a, _ in spans],
+            "span_end": [START + pd.Timedelta(hours=a + n) for a, n in spans],
+        }
+    )
+    mentions = pd.DataFrame(
+        [
+            {
+                "source": "reddit",
+                "item_id": f"t3_{k}",
+                "created_utc": START + pd.Timedelta(hours=hour, minutes=7),
+                "theme": "small_caps" if mine else "ai_stocks",
+                "compound": 0.1,
+                "scoreable": True,
+            }
+            for k, (hour, mine) in enumerate(items)
+        ],
+        columns=["source", "item_id", "created_utc", "theme", "compound", "scoreable"],
+    )
+    e = PanelInputs.empty()
+    return PanelInputs(_prices(), e.flows, mentions, e.search, coverage)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(st.integers(0, HOURS), st.integers(1, 24 * 6)), max_size=6),
+    st.lists(st.tuples(st.integers(0, HOURS), st.booleans()), max_size=40),
+)
+def test_no_uncovered_cell_is_ever_a_number(
+    config, spans: list[tuple[int, int]], items: list[tuple[int, bool]]
+) -> None:
+    panel = build_theme_panel(_inputs(spans, items), config, "small_caps")
+    for frame, parts in zip((panel.daily, panel.weekly), panel.index_parts, strict=True):
+        fraction = frame["reddit_coverage"]
+        assert fraction.between(0, 1).all()
+        partial = fraction < FULL_COVERAGE
+        assert frame.loc[partial, "reddit_mentions"].isna().all()
+        unwatched = fraction == 0
+        for column in ("reddit_share", "reddit_sentiment"):
+            assert frame.loc[unwatched, column].isna().all()
+        assert not parts[partial].str.contains("reddit").any()
+        full = frame.loc[~partial, "reddit_mentions"]
+        assert full.notna().all() and (full >= 0).all()
+    if not spans:
+        assert panel.daily["reddit_mentions"].isna().all()
+
+
+def test_a_watched_period_without_items_is_zero_and_a_half_watched_one_is_missing(config) -> None:
+    # watched from Monday 06-24 00:00 UTC to Friday 06-28 00:00 UTC; no item at all
+    panel = build_theme_panel(_inputs([(0, 96)], []), config, "small_caps")
+    daily = panel.daily
+    # 06-25's period runs from 06-24 20:00 to 06-25 20:00 UTC: watched in full -> a real 0
+    assert daily.loc["2024-06-25", "reddit_mentions"] == 0
+    assert daily.loc["2024-06-26", "reddit_mentions"] == 0
+    # 06-27 ends at 20:00, watched to 06-28 00:00: covered; 06-28 is watched 4 of 24 hours
+    assert daily.loc["2024-06-28", "reddit_coverage"] == pytest.approx(4 / 24)
+    assert np.isnan(daily.loc["2024-06-28", "reddit_mentions"])
+    assert daily.loc["2024-07-01":, "reddit_mentions"].isna().all()
