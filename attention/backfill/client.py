@@ -42,9 +42,10 @@ from attention.backfill.worker import (
 from attention.config import Config
 from attention.derive.theme_daily import load_pending, pending_cursor, refresh_theme_daily, widen
 from attention.errors import AttentionError, FatalError
+from attention.imports.dump_files import DUMP_VERSION
 from attention.imports.reddit_dump import store_author_policy
 from attention.store import Store
-from collectors.core.records import CursorUpdate, TextItem, utcnow
+from collectors.core.records import CoverageSpan, CursorUpdate, Provenance, TextItem, utcnow
 from collectors.reddit.items import AuthorPolicy
 
 CURSOR_SOURCE = "backfill"
@@ -369,8 +370,28 @@ def commit_partition(store: Store, part: PartitionResult, extra: Sequence[Cursor
         added = 0
         if not part.rows.empty:
             added = store.upsert_frame(TextItem.TABLE, part.rows, TextItem.KEY, TextItem.MERGE)
+        spans = coverage_spans(part)
+        if spans:
+            store.upsert_records(CoverageSpan, spans)
         _write_cursors(store, [CursorUpdate(CURSOR_SOURCE, part.key, json.dumps(state)), *extra])
     return added
+
+
+def coverage_spans(part: PartitionResult) -> list[CoverageSpan]:
+    """The partition's coverage: per unit, its first to its last in-scope item (DESIGN.md 4.14)."""
+    provenance = Provenance(f"backfill:{part.key}", DUMP_VERSION, utcnow(), {"partition": part.key})
+    return [
+        CoverageSpan(
+            source,
+            kind,
+            unit,
+            dt.datetime.fromtimestamp(int(first), dt.UTC),
+            dt.datetime.fromtimestamp(int(last) + 1, dt.UTC),
+            "backfill",
+            provenance,
+        )
+        for source, kind, unit, first, last in part.spans
+    ]
 
 
 def _write_cursors(store: Store, cursors: list[CursorUpdate]) -> None:

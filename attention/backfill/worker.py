@@ -83,6 +83,9 @@ class PartitionResult(LineCounts):
     seconds: float = 0.0
     peak_rss: int = 0  # bytes, the worker process's high-water mark so far
     days: tuple[str, str] | None = None  # first and last UTC day of the rows
+    # what the partition covered: (source, unit_kind, unit, first, last creation time in epoch s)
+    # of the in-scope items per subreddit (Reddit) or per archive file (news), matched or not
+    spans: list[tuple[str, str, str, float, float]] = field(default_factory=list)
 
 
 _ANNOTATORS: list[tuple[Config, Annotator]] = []  # (config, annotator) of this worker process
@@ -130,12 +133,29 @@ def run_partition(part: Partition, job: BackfillJob, payload: Any = None) -> Par
         chunks: Iterable[bytes] = [payload] if payload is not None else partition_chunks(part)
         parse = _reddit_lines if job.source == "reddit" else _news_lines
         items = parse(chunks, part, job, result)
-    kept = _annotate_kept(items, job, result)
+    kept = _annotate_kept(_watched(items, job.source, part, result), job, result)
     result.rows = item_rows(kept)
     result.days = day_range(result.rows)
     result.seconds = time.perf_counter() - started
     result.peak_rss = peak_rss()
     return result
+
+
+def _watched(
+    items: Iterable[TextItem], source: str, part: Partition, result: PartitionResult
+) -> Iterator[TextItem]:
+    """Pass items through, noting the time range seen per unit into ``result.spans``."""
+    seen: dict[tuple[str, str], list[float]] = {}
+    for item in items:
+        if source == "reddit":
+            unit = ("subreddit", (item.container or "").lower())
+        else:
+            unit = ("file", Path(part.path).name)
+        stamp = item.created_utc.timestamp()
+        pair = seen.setdefault(unit, [stamp, stamp])
+        pair[0], pair[1] = min(pair[0], stamp), max(pair[1], stamp)
+        yield item
+    result.spans = [(source, kind, unit, a, b) for (kind, unit), (a, b) in sorted(seen.items())]
 
 
 LIST_COLUMNS = ("feeds", "flags", "themes")

@@ -182,7 +182,7 @@ class _BatchWriter:
             return
         batch = annotate(self.buffer, self.config)
         added = self.store.write(batch)
-        self.result.records += sum(n for table, n in added.items() if table != "cursors")
+        self.result.records += sum(n for table, n in added.items() if table not in ("cursors", "coverage"))
         self.buffer = []
 
     def flush_quietly(self) -> None:

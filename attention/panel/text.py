@@ -47,18 +47,21 @@ def _utc(values: pd.Series) -> pd.DatetimeIndex:
     return stamps.tz_localize("UTC") if stamps.tz is None else stamps.tz_convert("UTC")
 
 
-def theme_spans(coverage: pd.DataFrame, source: str, subreddits: list[str]) -> pd.DataFrame:
-    """The spans that watched ``source`` for a theme: for Reddit, subreddit spans only of the
-    theme's subreddits (when it lists any) plus every span of another kind (a search query,
-    a feed); for other sources every span of the source."""
+def theme_spans(coverage: pd.DataFrame, source: str, theme: str, subreddits: list[str]) -> pd.DataFrame:
+    """The spans that watched ``source`` for ``theme``. Reddit: the listings of the theme's
+    subreddits (every item there was seen) and the theme's own searches (units
+    ``<theme>:<subreddits>:<query hash>``); a search for another theme saw only that theme's
+    posts. Other sources: every span of the source (a feed is read whole)."""
     if coverage.empty:
         return coverage
     spans = coverage[coverage["source"] == source]
-    if source != "reddit" or not subreddits or spans.empty:
+    if source != "reddit" or spans.empty:
         return spans
     wanted = {s.lower() for s in subreddits}
-    is_sub = spans["unit_kind"] == "subreddit"
-    return spans[~is_sub | spans["unit"].str.lower().isin(wanted)]
+    kind, unit = spans["unit_kind"], spans["unit"].astype(str)
+    listing = (kind == "subreddit") & unit.str.lower().isin(wanted)
+    search = (kind == "query") & unit.str.startswith(f"{theme}:")
+    return spans[listing | search | ~kind.isin(["subreddit", "query"])]
 
 
 def text_columns(
@@ -75,7 +78,7 @@ def text_columns(
     daily, weekly = pd.DataFrame(index=sessions), pd.DataFrame(index=weeks.unique())
     (d_start, d_end), (w_start, w_end) = period_bounds(closes, sessions, weeks)
     for source in TEXT_SOURCES:
-        spans = theme_spans(coverage, source, subreddits)
+        spans = theme_spans(coverage, source, theme, subreddits)
         fractions = (covered_fraction(spans, d_start, d_end), covered_fraction(spans, w_start, w_end))
         rows = mentions[mentions["source"] == source] if not mentions.empty else mentions
         if not rows.empty:

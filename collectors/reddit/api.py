@@ -22,8 +22,8 @@ from attention.errors import (
     RateLimitedError,
     RetriableError,
 )
-from collectors.core.records import CursorUpdate, Provenance, SourceNote, TextItem, utcnow
-from collectors.reddit.cursor import QueryCursor, Walk
+from collectors.core.records import CoverageSpan, CursorUpdate, Provenance, SourceNote, TextItem, utcnow
+from collectors.reddit.cursor import QueryCursor, Walk, coverage_spans, walk_span
 from collectors.reddit.items import AuthorPolicy, item_from_json, praw_data
 from collectors.reddit.query import SOURCE, Search, theme_searches
 
@@ -106,7 +106,7 @@ class ApiCollector:
     more_left: int = 0
     seen_posts: dict[str, Any] = field(default_factory=dict)
 
-    def run(self) -> Iterator[TextItem | CursorUpdate | SourceNote]:
+    def run(self) -> Iterator[TextItem | CursorUpdate | CoverageSpan | SourceNote]:
         settings = self.ctx.config.sources.reddit
         self.more_left = settings.more_comments_budget
         for search in theme_searches(self.ctx.config, per_subreddit=False):
@@ -114,7 +114,9 @@ class ApiCollector:
         if settings.comment_depth > 0 and settings.comment_limit > 0:
             yield from self.all_comments(settings)
 
-    def search(self, search: Search, limit: int) -> Iterator[TextItem | CursorUpdate | SourceNote]:
+    def search(
+        self, search: Search, limit: int
+    ) -> Iterator[TextItem | CursorUpdate | CoverageSpan | SourceNote]:
         """Posts of one theme query: from the top of the listing down to the last run's mark,
         then down each open gap (rule: :mod:`collectors.reddit.cursor`). ``limit`` caps only
         a query's first run; later runs page (``after=``) as far as the mark."""
@@ -124,14 +126,17 @@ class ApiCollector:
             f"/r/{'+'.join(search.subreddits)}/search", {"q": search.query, "sort": "new"}
         )
         walk, gap = state.new_walk(), None
+        top, watched = utcnow(), []
         try:
             yield from self._walk(
                 subreddit, search.query, walk, provenance, limit if state.mark is None else None
             )
+            watched.append(walk_span(walk, walk.stop, top.timestamp()))
             state.after_new(walk, interrupted=False)
             for gap in list(state.gaps):
                 walk = state.gap_walk(gap)
                 yield from self._walk(subreddit, search.query, walk, provenance, None, gap.after)
+                watched.append(walk_span(walk, gap.until, gap.oldest))
                 state.after_gap(gap, walk, interrupted=False)
         except Exception as exc:  # noqa: BLE001 - classified below; unknown ones re-raised
             # The posts already yielded are kept: record how far they reach before anything
@@ -143,6 +148,9 @@ class ApiCollector:
                 raise error from exc
             yield SourceNote("warning", f"{search.label}: search skipped ({error})")
             return
+        # after the posts, before the cursor: a kill in between can only under-state coverage
+        unit = search.cursor_key("api").removeprefix("api:")
+        yield from coverage_spans("query", unit, watched, provenance)
         yield from state.flush()
 
     def _walk(

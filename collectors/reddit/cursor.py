@@ -30,7 +30,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from collectors.core.records import CursorUpdate, SourceNote
+from collectors.core.records import CoverageSpan, CursorUpdate, Provenance, SourceNote
 from collectors.reddit.query import SOURCE, cursor_value, parse_cursor
 
 GAP_SUFFIX = ":gaps"
@@ -210,3 +210,30 @@ def gaps_value(gaps: list[Gap]) -> str:
     return json.dumps(
         [{"after": g.after, "oldest": round(g.oldest, 3), "until": round(g.until, 3)} for g in gaps]
     )
+
+
+def walk_span(walk: Walk, floor: float | None, top: float) -> tuple[float, float] | None:
+    """The time a finished (not interrupted) walk watched, in epoch seconds: from ``floor`` (the
+    mark or gap end it was heading for) when it reached it, else from its oldest post, up to
+    ``top`` (when the walk started, or the gap's upper end). None when it read nothing and
+    reached nothing: an empty answer proves no coverage (DESIGN.md 4.14)."""
+    if walk.reached and floor is not None:
+        return (floor, top) if top > floor else None
+    if walk.read and walk.oldest is not None and top > walk.oldest:
+        return walk.oldest, top
+    return None
+
+
+def coverage_spans(
+    unit_kind: str, unit: str, spans: list[tuple[float, float] | None], provenance: Provenance
+) -> list[CoverageSpan]:
+    """CoverageSpan records for the watched ``spans`` of one query or listing."""
+    out = []
+    for span in spans:
+        if span is None:
+            continue
+        start = dt.datetime.fromtimestamp(span[0], dt.UTC)
+        end = dt.datetime.fromtimestamp(span[1], dt.UTC)
+        if end > start:
+            out.append(CoverageSpan(SOURCE, unit_kind, unit, start, end, "collect", provenance))
+    return out

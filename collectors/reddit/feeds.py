@@ -15,8 +15,8 @@ from attention.config import Config
 from attention.errors import AttentionError, AuthError, RetriableError
 from collectors.core.feeds import FeedUnparseableError
 from collectors.core.http import HttpStatusError
-from collectors.core.records import CursorUpdate, Provenance, SourceNote, TextItem, utcnow
-from collectors.reddit.cursor import QueryCursor, Walk
+from collectors.core.records import CoverageSpan, CursorUpdate, Provenance, SourceNote, TextItem, utcnow
+from collectors.reddit.cursor import QueryCursor, Walk, coverage_spans, walk_span
 from collectors.reddit.items import AuthorPolicy, items_from_feed
 from collectors.reddit.query import theme_searches
 
@@ -30,6 +30,8 @@ class Feed:
     url: str
     params: dict[str, str]
     label: str
+    unit_kind: str  # what its coverage is recorded for: query (a theme search) or subreddit
+    unit: str
 
 
 def feeds_for(config: Config) -> list[Feed]:
@@ -41,10 +43,19 @@ def feeds_for(config: Config) -> list[Feed]:
         sub = search.subreddits[0]
         subs.setdefault(sub.lower(), sub)
         params = {"q": search.query, "restrict_sr": "1", "sort": "new", "limit": str(FEED_LIMIT)}
-        feeds.append(Feed(search.cursor_key("feeds"), f"{base}/r/{sub}/search.rss", params, search.label))
+        key = search.cursor_key("feeds")
+        url = f"{base}/r/{sub}/search.rss"
+        feeds.append(Feed(key, url, params, search.label, "query", key.removeprefix("feeds:")))
     for sub in subs.values():
         feeds.append(
-            Feed(f"feeds:new:{sub}", f"{base}/r/{sub}/new.rss", {"limit": str(FEED_LIMIT)}, f"r/{sub} new")
+            Feed(
+                f"feeds:new:{sub}",
+                f"{base}/r/{sub}/new.rss",
+                {"limit": str(FEED_LIMIT)},
+                f"r/{sub} new",
+                "subreddit",
+                sub.lower(),
+            )
         )
     return feeds
 
@@ -56,7 +67,7 @@ class FeedsCollector:
     authors: AuthorPolicy
     version: str
 
-    def run(self) -> Iterator[TextItem | CursorUpdate | SourceNote]:
+    def run(self) -> Iterator[TextItem | CursorUpdate | CoverageSpan | SourceNote]:
         feeds = feeds_for(self.ctx.config)
         failures: list[AttentionError] = []
         seen: set[str] = set()
@@ -71,24 +82,32 @@ class FeedsCollector:
         if failures and len(failures) == len(feeds):
             raise _all_failed(failures)
 
-    def feed(self, feed: Feed, seen: set[str]) -> Iterator[TextItem | CursorUpdate | SourceNote]:
+    def feed(
+        self, feed: Feed, seen: set[str]
+    ) -> Iterator[TextItem | CursorUpdate | CoverageSpan | SourceNote]:
         """One feed from the top down to the last run's mark, then down its open gaps (rule:
         :mod:`collectors.reddit.cursor`). A first run reads one page; later runs page back
         (``after=`` the last entry) as far as the mark."""
         state = QueryCursor.load(self.ctx.cursors, feed.key, feed.label)
         walk, gap = state.new_walk(), None
+        top, watched = utcnow(), []
         try:
             yield from self._walk(feed, walk, seen, first=state.mark is None)
+            watched.append(walk_span(walk, walk.stop, top.timestamp()))
             state.after_new(walk, interrupted=False)
             for gap in list(state.gaps):
                 walk = state.gap_walk(gap)
                 yield from self._walk(feed, walk, seen, first=False, after=gap.after)
+                watched.append(walk_span(walk, gap.until, gap.oldest))
                 state.after_gap(gap, walk, interrupted=False)
         except Exception:
             # Keep what was read: record how far it reaches (a gap, not a hole), then stop.
             state.after_walk(gap, walk, interrupted=True)
             yield from state.flush()
             raise
+        # after the posts, before the cursor: a kill in between can only under-state coverage
+        provenance = Provenance(feed.url, self.version, top, feed.params)
+        yield from coverage_spans(feed.unit_kind, feed.unit, watched, provenance)
         yield from state.flush()
 
     def _walk(

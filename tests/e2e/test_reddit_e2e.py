@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
+import pandas as pd
 import pytest
 import requests
 
@@ -66,6 +67,12 @@ def test_feeds_mode_then_incremental_runs_add_no_duplicates(reddit, world) -> No
     assert row["title"] == truth[row["item_id"]].title
     assert row["num_comments"] == len(replica._comments_of(row["item_id"][3:]))
     assert server.request_count(r"\.rss$") == result.requests
+    with Store(config.store.path, read_only=True) as store:
+        spans = store.coverage_spans(["reddit"])
+    # every feed that answered recorded what it watched: its listing or search, up to the run
+    assert set(spans["unit_kind"]) == {"subreddit", "query"} and set(spans["origin"]) == {"collect"}
+    assert (spans["span_end"] <= pd.Timestamp(dt.datetime.now(dt.UTC))).all()
+    assert spans["span_start"].min() <= items["created_utc"].min()
 
     again = run_pipeline(config, run_date=dt.date(2024, 4, 20), sources=["reddit"], secrets=NO_CREDENTIALS)
     assert again.results[0].records == 0 and len(_items(config.store.path)) == len(items)
@@ -120,6 +127,8 @@ def test_refused_credentials_fail_reddit_only(world, sandbox_config) -> None:
     assert "REDDIT_CLIENT_ID" in status["reddit"].error and "401" in status["reddit"].error
     assert "wrong-secret" not in status["reddit"].error
     assert status["prices"].status == "ok" and status["prices"].records > 0
+    with Store(config.store.path, read_only=True) as store:
+        assert store.coverage_spans(["reddit"]).empty  # refused: nothing was watched
 
 
 def test_retry_after_is_honoured_and_a_hard_limit_keeps_what_was_stored(reddit, slept) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from attention.backfill.client import commit_partition
 from attention.backfill.partitions import plan_file
 from attention.backfill.worker import BackfillJob, item_rows, run_partition
 from attention.config import load_config
@@ -72,3 +73,25 @@ def test_a_partition_yields_counts_days_and_only_themed_rows(tmp_path: Path) -> 
     assert 0 < sum(r.kept for r in results) < sum(r.in_scope for r in results)
     assert all(r.days is not None and r.days[0] >= "2024-01-01" for r in results if r.kept)
     assert all(r.peak_rss > 0 for r in results)
+
+
+def test_each_committed_partition_records_what_it_covered(tmp_path: Path) -> None:
+    config = load_config(REPO / "config.yaml")
+    archive = generate_reddit_archive(tmp_path / "a.zst", 2000, fmt="frames", frame_lines=500, texts=["NVDA"])
+    job = BackfillJob(
+        "reddit", config, dt.datetime(2025, 1, 1, tzinfo=dt.UTC), AuthorPolicy(salt="test-salt")
+    )
+    results = [run_partition(p, job) for p in plan_file(archive.path, 50_000)]
+    with Store(tmp_path / "s.duckdb") as store:
+        for result in results:
+            commit_partition(store, result)
+        spans = store.coverage_spans(["reddit"])
+    expected = {(kind, unit) for r in results for _, kind, unit, _, _ in r.spans}
+    assert expected and set(zip(spans["unit_kind"], spans["unit"], strict=True)) == expected
+    assert set(spans["origin"]) == {"backfill"}
+    # every in-scope item lies inside a stored span of its subreddit
+    for result in results:
+        for source, _, unit, first, last in result.spans:
+            mine = spans[spans["unit"] == unit]
+            assert source == "reddit" and first >= mine["span_start"].min().timestamp()
+            assert last < mine["span_end"].max().timestamp()

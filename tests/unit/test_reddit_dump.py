@@ -116,6 +116,7 @@ def test_import_keeps_themed_items_of_configured_subreddits(tmp_path: Path, conf
         result = import_dumps([tmp_path / "RC.zst"], config, store, batch_size=200)
         rows = store.query("SELECT container, themes, item_id FROM items")
         cursor = json.loads(store.cursors(CURSOR_SOURCE)[cursor_key(tmp_path / "RC.zst")])
+        spans = store.coverage_spans(["reddit"])
     assert result.lines == stats.lines and result.bad_lines == stats.bad > 0
     assert result.in_subreddits == stats.wanted - stats.bad
     assert result.kept == len(rows) == result.new_rows > 0
@@ -124,7 +125,14 @@ def test_import_keeps_themed_items_of_configured_subreddits(tmp_path: Path, conf
     assert all(len(t) > 0 for t in rows["themes"])
     # every themed, undeleted line was kept (the writer only puts theme names in those)
     assert result.kept >= stats.themed_wanted - stats.bad
+    seen = cursor.pop("seen")
     assert cursor == {"bytes": stats.bytes_uncompressed, "lines": stats.lines, "done": True}
+    # coverage: one span per configured subreddit, from its first to its last item read
+    assert set(seen) == set(spans["unit"]) <= wanted
+    for _, span in spans.iterrows():
+        first, last = seen[span["unit"]]
+        assert span["span_start"].timestamp() == int(first) and span["span_end"].timestamp() == int(last) + 1
+        assert span["origin"] == "import" and span["unit_kind"] == "subreddit"
 
 
 def test_import_hashes_authors_with_the_stores_salt_like_the_pipeline(
