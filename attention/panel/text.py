@@ -48,14 +48,14 @@ def _utc(values: pd.Series) -> pd.DatetimeIndex:
 
 
 def theme_spans(coverage: pd.DataFrame, source: str, theme: str, subreddits: list[str]) -> pd.DataFrame:
-    """The spans that watched ``source`` for ``theme``. Reddit: the listings of the theme's
-    subreddits (every item there was seen) and the theme's own searches (units
-    ``<theme>:<subreddits>:<query hash>``); a search for another theme saw only that theme's
-    posts. Other sources: every span of the source (a feed is read whole)."""
+    """The spans that watched ``source`` for ``theme``: subreddit listings of the theme's
+    subreddits (every item there was seen), the theme's own searches (kind ``query``, units
+    ``<theme>:...``: a search for another theme saw only that theme's items) and every span of
+    another kind (a listed feed, an archive file: read whole)."""
     if coverage.empty:
         return coverage
     spans = coverage[coverage["source"] == source]
-    if source != "reddit" or spans.empty:
+    if spans.empty:
         return spans
     wanted = {s.lower() for s in subreddits}
     kind, unit = spans["unit_kind"], spans["unit"].astype(str)

@@ -31,7 +31,9 @@ from collectors.core.http import HttpClient, RetryPolicy
 from collectors.core.records import (
     BudgetExhaustedError,
     CollectContext,
+    CoverageSpan,
     CursorUpdate,
+    Provenance,
     RateLimitedError,
     Record,
     SourceNote,
@@ -209,6 +211,9 @@ class NewsCollector:
             record = deduper.add(item)
             if record is not None:
                 yield record
+        span = feed_coverage(feed, items, fetched_at, self.version, bool(parsed.malformed))
+        if span is not None:
+            yield span  # after the items, before the cursor
         new_cursor = validators(response)
         if new_cursor and new_cursor != cursor:
             yield CursorUpdate(SOURCE, feed.url, json.dumps(new_cursor, sort_keys=True))
@@ -253,6 +258,24 @@ class NewsCollector:
             )
         except BudgetExhaustedError as exc:  # retries used it up: the rest waits for next run
             yield SourceNote("warning", f"gdelt: {exc}")
+
+
+def feed_coverage(
+    feed: FeedSpec, items: list[TextItem], fetched_at: dt.datetime, version: str, malformed: bool
+) -> CoverageSpan | None:
+    """What one fetch of a feed watched: from its oldest entry to the fetch (a feed lists its
+    newest entries, so every item of that window was in it). None for an empty or malformed
+    feed: an empty answer where a feed usually has items, or a recovered fragment, proves
+    nothing about what was published (DESIGN.md 4.14). A theme's search feed watched only that
+    theme (unit ``<theme>:<label>``, kind ``query``); a listed feed watched everything."""
+    if not items or malformed:
+        return None
+    oldest = min(item.created_utc for item in items)
+    if oldest >= fetched_at:
+        return None
+    kind, unit = ("query", f"{feed.theme}:{feed.label}") if feed.theme else ("feed", feed.label)
+    provenance = Provenance(feed.url, version, fetched_at)
+    return CoverageSpan(SOURCE, kind, unit, oldest, fetched_at, "collect", provenance)
 
 
 def _client(ctx: CollectContext, **overrides: Any) -> HttpClient:

@@ -33,6 +33,11 @@ def _counts(path) -> dict[str, int]:
         return {t: store.count(t) for t in ("items", "cursors", "news_volume")}
 
 
+def _spans(path) -> pd.DataFrame:
+    with Store(path, read_only=True) as store:
+        return store.coverage_spans(["news"])
+
+
 def test_two_runs_second_is_all_304_and_stores_nothing_new(world, sandbox_config) -> None:
     config, sandbox = sandbox_config(world, ["news"])
     replica = sandbox.servers["news"].replica
@@ -62,12 +67,19 @@ def test_two_runs_second_is_all_304_and_stores_nothing_new(world, sandbox_config
     assert max(len(r["feeds"]) for r in items) >= 3  # Google queries + Yahoo tickers + Atom
     counts = _counts(config.store.path)
     assert counts["cursors"] == n_feeds  # one validator cursor per feed
+    spans = _spans(config.store.path)
+    # every feed with items recorded what it watched: its oldest entry up to the fetch
+    assert 0 < len(spans) <= n_feeds and set(spans["origin"]) == {"collect"}
+    assert set(spans["unit_kind"]) == {"query", "feed"}
+    theme_units = spans.loc[spans["unit_kind"] == "query", "unit"]
+    assert all(u.split(":")[0] in config.themes for u in theme_units)
 
     second = run_pipeline(config, run_date=WORLD_END, sources=["news"])
     assert second.exit_code == 0, second.summary()
     assert replica.conditional_requests == n_feeds and replica.not_modified == n_feeds
     assert second.results[0].records == 0
     assert _counts(config.store.path) == counts
+    assert len(_spans(config.store.path)) == len(spans)  # 304: nothing new claimed
     assert any(f"{n_feeds} unchanged (304)" in note for note in second.results[0].notes)
 
 
@@ -87,6 +99,8 @@ def test_one_malformed_feed_among_good_ones(world, sandbox_config) -> None:
     recovered = [r for r in items if "recovered" in r["flags"]]
     assert len(recovered) == 5 and all(r["title"].startswith("Q&A: ") for r in recovered)
     assert len(items) > len(recovered) + 10  # the good feeds were stored as usual
+    units = set(_spans(config.store.path)["unit"])  # a broken or garbage feed claims nothing
+    assert not any("broken.rss" in u or "garbage.rss" in u for u in units) and units
 
 
 def test_all_feeds_down_fails_only_the_news_source(world, sandbox_config) -> None:
@@ -99,6 +113,7 @@ def test_all_feeds_down_fails_only_the_news_source(world, sandbox_config) -> Non
     [result] = report.results
     assert result.status == "failed" and "all" in result.error and "503" in result.error
     assert _counts(config.store.path)["items"] == 0
+    assert _spans(config.store.path).empty
 
 
 def test_gdelt_volume_follows_the_worlds_attention(world, sandbox_config) -> None:
