@@ -91,22 +91,33 @@ def preis(
     """Preis, Moat & Stanley (2013): sell after weeks of rising search, buy after falling."""
     from attention.analysis.preis import preis_backtest
     from attention.analysis.run import plain
+    from attention.checks.series import step_finding
     from attention.imports.series_csv import read_series_csv
 
-    result = preis_backtest(
-        read_series_csv(search),
-        read_series_csv(prices, prefer=("Close", "close", "Adj Close")),
-        delta_t=delta_t,
-        seed=seed,
-        weeks=weeks,
-    )
+    search_values = read_series_csv(search)
+    price_values = read_series_csv(prices, prefer=("Close", "close", "Adj Close"))
+    result = preis_backtest(search_values, price_values, delta_t=delta_t, seed=seed, weeks=weeks)
+    # A step series (monthly values on weekly labels) is look-ahead as given: say so, and what
+    # the rule gives when each value is used only after the period it describes has ended.
+    finding, usable = step_finding(search.name, search_values)
+    checks = []
+    if finding is not None:
+        honest = preis_backtest(usable.dropna(), price_values, delta_t=delta_t, seed=seed, weeks=weeks)
+        checks.append(
+            f"input check: {finding.line()}. The result above uses the values as labelled "
+            f"(look-ahead); with each value used only after its period ends: "
+            f"{honest.cumulative_return:+.1%} ({len(honest.trades)} trades)"
+        )
     if as_json:
         out = {k: v for k, v in vars(result).items() if k != "trades"}
         out["n_trades"] = len(result.trades)
         out["trades"] = [vars(t) | {"factor": t.factor} for t in result.trades]
+        out["input_checks"] = checks
         typer.echo(json.dumps(plain(out), indent=2))
         return
     typer.echo(result.summary())
+    for line in checks:
+        typer.echo(line, err=True)
 
 
 @handle_errors
@@ -118,15 +129,20 @@ def import_flows_csv(
     store: Path = STORE_OPTION,
 ) -> None:
     """Import fund flows you already have into the store (method 'import')."""
-    from attention.imports.flows_csv import read_flows_csv
+    from attention.derive.checks import derive_checks
+    from attention.imports.flows_csv import mark_frozen, read_flows_csv
     from attention.store import Store
 
     cfg = load(config, store__path=str(store) if store else None)
-    records = read_flows_csv(file)
+    records, frozen = mark_frozen(read_flows_csv(file), cfg.sources.flows.stale_after_days)
     with Store(cfg.store.path) as opened:
         added = opened.write(records).get("flows", 0)
+        derive_checks(opened, cfg)
     tickers = sorted({r.ticker for r in records})
     typer.echo(
         f"imported {len(records)} flow rows for {', '.join(tickers)} "
         f"({added} new, {len(records) - added} updated)"
     )
+    for finding in frozen:
+        stale = sum(1 for r in records if r.stale and r.ticker == finding.subject)
+        typer.echo(f"warning: {finding.line()}; {stale} row(s) stored as stale", err=True)

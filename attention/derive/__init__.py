@@ -17,6 +17,7 @@ log = logging.getLogger("attention.derive")
 DERIVATIONS: list[str] = [
     "attention.derive.flows:derive_flows",
     "attention.derive.search:derive_search_series",
+    "attention.derive.checks:derive_checks",  # last: it checks what the others wrote
 ]
 
 

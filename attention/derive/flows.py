@@ -2,13 +2,15 @@
 
 Per ETF and session, ``flow = (shares_t - shares_{t-1}) * close_t``. Shares-outstanding feeds go
 stale: a value that stops changing for ``stale_after_days`` sessions or more is flagged
-``stale`` with no flow (NaN), never read as zero flow (DESIGN.md 5).
+``stale`` with no flow (NaN), never read as zero flow (DESIGN.md 5). Shares dated on a day
+without a session count toward the next session (never dropped).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from attention.checks.sessions import to_next_session
 from attention.config import Config
 from attention.store import Store
 from collectors.core.records import FlowRecord, Provenance, utcnow
@@ -33,6 +35,19 @@ def flows_from_shares(shares: pd.Series, close: pd.Series, stale_after: int) -> 
     return pd.DataFrame({"flow_usd": flow, "stale": stale}, index=frame.index).iloc[1:]
 
 
+def _on_sessions(shares: pd.Series) -> pd.Series:
+    """Shares dated on a day without a session (Good Friday, a weekend) moved to the next
+    session, the last value of a session winning: the change they carry belongs to that
+    session's flow. Dropped, a holiday redemption would vanish from the flows."""
+    if shares.empty:
+        return shares
+    dates = pd.Series(pd.to_datetime(shares.index), index=range(len(shares)))
+    sessions, _ = to_next_session(dates)
+    moved = pd.Series(shares.to_numpy(), index=pd.DatetimeIndex(sessions.to_numpy()))
+    moved = moved.sort_index(kind="stable")
+    return moved.groupby(level=0).last()
+
+
 def derive_flows(store: Store, config: Config) -> int:
     """Recompute ETF flows from stored shares outstanding and prices (idempotent upserts)."""
     stale_after = config.sources.flows.stale_after_days
@@ -43,8 +58,9 @@ def derive_flows(store: Store, config: Config) -> int:
     provenance = Provenance("derived:shares_outstanding*close", FlowCollector.version, utcnow())
     for ticker, group in shares.groupby("ticker"):
         closes = store.closes(str(ticker))
-        close = closes.set_index("date")["close"]
-        flows = flows_from_shares(group.set_index("date")["shares"], close, stale_after)
+        close = closes.set_index(pd.to_datetime(closes["date"]))["close"]
+        dated = group.set_index(pd.to_datetime(group["date"]))["shares"]
+        flows = flows_from_shares(_on_sessions(dated), close, stale_after)
         for day, row in flows.iterrows():
             value = None if pd.isna(row["flow_usd"]) else float(row["flow_usd"])
             records.append(

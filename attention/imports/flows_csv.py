@@ -5,15 +5,23 @@ Accepted header names (case-insensitive): ``date``; ``ticker`` (or ``symbol``); 
 anything is written: one bad row stops the import with a message naming its line and column,
 so a file is imported completely or not at all. Rows are upserted into ``flows`` with method
 ``import`` (re-importing the same file changes nothing).
+
+A frozen shares feed upstream leaves a run of exact zeros in a flows file: :func:`mark_frozen`
+marks every row of such a run ``stale`` (unknown in the panel, never zero flow) and says so.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
 
+import pandas as pd
+
+from attention.checks.feeds import frozen_findings, stale_mask
+from attention.checks.findings import Finding
 from attention.errors import InputFileError
 from collectors.core.records import FlowRecord, Provenance, utcnow
 
@@ -114,3 +122,22 @@ def _record(
     return FlowRecord(
         ticker=ticker, date=date, flow_usd=flow, method="import", stale=False, provenance=provenance
     )
+
+
+def mark_frozen(records: list[FlowRecord], min_run: int) -> tuple[list[FlowRecord], list[Finding]]:
+    """Rows inside a run of at least ``min_run`` consecutive exact-zero flows of one ticker
+    marked ``stale``, and one flag per run."""
+    by_ticker: dict[str, list[FlowRecord]] = {}
+    for record in records:
+        by_ticker.setdefault(record.ticker, []).append(record)
+    out: list[FlowRecord] = []
+    findings: list[Finding] = []
+    for ticker, rows in by_ticker.items():
+        rows = sorted(rows, key=lambda r: r.date)
+        values = pd.Series(
+            [r.flow_usd for r in rows], index=pd.to_datetime([r.date for r in rows]), dtype=float
+        )
+        frozen = stale_mask(values, min_run, zero_only=True).to_numpy()
+        out += [dataclasses.replace(r, stale=True) if f else r for r, f in zip(rows, frozen, strict=True)]
+        findings += frozen_findings(ticker, "imported flows", values, min_run, zero_only=True)
+    return out, findings

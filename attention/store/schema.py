@@ -241,6 +241,22 @@ CREATE TABLE IF NOT EXISTS coverage (
 );
 """
 
+# What the input checks (attention.checks) found, per check and input: step series, frozen
+# feeds, missing sessions, partial bars, holiday-dated records, thin baskets. Replaced per check
+# each time the checks run (attention.derive.checks); shown by status, the report and exports.
+DATA_FLAGS = """
+CREATE TABLE IF NOT EXISTS data_flags (
+    check_name VARCHAR NOT NULL,      -- step_series | frozen_feed | missing_sessions | ...
+    subject VARCHAR NOT NULL,         -- a ticker, search term, theme
+    detail VARCHAR NOT NULL,          -- what was found and what was done, in words
+    first_date DATE,
+    last_date DATE,
+    severity VARCHAR NOT NULL,        -- warning | error
+    detected_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (check_name, subject, detail)
+);
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
@@ -250,4 +266,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("backfill_0001_theme_daily", THEME_DAILY),
     ("analysis_results_v2_irf", IMPULSE_RESPONSES),
     ("coverage_0001_spans", COVERAGE),
+    ("truthful_0001_data_flags", DATA_FLAGS),
 ]

@@ -255,6 +255,24 @@ def test_cli_import_flows_csv(tmp_path: Path, config_path: Path) -> None:
     assert out.exit_code == 1 and "no 'date' column" in out.output
 
 
+def test_cli_import_flows_csv_marks_a_frozen_feed_stale(tmp_path: Path, config_path: Path) -> None:
+    """62 zero flows in a row came from a frozen shares feed: stale (unknown), flagged, not zero."""
+    days = pd.bdate_range("2024-01-02", periods=70)
+    values = [1.0e6] * 4 + [0.0] * 62 + [-2.0e6] * 4
+    frozen = tmp_path / "frozen.csv"
+    rows = [f"{d.date()},IWM,{v}" for d, v in zip(days, values, strict=True)]
+    frozen.write_text("date,ticker,flow_usd\n" + "\n".join(rows) + "\n")
+    out = runner.invoke(app, ["import", "flows-csv", str(frozen), "--config", str(config_path)])
+    assert out.exit_code == 0, out.output
+    assert "imported flows exactly 0 for 62 consecutive dates" in out.output
+    assert "62 row(s) stored as stale" in out.output
+    with Store(load_config(config_path).store.path, read_only=True) as store:
+        stale = store.query("SELECT count(*) AS n FROM flows WHERE stale")["n"].iloc[0]
+        flags = store.data_flags()
+    assert stale == 62
+    assert list(flags.loc[flags["check_name"] == "frozen_feed", "subject"]) == ["IWM"]
+
+
 def test_analysis_step_summarises(config_path: Path) -> None:
     from attention.daily.outputs import analysis_summary
 
