@@ -17,6 +17,8 @@ Columns (NaN where a source is missing; the panel works with prices alone):
 ``attention_index``       mean z-score of log search and log(1 + mentions) over the components
                           observed in the period (``ThemePanel.index_parts`` names them)
 ``theme_return``          proxy ETF or weighted basket of adj_close returns
+``basket_weight``         share of the proxy's weight with a return that session (weekly: the
+                          week's lowest); under 80% the panel notes say so
 ``benchmark_return``      config.benchmark's adj_close return
 ``excess_return``         theme minus benchmark (weekly: compounded returns, then minus)
 ``dollar_volume``         sum over proxy members of close * volume
@@ -39,8 +41,9 @@ import numpy as np
 import pandas as pd
 
 from attention.calendar import sessions_and_closes, week_labels
+from attention.checks.baskets import thin_basket_finding
 from attention.config import Config
-from attention.panel.columns import asvi, attention_index, market_columns, search_columns
+from attention.panel.columns import asvi, attention_index, market_columns, search_columns, step_adjusted
 from attention.panel.text import FULL_COVERAGE, TEXT_SOURCES, text_columns
 from attention.store import Store
 from attention.store.coverage import SPAN_COLUMNS as COVERAGE_COLUMNS
@@ -57,6 +60,7 @@ DAILY_COLUMNS = [
     "news_coverage",
     "attention_index",
     "theme_return",
+    "basket_weight",
     "benchmark_return",
     "excess_return",
     "dollar_volume",
@@ -154,9 +158,8 @@ def build_theme_panel(
     text_d, text_w = text_columns(
         inputs.mentions, inputs.coverage, theme_key, theme.subreddits, closes, sessions, weeks
     )
-    search_d, search_w = search_columns(
-        _since(inputs.search, prev, False), theme.search_terms, sessions, weeks
-    )
+    search, steps = step_adjusted(inputs.search[inputs.search["term"].isin(theme.search_terms)])
+    search_d, search_w = search_columns(_since(search, prev, False), theme.search_terms, sessions, weeks)
     daily = pd.concat([search_d.rename("search"), text_d, market_d], axis=1)
     weekly = pd.concat([search_w.rename("search"), text_w, market_w], axis=1)
     weekly["asvi"] = asvi(weekly["search"])
@@ -174,6 +177,10 @@ def build_theme_panel(
     daily, weekly = daily[DAILY_COLUMNS], weekly[WEEKLY_COLUMNS]
     daily.index.name = weekly.index.name = "date"
     notes = _notes(daily, theme.proxy.members, config.benchmark) + _coverage_notes(inputs, daily)
+    notes += [f.line() for f in steps]
+    thin = thin_basket_finding(theme_key, daily["basket_weight"], theme.proxy.members)
+    if thin is not None and len(theme.proxy.members) > 1:
+        notes.append(thin.line())
     return ThemePanel(theme_key, daily, weekly, tuple(notes), (parts[0], parts[1]))
 
 

@@ -14,6 +14,9 @@ import numpy as np
 import pandas as pd
 
 from attention.calendar import session_after_day, session_on_or_after
+from attention.checks.baskets import covered_weight
+from attention.checks.findings import Finding
+from attention.checks.series import step_finding
 
 VOLUME_WINDOW_DAYS = 20
 VOLUME_WINDOW_WEEKS = 12
@@ -52,6 +55,7 @@ def market_columns(
     rets = adjusted.pct_change(fill_method=None)
     daily = pd.DataFrame(index=sessions)
     daily["theme_return"] = _basket_return(rets, weights)
+    daily["basket_weight"] = covered_weight(rets.reindex(columns=list(weights)), weights)
     daily["benchmark_return"] = rets[benchmark] if benchmark in rets else np.nan
     daily["excess_return"] = daily["theme_return"] - daily["benchmark_return"]
     daily["dollar_volume"] = _dollar_volume(prices, list(weights), sessions)
@@ -61,6 +65,7 @@ def market_columns(
     weekly = pd.DataFrame(
         {
             "theme_return": grouped["theme_return"].apply(_compound),
+            "basket_weight": grouped["basket_weight"].min(),  # the week's thinnest session
             "benchmark_return": grouped["benchmark_return"].apply(_compound),
             "dollar_volume": grouped["dollar_volume"].sum(min_count=1),
             # strict: a week with any unknown session flow has an unknown weekly flow
@@ -157,6 +162,27 @@ def search_columns(
     else:
         weekly = daily.groupby(weeks.to_numpy()).mean().reindex(weeks.unique())
     return daily, weekly
+
+
+def step_adjusted(search: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+    """Weekly search rows of a term whose values repeat over whole months (or quarters, years)
+    moved to where they were known: each row gets the value of the last period ended by its
+    date (DESIGN.md 4.15). Returns the rows and one flag per such term."""
+    if search.empty:
+        return search, []
+    findings = []
+    out = search.copy()
+    week = out["granularity"] == "week"
+    for term in out.loc[week, "term"].unique():
+        rows = week & (out["term"] == term)
+        values = pd.Series(
+            out.loc[rows, "value"].to_numpy(dtype=float), index=pd.to_datetime(out.loc[rows, "date"])
+        )
+        finding, usable = step_finding(f"search '{term}'", values)
+        if finding is not None:
+            out.loc[rows, "value"] = usable.to_numpy()
+            findings.append(finding)
+    return out, findings
 
 
 def _term_mean(rows: pd.DataFrame, key: str) -> pd.Series:

@@ -242,6 +242,7 @@ PANEL_DAILY = TableSpec(
         _c("news_coverage", "float", "fraction of the period news feeds were watched"),
         _c("attention_index", "float", "mean z-score of log search and log(1 + mentions)"),
         _c("theme_return", "float", "proxy (ETF or basket) daily return, fraction"),
+        _c("basket_weight", "float", "share of the proxy's weight priced that session, 0..1"),
         _c("benchmark_return", "float", "benchmark daily return, fraction"),
         _c("excess_return", "float", "theme minus benchmark return, fraction"),
         _c("dollar_volume", "float", "close x volume over the proxy members, USD"),

@@ -76,8 +76,8 @@ def world_inputs(config: Config, days: int = 500, text_days: int = 60) -> PanelI
     coverage = pd.DataFrame(
         {
             "source": "reddit",
-            "unit_kind": "query",
-            "unit": "all configured subreddits",
+            "unit_kind": "file",  # read whole, like a dump file
+            "unit": "the simulated world's posts",
             "span_start": [pd.Timestamp(first)],
             "span_end": [pd.Timestamp(last)],
         }

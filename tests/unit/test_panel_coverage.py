@@ -98,3 +98,54 @@ def test_a_watched_period_without_items_is_zero_and_a_half_watched_one_is_missin
     assert daily.loc["2024-06-28", "reddit_coverage"] == pytest.approx(4 / 24)
     assert np.isnan(daily.loc["2024-06-28", "reddit_mentions"])
     assert daily.loc["2024-07-01":, "reddit_mentions"].isna().all()
+
+
+def test_a_step_search_series_is_used_only_after_its_month_ends(config) -> None:
+    """Monthly values on weekly labels: the panel takes each month's value from the first
+    trading week after the month ended and its notes say so."""
+    term = config.themes["small_caps"].search_terms[0]
+    weeks = pd.date_range("2023-01-07", "2024-07-13", freq="W-SAT")
+    values = weeks.to_period("M").month.to_numpy().astype(float) * 10
+    search = pd.DataFrame(
+        {"term": term, "date": weeks.date, "granularity": "week", "value": values, "is_partial": False}
+    )
+    days = pd.bdate_range("2023-01-03", "2024-07-12")
+    prices = pd.DataFrame(
+        [
+            {"ticker": t, "date": d.date(), "close": 1.0, "adj_close": 1.0, "volume": 1.0}
+            for t in ("IWM", "SPY")
+            for d in days
+        ]
+    )
+    e = PanelInputs.empty()
+    panel = build_theme_panel(PanelInputs(prices, e.flows, e.mentions, search), config, "small_caps")
+    assert any("values repeat over each calendar month" in note for note in panel.notes)
+    weekly = panel.weekly["search"]
+    # the Google week ending Sat 07-06 (labelled in July: 70 as given) is usable in the trading
+    # week to 07-12, when only June (60) had ended; the week to Sat 06-29 holds May (50)
+    assert weekly.loc["2024-07-12"] == 60 and weekly.loc["2024-07-05"] == 50
+    assert not (weekly.loc["2024-07-01":] == 70).any()
+
+
+def test_a_thin_basket_is_noted(config) -> None:
+    """A basket with prices for one of its members only: the weight covered per session is
+    a column and the notes warn below 80%."""
+    theme = next(k for k, t in config.themes.items() if len(t.proxy.members) > 1)
+    members = config.themes[theme].proxy.members
+    days = pd.bdate_range("2025-01-02", "2025-03-31")
+    prices = pd.DataFrame(
+        [
+            {"ticker": t, "date": d.date(), "close": 1.0 + i / 100, "adj_close": 1.0 + i / 100, "volume": 1.0}
+            for t in (members[0], "SPY")
+            for i, d in enumerate(days)
+        ]
+    )
+    e = PanelInputs.empty()
+    panel = build_theme_panel(PanelInputs(prices, e.flows, e.mentions, e.search), config, theme)
+    weight = panel.daily["basket_weight"].dropna()
+    assert (
+        len(weight)
+        and (weight < 0.8).all()
+        and weight.iloc[-1] == pytest.approx(config.themes[theme].proxy.weight_map()[members[0]])
+    )
+    assert any("had prices for under 80% of its weight" in note for note in panel.notes)
