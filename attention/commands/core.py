@@ -80,6 +80,8 @@ def status(
         lexicon = scorer_for(cfg).version
         stale = stale_versions(db, lexicon)
         hint = stale_hint(db, lexicon)
+        flags = db.data_flags()
+        coverage = db.coverage_summary() if "coverage" in db.tables() else pd.DataFrame()
     if as_json:
         typer.echo(
             json.dumps(
@@ -91,6 +93,8 @@ def status(
                     "stale_scores": stale,
                     "rescore_hint": hint,
                     "runs": json.loads(runs.to_json(orient="records", date_format="iso")),
+                    "data_flags": json.loads(flags.to_json(orient="records", date_format="iso")),
+                    "coverage": json.loads(coverage.to_json(orient="records", date_format="iso")),
                 },
                 indent=2,
             )
@@ -120,5 +124,30 @@ def status(
             _cell(row.error)[:80],
         )
     console.print(recent)
+    _print_quality(console, flags, coverage)
     if hint:
         console.print(hint, style="yellow", markup=False)
+
+
+def _print_quality(console: Console, flags: pd.DataFrame, coverage: pd.DataFrame) -> None:
+    """What was watched (coverage per source and unit) and what the input checks flagged."""
+    if not coverage.empty:
+        watched = Table("source", "unit", "first", "last", "spans", "by")
+        for row in coverage.itertuples():
+            watched.add_row(
+                row.source,
+                f"{row.unit_kind} {row.unit}",
+                _cell(row.first)[:16],
+                _cell(row.last)[:16],
+                str(row.spans),
+                ", ".join(row.origins),
+            )
+        console.print(watched)
+    if flags.empty:
+        console.print("data quality: no input check flagged anything")
+        return
+    console.print(f"data quality: {len(flags)} flag(s) from the input checks")
+    for row in flags.itertuples():
+        span = f" ({row.first_date} to {row.last_date})" if not pd.isna(row.first_date) else ""
+        style = "red" if row.severity == "error" else "yellow"
+        console.print(f"  {row.check_name}: {row.subject}: {row.detail}{span}", style=style, markup=False)

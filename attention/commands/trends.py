@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from attention.commands.common import CONFIG_OPTION, handle_errors, load
+from attention.derive.checks import derive_checks
 from attention.imports.trends_csv import import_trends_csv
 from attention.store import Store
 
@@ -38,7 +39,11 @@ def trends_csv(
     cfg = load(config, store__path=str(store) if store else None)
     with Store(cfg.store.path) as db:
         timeline, result = import_trends_csv(db, cfg, file, term=term, geo=geo)
+        derive_checks(db, cfg)
+        steps = db.data_flags()
     typer.echo(f"imported {timeline.summary()}")
+    for flag in steps[steps["check_name"] == "step_series"].itertuples():
+        typer.echo(f"warning: {flag.subject}: {flag.detail}", err=True)
     if timeline.geo != cfg.sources.google_trends.geo:
         typer.echo(
             f"note: stored, but not stitched: the file's region {timeline.geo or 'worldwide'!r} "

@@ -37,6 +37,7 @@ class ReportData:
     store_path: Path
     simulated: bool = False
     notes: list[str] = field(default_factory=list)
+    flags: pd.DataFrame = field(default_factory=pd.DataFrame)  # the input checks' data_flags
 
     def label(self, theme: str) -> str:
         return self.config.themes[theme].label
@@ -85,6 +86,7 @@ def gather(
         Path(store.path),
         simulated or looks_simulated(store),
         notes,
+        store.data_flags(),
     )
 
 

@@ -309,6 +309,20 @@ def _partial_lines(partial: pd.DataFrame) -> list[str]:
     return lines
 
 
+def _flag_lines(flags: pd.DataFrame) -> list[str]:
+    """The input checks' stored flags (step series, frozen feeds, missing sessions, ...)."""
+    lines = []
+    for flag in flags.itertuples():
+        first, last = flag.first_date, flag.last_date
+        span = ""
+        if not pd.isna(first):
+            until = "" if pd.isna(last) or last == first else f" to {_day(last)}"
+            span = f" ({_day(first)}{until})"
+        prefix = "error: " if flag.severity == "error" else ""
+        lines.append(f"{prefix}{flag.subject}: {flag.detail}{span}")
+    return lines
+
+
 def data_quality(data: ReportData) -> str:
     lines = []
     for run in data.runs.itertuples():
@@ -322,6 +336,7 @@ def data_quality(data: ReportData) -> str:
             "): unknown, not zero"
         )
     lines += _partial_lines(data.partial_search)
+    lines += _flag_lines(data.flags)
     for key, panel in data.panels.items():
         lines += [f"{data.label(key)}: {note}" for note in panel.notes]
     lines += data.notes

@@ -40,7 +40,10 @@ class FlagsMixin(StoreCore):
         return len(rows)
 
     def data_flags(self) -> pd.DataFrame:
-        """Every stored flag, errors first, then by check and subject: :data:`FLAG_COLUMNS`."""
+        """Every stored flag, errors first, then by check and subject: :data:`FLAG_COLUMNS`
+        (none in a store opened read-only before its migration to flags)."""
+        if "data_flags" not in self.tables():
+            return pd.DataFrame(columns=FLAG_COLUMNS)
         return self._frame(
             "SELECT check_name, subject, detail, first_date, last_date, severity, detected_at "
             "FROM data_flags ORDER BY severity = 'warning', check_name, subject, first_date"

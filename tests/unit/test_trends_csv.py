@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import typer
 import yaml
@@ -86,6 +87,12 @@ def test_import_stores_raw_rows_and_stitches_through_the_anchor(config, tmp_path
             "SELECT term, date, value, method FROM search_series "
             "WHERE granularity = 'week' ORDER BY term, date"
         )
+        spans = store.coverage_spans(["trends"])
+    # coverage: each term of the file from its first week's Sunday to its last week's Saturday
+    assert set(spans["unit"]) == set(timeline.terms) and set(spans["origin"]) == {"import"}
+    first = min(p.period_start for p in timeline.points)
+    assert (spans["span_start"] == pd.Timestamp(first, tz="UTC")).all()
+    assert ((spans["span_end"] - spans["span_start"]).dt.days == 21).all()  # three weeks
     small = series[series["term"] == "small cap stocks"]
     # stock market's mean (95) is 100 on the common scale: 45 -> 45 * 100 / 95
     assert small["value"].tolist() == pytest.approx([45 * 100 / 95, 50 * 100 / 95, 55 * 100 / 95])

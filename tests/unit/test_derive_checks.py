@@ -1,0 +1,80 @@
+"""The input checks over a store: flags stored, replaced on the next run, shown by status and
+the report's data-quality section."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from attention.cli import app
+from attention.config import load_config
+from attention.derive.checks import derive_checks
+from attention.report.html_sections import _flag_lines
+from attention.store import Store
+from collectors.core.records import FlowRecord, PriceBar, Provenance, SharesOutstanding
+
+REPO = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+def _prov(at: dt.datetime) -> Provenance:
+    return Provenance("test", "t", at)
+
+
+def _fill(store: Store, term: str) -> None:
+    late = _prov(dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
+    sessions = [
+        d.date() for d in pd.bdate_range("2026-03-02", "2026-04-10") if d.date() != dt.date(2026, 4, 3)
+    ]
+    bars = [PriceBar("IWM", d, 1, 1, 1, 200.0 + i, 200.0 + i, 1.0, "t", late) for i, d in enumerate(sessions)]
+    bars = [b for b in bars if b.date != dt.date(2026, 3, 17)]  # one missing session
+    # SPY's last bar fetched at 15:00 New York, before the close: partial
+    intraday = _prov(dt.datetime(2026, 4, 10, 19, 0, tzinfo=dt.UTC))
+    bars += [
+        PriceBar("SPY", d, 1, 1, 1, 500.0 + i, 500.0 + i, 1.0, "t", intraday) for i, d in enumerate(sessions)
+    ]
+    shares = [SharesOutstanding("IWM", dt.date(2026, 4, 2), 300e6, "t", late)]
+    shares += [SharesOutstanding("IWM", dt.date(2026, 4, 3), 298.35e6, "t", late)]  # Good Friday
+    flows = [
+        FlowRecord("QQQ", d.date(), 0.0, "import", False, late)
+        for d in pd.bdate_range("2026-01-05", periods=8)
+    ]
+    weeks = pd.date_range("2024-01-06", "2025-12-27", freq="W-SAT")
+    # monthly values copied onto weeks
+    search = pd.DataFrame(
+        {"term": term, "date": weeks.date, "granularity": "week", "value": weeks.month.astype(float)}
+    )
+    store.write([*bars, *shares, *flows])
+    store.upsert_frame("search_series", search, ["term", "date", "granularity"])
+
+
+def test_flags_are_stored_replaced_and_shown(tmp_path: Path) -> None:
+    config = load_config(REPO / "config.yaml")
+    term = config.themes["small_caps"].search_terms[0]
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        _fill(store, term)
+        derive_checks(store, config)
+        flags = store.data_flags()
+    found = set(zip(flags["check_name"], flags["subject"], strict=True))
+    assert ("missing_sessions", "IWM") in found
+    assert ("partial_bar", "SPY") in found and ("partial_bar", "IWM") not in found
+    assert ("holiday_dates", "IWM") in found
+    assert ("frozen_feed", "QQQ") in found
+    assert ("step_series", f"search '{term}'") in found
+    missing = flags[flags["check_name"] == "missing_sessions"].iloc[0]
+    assert "1 NYSE session(s)" in missing["detail"] and "2026-03-17" in missing["detail"]
+    lines = _flag_lines(flags)
+    assert any("Good Friday" in line or "2026-04-06" in line for line in lines)
+    status = runner.invoke(app, ["status", "--config", str(REPO / "config.yaml"), "--store", str(path)])
+    assert status.exit_code == 0, status.output
+    assert "data quality:" in status.output and "missing_sessions: IWM" in status.output
+    with Store(path) as store:  # the fixed input clears its flag on the next run
+        store.query("DELETE FROM flows")
+        derive_checks(store, config)
+        again = store.data_flags()
+    assert ("frozen_feed", "QQQ") not in set(zip(again["check_name"], again["subject"], strict=True))
+    assert ("missing_sessions", "IWM") in set(zip(again["check_name"], again["subject"], strict=True))
