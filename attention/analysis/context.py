@@ -115,6 +115,8 @@ def market_context(
     bench_ytd, bench_note = ytd_return(benchmark, when)
     notes += [f"theme {note}"] * bool(note) + [f"benchmark {bench_note}"] * bool(bench_note)
     count, start, since = beat_streak(theme, benchmark)
+    notes += _streak_gaps(theme, benchmark, start, when) if count else []
+    notes += _stale(asof, when)
     vs_other = None
     if other is not None:
         other = clean_series(other, "other")[:when]
@@ -158,6 +160,42 @@ def _as_of(
             f"has prices to {latest.date()})"
         ]
     return when, []
+
+
+STALE_SESSIONS = 3  # data older than the requested date by more sessions than this is stale
+
+
+def _stale(asof: dt.date | str | None, when: pd.Timestamp) -> list[str]:
+    """A note in words when the context date lags the requested date by over STALE_SESSIONS
+    weekdays: the figures are those of ``when``, not current."""
+    if asof is None:
+        return []
+    lag = int(np.busday_count(when.date(), pd.Timestamp(asof).date()))
+    if lag <= STALE_SESSIONS:
+        return []
+    return [
+        f"stale: the latest prices are from {when.date()}, {lag} weekdays before "
+        f"{pd.Timestamp(asof).date()}; every figure here is as of {when.date()}, not current"
+    ]
+
+
+def _streak_gaps(
+    theme: pd.Series, benchmark: pd.Series, start: dt.date | None, when: pd.Timestamp
+) -> list[str]:
+    """A note when the current streak spans dates where only one of the two series has a
+    close: the move across the gap is counted as one session."""
+    if start is None:
+        return []
+    window = theme.index.union(benchmark.index)
+    window = window[(window >= pd.Timestamp(start)) & (window <= when)]
+    gaps = window.difference(theme.index.intersection(benchmark.index))
+    if gaps.empty:
+        return []
+    days = ", ".join(str(d.date()) for d in gaps[:5])
+    return [
+        f"the streak spans {len(gaps)} session(s) with a missing close ({days}): the move across "
+        "each gap is counted as one session, so the streak may be off by as many"
+    ]
 
 
 def ytd_return(closes: pd.Series, when: pd.Timestamp) -> tuple[float, str]:

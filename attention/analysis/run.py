@@ -159,13 +159,15 @@ def _context(
 
 
 def _level(returns: pd.Series) -> pd.Series:
-    """An index level (100 at the session before the first return) from daily returns."""
+    """An index level (100 at the session before the first return) from daily returns. A session
+    without a return (a missing bar) has no level: a flat level would be an invented 0% day
+    (the next session's return already holds the move since the last bar)."""
     valid = returns.dropna()
     if valid.empty:
         return valid
-    level = 100 * (1 + returns.loc[valid.index[0] :].fillna(0)).cumprod()
+    level = 100 * (1 + valid).cumprod()
     start = pd.Series([100.0], index=[valid.index[0] - pd.Timedelta(days=1)])
-    return pd.concat([start, level.loc[: valid.index[-1]]])
+    return pd.concat([start, level])
 
 
 def _other_closes(inputs: PanelInputs, config: Config, theme: str) -> pd.Series | None:

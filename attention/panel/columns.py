@@ -23,11 +23,14 @@ VOLUME_WINDOW_WEEKS = 12
 ASVI_WEEKS = 8
 
 
-def _closes(prices: pd.DataFrame, sessions: pd.DatetimeIndex, column: str) -> pd.DataFrame:
-    """Per-ticker closes on ``sessions``; a gap of up to 5 sessions inside a ticker's history is
-    carried forward (so the move lands on the next close), never past its last price."""
+def _closes(
+    prices: pd.DataFrame, sessions: pd.DatetimeIndex, column: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-ticker closes on ``sessions`` and where a bar was observed. A gap of up to 5 sessions
+    inside a ticker's history is carried forward (so the move since the last bar lands on the
+    next close), never past its last price; the gap sessions themselves are not observed."""
     if prices.empty:
-        return pd.DataFrame(index=sessions)
+        return pd.DataFrame(index=sessions), pd.DataFrame(index=sessions)
     frame = prices.assign(session=session_on_or_after(prices["date"], sessions))
     wide = frame.pivot_table(index="session", columns="ticker", values=column, aggfunc="last")
     wide = wide.reindex(sessions)
@@ -35,7 +38,7 @@ def _closes(prices: pd.DataFrame, sessions: pd.DatetimeIndex, column: str) -> pd
     filled = wide.ffill(limit=5)
     for ticker, last in last_valid.items():
         filled.loc[filled.index > last, ticker] = np.nan
-    return filled
+    return filled, wide.notna()
 
 
 def market_columns(
@@ -47,12 +50,14 @@ def market_columns(
     weeks: pd.Series,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """theme/benchmark/excess returns, dollar and abnormal volume, flows (daily and weekly)."""
-    adjusted = _closes(
+    adjusted, observed = _closes(
         prices.assign(adj=prices["adj_close"].fillna(prices["close"])) if not prices.empty else prices,
         sessions,
         "adj",
     )
-    rets = adjusted.pct_change(fill_method=None)
+    # a session without a bar has an unknown return (not 0: that would break a streak or flatten
+    # a week); the move since the last bar is the return of the next session with one
+    rets = adjusted.pct_change(fill_method=None).where(observed)
     daily = pd.DataFrame(index=sessions)
     daily["theme_return"] = _basket_return(rets, weights)
     daily["basket_weight"] = covered_weight(rets.reindex(columns=list(weights)), weights)

@@ -154,6 +154,7 @@ def market_context(data: ReportData) -> str:
         rows.append(
             [
                 esc(theme.label),
+                esc(f"{c.asof}" + (" (stale)" if any(n.startswith("stale:") for n in c.notes) else "")),
                 pct(c.ytd_return),
                 pct(c.benchmark_ytd_return),
                 pct(c.relative_ytd),
@@ -167,6 +168,7 @@ def market_context(data: ReportData) -> str:
         table(
             [
                 "theme",
+                "prices as of",
                 "YTD",
                 f"{bench} YTD",
                 "difference",
