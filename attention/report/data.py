@@ -106,15 +106,19 @@ def weekly_moves(data: ReportData) -> pd.DataFrame:
         if weekly.empty or len(weekly) < 2:
             continue
         last, prior = weekly.iloc[-1], weekly.iloc[-5:-1]
-        mentions = _sum(last, ("reddit_mentions", "news_mentions"))
-        before = prior[["reddit_mentions", "news_mentions"]].sum(axis=1, min_count=1).mean()
+        sources, excluded = _comparable_sources(last, prior)
+        mentions = _sum(last, sources)
+        before = prior[list(sources)].sum(axis=1, min_count=1).mean() if sources else float("nan")
+        change, index_note = _index_change(panel.index_parts[1], weekly)
+        if index_note:
+            excluded.append(index_note)
         rows.append(
             {
                 "theme": key,
                 "label": data.label(key),
                 "week_end": weekly.index[-1].date(),
                 "attention_index": last.get("attention_index"),
-                "attention_change": last.get("attention_index") - prior["attention_index"].mean(),
+                "attention_change": change,
                 "search": last.get("search"),
                 "search_change": _pct(last.get("search"), prior["search"].mean()),
                 "mentions": mentions,
@@ -122,12 +126,51 @@ def weekly_moves(data: ReportData) -> pd.DataFrame:
                 "reddit_sentiment": last.get("reddit_sentiment"),
                 "news_sentiment": last.get("news_sentiment"),
                 "excess_return": last.get("excess_return"),
+                "excluded": "; ".join(excluded),
             }
         )
     frame = pd.DataFrame(rows)
     if not frame.empty:
         frame = frame.sort_values("attention_change", ascending=False, na_position="last")
     return frame
+
+
+MENTION_COLUMNS = ("reddit_mentions", "news_mentions")
+
+
+def _comparable_sources(last: pd.Series, prior: pd.DataFrame) -> tuple[tuple[str, ...], list[str]]:
+    """Mention sources watched in full this week and in each of the weeks it is compared with;
+    the others are left out of both sides (adding a source that was not watched before would
+    read as a rise), and named."""
+    kept, excluded = [], []
+    for column in MENTION_COLUMNS:
+        source = column.split("_")[0]
+        if pd.isna(last.get(column)) and prior[column].isna().all():
+            continue  # never watched here: nothing to say
+        if pd.notna(last.get(column)) and len(prior) and prior[column].notna().all():
+            kept.append(column)
+        else:
+            excluded.append(f"{source} mentions left out (not watched in full every week compared)")
+    return tuple(kept), excluded
+
+
+def _index_change(parts: pd.Series, weekly: pd.DataFrame) -> tuple[float, str]:
+    """This week's attention index minus the mean of the four weeks before it that were made
+    of the same components; NaN (and why) when none was."""
+    index = weekly["attention_index"]
+    if len(weekly) < 2 or pd.isna(index.iloc[-1]):
+        return float("nan"), ""
+    if parts.empty:
+        return float(index.iloc[-1] - index.iloc[-5:-1].mean()), ""
+    parts = parts.reindex(weekly.index)
+    same = parts.iloc[-5:-1] == parts.iloc[-1]
+    if not same.any():
+        return float("nan"), (
+            f"attention change not computed: this week's index ({parts.iloc[-1]}) is made of other "
+            "sources than the weeks before"
+        )
+    note = "" if same.all() else "attention change against the weeks with the same sources only"
+    return float(index.iloc[-1] - index.iloc[-5:-1][same.to_numpy()].mean()), note
 
 
 def _sum(row: pd.Series, columns: tuple[str, ...]) -> float:

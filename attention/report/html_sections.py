@@ -217,6 +217,8 @@ def attention_moves(data: ReportData) -> str:
         ]
         for r in moves.itertuples()
     ]
+    excluded = [f"{r.label}: {r.excluded}" for r in moves.itertuples() if r.excluded]
+    lead += "".join(f'<p class="muted">{esc(line)}</p>' for line in excluded)
     body = lead + table(
         [
             "theme",
