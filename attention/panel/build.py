@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from attention.calendar import sessions_and_closes, week_labels
-from attention.checks.baskets import thin_basket_finding
+from attention.checks.baskets import BenchmarkIsProxyError, check_benchmark, thin_basket_finding
 from attention.config import Config
 from attention.panel.columns import asvi, attention_index, market_columns, search_columns, step_adjusted
 from attention.panel.text import FULL_COVERAGE, TEXT_SOURCES, text_columns
@@ -160,6 +160,9 @@ def build_theme_panel(
     )
     search, steps = step_adjusted(inputs.search[inputs.search["term"].isin(theme.search_terms)])
     search_d, search_w = search_columns(_since(search, prev, False), theme.search_terms, sessions, weeks)
+    proxy_error = _benchmark_error(theme_key, theme.proxy.members, config.benchmark)
+    if proxy_error:  # 0 by construction: no number rather than a series of invented zeros
+        market_d["excess_return"], market_w["excess_return"] = np.nan, np.nan
     daily = pd.concat([search_d.rename("search"), text_d, market_d], axis=1)
     weekly = pd.concat([search_w.rename("search"), text_w, market_w], axis=1)
     weekly["asvi"] = asvi(weekly["search"])
@@ -177,7 +180,7 @@ def build_theme_panel(
     daily, weekly = daily[DAILY_COLUMNS], weekly[WEEKLY_COLUMNS]
     daily.index.name = weekly.index.name = "date"
     notes = _notes(daily, theme.proxy.members, config.benchmark) + _coverage_notes(inputs, daily)
-    notes += [f.line() for f in steps]
+    notes += [f.line() for f in steps] + proxy_error
     thin = thin_basket_finding(theme_key, daily["basket_weight"], theme.proxy.members)
     if thin is not None and len(theme.proxy.members) > 1:
         notes.append(thin.line())
@@ -234,6 +237,14 @@ def _span(
     if end is not None:
         last = min(last, pd.Timestamp(end))
     return first, last
+
+
+def _benchmark_error(theme: str, members: list[str], benchmark: str) -> list[str]:
+    try:
+        check_benchmark(theme, members, benchmark)
+    except BenchmarkIsProxyError as exc:
+        return [f"error: {exc}"]
+    return []
 
 
 def _coverage_notes(inputs: PanelInputs, daily: pd.DataFrame) -> list[str]:

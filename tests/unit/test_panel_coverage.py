@@ -149,3 +149,16 @@ def test_a_thin_basket_is_noted(config) -> None:
         and weight.iloc[-1] == pytest.approx(config.themes[theme].proxy.weight_map()[members[0]])
     )
     assert any("had prices for under 80% of its weight" in note for note in panel.notes)
+
+
+def test_a_benchmark_equal_to_the_proxy_is_an_error_not_zero_excess(config) -> None:
+    spy_theme = config.themes["small_caps"].model_copy(
+        update={"proxy": config.themes["small_caps"].proxy.model_copy(update={"etf": "SPY"})}
+    )
+    same = config.model_copy(update={"themes": {**config.themes, "small_caps": spy_theme}})
+    e = PanelInputs.empty()
+    panel = build_theme_panel(PanelInputs(_prices(), e.flows, e.mentions, e.search), same, "small_caps")
+    assert panel.daily["excess_return"].isna().all() and panel.daily["theme_return"].notna().any()
+    assert any(
+        n.startswith("error: theme 'small_caps': the benchmark SPY is also its proxy") for n in panel.notes
+    )
