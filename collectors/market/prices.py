@@ -28,12 +28,14 @@ from collectors.core.records import (
     AttentionError,
     BudgetExhaustedError,
     CollectContext,
+    CoverageSpan,
     CursorUpdate,
     PriceBar,
     Provenance,
     Record,
     RetriableError,
     SourceNote,
+    day_span,
     utcnow,
 )
 
@@ -84,7 +86,10 @@ class PriceCollector:
                 yield SourceNote("warning", f"{ticker}: {settings.provider} failed; used {provider}")
             bars = [b for b in bars if b.date <= sessions[-1]]  # never a bar still being formed
             yield from bars
-            if bars:
+            if bars:  # an empty answer proves nothing: no coverage (DESIGN.md 4.14)
+                first, last = day_span(start, sessions[-1])
+                provenance = bars[-1].provenance
+                yield CoverageSpan("prices", "ticker", ticker, first, last, "collect", provenance, len(bars))
                 yield CursorUpdate(self.name, ticker, max(b.date for b in bars).isoformat())
         if failures:
             listed = "; ".join(f"{t}: {e}" for t, e in failures.items())

@@ -16,12 +16,14 @@ from collectors.core.http import HttpClient
 from collectors.core.records import (
     AttentionError,
     CollectContext,
+    CoverageSpan,
     CursorUpdate,
     Provenance,
     Record,
     RetriableError,
     SharesOutstanding,
     SourceNote,
+    day_span,
     utcnow,
 )
 from collectors.market.prices import YAHOO_DEFAULT, YAHOO_HOSTS
@@ -59,7 +61,11 @@ class FlowCollector:
                 failures.append(f"{etf}: {exc}")
                 continue
             yield from rows
-            if rows:
+            if rows:  # an empty answer proves nothing: no coverage (DESIGN.md 4.14)
+                first, last = day_span(start, ctx.run_date)
+                yield CoverageSpan(
+                    "shares", "ticker", etf, first, last, "collect", rows[-1].provenance, len(rows)
+                )
                 yield CursorUpdate(self.name, etf, max(r.date for r in rows).isoformat())
         if failures:
             raise RetriableError(f"flows: shares outstanding failed for {'; '.join(failures)}")

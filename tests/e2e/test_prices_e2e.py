@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from attention.daily.collect import run_pipeline
 from attention.sandbox.server import Fault
 from attention.store import Store
@@ -28,7 +30,12 @@ def test_two_runs_store_the_same_rows(world, sandbox_config) -> None:
     with Store(config.store.path) as store:
         stored = store.query("SELECT close FROM prices WHERE ticker = 'IWM' ORDER BY date")["close"]
         flows = store.query("SELECT flow_usd FROM flows WHERE ticker = 'IWM' ORDER BY date")
+        spans = store.coverage_spans(["prices", "shares"])
     assert stored.round(4).tolist() == world.prices("IWM")["close"].round(4).tolist()
+    # one span per ticker and feed from the first run; the second fetched nothing, claimed nothing
+    assert sorted(spans.loc[spans["source"] == "prices", "unit"]) == sorted(config.all_tickers())
+    assert list(spans.loc[spans["source"] == "shares", "unit"]) == ["IWM"]
+    assert (spans["span_end"] >= pd.Timestamp(world.sessions[-1], tz="UTC")).all()
     expected = world.shares_outstanding("IWM").diff().iloc[1:] * world.prices("IWM")["close"].iloc[1:]
     assert flows["flow_usd"].round(0).tolist() == expected.round(0).tolist()
 
