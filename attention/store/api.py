@@ -8,6 +8,7 @@ from attention.store.checks import ChecksMixin
 from attention.store.coverage import CoverageMixin
 from attention.store.derived import DerivedTablesMixin
 from attention.store.exports import ExportReadsMixin
+from attention.store.imported import ImportsMixin
 from attention.store.lookups import CollectorLookupsMixin
 from attention.store.outputs import OutputQueries
 from attention.store.panel_inputs import PanelInputsMixin
@@ -23,6 +24,7 @@ class Store(
     RunLogMixin,
     ChecksMixin,
     CoverageMixin,
+    ImportsMixin,
 ):
     """A DuckDB file plus its lock, with the named queries of every caller.
 
