@@ -19,6 +19,7 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
     import_app.command("prices")(prices)
     import_app.command("shares")(shares)
     import_app.command("reddit-csv")(reddit_csv)
+    import_app.command("series")(series)
 
 
 @contextlib.contextmanager
@@ -105,3 +106,27 @@ def reddit_csv(
             db, cfg, files, subreddit=subreddit, timezone=timezone, progress=progress
         )
     echo_summaries(summaries)
+
+
+@handle_errors
+def series(
+    file: Path = typer.Argument(..., help="A CSV with a date column and a numeric column."),
+    name: str = typer.Option(..., "--name", help="The series name (lower-case; panel column ext_NAME)."),
+    kind: str = typer.Option(..., "--kind", help="What it measures: attention, sentiment or volume."),
+    column: str = typer.Option(None, "--column", help="The value column when the file has several."),
+    price_derived: bool = typer.Option(
+        False, "--price-derived", help="The series is computed from prices (e.g. fear & greed)."
+    ),
+    config: Path = CONFIG_OPTION,
+    store: Path = STORE_OPTION,
+) -> None:
+    """Import any dated series; map it to themes with external_series in config.yaml."""
+    from attention.imports.external_series import import_series
+
+    cfg = load(config, store__path=str(store) if store else None)
+    with Store(cfg.store.path) as db:
+        summary = import_series(db, file, name, kind, column=column, price_derived=price_derived)
+    echo_summaries([summary])
+    if not any(name in theme.external_series for theme in cfg.themes.values()):
+        hint = f"external_series: [{name}]"
+        typer.echo(f"  note: to use it in panels, add to a theme in config.yaml: {hint}", err=True)

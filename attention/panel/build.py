@@ -43,6 +43,7 @@ from attention.panel.columns import (
     search_columns,
     text_columns,
 )
+from attention.panel.external import empty_external, external_columns
 from attention.store import Store
 
 DAILY_COLUMNS = [
@@ -72,6 +73,7 @@ class PanelInputs:
     flows: pd.DataFrame  # ticker, date, method, flow_usd, stale
     mentions: pd.DataFrame  # source, item_id, created_utc, theme, compound, scoreable
     search: pd.DataFrame  # term, date, granularity, value, is_partial
+    external: pd.DataFrame = field(default_factory=empty_external)  # name, date, value, kind, price_derived
 
     @classmethod
     def empty(cls) -> PanelInputs:
@@ -100,11 +102,13 @@ def load_inputs(store: Store, config: Config) -> PanelInputs:
     """Read what the panel needs; tables a source never filled simply give empty frames."""
     tickers = config.all_tickers()
     terms = sorted({t for theme in config.themes.values() for t in theme.search_terms})
+    series = sorted({name for theme in config.themes.values() for name in theme.external_series})
     return PanelInputs(
         prices=store.panel_prices(tickers),
         flows=store.panel_flows(tickers),
         mentions=store.theme_mentions(),
         search=store.panel_search(terms),
+        external=store.panel_external(series) if series else empty_external(),
     )
 
 
@@ -138,7 +142,7 @@ def build_theme_panel(
         _since(inputs.prices, prev, True),
         _since(inputs.flows, prev, True),
         theme.proxy.weight_map(),
-        config.benchmark,
+        config.benchmark_for(theme_key),
         sessions,
         weeks,
     )
@@ -150,17 +154,23 @@ def build_theme_panel(
     weekly = pd.concat([search_w.rename("search"), text_w, market_w], axis=1)
     weekly["asvi"] = asvi(weekly["search"])
     weekly["n_sessions"] = weeks.groupby(weeks.to_numpy()).size().astype(float)
+    ext_d, ext_w, ext_parts, ext_notes = external_columns(
+        inputs.external, theme.external_series, sessions, weeks
+    )
+    daily, weekly = pd.concat([daily, ext_d], axis=1), pd.concat([weekly, ext_w], axis=1)
     for frame in (daily, weekly):
         frame["attention_index"] = attention_index(
             {
                 "search": np.log(frame["search"].where(frame["search"] > 0)),
                 "reddit": np.log1p(frame["reddit_mentions"]),
                 "news": np.log1p(frame["news_mentions"]),
+                **{column: np.log1p(frame[column].clip(lower=0)) for column in ext_parts},
             }
         )
-    daily, weekly = daily[DAILY_COLUMNS], weekly[WEEKLY_COLUMNS]
+    daily, weekly = daily[DAILY_COLUMNS + list(ext_d)], weekly[WEEKLY_COLUMNS + list(ext_w)]
     daily.index.name = weekly.index.name = "date"
-    return ThemePanel(theme_key, daily, weekly, tuple(_notes(daily, theme.proxy.members, config.benchmark)))
+    notes = [*_notes(daily, theme.proxy.members, config.benchmark_for(theme_key)), *ext_notes]
+    return ThemePanel(theme_key, daily, weekly, tuple(notes))
 
 
 def build_panels(
