@@ -48,7 +48,7 @@ def read_table(path: str | Path) -> Table:
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
-    text, encoding = _decode(data)
+    text, encoding = decode_bytes(data)
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     if not first:
@@ -59,7 +59,8 @@ def read_table(path: str | Path) -> Table:
     return Table(path, separator, encoding, rows)
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Text and the encoding it was read in: UTF-16 with a BOM, UTF-8, else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     try:
