@@ -90,6 +90,9 @@ class Theme(_Strict):
     subreddits: list[str] = []
     news_queries: list[str] = []
     proxy: Proxy
+    benchmark: str | None = None  # default: the top-level benchmark
+    context_indices: list[str] = []
+    external_series: list[str] = []  # imported series (`import series --name`) -> column ext_NAME
 
 
 class StoreSettings(_Strict):
@@ -197,11 +200,16 @@ class Config(_Strict):
                 raise ValueError(f"theme key {key!r} must be letters, digits and '_' (e.g. small_caps)")
         return value
 
+    def benchmark_for(self, theme: str) -> str:
+        """The theme's own benchmark, else the top-level one."""
+        return self.themes[theme].benchmark or self.benchmark
+
     def all_tickers(self) -> list[str]:
-        """Every ticker prices are needed for: proxies, basket members, benchmark, extras."""
+        """Every ticker prices are needed for: proxies, basket members, benchmarks, extras."""
         seen: dict[str, None] = {self.benchmark: None}
         for theme in self.themes.values():
             seen.update(dict.fromkeys(theme.proxy.members))
+            seen.update(dict.fromkeys([theme.benchmark or self.benchmark, *theme.context_indices]))
         seen.update(dict.fromkeys(self.sources.prices.extra_tickers))
         return list(seen)
 

@@ -216,7 +216,9 @@ def feedback_tests(
     stationary = _stationary_frame(frame, used, log)
     var_data, notes = _var_sample(stationary)
     irfs = impulse_responses(var_data, max_lag, ic, irf_horizon) if len(used) >= 2 else ()
-    xcorr = tuple(cross_correlation(stationary, attention, c, max_lag) for c in used if c != attention)
+    # Without a test on attention (too few observations) only capital -> returns may have run.
+    with_attention = [c for c in used if c != attention] if attention in used else []
+    xcorr = tuple(cross_correlation(stationary, attention, c, max_lag) for c in with_attention)
     return FeedbackResult(
         theme=theme,
         freq=freq,

@@ -171,9 +171,10 @@ def _level(returns: pd.Series) -> pd.Series:
 
 
 def _other_closes(inputs: PanelInputs, config: Config, theme: str) -> pd.Series | None:
-    """The first extra ticker (QQQ by default) that is not the theme's proxy or benchmark."""
-    members = set(config.themes[theme].proxy.members) | {config.benchmark}
-    for ticker in config.sources.prices.extra_tickers:
+    """The first of the theme's context indices, else of the extra tickers (QQQ by default),
+    that is not the theme's proxy or benchmark and has prices."""
+    members = set(config.themes[theme].proxy.members) | {config.benchmark_for(theme)}
+    for ticker in [*config.themes[theme].context_indices, *config.sources.prices.extra_tickers]:
         if ticker in members or inputs.prices.empty:
             continue
         rows = inputs.prices[inputs.prices["ticker"] == ticker]

@@ -20,7 +20,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -163,6 +163,7 @@ def plan(
     done: set[str],
     partition_bytes: int = DEFAULT_PARTITION_BYTES,
     on_skip: Callable[[str], None] | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[Partition, Any]]:
     """(partition, payload) in commit order, without the partitions finished before (each
     reported to ``on_skip``). ``payload`` is None when a worker reads the partition itself."""
@@ -171,20 +172,22 @@ def plan(
             if on_skip:
                 on_skip(f"{file_key(path)}#done")
             continue
-        for part, payload in _file_partitions(path, source, partition_bytes):
+        for part, payload in _file_partitions(path, source, partition_bytes, columns):
             if part.key not in done:
                 yield part, payload
             elif on_skip:
                 on_skip(part.key)
 
 
-def _file_partitions(path: str | Path, source: str, partition_bytes: int) -> Iterator[tuple[Partition, Any]]:
+def _file_partitions(
+    path: str | Path, source: str, partition_bytes: int, columns: Mapping[str, str] | None = None
+) -> Iterator[tuple[Partition, Any]]:
     if source == "news":
         from attention.backfill.partitions import csv_partitions
         from attention.imports.news_archive import is_csv
 
         if is_csv(path):
-            yield from csv_partitions(path)
+            yield from csv_partitions(path, columns=columns)
             return
     parts = plan_file(path, partition_bytes)
     if parts and parts[0].kind == "stream":  # a single zstd frame: the client decompresses it
@@ -217,10 +220,13 @@ def backfill(
     authors: AuthorPolicy | None = None,
     window: int | None = None,
     progress: Callable[[BackfillResult, Partition], None] | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> BackfillResult:
     """Import ``paths`` into ``store`` on a Dask cluster (``client``, else one at ``scheduler``,
     else a LocalCluster of ``workers`` processes). Returns what was done; a partition that
-    failed after ``retries`` is listed in ``result.failed`` and redone by the next run."""
+    failed after ``retries`` is listed in ``result.failed`` and redone by the next run.
+    ``columns`` names the title and time columns of CSV news archives (``title``, ``published``)
+    when their names are not among the common ones."""
     check_files(paths)
     job = BackfillJob(source, config, utcnow(), authors or store_author_policy(config, store.path), annotate)
     result = BackfillResult(source, files=[str(Path(p).resolve()) for p in paths])
@@ -230,7 +236,7 @@ def backfill(
             client = stack.enter_context(dask_client(scheduler, workers))
         run = _Run(client, store, job, result, retries, window, progress)
         done = set(store.cursors(CURSOR_SOURCE))
-        run.execute(plan(paths, source, done, partition_bytes, on_skip=result.count_skipped))
+        run.execute(plan(paths, source, done, partition_bytes, on_skip=result.count_skipped, columns=columns))
     result.seconds = time.perf_counter() - started
     return result
 

@@ -19,7 +19,7 @@ Three kinds, chosen per file (see docs/cluster.md for why):
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -313,14 +313,14 @@ def stream_partitions(
 
 
 def csv_partitions(
-    path: str | Path, rows_per_partition: int = 50_000
+    path: str | Path, rows_per_partition: int = 50_000, columns: Mapping[str, str] | None = None
 ) -> Iterator[tuple[Partition, list[dict[str, str]]]]:
     """A CSV news archive read by the client (a quoted field may hold newlines, so it cannot be
     cut at arbitrary bytes) in partitions of ``rows_per_partition`` rows."""
     key, name = file_key(path), str(Path(path).resolve())
     batch: list[dict[str, str]] = []
     index = start = 0
-    for row in news_csv_rows(path):
+    for row in news_csv_rows(path, columns):
         batch.append(row)
         if len(batch) >= rows_per_partition:
             yield Partition(name, key, "stream", index, start, start + len(batch)), batch

@@ -14,6 +14,7 @@ from attention.commands.common import (
     CONFIG_OPTION,
     EXIT_OK,
     EXIT_PARTIAL,
+    fail,
     handle_errors,
     load,
     stderr_is_tty,
@@ -37,6 +38,12 @@ WORKERS = typer.Option(
     min=1,
     help="Worker processes of the local cluster (default: one per core). Ignored with --scheduler.",
 )
+# What a line needs, said when no line of an archive could be read.
+EXPECTED = {
+    "news": "each row needs a headline (title, headline) and a time (published, pubDate, date, dt, "
+    "seendate, ...); name other columns of a CSV with --title-column and --time-column",
+    "reddit": "each line must be a Reddit JSON object with an id and created_utc",
+}
 STORE = typer.Option(None, "--store", help="Store path (overrides store.path).")
 PARTITION_MB = typer.Option(
     64,
@@ -90,9 +97,18 @@ def news_archive(
     partition_mb: int = PARTITION_MB,
     retries: int = RETRIES,
     memory_limit: str = MEMORY,
+    title_column: str = typer.Option(
+        None, "--title-column", help="CSV column holding the headline (default: title, headline)."
+    ),
+    time_column: str = typer.Option(
+        None,
+        "--time-column",
+        help="CSV column holding the time (default: published, pubDate, date, dt, ...).",
+    ),
 ) -> None:
     """Import archived headlines that match a theme, scored like collected news."""
-    _run(files, "news", config, store, scheduler, workers, partition_mb, retries, memory_limit)
+    columns = {"title": title_column, "published": time_column}
+    _run(files, "news", config, store, scheduler, workers, partition_mb, retries, memory_limit, columns)
 
 
 def _run(
@@ -105,6 +121,7 @@ def _run(
     partition_mb: int,
     retries: int,
     memory_limit: str,
+    columns: dict[str, str] | None = None,
 ) -> None:
     from attention.backfill.client import backfill, check_files, dashboard_link, dask_client
 
@@ -138,11 +155,17 @@ def _run(
             retries=retries,
             authors=authors,
             progress=progress,
+            columns=columns,
         )
         bar.update(task, completed=total if result.ok else bar.tasks[0].completed)
     typer.echo(f"backfilled {result.summary()}")
     for error in result.errors:
         typer.echo(f"attention: partition failed: {error}", err=True)
+    if result.lines and not result.in_scope:
+        raise fail(
+            f"no line of the {source} archive could be read ({result.bad_lines:,} malformed); "
+            + EXPECTED[source]
+        )
     raise typer.Exit(EXIT_OK if result.ok and not result.bad_lines else EXIT_PARTIAL)
 
 

@@ -29,7 +29,20 @@ _ALIASES = {
     "title": ("title", "headline"),
     "summary": ("summary", "description", "body"),
     "link": ("link", "url"),
-    "published": ("published", "pubDate", "pubdate", "date", "created_utc", "timestamp"),
+    "published": (
+        "published",
+        "pubDate",
+        "pubdate",
+        "published_at",
+        "publishedAt",
+        "date",
+        "dt",
+        "datetime",
+        "seendate",
+        "time",
+        "created_utc",
+        "timestamp",
+    ),
     "outlet": ("outlet", "source"),
     "feed": ("feed",),
     "id": ("guid", "id"),
@@ -101,19 +114,41 @@ def is_csv(path: str | Path) -> bool:
     return Path(path).suffix.lower() in (".csv", ".tsv")
 
 
-def news_csv_rows(path: str | Path) -> Iterator[dict[str, str]]:
-    """The rows of a CSV (or TSV) news archive, after checking its header has a title column."""
+def news_csv_rows(path: str | Path, columns: Mapping[str, str] | None = None) -> Iterator[dict[str, str]]:
+    """The rows of a CSV (or TSV) news archive, after checking its header has a text column and a
+    time column: found among the common names (``title``/``headline``, ``published``/``pubDate``/
+    ``date``/``dt``/``seendate``/...) or named in ``columns`` (``{"title": ..., "published": ...}``,
+    the ``--title-column`` and ``--time-column`` options). Rows come back with those columns
+    under the names :func:`news_item` reads, so a file's own names never need editing."""
+    chosen = {field: name for field, name in (columns or {}).items() if name}
     with open(path, newline="", encoding="utf-8-sig") as handle:
-        sample = handle.read(4096)
-        handle.seek(0)
         dialect = csv.excel_tab if path_is_tsv(path) else csv.excel
         reader = csv.DictReader(handle, dialect=dialect)
-        if not reader.fieldnames or not any(alias in reader.fieldnames for alias in _ALIASES["title"]):
-            raise FatalError(
-                f"{path}: a news archive CSV needs a header with a 'title' column "
-                f"(got {sample.splitlines()[0][:80] if sample else 'an empty file'!r})"
-            )
-        yield from reader
+        seen = list(reader.fieldnames or [])
+        renames = _header_columns(path, seen, chosen)
+        for row in reader:
+            yield {**row, **{field: row.get(column) or "" for field, column in renames.items()}}
+
+
+def _header_columns(path: str | Path, seen: list[str], chosen: Mapping[str, str]) -> dict[str, str]:
+    """The columns holding the title and the time: the ones the user named, else the first
+    common name found; every missing one is named in one error with the header seen."""
+    for name in chosen.values():
+        if name not in seen:
+            raise FatalError(f"{path}: no column {name!r}; the header has {seen or 'nothing (empty file)'}")
+    found = {
+        field: chosen.get(field) or next((alias for alias in _ALIASES[field] if alias in seen), None)
+        for field in ("title", "published")
+    }
+    missing = [field for field, column in found.items() if column is None]
+    if missing:
+        wanted = "; ".join(
+            f"a {'text' if f == 'title' else 'time'} column ({', '.join(_ALIASES[f])}, or "
+            f"{'--title-column' if f == 'title' else '--time-column'} NAME)"
+            for f in missing
+        )
+        raise FatalError(f"{path}: no row can be read: expected {wanted}; the header has {seen or 'nothing'}")
+    return {field: column for field, column in found.items() if column is not None}
 
 
 def path_is_tsv(path: str | Path) -> bool:

@@ -4,17 +4,21 @@ file is parsed by :mod:`attention.imports.trends_export`) and re-stitch the comm
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from attention.config import Config
 from attention.derive.search import stitch_store, write_series
-from attention.imports.trends_export import ImportedTimeline, TrendsImportError, parse_multitimeline
+from attention.imports.tabular import ImportSummary, decode_bytes
+from attention.imports.trends_export import (
+    ImportedTimeline,
+    TrendsImportError,
+    _period_end,
+    parse_multitimeline,
+)
+from attention.imports.trends_layouts import MAX_TERMS, parse_trends_file
 from attention.store import Store
-from collectors.core.records import CoverageSpan, Provenance, day_span, utcnow
+from collectors.core.records import CoverageSpan, day_span
 from collectors.google_trends.stitch import StitchResult
-
-PERIOD_DAYS = {"day": 1, "week": 7, "month": 31}
 
 
 def import_trends_csv(
@@ -29,22 +33,56 @@ def import_trends_csv(
     except (OSError, UnicodeDecodeError) as exc:
         raise TrendsImportError(f"{file}: cannot be read as UTF-8 text ({exc})") from None
     timeline = parse_multitimeline(text, file.name, term=term, geo=geo)
-    store.write([*timeline.points, *timeline_coverage(timeline, file)])
+    store.write([*timeline.points, *_coverage(timeline)])
     result = stitch_store(store, config)
     write_series(store, result)
     return timeline, result
 
 
-def timeline_coverage(timeline: ImportedTimeline, file: Path) -> list[CoverageSpan]:
-    """One span per term: from the first period's start to the last period's end (a week row
-    is labelled by its first day and covers seven; a month is taken as 31 days at most)."""
-    if not timeline.points:
-        return []
-    first = min(p.period_start for p in timeline.points)
-    last = max(p.period_start for p in timeline.points)
-    length = PERIOD_DAYS.get(timeline.granularity, 1)
-    start, end = day_span(first, last + dt.timedelta(days=length - 1))
-    provenance = Provenance(
-        file.resolve().as_uri(), "trends-csv", utcnow(), {"request_id": timeline.request_id}
-    )
-    return [CoverageSpan("trends", "term", term, start, end, "import", provenance) for term in timeline.terms]
+def import_trends_file(
+    store: Store,
+    config: Config,
+    path: str | Path,
+    term: str | None = None,
+    geo: str | None = None,
+    week_label: str | None = None,
+    payload_size: int = MAX_TERMS,
+) -> tuple[list[ImportedTimeline], StitchResult, ImportSummary]:
+    """Any Trends layout (:mod:`attention.imports.trends_layouts`): each payload stored as one raw
+    response with its coverage (source ``trends``, one span per term), then ``search_series``
+    re-stitched. Returns the payloads, the stitch result and the summary."""
+    file = Path(path)
+    try:
+        text, _ = decode_bytes(file.read_bytes())
+    except OSError as exc:
+        raise TrendsImportError(f"{file}: cannot be read ({exc.strerror})") from None
+    timelines, notes = parse_trends_file(text, file.name, term, geo, week_label, payload_size)
+    summary = ImportSummary(f"{file.name} (Google Trends)", notes=notes)
+    for timeline in timelines:
+        summary.read += len(timeline.points)
+        new, changed, unchanged = store.compare_stored(list(timeline.points))
+        summary.new, summary.changed, summary.unchanged = (
+            summary.new + new,
+            summary.changed + changed,
+            summary.unchanged + unchanged,
+        )
+        store.write([*timeline.points, *_coverage(timeline)])
+    result = stitch_store(store, config)
+    write_series(store, result)
+    return timelines, result, summary
+
+
+def _coverage(timeline: ImportedTimeline) -> list[CoverageSpan]:
+    spans = []
+    for term in timeline.terms:
+        periods = [p for p in timeline.points if p.term == term and not p.is_partial]
+        if not periods:
+            continue
+        start, _ = day_span(periods[0].period_start, periods[0].period_start)
+        _, end = day_span(
+            periods[-1].period_start, _period_end(periods[-1].period_start, timeline.granularity)
+        )
+        spans.append(
+            CoverageSpan("trends", "term", term, start, end, "import", periods[0].provenance, len(periods))
+        )
+    return spans

@@ -44,6 +44,7 @@ from attention.calendar import sessions_and_closes, week_labels
 from attention.checks.baskets import BenchmarkIsProxyError, check_benchmark, thin_basket_finding
 from attention.config import Config
 from attention.panel.columns import asvi, attention_index, market_columns, search_columns, step_adjusted
+from attention.panel.external import empty_external, external_columns
 from attention.panel.text import FULL_COVERAGE, TEXT_SOURCES, text_columns
 from attention.store import Store
 from attention.store.coverage import SPAN_COLUMNS as COVERAGE_COLUMNS
@@ -80,6 +81,7 @@ class PanelInputs:
     search: pd.DataFrame  # term, date, granularity, value, is_partial
     # source, unit_kind, unit, span_start, span_end (UTC): what was watched; none: nothing was
     coverage: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COVERAGE_COLUMNS))
+    external: pd.DataFrame = field(default_factory=empty_external)  # name, date, value, kind, price_derived
 
     @classmethod
     def empty(cls) -> PanelInputs:
@@ -112,12 +114,14 @@ def load_inputs(store: Store, config: Config) -> PanelInputs:
     """Read what the panel needs; tables a source never filled simply give empty frames."""
     tickers = config.all_tickers()
     terms = sorted({t for theme in config.themes.values() for t in theme.search_terms})
+    series = sorted({name for theme in config.themes.values() for name in theme.external_series})
     return PanelInputs(
         prices=store.panel_prices(tickers),
         flows=store.panel_flows(tickers),
         mentions=store.theme_mentions(),
         search=store.panel_search(terms),
         coverage=store.coverage_spans(TEXT_SOURCES),
+        external=store.panel_external(series) if series else empty_external(),
     )
 
 
@@ -151,7 +155,7 @@ def build_theme_panel(
         _since(inputs.prices, prev, True),
         _since(inputs.flows, prev, True),
         theme.proxy.weight_map(),
-        config.benchmark,
+        config.benchmark_for(theme_key),
         sessions,
         weeks,
     )
@@ -160,7 +164,7 @@ def build_theme_panel(
     )
     search, steps = step_adjusted(inputs.search[inputs.search["term"].isin(theme.search_terms)])
     search_d, search_w = search_columns(_since(search, prev, False), theme.search_terms, sessions, weeks)
-    proxy_error = _benchmark_error(theme_key, theme.proxy.members, config.benchmark)
+    proxy_error = _benchmark_error(theme_key, theme.proxy.members, config.benchmark_for(theme_key))
     if proxy_error:  # 0 by construction: no number rather than a series of invented zeros
         market_d["excess_return"], market_w["excess_return"] = np.nan, np.nan
     daily = pd.concat([search_d.rename("search"), text_d, market_d], axis=1)
@@ -168,19 +172,25 @@ def build_theme_panel(
     weekly["asvi"] = asvi(weekly["search"])
     weekly["n_sessions"] = weeks.groupby(weeks.to_numpy()).size().astype(float)
     parts = []
+    ext_d, ext_w, ext_parts, ext_notes = external_columns(
+        inputs.external, theme.external_series, sessions, weeks
+    )
+    daily, weekly = pd.concat([daily, ext_d], axis=1), pd.concat([weekly, ext_w], axis=1)
     for frame in (daily, weekly):
         frame["attention_index"], names = attention_index(
             {
                 "search": np.log(frame["search"].where(frame["search"] > 0)),
                 "reddit": np.log1p(frame["reddit_mentions"]),
                 "news": np.log1p(frame["news_mentions"]),
+                **{column: np.log1p(frame[column].clip(lower=0)) for column in ext_parts},
             }
         )
         parts.append(names.rename("attention_index_parts"))
-    daily, weekly = daily[DAILY_COLUMNS], weekly[WEEKLY_COLUMNS]
+    daily, weekly = daily[DAILY_COLUMNS + list(ext_d)], weekly[WEEKLY_COLUMNS + list(ext_w)]
     daily.index.name = weekly.index.name = "date"
-    notes = _notes(daily, theme.proxy.members, config.benchmark) + _coverage_notes(inputs, daily)
-    notes += [f.line() for f in steps] + proxy_error
+    benchmark = config.benchmark_for(theme_key)
+    notes = _notes(daily, theme.proxy.members, benchmark) + _coverage_notes(inputs, daily)
+    notes += [f.line() for f in steps] + proxy_error + list(ext_notes)
     thin = thin_basket_finding(theme_key, daily["basket_weight"], theme.proxy.members)
     if thin is not None and len(theme.proxy.members) > 1:
         notes.append(thin.line())

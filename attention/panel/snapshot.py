@@ -39,6 +39,7 @@ def cut_inputs(inputs: PanelInputs, as_of: dt.date) -> PanelInputs:
         prices=by_date(inputs.prices),
         flows=by_date(inputs.flows),
         search=by_date(inputs.search),
+        external=by_date(inputs.external),
         mentions=mentions,
     )
 

@@ -9,6 +9,7 @@ from attention.store.coverage import CoverageMixin
 from attention.store.derived import DerivedTablesMixin
 from attention.store.exports import ExportReadsMixin
 from attention.store.flags import FlagsMixin
+from attention.store.imported import ImportsMixin
 from attention.store.lookups import CollectorLookupsMixin
 from attention.store.outputs import OutputQueries
 from attention.store.panel_inputs import PanelInputsMixin
@@ -25,6 +26,7 @@ class Store(
     ChecksMixin,
     CoverageMixin,
     FlagsMixin,
+    ImportsMixin,
 ):
     """A DuckDB file plus its lock, with the named queries of every caller.
 

@@ -45,6 +45,14 @@ class PanelInputsMixin(StoreCore):
             list(MENTION_SOURCES),
         )
 
+    def panel_external(self, names: Sequence[str]) -> pd.DataFrame:
+        """Imported series ``names``: ``name, date, value, kind, price_derived``, by name and date."""
+        return self._frame(
+            f"SELECT name, date, value, kind, price_derived FROM external_series "
+            f"WHERE name IN ({_marks(names)}) ORDER BY name, date",
+            list(names),
+        )
+
     def panel_search(self, terms: Sequence[str]) -> pd.DataFrame:
         """Stitched search interest of ``terms``: ``term, date, granularity, value, is_partial``."""
         return self._frame(

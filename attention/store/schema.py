@@ -257,6 +257,23 @@ CREATE TABLE IF NOT EXISTS data_flags (
 );
 """
 
+# Imports (issue 16): a price bar read before its session closed is kept but flagged, and any dated
+# series a user brings (mentions per ticker, a fear-and-greed index, page views from elsewhere) is
+# stored by name with what it measures (``kind``) and whether it was computed from prices.
+IMPORTS = """
+ALTER TABLE prices ADD COLUMN IF NOT EXISTS is_partial BOOLEAN DEFAULT FALSE;
+CREATE TABLE IF NOT EXISTS external_series (
+    name VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    value DOUBLE,
+    kind VARCHAR NOT NULL,            -- attention | sentiment | volume
+    price_derived BOOLEAN DEFAULT FALSE,
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (name, date)
+);
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
@@ -267,4 +284,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("analysis_results_v2_irf", IMPULSE_RESPONSES),
     ("coverage_0001_spans", COVERAGE),
     ("truthful_0001_data_flags", DATA_FLAGS),
+    ("imports_0001_partial_bars_external_series", IMPORTS),
 ]

@@ -127,6 +127,7 @@ class PriceBar(Record):
     volume: float | None
     provider: str
     provenance: Provenance
+    is_partial: bool = False  # the session had not closed when the bar was read (imports)
 
 
 @dataclass(frozen=True)

@@ -244,3 +244,16 @@ def test_benjamini_hochberg_leaves_nan_out() -> None:
     assert np.isnan(q[2])
     np.testing.assert_allclose(q[[0, 1, 3]], multipletests([0.001, 0.01, 0.04], method="fdr_bh")[1])
     assert np.isnan(benjamini_hochberg([float("nan")])).all()
+
+
+def test_capital_tests_alone_when_attention_has_no_data() -> None:
+    """A theme whose attention column is empty (imported prices and flows, no text or search yet)
+    still gets its flow -> returns test, and no cross-correlation with the missing attention."""
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        {"attention": np.nan, "excess_return": rng.normal(size=80), "flow": rng.normal(size=80)},
+        index=pd.date_range("2022-01-07", periods=80, freq="W-FRI"),
+    )
+    result = feedback_tests(frame, theme="imports")
+    assert [(t.causing, t.caused) for t in result.tests] == [("flow", "excess_return")]
+    assert result.cross_correlations == ()

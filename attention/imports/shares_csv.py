@@ -1,0 +1,125 @@
+"""Shares-outstanding histories (fund providers' downloads, hand-kept sheets) as
+:class:`~collectors.core.records.SharesOutstanding` rows, and the flows derived from them.
+
+A file has a date column and a shares column (``shares``, ``shares_outstanding``, ``Shares
+Outstanding``, ``so``), plus a ticker column or ``--ticker``. Every row is checked first; one bad
+row stops the import naming its line and column. The rows are stored with provider ``import``
+and then :func:`attention.derive.flows.derive_flows` recomputes the flows of every ETF from all
+stored shares and closes: imported shares go through exactly the same derivation as collected
+ones (the same stale-feed rule: a value unchanged for ``sources.flows.stale_after_days``
+sessions is stale, never a zero flow).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from attention.config import Config
+from attention.derive.flows import derive_flows
+from attention.errors import InputFileError
+from attention.imports.prices_csv import ticker_from_name
+from attention.imports.tabular import (
+    ImportSummary,
+    Problems,
+    column_index,
+    parse_day,
+    parse_number,
+    read_table,
+)
+from attention.store import Store
+from collectors.core.records import CoverageSpan, Provenance, Record, SharesOutstanding, day_span, utcnow
+
+VERSION = "shares-csv-1"
+SHARES_ALIASES = ("shares_outstanding", "shares outstanding", "sharesoutstanding", "shares", "so")
+TICKER_ALIASES = ("ticker", "symbol", "fund")
+
+
+def parse_shares_file(
+    path: str | Path, ticker: str | None = None
+) -> tuple[list[SharesOutstanding], ImportSummary]:
+    """Read and check one file; raise InputFileError naming the bad rows."""
+    table = read_table(path)
+    line_no, header = table.rows[0]
+    date_col = column_index(header, ("date", "as of", "asof", "as_of_date", "timestamp"))
+    shares_col = column_index(header, SHARES_ALIASES)
+    ticker_col = column_index(header, TICKER_ALIASES)
+    if date_col is None or shares_col is None:
+        raise InputFileError(
+            f"{table.path}: line {line_no}: expected a date column and a shares column "
+            f"({', '.join(SHARES_ALIASES)}); the header is {header}"
+        )
+    fixed = (ticker or "").upper() or (None if ticker_col is not None else ticker_from_name(table.path))
+    if fixed is None and ticker_col is None:
+        raise InputFileError(
+            f"{table.path}: no ticker column and the file name is not a ticker; pass --ticker"
+        )
+    summary = ImportSummary(f"{table.path.name} (shares outstanding)")
+    prov = Provenance(
+        table.path.resolve().as_uri(),
+        VERSION,
+        utcnow(),
+        {"file": table.path.name, "sha256": hashlib.sha256(table.path.read_bytes()).hexdigest()},
+    )
+    problems = Problems(table.path)
+    found: dict[tuple[str, dt.date], tuple[int, SharesOutstanding]] = {}
+    skipped: Counter[str] = Counter()
+    for line, row in table.rows[1:]:
+        summary.read += 1
+        cells = [c.strip() for c in row] + [""] * len(header)
+        try:
+            day = parse_day(cells[date_col])
+        except ValueError:
+            problems.add(line, header[date_col], f"{cells[date_col]!r} is not a date")
+            continue
+        try:
+            shares = parse_number(cells[shares_col], table.decimal_comma)
+        except ValueError:
+            shares = -1.0
+        if shares is None or shares <= 0:
+            problems.add(
+                line, header[shares_col], f"{cells[shares_col]!r} is not a positive number of shares"
+            )
+            continue
+        symbol = fixed or cells[ticker_col or 0].upper()
+        record = SharesOutstanding(symbol, day, shares, "import", prov)
+        key = (symbol, day)
+        if key in found:
+            if found[key][1].shares == shares:
+                skipped["duplicate rows"] += 1
+                continue
+            problems.add(
+                line, header[date_col], f"{symbol} {day} is also on line {found[key][0]} with other shares"
+            )
+        found[key] = (line, record)
+    problems.raise_if_any()
+    if not found:
+        raise InputFileError(f"{table.path}: no data rows after the header")
+    summary.skipped.update(skipped)
+    return sorted((r for _, r in found.values()), key=lambda r: (r.ticker, r.date)), summary
+
+
+def import_shares(
+    store: Store, config: Config, paths: Sequence[str | Path], ticker: str | None = None
+) -> tuple[list[ImportSummary], int]:
+    """Check every file, store them (each with its coverage), then derive flows. Returns the
+    summaries and the number of flow rows the derivation added."""
+    parsed = [parse_shares_file(path, ticker) for path in paths]
+    for records, summary in parsed:
+        summary.new, summary.changed, summary.unchanged = store.compare_stored(records)
+        store.write([*records, *_coverage(records)])
+    return [summary for _, summary in parsed], derive_flows(store, config)
+
+
+def _coverage(records: list[SharesOutstanding]) -> list[Record]:
+    spans: list[Record] = []
+    for symbol in sorted({r.ticker for r in records}):
+        days = [r.date for r in records if r.ticker == symbol]
+        start, end = day_span(min(days), max(days))
+        spans.append(
+            CoverageSpan("shares", "ticker", symbol, start, end, "import", records[0].provenance, len(days))
+        )
+    return spans
