@@ -11,7 +11,9 @@ Columns (NaN where a source is missing; the panel works with prices alone):
 ``news_share``
 ``reddit_sentiment``      mean VADER compound of scoreable theme items
 ``news_sentiment``
-``attention_index``       mean z-score of log search and log(1 + mentions) (common baseline)
+``page_views``            the theme's Wikipedia articles' daily views (attention_series.py)
+``reddit_per_1k``         theme Reddit mentions per 1,000 comments in its subreddits
+``attention_index``       mean z-score of log search, log page views and log(1 + mentions)
 ``theme_return``          proxy ETF or weighted basket of adj_close returns
 ``benchmark_return``      config.benchmark's adj_close return
 ``excess_return``         theme minus benchmark (weekly: compounded returns, then minus)
@@ -36,6 +38,7 @@ import pandas as pd
 
 from attention.calendar import sessions_and_closes, week_labels
 from attention.config import Config
+from attention.panel.attention_series import page_view_columns, share_columns
 from attention.panel.columns import (
     asvi,
     attention_index,
@@ -53,6 +56,8 @@ DAILY_COLUMNS = [
     "news_share",
     "reddit_sentiment",
     "news_sentiment",
+    "page_views",
+    "reddit_per_1k",
     "attention_index",
     "theme_return",
     "benchmark_return",
@@ -72,6 +77,12 @@ class PanelInputs:
     flows: pd.DataFrame  # ticker, date, method, flow_usd, stale
     mentions: pd.DataFrame  # source, item_id, created_utc, theme, compound, scoreable
     search: pd.DataFrame  # term, date, granularity, value, is_partial
+    page_views: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["article", "day", "views"])
+    )
+    comments: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["subreddit", "day", "value"])
+    )
 
     @classmethod
     def empty(cls) -> PanelInputs:
@@ -105,6 +116,8 @@ def load_inputs(store: Store, config: Config) -> PanelInputs:
         flows=store.panel_flows(tickers),
         mentions=store.theme_mentions(),
         search=store.panel_search(terms),
+        page_views=store.panel_page_views(),
+        comments=store.panel_subreddit_volume("comments"),
     )
 
 
@@ -148,12 +161,17 @@ def build_theme_panel(
     )
     daily = pd.concat([search_d.rename("search"), text_d, market_d], axis=1)
     weekly = pd.concat([search_w.rename("search"), text_w, market_w], axis=1)
+    views = page_view_columns(inputs.page_views, theme.wikipedia_articles, sessions, weeks)
+    share = share_columns(inputs.mentions, inputs.comments, theme_key, theme.subreddits, sessions, weeks)
+    for frame, view, per_1k in ((daily, views[0], share[0]), (weekly, views[1], share[1])):
+        frame["page_views"], frame["reddit_per_1k"] = view, per_1k
     weekly["asvi"] = asvi(weekly["search"])
     weekly["n_sessions"] = weeks.groupby(weeks.to_numpy()).size().astype(float)
     for frame in (daily, weekly):
         frame["attention_index"] = attention_index(
             {
                 "search": np.log(frame["search"].where(frame["search"] > 0)),
+                "wikipedia": np.log(frame["page_views"].where(frame["page_views"] > 0)),
                 "reddit": np.log1p(frame["reddit_mentions"]),
                 "news": np.log1p(frame["news_mentions"]),
             }

@@ -21,6 +21,7 @@ REPLICAS: dict[str, str] = {
     "news": "news:NewsReplica",
     "trends": "trends:TrendsReplica",
     "arctic_shift": "arctic_shift:ArcticShiftReplica",
+    "wikipedia": "wikipedia:WikipediaReplica",
 }
 # Replicas started with another: keyless Reddit runs need Arctic Shift beside the Reddit replica.
 COMPANIONS: dict[str, list[str]] = {"reddit": ["arctic_shift"]}

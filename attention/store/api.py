@@ -12,6 +12,7 @@ from attention.store.lookups import CollectorLookupsMixin
 from attention.store.outputs import OutputQueries
 from attention.store.panel_inputs import PanelInputsMixin
 from attention.store.runlog import RunLogMixin
+from attention.store.volumes import VolumesMixin
 
 
 class Store(
@@ -23,6 +24,7 @@ class Store(
     RunLogMixin,
     ChecksMixin,
     CoverageMixin,
+    VolumesMixin,
 ):
     """A DuckDB file plus its lock, with the named queries of every caller.
 
