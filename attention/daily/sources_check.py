@@ -20,6 +20,7 @@ from typing import Any
 import requests
 
 from attention.config import Config, Secrets
+from collectors.core.blocks import causes
 
 TIMEOUT = 10.0
 STATUSES = (
@@ -122,7 +123,7 @@ def classify_response(code: int, body: bytes, advice: str) -> tuple[str, str, st
 
 def classify_exception(exc: requests.RequestException) -> tuple[str, str, str]:
     """The root cause in one line (not urllib3's 1,400-character chain)."""
-    chain = _causes(exc)
+    chain = causes(exc)
     if any(isinstance(e, socket.gaierror) for e in chain) or _names(chain, "NameResolutionError"):
         return (
             "DNS failure",
@@ -145,18 +146,6 @@ def classify_exception(exc: requests.RequestException) -> tuple[str, str, str]:
         f"{type(root).__name__}: {str(root)[:80]}",
         "check the network, the URL and any proxy",
     )
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    out: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in out:
-        out.append(current)
-        nested = current.args[0] if current.args and isinstance(current.args[0], BaseException) else None
-        current = current.__cause__ or current.__context__ or nested or getattr(current, "reason", None)
-        if current is not None and not isinstance(current, BaseException):
-            current = None
-    return out
 
 
 def _names(chain: list[BaseException], name: str) -> bool:

@@ -43,3 +43,29 @@ def rate_limit_wait(headers: Mapping[str, str], now: float | None = None) -> flo
     if value > 1e9:  # an epoch time, not a delay
         value -= time.time() if now is None else now
     return max(0.0, value)
+
+
+def causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and everything under it (``__cause__``, ``__context__``, urllib3's ``reason``)."""
+    out: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in out:
+        out.append(current)
+        nested = current.args[0] if current.args and isinstance(current.args[0], BaseException) else None
+        following = current.__cause__ or current.__context__ or nested or getattr(current, "reason", None)
+        current = following if isinstance(following, BaseException) else None
+    return out
+
+
+def dns_or_tls(exc: BaseException) -> str | None:
+    """ "DNS failure" / "TLS failure" when that is the root of a failed connection, else None.
+    Neither heals in seconds, so the HTTP layer does not retry them."""
+    import socket
+    import ssl
+
+    chain = causes(exc)
+    if any(isinstance(e, socket.gaierror) or type(e).__name__ == "NameResolutionError" for e in chain):
+        return "DNS failure"
+    if any(isinstance(e, ssl.SSLError) or type(e).__name__ == "SSLError" for e in chain):
+        return "TLS failure"
+    return None

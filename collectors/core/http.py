@@ -30,6 +30,7 @@ from attention.errors import (
     RateLimitedError,
     RetriableError,
 )
+from collectors.core.blocks import dns_or_tls
 
 log = logging.getLogger("attention.http")
 USER_AGENT = "attention/0.1 (+https://github.com/attention-project/attention)"
@@ -116,10 +117,12 @@ class HttpClient:
             try:
                 response = self.session.request(method, url, **kwargs)
             except _TRANSIENT as exc:
+                root = dns_or_tls(exc)  # never retried: neither heals in seconds
                 error: AttentionError = RetriableError(
-                    f"{self.source}: {_short(url)} failed: {type(exc).__name__}"
+                    f"{self.source}: {_short(url)} failed: {root or type(exc).__name__}"
+                    + ("; check the URL, DNS, proxy or CA bundle" if root else "")
                 )
-                wait: float | None = self._backoff(attempt)
+                wait: float | None = None if root else self._backoff(attempt)
             else:
                 outcome = self._classify(response, url, attempt)
                 if isinstance(outcome, requests.Response):
