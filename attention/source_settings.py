@@ -72,6 +72,9 @@ class OfficialTrendsSettings(_Strict):
     authorized-user JSON file)."""
 
     url: str = "https://searchtrends.googleapis.com"
+    # Where OAuth tokens are refreshed (google-auth always uses Google's endpoint for user
+    # credentials; a different value here reroutes it, e.g. to a local replica).
+    oauth_url: str = "https://oauth2.googleapis.com"
     resolution: Literal["DAY", "WEEK", "MONTH"] = "WEEK"
     window_days: int = Field(1800, ge=7, le=1800)  # the API serves about 1,800 days
     poll_interval: float = Field(2.0, ge=0)

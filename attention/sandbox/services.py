@@ -22,6 +22,7 @@ REPLICAS: dict[str, str] = {
     "trends": "trends:TrendsReplica",
     "arctic_shift": "arctic_shift:ArcticShiftReplica",
     "wikipedia": "wikipedia:WikipediaReplica",
+    "trends_api": "trends_api:TrendsApiReplica",
 }
 # Replicas started with another: keyless Reddit runs need Arctic Shift beside the Reddit replica.
 COMPANIONS: dict[str, list[str]] = {"reddit": ["arctic_shift"]}

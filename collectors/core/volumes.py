@@ -41,3 +41,23 @@ class PageViewDay(Record):
     views: int
     titles: tuple[str, ...]
     provenance: Provenance
+
+
+@dataclass(frozen=True)
+class SearchSeriesPoint(Record):
+    """One value of a search series already on the common scale (the official Trends API's
+    consistent ``searchInterest``, rescaled by the reference anchor). ``method`` names the
+    backend, so a reader can tell these from stitched pytrends values."""
+
+    TABLE: ClassVar[str] = "search_series"
+    KEY: ClassVar[tuple[str, ...]] = ("term", "date", "granularity")
+
+    term: str
+    date: dt.date
+    granularity: str  # day | week | month (weeks and months labelled by their last day)
+    value: float
+    lo: float
+    hi: float
+    is_partial: bool
+    method: str
+    computed_at: dt.datetime
