@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _Strict(BaseModel):
@@ -61,6 +61,17 @@ class WikipediaSettings(_Strict):
         if "\n" in value or "\r" in value:
             raise ValueError("contact must be one line (an e-mail address or a URL)")
         return value.strip()
+
+    @model_validator(mode="after")
+    def _says_who(self) -> WikipediaSettings:
+        # Wikimedia's policy: a descriptive agent with a way to reach the operator.
+        text = f"{self.user_agent} {self.contact}"
+        if not self.user_agent.strip() or not ("@" in text or "http" in text):
+            raise ValueError(
+                "Wikimedia rejects generic user agents: give user_agent a project URL or set "
+                "contact to your e-mail address or URL"
+            )
+        return self
 
     def agent_string(self) -> str:
         return f"{self.user_agent} contact: {self.contact}" if self.contact else self.user_agent

@@ -21,7 +21,7 @@ from collectors.core.records import CollectContext, Record, SourceNote
 from collectors.reddit.api import API_MIN_INTERVAL, ApiCollector, classify, make_reddit
 from collectors.reddit.feeds import FEEDS_MIN_INTERVAL, FeedsCollector
 from collectors.reddit.items import AuthorPolicy
-from collectors.reddit.keyless import run_keyless
+from collectors.reddit.keyless import run_denominators, run_keyless
 
 DEFAULT_USER_AGENT = "python:attention:0.1 (market attention research; read-only)"
 
@@ -51,6 +51,7 @@ class RedditCollector:
         reddit = make_reddit(settings, ctx.secrets, client.as_session(), user_agent)
         try:
             yield from ApiCollector(ctx, reddit, authors, self.version).run()
+            yield from run_denominators(ctx, self.version)
         except Exception as exc:
             if type(exc).__module__.startswith(("prawcore", "praw", "requests")):
                 raise classify(exc, settings) from exc

@@ -46,3 +46,20 @@ def run_clock(run_date: dt.date) -> dt.datetime:
     (a run for a past day reads up to that day, not into the days after it)."""
     day_end = dt.datetime.combine(run_date + dt.timedelta(days=1), dt.time(), dt.UTC)
     return min(utcnow(), day_end).replace(microsecond=0)
+
+
+def run_denominators(ctx: Any, version: str) -> Iterator[Record | SourceNote]:
+    """Arctic Shift's daily totals per subreddit in any mode (the API has no such counts): the
+    denominators of mention share. A failure is a warning here, never the API run's failure."""
+    settings = ctx.config.sources.reddit
+    if not settings.arctic_shift.denominators:
+        return
+    client = ctx.http_factory("reddit", min_interval=settings.arctic_shift.min_interval)
+    client.session.headers["User-Agent"] = ctx.secrets.reddit_user_agent or DEFAULT_USER_AGENT
+    totals = ArcticShiftCollector(ctx, client, AuthorPolicy(salt="unused"), version, run_clock(ctx.run_date))
+    for sub in totals.subreddits():
+        for metric in ("posts", "comments"):
+            try:
+                yield from totals.volumes(sub, metric)
+            except AttentionError as exc:
+                yield SourceNote("warning", f"arctic shift r/{sub} {metric} per day: {exc}")

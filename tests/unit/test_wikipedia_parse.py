@@ -86,3 +86,14 @@ def test_window_backfills_then_rereads_two_days() -> None:
     assert window(None, dt.date(2010, 1, 1), run) == (dt.date(2015, 7, 1), dt.date(2024, 4, 19))
     assert window(None, dt.date(2024, 1, 1), run) == (dt.date(2024, 1, 1), dt.date(2024, 4, 19))
     assert window("2024-04-18", dt.date(2024, 1, 1), run) == (dt.date(2024, 4, 16), dt.date(2024, 4, 19))
+
+
+def test_config_requires_a_user_agent_that_says_how_to_reach_you() -> None:
+    from attention.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="sources.wikipedia: Wikimedia rejects generic user agents"):
+        load_config(None, overrides={"sources.wikipedia.user_agent": "mybot/1.0"})
+    ok = load_config(
+        None, overrides={"sources.wikipedia.user_agent": "mybot/1.0", "sources.wikipedia.contact": "me@x.org"}
+    )
+    assert ok.sources.wikipedia.agent_string() == "mybot/1.0 contact: me@x.org"
