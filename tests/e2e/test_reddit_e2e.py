@@ -36,6 +36,9 @@ def _items(path):
 def reddit(world, sandbox_config):
 
     def make(**extra):
+        # These tests count the API's own records; Arctic Shift's daily totals (read in every
+        # mode) are tested in test_reddit_keyless_e2e.py.
+        extra.setdefault("sources.reddit.arctic_shift.denominators", False)
         config, sandbox = sandbox_config(world, ["reddit"], **extra)
         server = sandbox.servers["reddit"]
         # The legacy feeds mode was built for 2025's Reddit, when search.rss still answered.
@@ -192,6 +195,7 @@ def _config_on(sandbox, raw_config, store_path, **extra):
         **sandbox.config_overrides(),
         "store.path": str(store_path),
         "sources.reddit.comment_depth": 0,
+        "sources.reddit.arctic_shift.denominators": False,
         **extra,
     }
     return validate_config(apply_overrides(raw_config, overrides))
@@ -214,7 +218,13 @@ def test_api_mode_pages_back_to_the_cursor_and_resumes_a_budget_gap(
     world, sandbox_config, raw_config, tmp_path
 ) -> None:
     config, sandbox = sandbox_config(
-        world, ["reddit"], **{"sources.reddit.posts_per_query": 10, "sources.reddit.comment_depth": 0}
+        world,
+        ["reddit"],
+        **{
+            "sources.reddit.posts_per_query": 10,
+            "sources.reddit.comment_depth": 0,
+            "sources.reddit.arctic_shift.denominators": False,  # only the API's requests count here
+        },
     )
     replica = sandbox.servers["reddit"].replica
     replica.api_limit = 100_000
