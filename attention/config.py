@@ -25,6 +25,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from attention import source_settings as keyless
 from attention.errors import ConfigError
 
 ENV_PREFIX = "ATTENTION__"
@@ -89,6 +90,7 @@ class Theme(_Strict):
     match: MatchRules = MatchRules()
     subreddits: list[str] = []
     news_queries: list[str] = []
+    wikipedia_articles: list[str] = []
     proxy: Proxy
     benchmark: str | None = None  # default: the top-level benchmark
     context_indices: list[str] = []
@@ -140,10 +142,12 @@ class TrendsSettings(SourceSettings):
     timeout: float = 30.0
     # After a 429, send nothing for this long (Google's blocks last hours; 0 = retry next run).
     cooldown_hours: float = Field(6.0, ge=0)
+    backend: Literal["pytrends", "official", "auto"] = "pytrends"  # auto: official with credentials
+    official: keyless.OfficialTrendsSettings = keyless.OfficialTrendsSettings()
 
 
 class RedditSettings(SourceSettings):
-    mode: Literal["auto", "api", "feeds"] = "auto"
+    mode: Literal["auto", "api", "keyless", "feeds"] = "auto"
     oauth_url: str = "https://oauth.reddit.com"
     reddit_url: str = "https://www.reddit.com"
     public_url: str = "https://www.reddit.com"
@@ -153,6 +157,8 @@ class RedditSettings(SourceSettings):
     more_comments_budget: int = Field(20, ge=0)
     budget: int = Field(300, ge=0)
     store_author_names: bool = False
+    arctic_shift: keyless.ArcticShiftSettings = keyless.ArcticShiftSettings()
+    atom: keyless.AtomSettings = keyless.AtomSettings()
 
 
 class GdeltSettings(_Strict):
@@ -176,6 +182,7 @@ class Sources(_Strict):
     google_trends: TrendsSettings = TrendsSettings()
     reddit: RedditSettings = RedditSettings()
     news: NewsSettings = NewsSettings()
+    wikipedia: keyless.WikipediaSettings = keyless.WikipediaSettings()
 
     def enabled_names(self) -> list[str]:
         return [name for name in type(self).model_fields if getattr(self, name).enabled]

@@ -56,6 +56,7 @@ class DemoResult:
     exports: ExportResult | None = None
     report: ReportResult | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    attention_lines: list[str] = field(default_factory=list)  # page views, Reddit denominators
 
     @property
     def store_path(self) -> Path:
@@ -75,6 +76,7 @@ class DemoResult:
             lines.append(run.summary())
         if self.report is not None:
             lines += [f"verdict: {s.headline}" for s in self.report.statuses.values()]
+        lines += self.attention_lines
         if self.exports is not None:
             lines.append(f"exports: {self.exports.summary()}")
         if self.report is not None:
@@ -230,3 +232,24 @@ def _take_outputs(result: DemoResult, daily: DailyResult, lap: Callable[[str], N
     if daily.failed_steps:
         raise FatalError("the demo's " + "; ".join(line for line in daily.lines if "failed" in line))
     result.analysis, result.exports, result.report = daily.analysis, daily.exports, daily.report
+    result.attention_lines = keyless_lines(result.store_path)
+
+
+def keyless_lines(store_path: Path) -> list[str]:
+    """What the demo collected from the keyless series: Wikipedia page views per article and
+    the daily comment totals behind "mentions per 1,000 comments"."""
+    from attention.store import Store
+
+    with Store(store_path, read_only=True) as store:
+        views = store.panel_page_views()
+        comments = store.panel_subreddit_volume("comments")
+    lines = []
+    if not views.empty:
+        per_article = views.groupby("article")["views"].mean().sort_values(ascending=False)
+        shown = ", ".join(f"{a} {v:,.0f}" for a, v in per_article.items())
+        lines.append(f"wikipedia page views ({len(views):,} article-days), mean per day: {shown}")
+    if not comments.empty:
+        per_sub = comments.groupby("subreddit")["value"].mean()
+        shown = ", ".join(f"r/{s} {v:,.0f}" for s, v in per_sub.items())
+        lines.append(f"reddit denominators ({len(comments):,} subreddit-days), comments per day: {shown}")
+    return lines

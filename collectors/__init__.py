@@ -15,6 +15,7 @@ REGISTRY: dict[str, str] = {
     "reddit": "reddit.collector:RedditCollector",
     "news": "news.rss:NewsCollector",
     "google_trends": "google_trends.collector:TrendsCollector",
+    "wikipedia": "wikipedia.collector:WikipediaCollector",
 }
 
 

@@ -17,6 +17,7 @@ COMMAND_MODULES: list[str] = [
     "rescore",
     "outputs",
     "imports",
+    "sources",
 ]
 
 

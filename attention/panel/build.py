@@ -14,8 +14,10 @@ Columns (NaN where a source is missing; the panel works with prices alone):
 ``news_share``
 ``reddit_sentiment``      mean VADER compound of scoreable theme items
 ``news_sentiment``
-``attention_index``       mean z-score of log search and log(1 + mentions) over the components
-                          observed in the period (``ThemePanel.index_parts`` names them)
+``page_views``            the theme's Wikipedia articles' daily views (attention_series.py)
+``reddit_per_1k``         theme Reddit mentions per 1,000 comments in its subreddits
+``attention_index``       mean z-score of log search, log page views and log(1 + mentions) over
+                          the components observed in the period (``ThemePanel.index_parts``)
 ``theme_return``          proxy ETF or weighted basket of adj_close returns
 ``basket_weight``         share of the proxy's weight with a return that session (weekly: the
                           week's lowest); under 80% the panel notes say so
@@ -43,6 +45,7 @@ import pandas as pd
 from attention.calendar import sessions_and_closes, week_labels
 from attention.checks.baskets import BenchmarkIsProxyError, check_benchmark, thin_basket_finding
 from attention.config import Config
+from attention.panel.attention_series import page_view_columns, share_columns
 from attention.panel.columns import asvi, attention_index, market_columns, search_columns, step_adjusted
 from attention.panel.external import empty_external, external_columns
 from attention.panel.text import FULL_COVERAGE, TEXT_SOURCES, text_columns
@@ -59,6 +62,8 @@ DAILY_COLUMNS = [
     "news_sentiment",
     "reddit_coverage",
     "news_coverage",
+    "page_views",
+    "reddit_per_1k",
     "attention_index",
     "theme_return",
     "basket_weight",
@@ -82,6 +87,12 @@ class PanelInputs:
     # source, unit_kind, unit, span_start, span_end (UTC): what was watched; none: nothing was
     coverage: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COVERAGE_COLUMNS))
     external: pd.DataFrame = field(default_factory=empty_external)  # name, date, value, kind, price_derived
+    page_views: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["article", "day", "views"])
+    )
+    comments: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["subreddit", "day", "value"])
+    )
 
     @classmethod
     def empty(cls) -> PanelInputs:
@@ -122,6 +133,8 @@ def load_inputs(store: Store, config: Config) -> PanelInputs:
         search=store.panel_search(terms),
         coverage=store.coverage_spans(TEXT_SOURCES),
         external=store.panel_external(series) if series else empty_external(),
+        page_views=store.panel_page_views(),
+        comments=store.panel_subreddit_volume("comments"),
     )
 
 
@@ -169,6 +182,10 @@ def build_theme_panel(
         market_d["excess_return"], market_w["excess_return"] = np.nan, np.nan
     daily = pd.concat([search_d.rename("search"), text_d, market_d], axis=1)
     weekly = pd.concat([search_w.rename("search"), text_w, market_w], axis=1)
+    views = page_view_columns(inputs.page_views, theme.wikipedia_articles, sessions, weeks)
+    share = share_columns(inputs.mentions, inputs.comments, theme_key, theme.subreddits, sessions, weeks)
+    for frame, view, per_1k in ((daily, views[0], share[0]), (weekly, views[1], share[1])):
+        frame["page_views"], frame["reddit_per_1k"] = view, per_1k
     weekly["asvi"] = asvi(weekly["search"])
     weekly["n_sessions"] = weeks.groupby(weeks.to_numpy()).size().astype(float)
     parts = []
@@ -180,6 +197,7 @@ def build_theme_panel(
         frame["attention_index"], names = attention_index(
             {
                 "search": np.log(frame["search"].where(frame["search"] > 0)),
+                "wikipedia": np.log(frame["page_views"].where(frame["page_views"] > 0)),
                 "reddit": np.log1p(frame["reddit_mentions"]),
                 "news": np.log1p(frame["news_mentions"]),
                 **{column: np.log1p(frame[column].clip(lower=0)) for column in ext_parts},

@@ -156,6 +156,7 @@ def attention_share(data: ReportData) -> bytes:
     mentions = _weekly(data, "reddit_mentions").add(_weekly(data, "news_mentions"), fill_value=0)
     bases = [
         ("Google search interest", _shares(_weekly(data, "search"))),
+        ("Wikipedia page views", _shares(_weekly(data, "page_views"))),
         ("Reddit + news mentions", _shares(mentions)),
     ]
     bases = [(name, share) for name, share in bases if not share.empty]

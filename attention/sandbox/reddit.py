@@ -20,6 +20,7 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
+from attention.sandbox.reddit_atom import add_atom_routes
 from attention.sandbox.server import Replica, Request, Response
 from attention.sandbox.world import SimText, World, stable_seed
 from attention.sandbox.world_text import posts_for_day
@@ -56,6 +57,7 @@ class RedditReplica(Replica):
         self.route("GET", r"/r/(?P<subs>[^/]+)/new(?:/|\.json)?", self.new)
         self.route("GET", r"/comments/(?P<id>[a-z0-9]+)(?:/[^/]*)?/?", self.comments)
         self.route("POST", r"/api/morechildren/?", self.morechildren)
+        add_atom_routes(self)  # the 2026 Atom feeds and refusals (attention.sandbox.reddit_atom)
 
     @staticmethod
     def config_overrides(url: str) -> dict[str, Any]:

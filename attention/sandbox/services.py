@@ -20,7 +20,12 @@ REPLICAS: dict[str, str] = {
     "reddit": "reddit:RedditReplica",
     "news": "news:NewsReplica",
     "trends": "trends:TrendsReplica",
+    "arctic_shift": "arctic_shift:ArcticShiftReplica",
+    "wikipedia": "wikipedia:WikipediaReplica",
+    "trends_api": "trends_api:TrendsApiReplica",
 }
+# Replicas started with another: keyless Reddit runs need Arctic Shift beside the Reddit replica.
+COMPANIONS: dict[str, list[str]] = {"reddit": ["arctic_shift"]}
 
 
 def replica_class(name: str) -> Any:
@@ -33,8 +38,10 @@ class Sandbox:
 
     def __init__(self, world: World, names: list[str] | None = None) -> None:
         self.world = world
+        wanted = list(names or REPLICAS)
+        wanted += [c for name in wanted for c in COMPANIONS.get(name, []) if c not in wanted]
         self.servers: dict[str, SandboxServer] = {
-            name: SandboxServer(replica_class(name)(world)) for name in (names or list(REPLICAS))
+            name: SandboxServer(replica_class(name)(world)) for name in wanted
         }
 
     def start(self) -> Sandbox:

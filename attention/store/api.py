@@ -14,6 +14,7 @@ from attention.store.lookups import CollectorLookupsMixin
 from attention.store.outputs import OutputQueries
 from attention.store.panel_inputs import PanelInputsMixin
 from attention.store.runlog import RunLogMixin
+from attention.store.volumes import VolumesMixin
 
 
 class Store(
@@ -27,6 +28,7 @@ class Store(
     CoverageMixin,
     FlagsMixin,
     ImportsMixin,
+    VolumesMixin,
 ):
     """A DuckDB file plus its lock, with the named queries of every caller.
 

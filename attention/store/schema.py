@@ -274,6 +274,37 @@ CREATE TABLE IF NOT EXISTS external_series (
 );
 """
 
+# Keyless sources (issue 17). Daily post and comment totals per subreddit from Arctic Shift's
+# /api/time_series: the denominators that turn mention counts into "mentions per 1,000
+# comments". ``metric`` is posts | comments. Re-read for a few days (the service fills late).
+SUBREDDIT_VOLUME = """
+CREATE TABLE IF NOT EXISTS subreddit_volume (
+    subreddit VARCHAR NOT NULL,       -- lower case, without r/
+    day DATE NOT NULL,
+    metric VARCHAR NOT NULL,          -- posts | comments
+    value BIGINT NOT NULL,
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (subreddit, day, metric)
+);
+"""
+
+# Daily Wikipedia page views per article (Wikimedia REST API, agent=user). ``article`` is the
+# title as configured; ``resolved`` the title the views were read under (after a redirect or a
+# rename the old and the new title both count, summed per day).
+PAGE_VIEWS = """
+CREATE TABLE IF NOT EXISTS page_views (
+    project VARCHAR NOT NULL,         -- en.wikipedia
+    article VARCHAR NOT NULL,         -- as configured (spaces, not underscores)
+    day DATE NOT NULL,
+    views BIGINT NOT NULL,
+    titles VARCHAR[],                 -- the titles whose views were summed
+    provenance JSON,
+    retrieved_at TIMESTAMPTZ,
+    PRIMARY KEY (project, article, day)
+);
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
@@ -285,4 +316,6 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("coverage_0001_spans", COVERAGE),
     ("truthful_0001_data_flags", DATA_FLAGS),
     ("imports_0001_partial_bars_external_series", IMPORTS),
+    ("sources_0001_subreddit_volume", SUBREDDIT_VOLUME),
+    ("sources_0002_page_views", PAGE_VIEWS),
 ]

@@ -30,6 +30,7 @@ from attention.errors import (
     RateLimitedError,
     RetriableError,
 )
+from collectors.core.blocks import dns_or_tls
 
 log = logging.getLogger("attention.http")
 USER_AGENT = "attention/0.1 (+https://github.com/attention-project/attention)"
@@ -84,6 +85,7 @@ class HttpClient:
     last_error: AttentionError | None = None
     errors: list[AttentionError] = field(default_factory=list)  # every failure, in order
     _last_request_at: float | None = None
+    _not_before: float = 0.0  # monotonic time before which no request goes out (defer)
 
     def __post_init__(self) -> None:
         if self.session is None:  # an explicit session=None from an untyped caller
@@ -115,10 +117,12 @@ class HttpClient:
             try:
                 response = self.session.request(method, url, **kwargs)
             except _TRANSIENT as exc:
+                root = dns_or_tls(exc)  # never retried: neither heals in seconds
                 error: AttentionError = RetriableError(
-                    f"{self.source}: {_short(url)} failed: {type(exc).__name__}"
+                    f"{self.source}: {_short(url)} failed: {root or type(exc).__name__}"
+                    + ("; check the URL, DNS, proxy or CA bundle" if root else "")
                 )
-                wait: float | None = self._backoff(attempt)
+                wait: float | None = None if root else self._backoff(attempt)
             else:
                 outcome = self._classify(response, url, attempt)
                 if isinstance(outcome, requests.Response):
@@ -134,6 +138,11 @@ class HttpClient:
             log.info("%s: retrying %s in %.1fs (%s)", self.source, _short(url), wait, error)
             sleep(wait)
             attempt += 1
+
+    def defer(self, seconds: float) -> None:
+        """Send the next request no sooner than ``seconds`` from now (a service's rate-limit
+        headers said its window is spent); the wait happens here, in the HTTP layer."""
+        self._not_before = max(self._not_before, time.monotonic() + seconds)
 
     def first_error_since(self, mark: int) -> AttentionError | None:
         """The first failure recorded after ``len(client.errors)`` was ``mark`` (for libraries
@@ -187,6 +196,9 @@ class HttpClient:
         self.requests_made += 1
 
     def _pace(self) -> None:
+        held = self._not_before - time.monotonic()
+        if held > 0:
+            sleep(held)
         if self.min_interval > 0 and self._last_request_at is not None:
             wait = self.min_interval - (time.monotonic() - self._last_request_at)
             if wait > 0:

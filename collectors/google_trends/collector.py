@@ -51,7 +51,7 @@ from collectors.core.records import (
     TrendsResponse,
     utcnow,
 )
-from collectors.google_trends import plan
+from collectors.google_trends import official_api, plan
 from collectors.google_trends.protocol import TrendsFetcher, parse_multiline
 from collectors.google_trends.stitch import Response, StitchResult, stitch
 
@@ -202,6 +202,14 @@ class TrendsCollector:
     version = VERSION
 
     def collect(self, ctx: CollectContext) -> Iterator[Record | SourceNote]:
+        backend, ctx.mode = official_api.choose_backend(ctx.config.sources.google_trends.backend)
+        if backend == "official":  # Google's Trends API: one scale, no anchors to stitch
+            assert ctx.http_factory is not None, "the pipeline provides an HTTP factory"
+            api = official_api.OfficialBackend(
+                ctx, ctx.http_factory(self.name, min_interval=0.0), self.version
+            )
+            yield from api.run(list(plan.theme_terms(ctx.config)))
+            return
         run = _Run(ctx)
         yield from _check_cooldown(ctx, run.settings.cooldown_hours)
         payload_now: list[plan.Payload] = []

@@ -21,6 +21,7 @@ from collectors.core.records import CollectContext, Record, SourceNote
 from collectors.reddit.api import API_MIN_INTERVAL, ApiCollector, classify, make_reddit
 from collectors.reddit.feeds import FEEDS_MIN_INTERVAL, FeedsCollector
 from collectors.reddit.items import AuthorPolicy
+from collectors.reddit.keyless import run_denominators, run_keyless
 
 DEFAULT_USER_AGENT = "python:attention:0.1 (market attention research; read-only)"
 
@@ -35,6 +36,9 @@ class RedditCollector:
         authors = AuthorPolicy.from_settings(ctx.secrets, settings.store_author_names)
         user_agent = ctx.secrets.reddit_user_agent or DEFAULT_USER_AGENT
         assert ctx.http_factory is not None, "the pipeline provides an HTTP factory"
+        if mode == "keyless":
+            yield from run_keyless(ctx, authors, self.version)
+            return
         if mode == "feeds":
             client = ctx.http_factory(self.name, min_interval=FEEDS_MIN_INTERVAL)
             client.session.headers["User-Agent"] = user_agent
@@ -47,6 +51,7 @@ class RedditCollector:
         reddit = make_reddit(settings, ctx.secrets, client.as_session(), user_agent)
         try:
             yield from ApiCollector(ctx, reddit, authors, self.version).run()
+            yield from run_denominators(ctx, self.version)
         except Exception as exc:
             if type(exc).__module__.startswith(("prawcore", "praw", "requests")):
                 raise classify(exc, settings) from exc
@@ -54,9 +59,11 @@ class RedditCollector:
 
 
 def choose_mode(settings: RedditSettings, secrets: Secrets) -> tuple[str, str]:
-    """("api" | "feeds", the reason shown in the run log)."""
+    """("api" | "keyless" | "feeds", the reason shown in the run log)."""
     if settings.mode == "feeds":
         return "feeds", "feeds: sources.reddit.mode is 'feeds'"
+    if settings.mode == "keyless":
+        return "keyless", "keyless: sources.reddit.mode is 'keyless' (Arctic Shift + Atom feeds)"
     if secrets.has_reddit_credentials:
         return "api", "api: credentials from REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET"
     if praw_ini_has_credentials():
@@ -65,10 +72,11 @@ def choose_mode(settings: RedditSettings, secrets: Secrets) -> tuple[str, str]:
         raise ConfigError(
             "reddit: sources.reddit.mode is 'api' but no credentials were found; "
             "set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET (or a praw.ini), or "
-            "use mode: auto to fall back to the public feeds"
+            "use mode: auto to fall back to Arctic Shift and the Atom feeds"
         )
-    return "feeds", (
-        "feeds: no REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET in the environment and no praw.ini credentials"
+    return "keyless", (
+        "keyless (Arctic Shift + Atom feeds): no REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET in the "
+        "environment and no praw.ini credentials"
     )
 
 

@@ -54,6 +54,9 @@ def test_demo_finds_the_planted_loop_and_writes_everything(tmp_path: Path) -> No
     assert "demo: backfill: google_trends" in done.stderr  # progress goes to stderr
     report = out / "report" / f"attention-report-{END}.html"
     assert f"open {report}" in done.stdout
+    # the keyless series: page views per article and the Reddit denominators
+    assert "wikipedia page views (" in done.stdout and "Russell 2000 Index" in done.stdout
+    assert "reddit denominators (" in done.stdout and "comments per day: r/" in done.stdout
 
     page = report.read_text(encoding="utf-8")
     assert "SIMULATED DATA" in page
@@ -64,12 +67,21 @@ def test_demo_finds_the_planted_loop_and_writes_everything(tmp_path: Path) -> No
     with Store(out / "attention.duckdb", read_only=True) as store:
         runs = store.query("SELECT source, status, count(*) AS n FROM runs GROUP BY ALL")
         assert set(runs["status"]) == {"ok"}, runs
-        assert set(runs["source"]) == {"prices", "flows", "reddit", "news", "google_trends"}
+        assert set(runs["source"]) == {"prices", "flows", "reddit", "news", "google_trends", "wikipedia"}
         assert (runs["n"] == 2).all()  # the backfill and the daily run
         assert store.integrity_problems() == []
         counts = {
             t: store.count(t)
-            for t in ("prices", "flows", "items", "search_series", "feedback_tests", "context")
+            for t in (
+                "prices",
+                "flows",
+                "items",
+                "search_series",
+                "feedback_tests",
+                "context",
+                "page_views",
+                "subreddit_volume",
+            )
         }
     assert all(counts.values()), counts
 

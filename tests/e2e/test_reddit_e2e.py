@@ -37,8 +37,13 @@ def _items(path):
 def reddit(world, sandbox_config):
 
     def make(**extra):
+        # These tests count the API's own records; Arctic Shift's daily totals (read in every
+        # mode) are tested in test_reddit_keyless_e2e.py.
+        extra.setdefault("sources.reddit.arctic_shift.denominators", False)
         config, sandbox = sandbox_config(world, ["reddit"], **extra)
         server = sandbox.servers["reddit"]
+        # The legacy feeds mode was built for 2025's Reddit, when search.rss still answered.
+        server.replica.era_2026 = False
         # prawcore paces itself from x-ratelimit-* with real sleeps; a roomy window keeps the
         # tests fast (the pacing logic itself is prawcore's, not ours).
         server.replica.api_limit = 100_000
@@ -48,13 +53,13 @@ def reddit(world, sandbox_config):
 
 
 def test_feeds_mode_then_incremental_runs_add_no_duplicates(reddit, world) -> None:
-    config, server = reddit()
+    config, server = reddit(**{"sources.reddit.mode": "feeds"})
     replica = server.replica
     replica.now = dt.datetime(2024, 4, 20, tzinfo=dt.UTC)
     first = run_pipeline(config, run_date=dt.date(2024, 4, 20), sources=["reddit"], secrets=NO_CREDENTIALS)
     result = first.results[0]
     assert result.status == "ok", first.summary()
-    assert result.mode.startswith("feeds: no REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET")
+    assert result.mode.startswith("feeds: sources.reddit.mode is 'feeds'")
     items = _items(config.store.path)
     truth = {f"t3_{t.item_id}": t for t in replica.texts() if t.kind == "post"}
     assert len(items) == result.records > 0 and set(items["item_id"]) <= set(truth)
@@ -132,13 +137,13 @@ def test_refused_credentials_fail_reddit_only(world, sandbox_config) -> None:
 
 
 def test_retry_after_is_honoured_and_a_hard_limit_keeps_what_was_stored(reddit, slept) -> None:
-    config, server = reddit()
+    config, server = reddit(**{"sources.reddit.mode": "feeds"})
     server.faults.add(Fault("status", path=r"search\.rss", status=429, retry_after="7", times=1))
     ok = run_pipeline(config, run_date=WORLD_END, sources=["reddit"], secrets=NO_CREDENTIALS)
     assert ok.results[0].status == "ok" and 7.0 in slept
     assert any(4.0 < s <= 6.0 for s in slept)  # feeds pacing: about 10 requests per minute
 
-    config, server = reddit(**{"store.path": str(config.store.path) + ".2"})
+    config, server = reddit(**{"store.path": str(config.store.path) + ".2", "sources.reddit.mode": "feeds"})
     server.replica.feed_limit = 3
     limited = run_pipeline(config, run_date=WORLD_END, sources=["reddit"], secrets=NO_CREDENTIALS)
     assert limited.results[0].status == "failed" and "429" in limited.results[0].error
@@ -199,6 +204,7 @@ def _config_on(sandbox, raw_config, store_path, **extra):
         **sandbox.config_overrides(),
         "store.path": str(store_path),
         "sources.reddit.comment_depth": 0,
+        "sources.reddit.arctic_shift.denominators": False,
         **extra,
     }
     return validate_config(apply_overrides(raw_config, overrides))
@@ -221,7 +227,13 @@ def test_api_mode_pages_back_to_the_cursor_and_resumes_a_budget_gap(
     world, sandbox_config, raw_config, tmp_path
 ) -> None:
     config, sandbox = sandbox_config(
-        world, ["reddit"], **{"sources.reddit.posts_per_query": 10, "sources.reddit.comment_depth": 0}
+        world,
+        ["reddit"],
+        **{
+            "sources.reddit.posts_per_query": 10,
+            "sources.reddit.comment_depth": 0,
+            "sources.reddit.arctic_shift.denominators": False,  # only the API's requests count here
+        },
     )
     replica = sandbox.servers["reddit"].replica
     replica.api_limit = 100_000
@@ -263,6 +275,7 @@ def test_api_mode_pages_back_to_the_cursor_and_resumes_a_budget_gap(
 def test_feeds_mode_pages_back_to_the_cursor(world, sandbox_config, raw_config) -> None:
     config, sandbox = sandbox_config(world, ["reddit"], **{"sources.reddit.mode": "feeds"})
     replica = sandbox.servers["reddit"].replica
+    replica.era_2026 = False  # search.rss as it answered in 2025
     replica.now = FIRST_RUN
     run_pipeline(config, run_date=FIRST_RUN.date(), sources=["reddit"], secrets=NO_CREDENTIALS)
     with Store(config.store.path) as store:

@@ -136,7 +136,9 @@ def test_mode_choice_says_why(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None
     creds = Secrets(reddit_client_id="id", reddit_client_secret="secret")
     assert choose_mode(_Settings("auto"), creds)[0] == "api"
     mode, why = choose_mode(_Settings("auto"), Secrets())
-    assert mode == "feeds" and "no REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET" in why
+    assert mode == "keyless" and "no REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET" in why
+    assert why.startswith("keyless (Arctic Shift + Atom feeds)")
+    assert choose_mode(_Settings("keyless"), creds)[0] == "keyless"  # keys present, keyless asked
     assert choose_mode(_Settings("feeds"), creds) == ("feeds", "feeds: sources.reddit.mode is 'feeds'")
     with pytest.raises(ConfigError, match="REDDIT_CLIENT_ID"):
         choose_mode(_Settings("api"), Secrets())

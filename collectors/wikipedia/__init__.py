@@ -1,0 +1,1 @@
+"""Wikipedia page views per article (Wikimedia REST API): an attention series that answers."""
