@@ -86,6 +86,17 @@ def preis(
         "Google Trends exports), or auto (all-Sunday labels are "
         "taken as starts, with a note).",
     ),
+    cost_bp: float = typer.Option(
+        10.0, "--cost-bp", help="Transaction cost in basis points per side (each trade pays two sides)."
+    ),
+    resample_search: bool = typer.Option(
+        False, "--resample-search", help="Average daily search into Sunday-Saturday weeks."
+    ),
+    allow_steps: bool = typer.Option(
+        False,
+        "--allow-steps",
+        help="Run on monthly values copied onto weeks anyway (look-ahead: not a fair test).",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Preis, Moat & Stanley (2013): sell after weeks of rising search, buy after falling."""
@@ -99,9 +110,15 @@ def preis(
         delta_t=delta_t,
         seed=seed,
         weeks=weeks,
+        cost_bp=cost_bp,
+        resample_search=resample_search,
+        allow_steps=allow_steps,
     )
     if as_json:
+        from attention.analysis.preis import SELECTION_NOTE
+
         out = {k: v for k, v in vars(result).items() if k != "trades"}
+        out["random_baseline_note"] = SELECTION_NOTE
         out["n_trades"] = len(result.trades)
         out["trades"] = [vars(t) | {"factor": t.factor} for t in result.trades]
         typer.echo(json.dumps(plain(out), indent=2))

@@ -167,6 +167,9 @@ def test_cli_backtest_preis(tmp_path: Path) -> None:
     assert data["n_trades"] == 2
     assert data["cumulative_return"] == pytest.approx((100 / 90) * (99 / 90) - 1)
     assert data["notes"] == []
+    costs = {row["bp_per_side"]: row["cumulative_return"] for row in data["costs"]}
+    assert costs[10] == pytest.approx((100 / 90) * (99 / 90) * 0.999**4 - 1)
+    assert data["net_return"] == pytest.approx(costs[10]) and len(data["delta_t_table"]) == 6
     # the same weeks labelled by their Sunday, as Google Trends' export does
     (tmp_path / "sundays.csv").write_text(
         "Week,stock market crash\n2023-12-31,10\n2024-01-07,20\n2024-01-14,30\n2024-01-21,50\n2024-01-28,10\n"
