@@ -127,41 +127,15 @@ class FeedbackResult:
         return "partial" if any(legs) else "none"
 
     def headline(self) -> str:
-        return {
-            "loop": "feedback loop found: every leg is significant",
-            "partial": "some links found, but the loop does not close",
-            "none": "no evidence of a feedback loop",
-        }[self.loop_status]
+        from attention.analysis.wording import loop_headline
+
+        return loop_headline(self.loop_status)
 
     def verdict(self) -> str:
-        """One sentence per tested direction, e.g. 'search led excess returns by 1-2 weeks
-        (q = 0.01); no evidence that excess returns led search (q = 0.64)'."""
-        if not self.tests:
-            missing = sorted(
-                {
-                    c.strip()
-                    for s in self.skipped
-                    if ": no data for " in s
-                    for c in s.split(": no data for ", 1)[1].split(",")
-                }
-            )
-            why = f"no data for {', '.join(missing)}" if missing else "fewer than 30 overlapping observations"
-            return f"{self.theme}: not enough data to test the feedback loop ({why})"
-        parts = []
-        for t in self.tests:
-            cause, effect = series_label(t.causing), series_label(t.caused)
-            q = t.qvalue if t.qvalue is not None else t.pvalue
-            label = "q" if t.qvalue is not None else "p"
-            if t.significant(self.alpha):
-                sign = "rise" if t.cumulative_effect > 0 else "fall"
-                parts.append(
-                    f"{cause} led {effect} by {t.lead_text()} ({label} = {q:.2g}; a "
-                    f"1-sd rise was followed by a {abs(t.cumulative_effect):.2f}-sd "
-                    f"{sign})"
-                )
-            else:
-                parts.append(f"no evidence that {cause} led {effect} ({label} = {q:.2g})")
-        return f"{self.theme}: {self.headline()}. " + "; ".join(parts)
+        """The verdict in plain words (:func:`attention.analysis.wording.feedback_verdict`)."""
+        from attention.analysis.wording import feedback_verdict
+
+        return feedback_verdict(self)
 
     def summary(self) -> str:
         lines = [f"Feedback-loop tests: {self.theme} ({self.freq}), BH alpha = {self.alpha}"]

@@ -38,7 +38,12 @@ class ThemeAnalysis:
 
     @property
     def verdict(self) -> str:
-        return self.feedback.verdict().replace(f"{self.theme}:", f"{self.label}:", 1)
+        """What `analyze` prints, the report shows and the exports save (one wording module)."""
+        from attention.analysis.wording import event_verdict, feedback_verdict
+
+        return " ".join(
+            [feedback_verdict(self.feedback, self.label), *(event_verdict(e) for e in self.events)]
+        )
 
     def summary(self) -> str:
         parts = [self.feedback.summary(), *(e.summary() for e in self.events)]
