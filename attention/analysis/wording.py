@@ -58,7 +58,8 @@ def effect(test: GrangerResult) -> str:
     """What followed a one-s.d. rise, in percent for returns, always in s.d. too."""
     cause, led = label(test.causing), label(test.caused)
     sd = f"{test.cumulative_effect:+.2f} sd"
-    horizon = f"over the next {test.lags} {test.unit.rstrip('s')}{'s' if test.lags > 1 else ''}"
+    unit = test.unit.rstrip("s")
+    horizon = f"over the next {test.lags} {unit}s" if test.lags > 1 else f"over the next {unit}"
     if test.caused in RETURN_COLUMNS and test.transforms[1].describe() == "level":
         pct = test.effect_in_units
         if np.isfinite(pct):
@@ -66,8 +67,9 @@ def effect(test: GrangerResult) -> str:
                 f"a one-standard-deviation rise in {cause} was followed by {pct:+.2%} {led} {horizon} ({sd})"
             )
     direction = "rise" if test.cumulative_effect > 0 else "fall"
+    size = f"{abs(test.cumulative_effect):.2f} sd"
     return (
-        f"a one-standard-deviation rise in {cause} was followed by a {direction} of {sd} in {led} {horizon}"
+        f"a one-standard-deviation rise in {cause} was followed by a {direction} of {size} in {led} {horizon}"
     )
 
 

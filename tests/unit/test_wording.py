@@ -101,7 +101,7 @@ def test_links_on_a_card_show_percent_and_strength() -> None:
     assert "excess returns → attention (+0.30 sd; moderate evidence, q = 0.02)" in card
     falling = _test("attention_index", "abnormal_volume", 0.01, effect=-0.25)
     assert link_sentence(falling, 0.05).endswith(
-        "followed by a fall of -0.25 sd in abnormal volume over the next 2 weeks"
+        "followed by a fall of 0.25 sd in abnormal volume over the next 2 weeks"
     )
 
 
