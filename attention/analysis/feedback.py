@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from attention.analysis.beyond import BeyondPrice, beyond_price
 from attention.analysis.granger import GrangerResult, granger, make_stationary, with_qvalues
 
 # Plain names for the verdict; columns not listed are shown as they are.
@@ -96,6 +97,10 @@ class FeedbackResult:
     skipped: tuple[str, ...] = ()  # pairs that could not be tested, with the reason
     alpha: float = 0.05
     notes: tuple[str, ...] = field(default_factory=tuple)
+    beyond: tuple[BeyondPrice, ...] = ()  # each lead of returns or capital against price only
+
+    def beyond_for(self, causing: str, caused: str) -> BeyondPrice | None:
+        return next((b for b in self.beyond if b.causing == causing and b.caused == caused), None)
 
     def test(self, causing: str, caused: str) -> GrangerResult | None:
         for t in self.tests:
@@ -160,11 +165,14 @@ def feedback_tests(
     log: Sequence[str] = ("attention",),
     freq: str = "W",
     irf_horizon: int = 8,
+    controls: Sequence[str] = ("benchmark_return",),
 ) -> FeedbackResult:
     """Run the loop's Granger tests (BH within this theme), IRFs and cross-correlations.
 
     Missing columns or too little data skip a pair with a reason instead of failing; ``log``
     names level columns to log first (search interest). Lags are in periods of ``freq``.
+    Every lead of ``returns`` or of a capital column is also compared with a price-only model
+    (own lags plus ``controls`` and ``returns``; :mod:`attention.analysis.beyond`).
     """
     unit = "weeks" if freq == "W" else "days"
     pairs = [(attention, returns), (returns, attention)]
@@ -191,6 +199,7 @@ def feedback_tests(
     var_data, notes = _var_sample(stationary)
     irfs = impulse_responses(var_data, max_lag, ic, irf_horizon) if len(used) >= 2 else ()
     xcorr = tuple(cross_correlation(stationary, attention, c, max_lag) for c in used if c != attention)
+    beyond = _beyond_price(frame, tests, [*controls, returns], [returns, *capital], log)
     return FeedbackResult(
         theme=theme,
         freq=freq,
@@ -200,7 +209,26 @@ def feedback_tests(
         skipped=tuple(skipped),
         alpha=alpha,
         notes=notes,
+        beyond=beyond,
     )
+
+
+def _beyond_price(
+    frame: pd.DataFrame,
+    tests: Sequence[GrangerResult],
+    controls: Sequence[str],
+    led: Sequence[str],
+    log: Sequence[str],
+) -> tuple[BeyondPrice, ...]:
+    """Each tested lead of a return or capital column against the price-only model."""
+    targets = [t for t in tests if t.caused in led and t.causing not in controls]
+    if not targets:
+        return ()
+    present = [c for c in controls if c in frame and frame[c].notna().any()]
+    columns = list(dict.fromkeys([*present, *(t.causing for t in targets), *(t.caused for t in targets)]))
+    stationary = _stationary_frame(frame, columns, log)
+    found = (beyond_price(stationary, t.causing, t.caused, present, t.lags) for t in targets)
+    return tuple(b for b in found if b is not None)
 
 
 def _stationary_frame(frame: pd.DataFrame, columns: Sequence[str], log: Sequence[str]) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """Analysis results as rows for the result tables (see ``attention.store.schema``, migrations
-``analysis_results_v1`` and ``analysis_results_v2_irf``; the store writes them with
-``Store.replace_analysis_results``). The exports read these tables."""
+``analysis_results_v1``, ``analysis_results_v2_irf`` and ``stats_0001_beyond_price``; the store
+writes them with ``Store.replace_analysis_results``). The exports read these tables."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ import pandas as pd
 from attention.analysis.context import MarketContext
 
 if TYPE_CHECKING:
+    from attention.analysis.beyond import BeyondPrice
+    from attention.analysis.granger import GrangerResult
     from attention.analysis.run import AnalysisResults
 
 
@@ -48,6 +50,7 @@ def result_frames(results: AnalysisResults) -> dict[str, pd.DataFrame]:
                     "null_hypothesis": t.null_hypothesis,
                     "significant": t.significant(fb.alpha),
                     "computed_at": at,
+                    **_beyond_columns(t, fb.beyond_for(t.causing, t.caused), fb.alpha),
                 }
             )
         verdicts.append(
@@ -102,6 +105,19 @@ def result_frames(results: AnalysisResults) -> dict[str, pd.DataFrame]:
         "event_studies": pd.DataFrame(events),
         "context": pd.DataFrame(contexts),
         "impulse_responses": pd.DataFrame(irfs),
+    }
+
+
+def _beyond_columns(test: GrangerResult, check: BeyondPrice | None, alpha: float) -> dict[str, object]:
+    """Migration ``stats_0001_beyond_price``: the effect in units, dates, the price-only check."""
+    return {
+        "effect_in_units": _num(test.effect_in_units),
+        "sample_start": test.start.date() if test.start is not None else None,
+        "sample_end": test.end.date() if test.end is not None else None,
+        "beyond_price": check.call(alpha) if check else None,
+        "beyond_f_pvalue": _num(check.f_pvalue) if check else None,
+        "beyond_mse_ratio": _num(check.mse_ratio) if check else None,
+        "beyond_cw_pvalue": _num(check.cw_pvalue) if check else None,
     }
 
 

@@ -221,6 +221,18 @@ CREATE TABLE IF NOT EXISTS impulse_responses (
 );
 """
 
+# Beside each Granger test (attention.analysis.granger / beyond): the effect in the led series'
+# own units, the sample's dates, and the comparison with a price-only model.
+FEEDBACK_TESTS_BEYOND_PRICE = """
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS effect_in_units DOUBLE;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS sample_start DATE;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS sample_end DATE;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS beyond_price VARCHAR;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS beyond_f_pvalue DOUBLE;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS beyond_mse_ratio DOUBLE;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS beyond_cw_pvalue DOUBLE;
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
@@ -229,4 +241,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("analysis_results_v1", ANALYSIS_RESULTS),
     ("backfill_0001_theme_daily", THEME_DAILY),
     ("analysis_results_v2_irf", IMPULSE_RESPONSES),
+    ("stats_0001_beyond_price", FEEDBACK_TESTS_BEYOND_PRICE),
 ]
