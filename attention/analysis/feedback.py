@@ -20,6 +20,7 @@ import pandas as pd
 
 from attention.analysis.beyond import BeyondPrice, beyond_price
 from attention.analysis.granger import GrangerResult, granger, make_stationary, with_qvalues
+from attention.analysis.stability import Stability, stability
 
 # Plain names for the verdict; columns not listed are shown as they are.
 LABELS = {
@@ -98,6 +99,10 @@ class FeedbackResult:
     alpha: float = 0.05
     notes: tuple[str, ...] = field(default_factory=tuple)
     beyond: tuple[BeyondPrice, ...] = ()  # each lead of returns or capital against price only
+    stability: tuple[Stability, ...] = ()  # each test re-run in subperiods and rolling windows
+
+    def stability_for(self, causing: str, caused: str) -> Stability | None:
+        return next((s for s in self.stability if s.causing == causing and s.caused == caused), None)
 
     def beyond_for(self, causing: str, caused: str) -> BeyondPrice | None:
         return next((b for b in self.beyond if b.causing == causing and b.caused == caused), None)
@@ -166,13 +171,16 @@ def feedback_tests(
     freq: str = "W",
     irf_horizon: int = 8,
     controls: Sequence[str] = ("benchmark_return",),
+    split_dates: Sequence[str | pd.Timestamp] = (),
 ) -> FeedbackResult:
     """Run the loop's Granger tests (BH within this theme), IRFs and cross-correlations.
 
     Missing columns or too little data skip a pair with a reason instead of failing; ``log``
     names level columns to log first (search interest). Lags are in periods of ``freq``.
     Every lead of ``returns`` or of a capital column is also compared with a price-only model
-    (own lags plus ``controls`` and ``returns``; :mod:`attention.analysis.beyond`).
+    (own lags plus ``controls`` and ``returns``; :mod:`attention.analysis.beyond`), and every
+    test is re-run in subperiods split at ``split_dates`` (halves by default;
+    :mod:`attention.analysis.stability`).
     """
     unit = "weeks" if freq == "W" else "days"
     pairs = [(attention, returns), (returns, attention)]
@@ -200,6 +208,9 @@ def feedback_tests(
     irfs = impulse_responses(var_data, max_lag, ic, irf_horizon) if len(used) >= 2 else ()
     xcorr = tuple(cross_correlation(stationary, attention, c, max_lag) for c in used if c != attention)
     beyond = _beyond_price(frame, tests, [*controls, returns], [returns, *capital], log)
+    stable = tuple(
+        stability(stationary, t.causing, t.caused, t.lags, split_dates, alpha, t.qvalue) for t in tests
+    )
     return FeedbackResult(
         theme=theme,
         freq=freq,
@@ -210,6 +221,7 @@ def feedback_tests(
         alpha=alpha,
         notes=notes,
         beyond=beyond,
+        stability=stable,
     )
 
 

@@ -99,6 +99,7 @@ def analyze_panels(
             alpha=alpha,
             log=(),
             freq="W",
+            split_dates=config.analysis.split_dates,
         )
         for k, p in panels.items()
     }

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from attention.analysis.event import EventStudyResult
     from attention.analysis.feedback import FeedbackResult
     from attention.analysis.granger import GrangerResult
+    from attention.analysis.stability import Stability
 
 LOW_POWER_WEEKS = 100
 LOW_POWER_EVENTS = 10
@@ -93,11 +94,22 @@ def beyond_text(check: BeyondPrice, alpha: float) -> str:
     )
 
 
-def link_sentence(test: GrangerResult, alpha: float, check: BeyondPrice | None = None) -> str:
+def stability_text(found: Stability) -> str:
+    """'in subperiods: stable (2021-01-01..2023-06-23 p = 0.004, +0.26 sd; ...; break test p = 0.98)'."""
+    if found.call == "not tested":
+        return "too little data to test it in subperiods"
+    parts = "; ".join(f"{p.label} p = {p.pvalue:.2g}, {p.effect:+.2f} sd" for p in found.parts)
+    return f"in subperiods: {found.call} ({parts}; break test p = {found.break_pvalue:.2g})"
+
+
+def link_sentence(
+    test: GrangerResult, alpha: float, check: BeyondPrice | None = None, stable: Stability | None = None
+) -> str:
     cause, led = label(test.causing), label(test.caused)
     if test.significant(alpha):
         found = f"{cause} led {led} by {test.lead_text()} ({evidence(test)}): {effect(test)}"
-        return found + (f"; {beyond_text(check, alpha)}" if check is not None else "")
+        found += f"; {beyond_text(check, alpha)}" if check is not None else ""
+        return found + (f"; {stability_text(stable)}" if stable is not None else "")
     value = test.qvalue if test.qvalue is not None else test.pvalue
     name = "q" if test.qvalue is not None else "p"
     if strength(value) == "weak":
@@ -176,7 +188,12 @@ def feedback_verdict(result: FeedbackResult, name: str = "") -> str:
     name = name or result.theme
     if not result.tests:
         return f"{name}: not enough data to test the feedback loop ({_why_untested(result.skipped)})"
-    parts = [link_sentence(t, result.alpha, result.beyond_for(t.causing, t.caused)) for t in result.tests]
+    parts = [
+        link_sentence(
+            t, result.alpha, result.beyond_for(t.causing, t.caused), result.stability_for(t.causing, t.caused)
+        )
+        for t in result.tests
+    ]
     extra = [x for x in (untested(result.skipped), low_power(result.tests, result.freq)) if x]
     return (
         f"{name}: {loop_headline(result.loop_status)} ({sample(result.tests, result.freq)}). "

@@ -69,6 +69,13 @@ FEEDBACK_TESTS = _spec(
     ("beyond_f_pvalue", "float", "nested F test p-value of the causing lags over own and benchmark lags"),
     ("beyond_mse_ratio", "float", "out-of-sample MSE with / without the causing lags (below 1: it helped)"),
     ("beyond_cw_pvalue", "float", "Clark-West p-value (one-sided) of the out-of-sample comparison"),
+    (
+        "stability",
+        "string",
+        "the test in subperiods: stable / only in ... / reversed / in no part / not tested",
+    ),
+    ("break_pvalue", "float", "F test that the causing lags' coefficients are equal in every subperiod"),
+    ("subperiods", "string", "JSON list of subperiods with label, nobs, pvalue and effect (sd)"),
     ("computed_at", "timestamp", "when the analysis ran (UTC)"),
 )
 

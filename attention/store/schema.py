@@ -233,6 +233,13 @@ ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS beyond_mse_ratio DOUBLE;
 ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS beyond_cw_pvalue DOUBLE;
 """
 
+# Each Granger test re-run in subperiods (attention.analysis.stability).
+FEEDBACK_TESTS_STABILITY = """
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS stability VARCHAR;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS break_pvalue DOUBLE;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS subperiods VARCHAR;
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
@@ -242,4 +249,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("backfill_0001_theme_daily", THEME_DAILY),
     ("analysis_results_v2_irf", IMPULSE_RESPONSES),
     ("stats_0001_beyond_price", FEEDBACK_TESTS_BEYOND_PRICE),
+    ("stats_0002_stability", FEEDBACK_TESTS_STABILITY),
 ]

@@ -9,7 +9,14 @@ import pytest
 from attention.analysis.event import EventStudyResult
 from attention.analysis.feedback import FeedbackResult
 from attention.analysis.granger import GrangerResult, Transform
-from attention.analysis.wording import event_verdict, feedback_verdict, link_sentence, loop_card, strength
+from attention.analysis.wording import (
+    event_verdict,
+    feedback_verdict,
+    link_sentence,
+    loop_card,
+    stability_text,
+    strength,
+)
 from attention.report.verdicts import loop_status
 
 
@@ -138,3 +145,25 @@ def test_golden_event_verdicts() -> None:
     assert event_verdict(_study(0, 0.0, True)) == (
         "Event study: no spikes in abnormal search (weekly) above 2 sd, so nothing to average."
     )
+
+
+def test_golden_stability_wording() -> None:
+    from attention.analysis.stability import Part, Stability
+
+    parts = (
+        Part(
+            "2020-01-03..2022-06-24", pd.Timestamp("2020-01-03"), pd.Timestamp("2022-06-24"), 129, 0.001, 0.41
+        ),
+        Part(
+            "2022-07-01..2024-12-27", pd.Timestamp("2022-07-01"), pd.Timestamp("2024-12-27"), 130, 0.62, 0.02
+        ),
+    )
+    found = Stability(
+        "attention_index", "excess_return", 1, parts, 6.1, 0.014, "only in 2020-01-03..2022-06-24"
+    )
+    assert stability_text(found) == (
+        "in subperiods: only in 2020-01-03..2022-06-24 (2020-01-03..2022-06-24 p = 0.001, +0.41 sd; "
+        "2022-07-01..2024-12-27 p = 0.62, +0.02 sd; break test p = 0.014)"
+    )
+    untested = Stability("a", "b", 1, (), float("nan"), float("nan"), "not tested")
+    assert stability_text(untested) == "too little data to test it in subperiods"
