@@ -11,6 +11,7 @@ volume) we test, each on stationary transforms:
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import pandas as pd
 
 from attention.analysis.beyond import BeyondPrice, beyond_price
 from attention.analysis.granger import GrangerResult, granger, make_stationary, with_qvalues
+from attention.analysis.nulls import N_SHIFTS, granger_shift_pvalue, xcorr_shift_pvalue
 from attention.analysis.stability import Stability, stability
 
 # Plain names for the verdict; columns not listed are shown as they are.
@@ -73,6 +75,7 @@ class CrossCorrelation:
     values: tuple[float, ...]
     band: float
     nobs: int
+    shift_pvalue: float | None = None  # of the peak |corr|, by circular shifts
 
     def peak(self) -> tuple[int, float]:
         i = int(np.nanargmax(np.abs(self.values)))
@@ -82,7 +85,7 @@ class CrossCorrelation:
         lag, value = self.peak()
         return (
             f"lead-lag {self.x} vs {self.y}: peak corr {value:+.3f} at lag {lag} "
-            f"(band +/-{self.band:.3f}, n = {self.nobs})"
+            f"(band +/-{self.band:.3f}, circular-shift p = {self.shift_pvalue}, n = {self.nobs})"
         )
 
 
@@ -172,6 +175,7 @@ def feedback_tests(
     irf_horizon: int = 8,
     controls: Sequence[str] = ("benchmark_return",),
     split_dates: Sequence[str | pd.Timestamp] = (),
+    n_shifts: int = N_SHIFTS,
 ) -> FeedbackResult:
     """Run the loop's Granger tests (BH within this theme), IRFs and cross-correlations.
 
@@ -206,7 +210,17 @@ def feedback_tests(
     stationary = _stationary_frame(frame, used, log)
     var_data, notes = _var_sample(stationary)
     irfs = impulse_responses(var_data, max_lag, ic, irf_horizon) if len(used) >= 2 else ()
-    xcorr = tuple(cross_correlation(stationary, attention, c, max_lag) for c in used if c != attention)
+    xcorr = tuple(
+        dataclasses.replace(
+            cross_correlation(stationary, attention, c, max_lag),
+            shift_pvalue=xcorr_shift_pvalue(stationary[attention], stationary[c], max_lag, n_shifts)
+            if n_shifts
+            else None,
+        )
+        for c in used
+        if c != attention
+    )
+    tests = [_with_shift_pvalue(stationary, t, n_shifts) for t in tests] if n_shifts else tests
     beyond = _beyond_price(frame, tests, [*controls, returns], [returns, *capital], log)
     stable = tuple(
         stability(stationary, t.causing, t.caused, t.lags, split_dates, alpha, t.qvalue) for t in tests
@@ -223,6 +237,13 @@ def feedback_tests(
         beyond=beyond,
         stability=stable,
     )
+
+
+def _with_shift_pvalue(stationary: pd.DataFrame, test: GrangerResult, n_shifts: int) -> GrangerResult:
+    """``test`` with the circular-shift p-value of its F statistic (same transforms and lags)."""
+    caused = stationary[test.caused].to_numpy(float)
+    causing = stationary[test.causing].to_numpy(float)
+    return dataclasses.replace(test, shift_pvalue=granger_shift_pvalue(caused, causing, test.lags, n_shifts))
 
 
 def _beyond_price(

@@ -71,6 +71,7 @@ class GrangerResult:
     caused_sd: float = float("nan")  # s.d. of the (stationary) caused series, in its own units
     start: pd.Timestamp | None = None  # first and last period in the regression
     end: pd.Timestamp | None = None
+    shift_pvalue: float | None = None  # circular-shift p-value of F (attention.analysis.nulls)
 
     @property
     def effect_in_units(self) -> float:

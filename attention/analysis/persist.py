@@ -1,7 +1,6 @@
 """Analysis results as rows for the result tables (see ``attention.store.schema``, migrations
-``analysis_results_v1``, ``analysis_results_v2_irf``, ``stats_0001_beyond_price`` and
-``stats_0002_stability``; the store writes them with ``Store.replace_analysis_results``). The
-exports read these tables."""
+``analysis_results_v1``, ``analysis_results_v2_irf`` and ``stats_0001``..``stats_0003``; the store
+writes them with ``Store.replace_analysis_results``). The exports read these tables."""
 
 from __future__ import annotations
 
@@ -51,6 +50,7 @@ def result_frames(results: AnalysisResults) -> dict[str, pd.DataFrame]:
                     "ic": t.ic,
                     "null_hypothesis": t.null_hypothesis,
                     "significant": t.significant(fb.alpha),
+                    "shift_pvalue": _num(t.shift_pvalue),
                     "computed_at": at,
                     **_beyond_columns(t, fb.beyond_for(t.causing, t.caused), fb.alpha),
                     **_stability_columns(fb.stability_for(t.causing, t.caused)),

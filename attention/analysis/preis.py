@@ -20,6 +20,8 @@ this way; a weekly rule pays them about 52 times a year). ``cost_bp`` (default 1
 headline's level; ``costs`` holds the cumulative return at 0, 5, 10 and 20 bp per side, and
 ``delta_t_table`` the rule for dt = 1..6 before and after ``cost_bp``.
 
+A second null keeps the search series' persistence: the rule on phase-randomised copies of it
+(:mod:`attention.analysis.nulls`), in the spirit of Challet & Bel Hadj Ayed's random keywords.
 The random baseline takes the same weeks with a coin for the direction. It tests a rule fixed in
 advance; a term or a dt chosen after looking at results has already been selected for beating
 it, so "beat X% of random strategies" says nothing about such a choice (Challet & Bel Hadj
@@ -44,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from attention.analysis.errors import AnalysisInputError
+from attention.analysis.nulls import N_SURROGATES, phase_surrogate
 from attention.analysis.preis_checks import check_prices, check_search
 
 
@@ -103,6 +106,9 @@ class PreisResult:
     costs: tuple[CostRow, ...] = ()
     delta_t_table: tuple[DeltaTRow, ...] = ()
     zero_tolerance: float = ZERO_TOLERANCE
+    phase_null_mean: float = float("nan")  # the rule on phase-randomised search (same spectrum)
+    phase_null_quantile: float = float("nan")  # share of those surrogates the rule beat
+    n_phase: int = 0
 
     @property
     def log_return(self) -> float:
@@ -122,7 +128,9 @@ class PreisResult:
             f"{self.cost_bp:g} bp per side; buy and hold {self.buy_and_hold:+.1%}; random "
             f"strategies {self.random_mean:+.1%} +/- {self.random_std:.1%} "
             f"(n = {self.n_random}, seed {self.seed}); the rule beat "
-            f"{self.random_quantile:.0%} of them before costs"
+            f"{self.random_quantile:.0%} of them before costs; on {self.n_phase} phase-randomised "
+            f"copies of the search series it earned {self.phase_null_mean:+.1%} on average and the real "
+            f"series beat {self.phase_null_quantile:.0%} of them"
             f"\ncosts per side: {costs}\nbefore costs by dt: {dts}" + notes + f"\nnote: {SELECTION_NOTE}"
         )
 
@@ -140,6 +148,7 @@ def preis_backtest(
     cost_bp: float = 10.0,
     resample_search: bool = False,
     allow_steps: bool = False,
+    n_phase: int = N_SURROGATES,
 ) -> PreisResult:
     """Backtest the rule on a weekly ``search`` series (indexed by each week's last day;
     all-Sunday labels are moved to Saturday, see the module docstring) and a daily close
@@ -159,6 +168,7 @@ def preis_backtest(
     rand = _random_baseline(trades, n_random, seed)
     beat = float(np.mean(rand < cumulative)) if len(rand) else float("nan")
     by_dt = [(d, rule_trades(search, prices, d)) for d in DELTA_T_RANGE]
+    surrogates = phase_null(search, prices, delta_t, n_phase, seed)
     return PreisResult(
         delta_t,
         tuple(trades),
@@ -174,7 +184,44 @@ def preis_backtest(
         net_cumulative(trades, cost_bp),
         tuple(CostRow(bp, net_cumulative(trades, bp)) for bp in sorted({*COST_LEVELS_BP, cost_bp})),
         tuple(DeltaTRow(d, len(t), net_cumulative(t, 0.0), net_cumulative(t, cost_bp)) for d, t in by_dt),
+        phase_null_mean=float(surrogates.mean()) if len(surrogates) else float("nan"),
+        phase_null_quantile=float(np.mean(surrogates < cumulative)) if len(surrogates) else float("nan"),
+        n_phase=len(surrogates),
     )
+
+
+def week_log_returns(weeks: pd.DatetimeIndex, prices: pd.Series) -> np.ndarray:
+    """Per search week, ``ln p(exit) - ln p(entry)`` of its trade (NaN where it has none), with
+    the entry/exit rules of :func:`rule_trades`."""
+    dates = prices.index
+    entry = dates.searchsorted(weeks, side="right")
+    exit_ = dates.searchsorted(weeks + pd.Timedelta(days=7), side="right")
+    ok = (exit_ < len(dates)) & (entry < exit_)
+    ok[ok] &= (dates[exit_[ok]] - weeks[ok]) <= pd.Timedelta(days=14)
+    logs = np.log(prices.to_numpy(float))
+    out = np.full(len(weeks), np.nan)
+    out[ok] = logs[exit_[ok]] - logs[entry[ok]]
+    return out
+
+
+def rule_return(values: np.ndarray, week_logs: np.ndarray, delta_t: int, tolerance: float) -> float:
+    """The rule's cumulative return (before costs) for search ``values`` (vectorised)."""
+    before = pd.Series(values).shift(1).rolling(delta_t, min_periods=delta_t).mean().to_numpy()
+    dn = values - before
+    take = np.isfinite(dn) & (np.abs(dn) > tolerance) & np.isfinite(week_logs)
+    return float(np.expm1(np.sum(-np.sign(dn[take]) * week_logs[take])))
+
+
+def phase_null(search: pd.Series, prices: pd.Series, delta_t: int, n: int, seed: int) -> np.ndarray:
+    """The rule's return on ``n`` phase-randomised copies of ``search`` (same spectrum and
+    values; :func:`attention.analysis.nulls.phase_surrogate`)."""
+    if n < 1 or len(search) < 2 * delta_t + 2:
+        return np.array([])
+    logs = week_log_returns(pd.DatetimeIndex(search.index), prices)
+    values = search.to_numpy(float)
+    tolerance = ZERO_TOLERANCE * float(np.abs(values).max())
+    rng = np.random.default_rng(seed)
+    return np.array([rule_return(phase_surrogate(values, rng), logs, delta_t, tolerance) for _ in range(n)])
 
 
 def net_cumulative(trades: list[Trade], bp_per_side: float) -> float:

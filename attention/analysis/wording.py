@@ -102,12 +102,23 @@ def stability_text(found: Stability) -> str:
     return f"in subperiods: {found.call} ({parts}; break test p = {found.break_pvalue:.2g})"
 
 
+def shift_text(test: GrangerResult, alpha: float) -> str:
+    """'; circular-shift p = 0.01' or a warning when the shift null does not confirm the F test."""
+    p = test.shift_pvalue
+    if p is None or not np.isfinite(p):
+        return ""
+    if p < alpha:
+        return f"; circular-shift p = {p:.2g}"
+    return f"; not confirmed by circular shifts, p = {p:.2g}"
+
+
 def link_sentence(
     test: GrangerResult, alpha: float, check: BeyondPrice | None = None, stable: Stability | None = None
 ) -> str:
     cause, led = label(test.causing), label(test.caused)
     if test.significant(alpha):
-        found = f"{cause} led {led} by {test.lead_text()} ({evidence(test)}): {effect(test)}"
+        how = f"{evidence(test)}{shift_text(test, alpha)}"
+        found = f"{cause} led {led} by {test.lead_text()} ({how}): {effect(test)}"
         found += f"; {beyond_text(check, alpha)}" if check is not None else ""
         return found + (f"; {stability_text(stable)}" if stable is not None else "")
     value = test.qvalue if test.qvalue is not None else test.pvalue

@@ -53,6 +53,7 @@ FEEDBACK_TESTS = _spec(
     ("ic", "string", "information criterion used for the lag order"),
     ("null_hypothesis", "string", "the null hypothesis in words"),
     ("significant", "bool", "q below analysis.fdr_alpha"),
+    ("shift_pvalue", "float", "p-value of the F statistic under circular shifts of the causing series"),
     (
         "effect_in_units",
         "float",

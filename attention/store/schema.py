@@ -240,6 +240,11 @@ ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS break_pvalue DOUBLE;
 ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS subperiods VARCHAR;
 """
 
+# The F test's p-value under circular shifts (attention.analysis.nulls).
+FEEDBACK_TESTS_SHIFT_PVALUE = """
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS shift_pvalue DOUBLE;
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
@@ -250,4 +255,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("analysis_results_v2_irf", IMPULSE_RESPONSES),
     ("stats_0001_beyond_price", FEEDBACK_TESTS_BEYOND_PRICE),
     ("stats_0002_stability", FEEDBACK_TESTS_STABILITY),
+    ("stats_0003_shift_pvalue", FEEDBACK_TESTS_SHIFT_PVALUE),
 ]

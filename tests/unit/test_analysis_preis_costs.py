@@ -8,7 +8,15 @@ import pandas as pd
 import pytest
 
 from attention.analysis.errors import AnalysisInputError
-from attention.analysis.preis import SELECTION_NOTE, preis_backtest, rule_trades
+from attention.analysis.nulls import phase_surrogate
+from attention.analysis.preis import (
+    SELECTION_NOTE,
+    phase_null,
+    preis_backtest,
+    rule_return,
+    rule_trades,
+    week_log_returns,
+)
 
 WEEKS = pd.to_datetime(["2024-01-06", "2024-01-13", "2024-01-20", "2024-01-27", "2024-02-03"])
 SEARCH = pd.Series([10, 20, 30, 50, 10], index=WEEKS, dtype=float)
@@ -109,3 +117,30 @@ def test_weekly_prices_only_in_the_papers_layout() -> None:
     fridays = daily[daily.index.day_of_week == 4]  # every trade would enter six days late
     with pytest.raises(AnalysisInputError, match="would enter up to a week late"):
         preis_backtest(SEARCH, fridays, n_random=0)
+
+
+def test_phase_randomised_null_keeps_values_and_spectrum_and_reuses_the_rule() -> None:
+    rng = np.random.default_rng(2)
+    weeks = pd.date_range("2015-01-03", periods=300, freq="W-SAT")
+    level = 50 + np.cumsum(rng.normal(0, 1, 300)) * 0.5
+    search = pd.Series(np.round(level, 1), index=weeks)
+    prices = pd.Series(
+        100 * np.exp(np.cumsum(rng.normal(0, 0.01, 2200))), index=pd.bdate_range("2015-01-01", periods=2200)
+    )
+    result = preis_backtest(search, prices, n_random=0, n_phase=50, seed=3)
+    logs = week_log_returns(pd.DatetimeIndex(search.index), prices)
+    tolerance = 1e-9 * search.abs().max()
+    # the vectorised rule equals the trade-by-trade one on the real series
+    assert rule_return(search.to_numpy(), logs, 3, tolerance) == pytest.approx(
+        result.cumulative_return, rel=1e-9
+    )
+    surrogate = phase_surrogate(search.to_numpy(), np.random.default_rng(0))
+    assert np.array_equal(np.sort(surrogate), np.sort(search.to_numpy()))  # same values
+    assert not np.array_equal(surrogate, search.to_numpy())
+    lag1 = np.corrcoef(surrogate[1:], surrogate[:-1])[0, 1]
+    assert lag1 > 0.8  # a persistent series stays persistent (the real one: about 0.98)
+    nulls = phase_null(search, prices, 3, 50, seed=3)
+    assert len(nulls) == result.n_phase == 50
+    assert result.phase_null_quantile == pytest.approx(np.mean(nulls < result.cumulative_return))
+    assert result.phase_null_mean == pytest.approx(nulls.mean())
+    assert "phase-randomised" in result.summary()
