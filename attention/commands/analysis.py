@@ -46,18 +46,30 @@ def context(
     asof: str = typer.Option(
         None, "--asof", help="As-of date YYYY-MM-DD (default: the last stored session)."
     ),
+    window: str = typer.Option(
+        "01-01:01-31",
+        "--window",
+        help="Seasonal calendar window MM-DD:MM-DD (a start after the end wraps into the next "
+        "year, e.g. 12-16:01-15).",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Market context per theme (YTD, beat streak, RSI, 3-month vs other) from stored prices."""
+    """Market context per theme (YTD, beat streak, RSI, 3-month vs other, a seasonal window)."""
+    from attention.analysis.context import parse_window
+    from attention.analysis.errors import AnalysisInputError
     from attention.analysis.run import context_all
     from attention.panel.build import load_inputs
     from attention.store import Store
 
     cfg = load(config, store__path=str(store) if store else None)
     when = parse_date(asof, "--asof")
+    try:
+        seasonal = parse_window(window)
+    except AnalysisInputError as exc:
+        raise typer.BadParameter(f"--{exc}") from None  # a usage error (exit 2), like --asof
     with Store(cfg.store.path, read_only=True) as opened:
         inputs = load_inputs(opened, cfg)
-    contexts = context_all(inputs, cfg, when)
+    contexts = context_all(inputs, cfg, when, seasonal)
     if as_json:
         from attention.analysis.run import plain
 

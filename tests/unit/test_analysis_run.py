@@ -139,6 +139,16 @@ def test_cli_analyze_and_context(config_path: Path) -> None:
     assert json.loads(ctx.stdout)["small_caps"][0]["asof"] == "2019-12-31"
     bad = runner.invoke(app, ["context", "--config", str(config_path), "--asof", "31/12/2019"])
     assert bad.exit_code == 2 and "--asof '31/12/2019': use YYYY-MM-DD" in bad.output
+    window = ["context", "--config", str(config_path), "--window", "12-16:01-15"]
+    seasonal = runner.invoke(app, [*window, "--json"])
+    assert seasonal.exit_code == 0, seasonal.output
+    found = json.loads(seasonal.stdout)["small_caps"][0]["seasonal"]
+    assert found["start"] == [12, 16] and found["end"] == [1, 15]
+    assert found["n_years"] == len(found["years"]) == len(found["per_year"]) > 0
+    assert {"mean", "median", "std", "share_positive", "t_stat"} <= set(found)
+    assert "seasonal window 12-16..01-15" in runner.invoke(app, window).output
+    wrong = runner.invoke(app, ["context", "--config", str(config_path), "--window", "12-16"])
+    assert wrong.exit_code == 2 and "--window '12-16'" in wrong.output
 
 
 def test_cli_backtest_preis(tmp_path: Path) -> None:
