@@ -56,18 +56,21 @@ def evidence(test: GrangerResult) -> str:
     return f"{strength(value)} evidence, {name} = {value:.2g}"
 
 
+def _in_percent(test: GrangerResult) -> bool:
+    """A return left in levels: its effect reads as a percent return."""
+    level = test.transforms[1].describe() == "level"
+    return test.caused in RETURN_COLUMNS and level and bool(np.isfinite(test.effect_in_units))
+
+
 def effect(test: GrangerResult) -> str:
     """What followed a one-s.d. rise, in percent for returns, always in s.d. too."""
     cause, led = label(test.causing), label(test.caused)
     sd = f"{test.cumulative_effect:+.2f} sd"
     unit = test.unit.rstrip("s")
     horizon = f"over the next {test.lags} {unit}s" if test.lags > 1 else f"over the next {unit}"
-    if test.caused in RETURN_COLUMNS and test.transforms[1].describe() == "level":
-        pct = test.effect_in_units
-        if np.isfinite(pct):
-            return (
-                f"a one-standard-deviation rise in {cause} was followed by {pct:+.2%} {led} {horizon} ({sd})"
-            )
+    if _in_percent(test):
+        pct = f"{test.effect_in_units:+.2%}"
+        return f"a one-standard-deviation rise in {cause} was followed by {pct} {led} {horizon} ({sd})"
     direction = "rise" if test.cumulative_effect > 0 else "fall"
     size = f"{abs(test.cumulative_effect):.2f} sd"
     return (
@@ -162,7 +165,7 @@ def untested(skipped: Sequence[str]) -> str:
 def link_brief(test: GrangerResult) -> str:
     """'attention → excess returns (+0.40%, +0.12 sd; moderate evidence, q = 0.012)'."""
     pct = ""
-    if test.caused in RETURN_COLUMNS and np.isfinite(test.effect_in_units):
+    if _in_percent(test):
         pct = f"{test.effect_in_units:+.2%}, "
     size = f"{pct}{test.cumulative_effect:+.2f} sd"
     return f"{label(test.causing)} → {label(test.caused)} ({size}; {evidence(test)})"
