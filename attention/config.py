@@ -112,6 +112,7 @@ class AnalysisSettings(_Strict):
     history_start: dt.date = dt.date(2021, 1, 1)
     max_lag_weeks: int = Field(4, ge=1, le=26)
     fdr_alpha: float = Field(0.05, gt=0, lt=1)
+    split_dates: list[dt.date] = []  # subperiods for the stability check; empty: halves
 
 
 class SourceSettings(_Strict):

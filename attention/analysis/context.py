@@ -34,31 +34,70 @@ MonthDay = tuple[int, int]
 
 @dataclass(frozen=True)
 class SeasonalResult:
-    """Relative return (theme window return minus benchmark's) per year over a calendar window."""
+    """Relative return (theme window return minus benchmark's) per year over a calendar window,
+    with its spread across years (build it with :meth:`of`; the statistics are fields so that
+    ``--json`` carries them)."""
 
     start: MonthDay
     end: MonthDay
     per_year: dict[int, float]
+    # derived from per_year (left out of ==, where NaN would make equal results unequal)
+    n_years: int = field(default=0, compare=False)
+    years: tuple[int, ...] = field(default=(), compare=False)
+    mean: float = field(default=float("nan"), compare=False)
+    median: float = field(default=float("nan"), compare=False)
+    std: float = field(default=float("nan"), compare=False)  # sample s.d. across years (NaN under 2)
+    share_positive: float = field(default=float("nan"), compare=False)
+    t_stat: float = field(default=float("nan"), compare=False)  # mean / (sd / sqrt(years))
 
-    @property
-    def n_years(self) -> int:
-        return len(self.per_year)
-
-    @property
-    def mean(self) -> float:
-        return float(np.mean(list(self.per_year.values()))) if self.per_year else float("nan")
-
-    @property
-    def share_positive(self) -> float:
-        values = list(self.per_year.values())
-        return float(np.mean([v > 0 for v in values])) if values else float("nan")
+    @classmethod
+    def of(cls, start: MonthDay, end: MonthDay, per_year: dict[int, float]) -> SeasonalResult:
+        values = np.array([per_year[y] for y in sorted(per_year)], dtype=float)
+        n = len(values)
+        std = float(values.std(ddof=1)) if n > 1 else float("nan")
+        mean = float(values.mean()) if n else float("nan")
+        return cls(
+            start,
+            end,
+            per_year,
+            n,
+            tuple(sorted(per_year)),
+            mean,
+            float(np.median(values)) if n else float("nan"),
+            std,
+            float((values > 0).mean()) if n else float("nan"),
+            float(mean / (std / np.sqrt(n))) if n > 1 and std > 0 else float("nan"),
+        )
 
     def summary(self) -> str:
         window = f"{self.start[0]:02d}-{self.start[1]:02d}..{self.end[0]:02d}-{self.end[1]:02d}"
+        if not self.per_year:
+            return f"seasonal window {window}: no year with a complete window"
+        years = f"{self.years[0]}-{self.years[-1]}"
         return (
-            f"seasonal window {window}: mean relative return {self.mean:+.2%} over "
-            f"{self.n_years} years, positive in {self.share_positive:.0%}"
+            f"seasonal window {window}: mean relative return {self.mean:+.2%}, median "
+            f"{self.median:+.2%}, sd {self.std:.2%}, t = {self.t_stat:.2f}, positive in "
+            f"{self.share_positive:.0%} of {self.n_years} years ({years})"
         )
+
+
+def parse_window(text: str) -> tuple[MonthDay, MonthDay]:
+    """'12-16:01-15' -> ((12, 16), (1, 15)); a start after the end wraps into the next year."""
+    parts = text.split(":")
+    if len(parts) != 2:
+        raise AnalysisInputError(f"window {text!r}: use MM-DD:MM-DD, e.g. 12-16:01-15")
+    out = []
+    for part in parts:
+        try:
+            month, day = (int(v) for v in part.strip().split("-"))
+            pd.Timestamp(2001, month, day)  # a day that exists in every year
+        except (ValueError, TypeError):
+            raise AnalysisInputError(
+                f"window {text!r}: {part!r} is not a month-day in every year; "
+                "use MM-DD:MM-DD, e.g. 12-16:01-15"
+            ) from None
+        out.append((month, day))
+    return out[0], out[1]
 
 
 @dataclass(frozen=True)
@@ -276,7 +315,7 @@ def seasonal_relative_return(
         theme_part, benchmark_part = (_window_return(s, lo, hi) for s in (theme, benchmark))
         if theme_part is not None and benchmark_part is not None:
             per_year[year] = theme_part - benchmark_part
-    return SeasonalResult(start, end, per_year)
+    return SeasonalResult.of(start, end, per_year)
 
 
 def _window_return(closes: pd.Series, lo: pd.Timestamp, hi: pd.Timestamp) -> float | None:

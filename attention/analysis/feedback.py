@@ -11,6 +11,7 @@ volume) we test, each on stationary transforms:
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from attention.analysis.beyond import BeyondPrice, beyond_price
 from attention.analysis.granger import GrangerResult, granger, make_stationary, with_qvalues
+from attention.analysis.nulls import N_SHIFTS, granger_shift_pvalue, xcorr_shift_pvalue
+from attention.analysis.stability import Stability, stability
 
 # Plain names for the verdict; columns not listed are shown as they are.
 LABELS = {
@@ -71,6 +75,7 @@ class CrossCorrelation:
     values: tuple[float, ...]
     band: float
     nobs: int
+    shift_pvalue: float | None = None  # of the peak |corr|, by circular shifts
 
     def peak(self) -> tuple[int, float]:
         i = int(np.nanargmax(np.abs(self.values)))
@@ -80,7 +85,7 @@ class CrossCorrelation:
         lag, value = self.peak()
         return (
             f"lead-lag {self.x} vs {self.y}: peak corr {value:+.3f} at lag {lag} "
-            f"(band +/-{self.band:.3f}, n = {self.nobs})"
+            f"(band +/-{self.band:.3f}, circular-shift p = {self.shift_pvalue}, n = {self.nobs})"
         )
 
 
@@ -96,6 +101,14 @@ class FeedbackResult:
     skipped: tuple[str, ...] = ()  # pairs that could not be tested, with the reason
     alpha: float = 0.05
     notes: tuple[str, ...] = field(default_factory=tuple)
+    beyond: tuple[BeyondPrice, ...] = ()  # each lead of returns or capital against price only
+    stability: tuple[Stability, ...] = ()  # each test re-run in subperiods and rolling windows
+
+    def stability_for(self, causing: str, caused: str) -> Stability | None:
+        return next((s for s in self.stability if s.causing == causing and s.caused == caused), None)
+
+    def beyond_for(self, causing: str, caused: str) -> BeyondPrice | None:
+        return next((b for b in self.beyond if b.causing == causing and b.caused == caused), None)
 
     def test(self, causing: str, caused: str) -> GrangerResult | None:
         for t in self.tests:
@@ -127,41 +140,15 @@ class FeedbackResult:
         return "partial" if any(legs) else "none"
 
     def headline(self) -> str:
-        return {
-            "loop": "feedback loop found: every leg is significant",
-            "partial": "some links found, but the loop does not close",
-            "none": "no evidence of a feedback loop",
-        }[self.loop_status]
+        from attention.analysis.wording import loop_headline
+
+        return loop_headline(self.loop_status)
 
     def verdict(self) -> str:
-        """One sentence per tested direction, e.g. 'search led excess returns by 1-2 weeks
-        (q = 0.01); no evidence that excess returns led search (q = 0.64)'."""
-        if not self.tests:
-            missing = sorted(
-                {
-                    c.strip()
-                    for s in self.skipped
-                    if ": no data for " in s
-                    for c in s.split(": no data for ", 1)[1].split(",")
-                }
-            )
-            why = f"no data for {', '.join(missing)}" if missing else "fewer than 30 overlapping observations"
-            return f"{self.theme}: not enough data to test the feedback loop ({why})"
-        parts = []
-        for t in self.tests:
-            cause, effect = series_label(t.causing), series_label(t.caused)
-            q = t.qvalue if t.qvalue is not None else t.pvalue
-            label = "q" if t.qvalue is not None else "p"
-            if t.significant(self.alpha):
-                sign = "rise" if t.cumulative_effect > 0 else "fall"
-                parts.append(
-                    f"{cause} led {effect} by {t.lead_text()} ({label} = {q:.2g}; a "
-                    f"1-sd rise was followed by a {abs(t.cumulative_effect):.2f}-sd "
-                    f"{sign})"
-                )
-            else:
-                parts.append(f"no evidence that {cause} led {effect} ({label} = {q:.2g})")
-        return f"{self.theme}: {self.headline()}. " + "; ".join(parts)
+        """The verdict in plain words (:func:`attention.analysis.wording.feedback_verdict`)."""
+        from attention.analysis.wording import feedback_verdict
+
+        return feedback_verdict(self)
 
     def summary(self) -> str:
         lines = [f"Feedback-loop tests: {self.theme} ({self.freq}), BH alpha = {self.alpha}"]
@@ -186,11 +173,18 @@ def feedback_tests(
     log: Sequence[str] = ("attention",),
     freq: str = "W",
     irf_horizon: int = 8,
+    controls: Sequence[str] = ("benchmark_return",),
+    split_dates: Sequence[str | pd.Timestamp] = (),
+    n_shifts: int = N_SHIFTS,
 ) -> FeedbackResult:
     """Run the loop's Granger tests (BH within this theme), IRFs and cross-correlations.
 
     Missing columns or too little data skip a pair with a reason instead of failing; ``log``
     names level columns to log first (search interest). Lags are in periods of ``freq``.
+    Every lead of ``returns`` or of a capital column is also compared with a price-only model
+    (own lags plus ``controls`` and ``returns``; :mod:`attention.analysis.beyond`), and every
+    test is re-run in subperiods split at ``split_dates`` (halves by default;
+    :mod:`attention.analysis.stability`).
     """
     unit = "weeks" if freq == "W" else "days"
     pairs = [(attention, returns), (returns, attention)]
@@ -218,7 +212,20 @@ def feedback_tests(
     irfs = impulse_responses(var_data, max_lag, ic, irf_horizon) if len(used) >= 2 else ()
     # Without a test on attention (too few observations) only capital -> returns may have run.
     with_attention = [c for c in used if c != attention] if attention in used else []
-    xcorr = tuple(cross_correlation(stationary, attention, c, max_lag) for c in with_attention)
+    xcorr = tuple(
+        dataclasses.replace(
+            cross_correlation(stationary, attention, c, max_lag),
+            shift_pvalue=xcorr_shift_pvalue(stationary[attention], stationary[c], max_lag, n_shifts)
+            if n_shifts
+            else None,
+        )
+        for c in with_attention
+    )
+    tests = [_with_shift_pvalue(stationary, t, n_shifts) for t in tests] if n_shifts else tests
+    beyond = _beyond_price(frame, tests, [*controls, returns], [returns, *capital], log)
+    stable = tuple(
+        stability(stationary, t.causing, t.caused, t.lags, split_dates, alpha, t.qvalue) for t in tests
+    )
     return FeedbackResult(
         theme=theme,
         freq=freq,
@@ -228,7 +235,34 @@ def feedback_tests(
         skipped=tuple(skipped),
         alpha=alpha,
         notes=notes,
+        beyond=beyond,
+        stability=stable,
     )
+
+
+def _with_shift_pvalue(stationary: pd.DataFrame, test: GrangerResult, n_shifts: int) -> GrangerResult:
+    """``test`` with the circular-shift p-value of its F statistic (same transforms and lags)."""
+    caused = stationary[test.caused].to_numpy(float)
+    causing = stationary[test.causing].to_numpy(float)
+    return dataclasses.replace(test, shift_pvalue=granger_shift_pvalue(caused, causing, test.lags, n_shifts))
+
+
+def _beyond_price(
+    frame: pd.DataFrame,
+    tests: Sequence[GrangerResult],
+    controls: Sequence[str],
+    led: Sequence[str],
+    log: Sequence[str],
+) -> tuple[BeyondPrice, ...]:
+    """Each tested lead of a return or capital column against the price-only model."""
+    targets = [t for t in tests if t.caused in led and t.causing not in controls]
+    if not targets:
+        return ()
+    present = [c for c in controls if c in frame and frame[c].notna().any()]
+    columns = list(dict.fromkeys([*present, *(t.causing for t in targets), *(t.caused for t in targets)]))
+    stationary = _stationary_frame(frame, columns, log)
+    found = (beyond_price(stationary, t.causing, t.caused, present, t.lags) for t in targets)
+    return tuple(b for b in found if b is not None)
 
 
 def _stationary_frame(frame: pd.DataFrame, columns: Sequence[str], log: Sequence[str]) -> pd.DataFrame:

@@ -68,6 +68,16 @@ class GrangerResult:
     qvalue: float | None = None
     theme: str = ""
     unit: str = "periods"
+    caused_sd: float = float("nan")  # s.d. of the (stationary) caused series, in its own units
+    start: pd.Timestamp | None = None  # first and last period in the regression
+    end: pd.Timestamp | None = None
+    shift_pvalue: float | None = None  # circular-shift p-value of F (attention.analysis.nulls)
+
+    @property
+    def effect_in_units(self) -> float:
+        """The cumulative effect in the caused series' own units (a fraction for returns):
+        the response to a one-s.d. rise in the causing series."""
+        return self.cumulative_effect * self.caused_sd
 
     @property
     def null_hypothesis(self) -> str:
@@ -226,6 +236,13 @@ class GrangerStats(TypedDict):
     effect_size: float
     cumulative_effect: float
     lead_lags: tuple[int, ...]
+    caused_sd: float
+
+
+def complete_rows(caused: np.ndarray, causing: np.ndarray, lags: int) -> np.ndarray:
+    """Rows where ``caused_t`` and every lag of both series exist (the regression sample)."""
+    own, other = lag_matrix(caused, lags), lag_matrix(causing, lags)
+    return np.isfinite(caused) & np.isfinite(own).all(axis=1) & np.isfinite(other).all(axis=1)
 
 
 def granger_test(caused: np.ndarray, causing: np.ndarray, lags: int) -> GrangerStats:
@@ -234,7 +251,7 @@ def granger_test(caused: np.ndarray, causing: np.ndarray, lags: int) -> GrangerS
     exist, so no lag reaches across a gap. Returns raw numbers (internal)."""
     caused, causing = np.asarray(caused, dtype=float), np.asarray(causing, dtype=float)
     own, other = lag_matrix(caused, lags), lag_matrix(causing, lags)
-    ok = np.isfinite(caused) & np.isfinite(own).all(axis=1) & np.isfinite(other).all(axis=1)
+    ok = complete_rows(caused, causing, lags)
     rows = int(ok.sum())
     y = caused[ok]
     const = np.ones((rows, 1))
@@ -256,6 +273,7 @@ def granger_test(caused: np.ndarray, causing: np.ndarray, lags: int) -> GrangerS
         "effect_size": float((ssr_r - ssr_u) / ssr_r) if ssr_r > 0 else 0.0,
         "cumulative_effect": float(coefs.sum() * scale),
         "lead_lags": tuple(int(k + 1) for k in np.flatnonzero(np.abs(tvals) > 1.96)),
+        "caused_sd": float(sd_caused),
     }
 
 
@@ -300,6 +318,7 @@ def granger(
     raw = granger_test(data[:, 0], data[:, 1], p)
     if int(raw["nobs"]) < MIN_NOBS - p or raw["df"][1] < 1:
         return None
+    used = both.index[complete_rows(data[:, 0], data[:, 1], p)]
     return GrangerResult(
         causing=causing,
         caused=caused,
@@ -308,6 +327,8 @@ def granger(
         transforms=(tx, ty),
         theme=theme,
         unit=unit,
+        start=pd.Timestamp(used[0]) if isinstance(used, pd.DatetimeIndex) else None,
+        end=pd.Timestamp(used[-1]) if isinstance(used, pd.DatetimeIndex) else None,
         **raw,
     )
 

@@ -1,6 +1,6 @@
 """Analysis results as rows for the result tables (see ``attention.store.schema``, migrations
-``analysis_results_v1`` and ``analysis_results_v2_irf``; the store writes them with
-``Store.replace_analysis_results``). The exports read these tables."""
+``analysis_results_v1``, ``analysis_results_v2_irf`` and ``stats_0001``..``stats_0003``; the store
+writes them with ``Store.replace_analysis_results``). The exports read these tables."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ import pandas as pd
 from attention.analysis.context import MarketContext
 
 if TYPE_CHECKING:
+    from attention.analysis.beyond import BeyondPrice
+    from attention.analysis.granger import GrangerResult
     from attention.analysis.run import AnalysisResults
+    from attention.analysis.stability import Stability
 
 
 def _num(value: float | None) -> float | None:
@@ -47,7 +50,10 @@ def result_frames(results: AnalysisResults) -> dict[str, pd.DataFrame]:
                     "ic": t.ic,
                     "null_hypothesis": t.null_hypothesis,
                     "significant": t.significant(fb.alpha),
+                    "shift_pvalue": _num(t.shift_pvalue),
                     "computed_at": at,
+                    **_beyond_columns(t, fb.beyond_for(t.causing, t.caused), fb.alpha),
+                    **_stability_columns(fb.stability_for(t.causing, t.caused)),
                 }
             )
         verdicts.append(
@@ -102,6 +108,32 @@ def result_frames(results: AnalysisResults) -> dict[str, pd.DataFrame]:
         "event_studies": pd.DataFrame(events),
         "context": pd.DataFrame(contexts),
         "impulse_responses": pd.DataFrame(irfs),
+    }
+
+
+def _beyond_columns(test: GrangerResult, check: BeyondPrice | None, alpha: float) -> dict[str, object]:
+    """Migration ``stats_0001_beyond_price``: the effect in units, dates, the price-only check."""
+    return {
+        "effect_in_units": _num(test.effect_in_units),
+        "sample_start": test.start.date() if test.start is not None else None,
+        "sample_end": test.end.date() if test.end is not None else None,
+        "beyond_price": check.call(alpha) if check else None,
+        "beyond_f_pvalue": _num(check.f_pvalue) if check else None,
+        "beyond_mse_ratio": _num(check.mse_ratio) if check else None,
+        "beyond_cw_pvalue": _num(check.cw_pvalue) if check else None,
+    }
+
+
+def _stability_columns(found: Stability | None) -> dict[str, object]:
+    """Migration ``stats_0002_stability``: the call, the break test and each part as JSON."""
+    parts = [
+        {"label": p.label, "nobs": p.nobs, "pvalue": _num(p.pvalue), "effect": _num(p.effect)}
+        for p in (found.parts if found else ())
+    ]
+    return {
+        "stability": found.call if found else None,
+        "break_pvalue": _num(found.break_pvalue) if found else None,
+        "subperiods": json.dumps(parts) if found else None,
     }
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from attention.analysis.context import MarketContext, market_context
+from attention.analysis.context import MarketContext, MonthDay, market_context
 from attention.analysis.errors import AnalysisInputError
 from attention.analysis.event import EventStudyResult, event_study
 from attention.analysis.feedback import FeedbackResult, feedback_tests
@@ -24,6 +24,8 @@ from attention.config import Config
 from attention.panel.build import PanelInputs, ThemePanel, build_theme_panel
 
 CAPITAL = ("flow_usd", "abnormal_volume")
+SeasonalWindow = tuple[MonthDay, MonthDay]
+DEFAULT_WINDOW: SeasonalWindow = ((1, 1), (1, 31))  # the January effect
 SPIKE_Z = 2.0  # an attention spike: trailing z-score above 2
 
 
@@ -38,7 +40,12 @@ class ThemeAnalysis:
 
     @property
     def verdict(self) -> str:
-        return self.feedback.verdict().replace(f"{self.theme}:", f"{self.label}:", 1)
+        """What `analyze` prints, the report shows and the exports save (one wording module)."""
+        from attention.analysis.wording import event_verdict, feedback_verdict
+
+        return " ".join(
+            [feedback_verdict(self.feedback, self.label), *(event_verdict(e) for e in self.events)]
+        )
 
     def summary(self) -> str:
         parts = [self.feedback.summary(), *(e.summary() for e in self.events)]
@@ -94,6 +101,7 @@ def analyze_panels(
             alpha=alpha,
             log=(),
             freq="W",
+            split_dates=config.analysis.split_dates,
         )
         for k, p in panels.items()
     }
@@ -108,10 +116,13 @@ def analyze_panels(
 
 
 def context_all(
-    inputs: PanelInputs, config: Config, asof: dt.date | None = None
+    inputs: PanelInputs, config: Config, asof: dt.date | None = None, window: SeasonalWindow = DEFAULT_WINDOW
 ) -> dict[str, tuple[MarketContext | None, list[str]]]:
-    """Market context per theme (None plus the reason when it cannot be computed)."""
-    return {k: _context(build_theme_panel(inputs, config, k), inputs, config, asof) for k in config.themes}
+    """Market context per theme (None plus the reason when it cannot be computed); ``window``
+    is the seasonal calendar window (:func:`attention.analysis.context.parse_window`)."""
+    return {
+        k: _context(build_theme_panel(inputs, config, k), inputs, config, asof, window) for k in config.themes
+    }
 
 
 def _bh_across_themes(results: dict[str, FeedbackResult]) -> dict[str, FeedbackResult]:
@@ -139,20 +150,23 @@ def _events(panel: ThemePanel) -> tuple[EventStudyResult, ...]:
 
 
 def _context(
-    panel: ThemePanel, inputs: PanelInputs, config: Config, asof: dt.date | None
+    panel: ThemePanel,
+    inputs: PanelInputs,
+    config: Config,
+    asof: dt.date | None,
+    window: SeasonalWindow = DEFAULT_WINDOW,
 ) -> tuple[MarketContext | None, list[str]]:
     theme, bench = _level(panel.daily["theme_return"]), _level(panel.daily["benchmark_return"])
     if theme.empty or bench.empty:
         return None, ["market context skipped: no theme or benchmark prices"]
     other = _other_closes(inputs, config, panel.theme)
+    name = config.themes[panel.theme].label
     try:
-        return market_context(theme, bench, asof=asof, other=other, name=config.themes[panel.theme].label), []
+        return market_context(theme, bench, asof=asof, other=other, seasonal_window=window, name=name), []
     except AnalysisInputError as exc:
         if other is not None:  # e.g. under 3 months of the other index: drop it, keep the rest
             try:
-                return market_context(theme, bench, asof=asof, name=config.themes[panel.theme].label), [
-                    str(exc)
-                ]
+                return market_context(theme, bench, asof=asof, seasonal_window=window, name=name), [str(exc)]
             except AnalysisInputError as inner:
                 exc = inner
         return None, [f"market context skipped: {exc}"]

@@ -46,18 +46,30 @@ def context(
     asof: str = typer.Option(
         None, "--asof", help="As-of date YYYY-MM-DD (default: the last stored session)."
     ),
+    window: str = typer.Option(
+        "01-01:01-31",
+        "--window",
+        help="Seasonal calendar window MM-DD:MM-DD (a start after the end wraps into the next "
+        "year, e.g. 12-16:01-15).",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Market context per theme (YTD, beat streak, RSI, 3-month vs other) from stored prices."""
+    """Market context per theme (YTD, beat streak, RSI, 3-month vs other, a seasonal window)."""
+    from attention.analysis.context import parse_window
+    from attention.analysis.errors import AnalysisInputError
     from attention.analysis.run import context_all
     from attention.panel.build import load_inputs
     from attention.store import Store
 
     cfg = load(config, store__path=str(store) if store else None)
     when = parse_date(asof, "--asof")
+    try:
+        seasonal = parse_window(window)
+    except AnalysisInputError as exc:
+        raise typer.BadParameter(f"--{exc}") from None  # a usage error (exit 2), like --asof
     with Store(cfg.store.path, read_only=True) as opened:
         inputs = load_inputs(opened, cfg)
-    contexts = context_all(inputs, cfg, when)
+    contexts = context_all(inputs, cfg, when, seasonal)
     if as_json:
         from attention.analysis.run import plain
 
@@ -86,6 +98,17 @@ def preis(
         "Google Trends exports), or auto (all-Sunday labels are "
         "taken as starts, with a note).",
     ),
+    cost_bp: float = typer.Option(
+        10.0, "--cost-bp", help="Transaction cost in basis points per side (each trade pays two sides)."
+    ),
+    resample_search: bool = typer.Option(
+        False, "--resample-search", help="Average daily search into Sunday-Saturday weeks."
+    ),
+    allow_steps: bool = typer.Option(
+        False,
+        "--allow-steps",
+        help="Run on monthly values copied onto weeks anyway (look-ahead: not a fair test).",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Preis, Moat & Stanley (2013): sell after weeks of rising search, buy after falling."""
@@ -96,20 +119,40 @@ def preis(
 
     search_values = read_series_csv(search)
     price_values = read_series_csv(prices, prefer=("Close", "close", "Adj Close"))
-    result = preis_backtest(search_values, price_values, delta_t=delta_t, seed=seed, weeks=weeks)
-    # A step series (monthly values on weekly labels) is look-ahead as given: say so, and what
-    # the rule gives when each value is used only after the period it describes has ended.
+    result = preis_backtest(
+        search_values,
+        price_values,
+        delta_t=delta_t,
+        seed=seed,
+        weeks=weeks,
+        cost_bp=cost_bp,
+        resample_search=resample_search,
+        allow_steps=allow_steps,
+    )
+    # Reached with a step series only under --allow-steps: say what the rule gives when each
+    # value is used only after the period it describes has ended.
     finding, usable = step_finding(search.name, search_values)
     checks = []
     if finding is not None:
-        honest = preis_backtest(usable.dropna(), price_values, delta_t=delta_t, seed=seed, weeks=weeks)
+        honest = preis_backtest(
+            usable.dropna(),
+            price_values,
+            delta_t=delta_t,
+            seed=seed,
+            weeks=weeks,
+            cost_bp=cost_bp,
+            allow_steps=True,
+        )
         checks.append(
             f"input check: {finding.line()}. The result above uses the values as labelled "
             f"(look-ahead); with each value used only after its period ends: "
             f"{honest.cumulative_return:+.1%} ({len(honest.trades)} trades)"
         )
     if as_json:
+        from attention.analysis.preis import SELECTION_NOTE
+
         out = {k: v for k, v in vars(result).items() if k != "trades"}
+        out["random_baseline_note"] = SELECTION_NOTE
         out["n_trades"] = len(result.trades)
         out["trades"] = [vars(t) | {"factor": t.factor} for t in result.trades]
         out["input_checks"] = checks

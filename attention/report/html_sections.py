@@ -73,7 +73,9 @@ def verdict_cards(statuses: dict[str, LoopStatus], data: ReportData) -> str:
         "prices, directly or through money (flows, abnormal volume), every leg with a "
         f"positive effect and a Benjamini-Hochberg q below {alpha:g} (weekly data). Effect "
         "sizes (sd) are the summed lag effects, in standard deviations of the led series "
-        "per standard deviation of the leading one.</p>"
+        "per standard deviation of the leading one; for returns the percent beside it is the "
+        "excess return that followed a one-standard-deviation rise. Evidence: strong (q below "
+        "0.01), moderate (below 0.05), weak (below 0.10), none.</p>"
     )
     return section("verdicts", "Feedback loop: the verdict", "".join(cards) + note)
 

@@ -53,6 +53,30 @@ FEEDBACK_TESTS = _spec(
     ("ic", "string", "information criterion used for the lag order"),
     ("null_hypothesis", "string", "the null hypothesis in words"),
     ("significant", "bool", "q below analysis.fdr_alpha"),
+    ("shift_pvalue", "float", "p-value of the F statistic under circular shifts of the causing series"),
+    (
+        "effect_in_units",
+        "float",
+        "the cumulative effect in the caused series' units (returns: 0.004 = +0.4%)",
+    ),
+    ("sample_start", "date", "first week in the regression"),
+    ("sample_end", "date", "last week in the regression"),
+    (
+        "beyond_price",
+        "string",
+        "against a price-only model: adds to price / in sample only / "
+        "out of sample only / adds nothing beyond price (leads of returns and money only)",
+    ),
+    ("beyond_f_pvalue", "float", "nested F test p-value of the causing lags over own and benchmark lags"),
+    ("beyond_mse_ratio", "float", "out-of-sample MSE with / without the causing lags (below 1: it helped)"),
+    ("beyond_cw_pvalue", "float", "Clark-West p-value (one-sided) of the out-of-sample comparison"),
+    (
+        "stability",
+        "string",
+        "the test in subperiods: stable / only in ... / reversed / in no part / not tested",
+    ),
+    ("break_pvalue", "float", "F test that the causing lags' coefficients are equal in every subperiod"),
+    ("subperiods", "string", "JSON list of subperiods with label, nobs, pvalue and effect (sd)"),
     ("computed_at", "timestamp", "when the analysis ran (UTC)"),
 )
 

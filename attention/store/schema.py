@@ -305,6 +305,30 @@ CREATE TABLE IF NOT EXISTS page_views (
 );
 """
 
+# Beside each Granger test (attention.analysis.granger / beyond): the effect in the led series'
+# own units, the sample's dates, and the comparison with a price-only model.
+FEEDBACK_TESTS_BEYOND_PRICE = """
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS effect_in_units DOUBLE;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS sample_start DATE;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS sample_end DATE;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS beyond_price VARCHAR;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS beyond_f_pvalue DOUBLE;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS beyond_mse_ratio DOUBLE;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS beyond_cw_pvalue DOUBLE;
+"""
+
+# Each Granger test re-run in subperiods (attention.analysis.stability).
+FEEDBACK_TESTS_STABILITY = """
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS stability VARCHAR;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS break_pvalue DOUBLE;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS subperiods VARCHAR;
+"""
+
+# The F test's p-value under circular shifts (attention.analysis.nulls).
+FEEDBACK_TESTS_SHIFT_PVALUE = """
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS shift_pvalue DOUBLE;
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
@@ -318,4 +342,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("imports_0001_partial_bars_external_series", IMPORTS),
     ("sources_0001_subreddit_volume", SUBREDDIT_VOLUME),
     ("sources_0002_page_views", PAGE_VIEWS),
+    ("stats_0001_beyond_price", FEEDBACK_TESTS_BEYOND_PRICE),
+    ("stats_0002_stability", FEEDBACK_TESTS_STABILITY),
+    ("stats_0003_shift_pvalue", FEEDBACK_TESTS_SHIFT_PVALUE),
 ]

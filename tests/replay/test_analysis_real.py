@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from attention.analysis.context import market_context
+from attention.analysis.errors import AnalysisInputError
 from attention.analysis.feedback import feedback_tests
 from attention.analysis.preis import preis_backtest
 from attention.imports.series_csv import read_series_csv
@@ -44,7 +45,12 @@ def test_market_context_iwm_vs_spy(shared_data: Path) -> None:
 def test_preis_rule_on_real_weekly_search_and_sp500(shared_data: Path) -> None:
     search = read_series_csv(shared_data / MOOD / "google_trends.csv")
     gspc = _closes(shared_data, "^GSPC", column="Close")
-    result = preis_backtest(search, gspc, delta_t=3, n_random=2000, seed=7)
+    with pytest.raises(AnalysisInputError, match="monthly values copied onto weeks"):
+        preis_backtest(search, gspc, delta_t=3, n_random=0, weeks="end")
+    result = preis_backtest(search, gspc, delta_t=3, n_random=2000, seed=7, allow_steps=True)
+    assert "look-ahead" in result.notes[0]
+    costs = {row.bp_per_side: row.cumulative_return for row in result.costs}
+    assert costs[0] > costs[5] > costs[10] > costs[20]  # about 600 round trips: costs dominate
     assert len(result.trades) > 500
     first, last = result.trades[0], result.trades[-1]
     assert result.buy_and_hold == pytest.approx(last.exit_price / first.entry_price - 1)

@@ -11,6 +11,7 @@ import pytest
 from attention.analysis.context import (
     beat_streak,
     market_context,
+    parse_window,
     rsi_wilder,
     seasonal_relative_return,
 )
@@ -98,6 +99,23 @@ def test_seasonal_window_across_years() -> None:
     assert result.share_positive == pytest.approx(1 / 3)
     wrapped = seasonal_relative_return(theme, bench, (12, 15), (1, 10))
     assert set(wrapped.per_year) == {2020, 2021, 2022}
+    # the spread across years, by hand
+    values = [0.05, -0.02, -0.01]
+    sd = float(np.std(values, ddof=1))
+    assert result.median == pytest.approx(-0.01) and result.std == pytest.approx(sd)
+    assert result.t_stat == pytest.approx(np.mean(values) / (sd / np.sqrt(3)))
+    assert result.years == (2021, 2022, 2023) and result.n_years == 3
+    assert "median -1.00%" in result.summary() and "of 3 years (2021-2023)" in result.summary()
+    one = seasonal_relative_return(theme[:"2021-06-30"], bench[:"2021-06-30"], (1, 1), (1, 31))
+    assert one.n_years == 1 and np.isnan(one.std) and np.isnan(one.t_stat)
+
+
+def test_window_text_is_parsed_or_refused() -> None:
+    assert parse_window("12-16:01-15") == ((12, 16), (1, 15))
+    assert parse_window("01-01:01-31") == ((1, 1), (1, 31))
+    for bad in ("12-16", "13-01:01-15", "02-29:03-10", "dec:jan"):
+        with pytest.raises(AnalysisInputError, match="MM-DD:MM-DD"):
+            parse_window(bad)
 
 
 def test_asof_uses_the_last_date_both_series_have() -> None:

@@ -139,6 +139,16 @@ def test_cli_analyze_and_context(config_path: Path) -> None:
     assert json.loads(ctx.stdout)["small_caps"][0]["asof"] == "2019-12-31"
     bad = runner.invoke(app, ["context", "--config", str(config_path), "--asof", "31/12/2019"])
     assert bad.exit_code == 2 and "--asof '31/12/2019': use YYYY-MM-DD" in bad.output
+    window = ["context", "--config", str(config_path), "--window", "12-16:01-15"]
+    seasonal = runner.invoke(app, [*window, "--json"])
+    assert seasonal.exit_code == 0, seasonal.output
+    found = json.loads(seasonal.stdout)["small_caps"][0]["seasonal"]
+    assert found["start"] == [12, 16] and found["end"] == [1, 15]
+    assert found["n_years"] == len(found["years"]) == len(found["per_year"]) > 0
+    assert {"mean", "median", "std", "share_positive", "t_stat"} <= set(found)
+    assert "seasonal window 12-16..01-15" in runner.invoke(app, window).output
+    wrong = runner.invoke(app, ["context", "--config", str(config_path), "--window", "12-16"])
+    assert wrong.exit_code == 2 and "--window '12-16'" in wrong.output
 
 
 def test_cli_backtest_preis(tmp_path: Path) -> None:
@@ -167,6 +177,9 @@ def test_cli_backtest_preis(tmp_path: Path) -> None:
     assert data["n_trades"] == 2
     assert data["cumulative_return"] == pytest.approx((100 / 90) * (99 / 90) - 1)
     assert data["notes"] == []
+    costs = {row["bp_per_side"]: row["cumulative_return"] for row in data["costs"]}
+    assert costs[10] == pytest.approx((100 / 90) * (99 / 90) * 0.999**4 - 1)
+    assert data["net_return"] == pytest.approx(costs[10]) and len(data["delta_t_table"]) == 6
     # the same weeks labelled by their Sunday, as Google Trends' export does
     (tmp_path / "sundays.csv").write_text(
         "Week,stock market crash\n2023-12-31,10\n2024-01-07,20\n2024-01-14,30\n2024-01-21,50\n2024-01-28,10\n"

@@ -1,0 +1,256 @@
+"""Every verdict sentence, in one place: `attention analyze`, the report and the exports all
+print what this module writes (the report's loop cards through
+:mod:`attention.report.verdicts`, the saved ``feedback_verdicts`` rows through
+:meth:`attention.analysis.run.ThemeAnalysis.verdict`).
+
+Rules the wording keeps:
+
+* a verdict says how many observations and which dates it rests on, which legs could not be
+  tested and why, and warns when there is too little data for a test to find a real effect
+  (fewer than 100 weekly observations for a Granger test, fewer than 10 events for an event
+  study);
+* effects are given in percent where the led series is a return ("a one-standard-deviation
+  rise in attention was followed by +0.40% excess return over the next 2 weeks"), with the
+  effect in standard deviations beside it;
+* a q-value is shown as a strength of evidence with the number beside it: strong (q < 0.01),
+  moderate (q < 0.05), weak (q < 0.10), none;
+* a test that finds nothing says "no evidence of", never "no" link: absence of evidence is not
+  evidence of absence.
+
+It lives in the analysis layer (pure functions of result objects) because the saved verdict rows
+are built there; the report only imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from attention.analysis.feedback import series_label as label
+
+if TYPE_CHECKING:
+    from attention.analysis.beyond import BeyondPrice
+    from attention.analysis.event import EventStudyResult
+    from attention.analysis.feedback import FeedbackResult
+    from attention.analysis.granger import GrangerResult
+    from attention.analysis.stability import Stability
+
+LOW_POWER_WEEKS = 100
+LOW_POWER_EVENTS = 10
+RETURN_COLUMNS = ("excess_return", "return", "theme_return")
+STRENGTHS = ((0.01, "strong"), (0.05, "moderate"), (0.10, "weak"))
+
+
+def strength(q: float | None) -> str:
+    """'strong', 'moderate', 'weak' or 'none' for a q-value (or p-value)."""
+    if q is None or not np.isfinite(q):
+        return "none"
+    return next((word for cut, word in STRENGTHS if q < cut), "none")
+
+
+def evidence(test: GrangerResult) -> str:
+    """'moderate evidence, q = 0.012' (p when no q-value was computed)."""
+    value, name = (test.qvalue, "q") if test.qvalue is not None else (test.pvalue, "p")
+    return f"{strength(value)} evidence, {name} = {value:.2g}"
+
+
+def _in_percent(test: GrangerResult) -> bool:
+    """A return left in levels: its effect reads as a percent return."""
+    level = test.transforms[1].describe() == "level"
+    return test.caused in RETURN_COLUMNS and level and bool(np.isfinite(test.effect_in_units))
+
+
+def effect(test: GrangerResult) -> str:
+    """What followed a one-s.d. rise, in percent for returns, always in s.d. too."""
+    cause, led = label(test.causing), label(test.caused)
+    sd = f"{test.cumulative_effect:+.2f} sd"
+    unit = test.unit.rstrip("s")
+    horizon = f"over the next {test.lags} {unit}s" if test.lags > 1 else f"over the next {unit}"
+    if _in_percent(test):
+        pct = f"{test.effect_in_units:+.2%}"
+        return f"a one-standard-deviation rise in {cause} was followed by {pct} {led} {horizon} ({sd})"
+    direction = "rise" if test.cumulative_effect > 0 else "fall"
+    size = f"{abs(test.cumulative_effect):.2f} sd"
+    return (
+        f"a one-standard-deviation rise in {cause} was followed by a {direction} of {size} in {led} {horizon}"
+    )
+
+
+def beyond_text(check: BeyondPrice, alpha: float) -> str:
+    """'beyond price (benchmark return, own lags): adds to price (in sample p = 0.003; out of
+    sample MSE 0.97x the price-only model's, Clark-West p = 0.01)'."""
+    controls = "".join(f", {label(c)}" for c in check.controls)
+    cause = label(check.causing)
+    verb = "add" if cause.endswith("s") else "adds"
+    words = {
+        "adds to price": f"{cause} {verb} to price",
+        "in sample only": f"{cause} {verb} to price in sample only, not out of sample",
+        "out of sample only": f"{cause} {verb} to price out of sample only, not in sample",
+        "adds nothing beyond price": f"no evidence that {cause} {verb} anything beyond price",
+    }[check.call(alpha)]
+    return (
+        f"against a price-only model (own past{controls}), {words} "
+        f"(in sample p = {check.f_pvalue:.2g}; out of sample MSE {check.mse_ratio:.2f}x the "
+        f"price-only model's over {check.n_forecasts} forecasts, Clark-West p = {check.cw_pvalue:.2g})"
+    )
+
+
+def stability_text(found: Stability) -> str:
+    """'in subperiods: stable (2021-01-01..2023-06-23 p = 0.004, +0.26 sd; ...; break test p = 0.98)'."""
+    if found.call == "not tested":
+        return "too little data to test it in subperiods"
+    parts = "; ".join(f"{p.label} p = {p.pvalue:.2g}, {p.effect:+.2f} sd" for p in found.parts)
+    return f"in subperiods: {found.call} ({parts}; break test p = {found.break_pvalue:.2g})"
+
+
+def shift_text(test: GrangerResult, alpha: float) -> str:
+    """'; circular-shift p = 0.01' or a warning when the shift null does not confirm the F test."""
+    p = test.shift_pvalue
+    if p is None or not np.isfinite(p):
+        return ""
+    if p < alpha:
+        return f"; circular-shift p = {p:.2g}"
+    return f"; not confirmed by circular shifts, p = {p:.2g}"
+
+
+def link_sentence(
+    test: GrangerResult, alpha: float, check: BeyondPrice | None = None, stable: Stability | None = None
+) -> str:
+    cause, led = label(test.causing), label(test.caused)
+    if test.significant(alpha):
+        how = f"{evidence(test)}{shift_text(test, alpha)}"
+        found = f"{cause} led {led} by {test.lead_text()} ({how}): {effect(test)}"
+        found += f"; {beyond_text(check, alpha)}" if check is not None else ""
+        return found + (f"; {stability_text(stable)}" if stable is not None else "")
+    value = test.qvalue if test.qvalue is not None else test.pvalue
+    name = "q" if test.qvalue is not None else "p"
+    if strength(value) == "weak":
+        return f"only weak evidence that {cause} led {led} ({name} = {value:.2g}, not below {alpha:g})"
+    return f"no evidence that {cause} led {led} ({name} = {value:.2g})"
+
+
+def sample(tests: Sequence[GrangerResult], freq: str) -> str:
+    """'n = 250 weekly observations, 2020-01-11..2024-10-26' over the tests."""
+    unit = "weekly" if freq == "W" else "daily"
+    counts = sorted({t.nobs for t in tests})
+    n = str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+    starts = [t.start for t in tests if t.start is not None]
+    ends = [t.end for t in tests if t.end is not None]
+    dates = f", {min(starts).date()}..{max(ends).date()}" if starts and ends else ""
+    return f"n = {n} {unit} observations{dates}"
+
+
+def low_power(tests: Sequence[GrangerResult], freq: str) -> str:
+    fewest = min((t.nobs for t in tests), default=0)
+    if freq == "W" and fewest < LOW_POWER_WEEKS:
+        return (
+            f"low power: fewer than {LOW_POWER_WEEKS} weekly observations (n = {fewest}), so a real "
+            "link may go undetected"
+        )
+    return ""
+
+
+def untested(skipped: Sequence[str]) -> str:
+    """'untested: attention → flows (no data for flow_usd)'."""
+    legs = []
+    for line in skipped:
+        pair, _, why = line.partition(": ")
+        causing, _, caused = pair.partition(" -> ")
+        legs.append(f"{label(causing)} → {label(caused)} ({why})")
+    return "untested: " + "; ".join(legs) if legs else ""
+
+
+def link_brief(test: GrangerResult) -> str:
+    """'attention → excess returns (+0.40%, +0.12 sd; moderate evidence, q = 0.012)'."""
+    pct = ""
+    if _in_percent(test):
+        pct = f"{test.effect_in_units:+.2%}, "
+    size = f"{pct}{test.cumulative_effect:+.2f} sd"
+    return f"{label(test.causing)} → {label(test.caused)} ({size}; {evidence(test)})"
+
+
+def loop_card(name: str, status: str, links: Sequence[GrangerResult], result: FeedbackResult) -> str:
+    """The report card's headline for one theme."""
+    if status == "untested":
+        return f"{name}: {loop_headline(status)}."
+    found = "; ".join(link_brief(t) for t in links)
+    detail = f" Links found: {found}." if found else ""
+    head = {
+        "loop": "feedback loop found — performance led attention and attention led money and prices",
+        "partial": "some links, but the loop does not close",
+        "none": "no evidence of a feedback loop — no significant link between attention, money and returns",
+    }[status]
+    warn = low_power(result.tests, result.freq)
+    return f"{name}: {head} ({sample(result.tests, result.freq)}).{detail}" + (
+        f" {warn[0].upper()}{warn[1:]}." if warn else ""
+    )
+
+
+def loop_headline(status: str) -> str:
+    return {
+        "loop": "feedback loop found: every leg is significant",
+        "partial": "some links found, but the loop does not close",
+        "none": "no evidence of a feedback loop",
+        "untested": "not enough data to test for a feedback loop",
+    }[status]
+
+
+def feedback_verdict(result: FeedbackResult, name: str = "") -> str:
+    """The whole verdict for one theme's feedback tests, as one paragraph."""
+    name = name or result.theme
+    if not result.tests:
+        return f"{name}: not enough data to test the feedback loop ({_why_untested(result.skipped)})"
+    parts = [
+        link_sentence(
+            t, result.alpha, result.beyond_for(t.causing, t.caused), result.stability_for(t.causing, t.caused)
+        )
+        for t in result.tests
+    ]
+    extra = [x for x in (untested(result.skipped), low_power(result.tests, result.freq)) if x]
+    return (
+        f"{name}: {loop_headline(result.loop_status)} ({sample(result.tests, result.freq)}). "
+        + "; ".join(parts)
+        + "".join(f". {x[0].upper()}{x[1:]}" for x in extra)
+        + "."
+    )
+
+
+def _why_untested(skipped: Sequence[str]) -> str:
+    missing = sorted(
+        {
+            c.strip()
+            for s in skipped
+            if ": no data for " in s
+            for c in s.split(": no data for ", 1)[1].split(",")
+        }
+    )
+    return f"no data for {', '.join(missing)}" if missing else "fewer than 30 overlapping observations"
+
+
+def event_verdict(study: EventStudyResult, horizon: int | None = None) -> str:
+    """One sentence on an event study: how many spikes, when, what followed (in percent), and
+    a warning when it rests on fewer than 10 events."""
+    unit = "week" if study.freq == "W" else "day"
+    what = f"spikes in {label(study.signal)} ({'weekly' if study.freq == 'W' else 'daily'})"
+    if not study.n_events:
+        return f"Event study: no {what} above {study.threshold:g} sd, so nothing to average."
+    dates = f"{min(study.event_dates).date()}..{max(study.event_dates).date()}"
+    h = horizon if horizon in study.horizons else study.horizons[min(1, len(study.horizons) - 1)]
+    car, lo, hi = study.at(h)
+    i = study.horizons.index(h)
+    outside = h in study.significant_horizons()
+    found = (
+        f"{h} {unit}{'s' if h > 1 else ''} after a spike, excess returns averaged {car:+.2%} "
+        f"(95% interval {lo:+.2%} to {hi:+.2%}, n = {study.n_by_horizon[i]}); "
+        + ("outside" if outside else "within")
+        + " the range of random dates"
+        + ("" if outside else ", so no evidence of an effect")
+    )
+    warn = (
+        f" Low power: fewer than {LOW_POWER_EVENTS} events, an average of so few says little."
+        if study.n_events < LOW_POWER_EVENTS
+        else ""
+    )
+    return f"Event study: {study.n_events} {what}, {dates}. {found}.{warn}"

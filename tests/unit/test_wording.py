@@ -1,0 +1,169 @@
+"""Golden tests for the verdict sentences (attention.analysis.wording): the exact words a reader
+sees in `analyze`, the report and the exports."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from attention.analysis.event import EventStudyResult
+from attention.analysis.feedback import FeedbackResult
+from attention.analysis.granger import GrangerResult, Transform
+from attention.analysis.wording import (
+    event_verdict,
+    feedback_verdict,
+    link_sentence,
+    loop_card,
+    stability_text,
+    strength,
+)
+from attention.report.verdicts import loop_status
+
+
+def _test(
+    causing: str, caused: str, q: float, effect: float = 0.3, nobs: int = 250, sd: float = 0.02
+) -> GrangerResult:
+    level = Transform(causing, False, 0, 0.01)
+    return GrangerResult(
+        causing,
+        caused,
+        5.0,
+        q / 2,
+        2,
+        nobs,
+        (2, nobs - 5),
+        0.05,
+        effect,
+        (1, 2),
+        "bic",
+        (level, level),
+        qvalue=q,
+        unit="weeks",
+        caused_sd=sd,
+        start=pd.Timestamp("2020-01-11"),
+        end=pd.Timestamp("2024-10-26"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("q", "word"), [(0.001, "strong"), (0.0099, "strong"), (0.01, "moderate"), (0.07, "weak"), (0.5, "none")]
+)
+def test_q_values_become_words(q: float, word: str) -> None:
+    assert strength(q) == word
+    assert strength(None) == "none" and strength(float("nan")) == "none"
+
+
+def test_golden_feedback_verdict() -> None:
+    result = FeedbackResult(
+        "small_caps",
+        "W",
+        (
+            _test("attention_index", "excess_return", 0.012, effect=0.2, sd=0.02),
+            _test("excess_return", "attention_index", 0.64, sd=5.0),
+            _test("attention_index", "abnormal_volume", 0.07, sd=1.0),
+        ),
+        skipped=("flow_usd -> excess_return: no data for flow_usd",),
+    )
+    assert feedback_verdict(result, "Small caps") == (
+        "Small caps: some links found, but the loop does not close (n = 250 weekly observations, "
+        "2020-01-11..2024-10-26). attention led excess returns by 1-2 weeks (moderate evidence, "
+        "q = 0.012): a one-standard-deviation rise in attention was followed by +0.40% excess returns "
+        "over the next 2 weeks (+0.20 sd); no evidence that excess returns led attention (q = 0.64); "
+        "only weak evidence that attention led abnormal volume (q = 0.07, not below 0.05). "
+        "Untested: flows → excess returns (no data for flow_usd)."
+    )
+
+
+def test_low_power_and_no_evidence_wording() -> None:
+    short = FeedbackResult(
+        "t",
+        "W",
+        (
+            _test("attention_index", "excess_return", 0.4, nobs=60),
+            _test("excess_return", "attention_index", 0.9, nobs=61),
+        ),
+    )
+    text = feedback_verdict(short, "Gold")
+    assert text.startswith("Gold: no evidence of a feedback loop (n = 60-61 weekly observations, ")
+    assert text.endswith(
+        "Low power: fewer than 100 weekly observations (n = 60), so a real link may go undetected."
+    )
+    assert " no link" not in text and "no feedback loop" not in text
+    card = loop_status(short, "Gold").headline
+    assert card.startswith("Gold: no evidence of a feedback loop — no significant link")
+    assert "Low power" in card
+    nothing = FeedbackResult("t", "W", (), skipped=("attention_index -> flow_usd: no data for flow_usd",))
+    assert (
+        feedback_verdict(nothing, "Gold")
+        == "Gold: not enough data to test the feedback loop (no data for flow_usd)"
+    )
+
+
+def test_links_on_a_card_show_percent_and_strength() -> None:
+    link = _test("attention_index", "excess_return", 0.004, effect=0.1, sd=0.03)
+    back = _test("excess_return", "attention_index", 0.02, sd=4.0)
+    result = FeedbackResult("t", "W", (link, back))
+    card = loop_card("AI", "loop", (link, back), result)
+    assert "attention → excess returns (+0.30%, +0.10 sd; strong evidence, q = 0.004)" in card
+    assert "excess returns → attention (+0.30 sd; moderate evidence, q = 0.02)" in card
+    falling = _test("attention_index", "abnormal_volume", 0.01, effect=-0.25)
+    assert link_sentence(falling, 0.05).endswith(
+        "followed by a fall of 0.25 sd in abnormal volume over the next 2 weeks"
+    )
+
+
+def _study(n_events: int, car: float, inside: bool) -> EventStudyResult:
+    horizons = (1, 2, 3)
+    band = 0.05 if inside else 0.001
+    dates = tuple(pd.Timestamp("2021-01-02") + pd.Timedelta(weeks=10 * i) for i in range(n_events))
+    return EventStudyResult(
+        "asvi",
+        "W",
+        2.0,
+        True,
+        horizons,
+        (0.0, car, car),
+        (-0.1, car - 0.02, -0.1),
+        (0.1, car + 0.02, 0.1),
+        (n_events,) * 3,
+        (0.0,) * 3,
+        (-band,) * 3,
+        (band,) * 3,
+        dates,
+    )
+
+
+def test_golden_event_verdicts() -> None:
+    assert event_verdict(_study(3, 0.012, inside=True)) == (
+        "Event study: 3 spikes in abnormal search (weekly), 2021-01-02..2021-05-22. 2 weeks after a "
+        "spike, excess returns averaged +1.20% (95% interval -0.80% to +3.20%, n = 3); within the range "
+        "of random dates, so no evidence of an effect. Low power: fewer than 10 events, an average of "
+        "so few says little."
+    )
+    many = event_verdict(_study(12, 0.012, inside=False))
+    assert "outside the range of random dates." in many and "Low power" not in many
+    assert event_verdict(_study(0, 0.0, True)) == (
+        "Event study: no spikes in abnormal search (weekly) above 2 sd, so nothing to average."
+    )
+
+
+def test_golden_stability_wording() -> None:
+    from attention.analysis.stability import Part, Stability
+
+    parts = (
+        Part(
+            "2020-01-03..2022-06-24", pd.Timestamp("2020-01-03"), pd.Timestamp("2022-06-24"), 129, 0.001, 0.41
+        ),
+        Part(
+            "2022-07-01..2024-12-27", pd.Timestamp("2022-07-01"), pd.Timestamp("2024-12-27"), 130, 0.62, 0.02
+        ),
+    )
+    found = Stability(
+        "attention_index", "excess_return", 1, parts, 6.1, 0.014, "only in 2020-01-03..2022-06-24"
+    )
+    assert stability_text(found) == (
+        "in subperiods: only in 2020-01-03..2022-06-24 (2020-01-03..2022-06-24 p = 0.001, +0.41 sd; "
+        "2022-07-01..2024-12-27 p = 0.62, +0.02 sd; break test p = 0.014)"
+    )
+    untested = Stability("a", "b", 1, (), float("nan"), float("nan"), "not tested")
+    assert stability_text(untested) == "too little data to test it in subperiods"
