@@ -11,11 +11,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from attention.commands.common import CONFIG_OPTION, EXIT_OK, handle_errors, load, parse_date
+from attention.commands.common import (
+    CONFIG_OPTION,
+    EXIT_NOTHING,
+    EXIT_OK,
+    choices,
+    handle_errors,
+    load,
+    parse_date,
+)
+from attention.commands.progress import RunProgress
 from attention.daily.flow import run_daily
 from attention.derive.rescore import stale_hint, stale_versions
 from attention.scoring import scorer_for
 from attention.store import Store
+from collectors import REGISTRY
 
 
 def register(app: typer.Typer, import_app: typer.Typer) -> None:
@@ -27,30 +37,39 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
 def run(
     config: Path = CONFIG_OPTION,
     date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (default: today, UTC)."),
-    source: list[str] = typer.Option(None, "--source", "-s", help="Only these sources (repeatable)."),
+    source: list[str] = typer.Option(
+        None,
+        "--source",
+        "-s",
+        help="Only these sources (repeatable).",
+        callback=choices(REGISTRY),
+    ),
     store: Path = typer.Option(None, "--store", help="Store path (overrides store.path)."),
 ) -> None:
     """Collect every enabled source, store, derive, analyze and refresh outputs. Cron-friendly."""
     cfg = load(config, store__path=str(store) if store else None)
     run_date = parse_date(date)
-    console = Console(stderr=True)
-    with console.status("collecting") as spinner:
-
-        def collecting(name: str) -> None:
-            spinner.update(f"collecting {name}")
-
-        def stepping(line: str) -> None:
-            spinner.update(line.split(":", 1)[0])
-
-        result = run_daily(
-            cfg, run_date=run_date, sources=source or None, progress=collecting, on_step=stepping
-        )
+    progress = RunProgress()
+    result = run_daily(
+        cfg,
+        run_date=run_date,
+        sources=source or None,
+        progress=progress.started,
+        finished=progress.finished,
+        on_step=progress.step,
+    )
     typer.echo(result.run.summary())
     for entry, outcome in result.run.derivations.items():
         if outcome.startswith("failed"):
             typer.echo(f"attention: derivation {entry} {outcome}", err=True)
-    for line in [*result.lines, *(f"attention: {hint}" for hint in result.hints)]:
-        typer.echo(line, err=True)
+    for hint in result.hints:
+        typer.echo(f"attention: {hint}", err=True)
+    if result.run.nothing_collected:
+        typer.echo(
+            "attention: nothing could be collected: every source failed (see the lines above); "
+            f"exit {EXIT_NOTHING}",
+            err=True,
+        )
     raise typer.Exit(result.exit_code)
 
 
