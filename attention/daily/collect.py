@@ -33,6 +33,9 @@ from collectors.core.records import CollectContext, Record, SourceNote, TextItem
 
 log = logging.getLogger("attention.daily.collect")
 BATCH_SIZE = 2000
+INTERRUPTED = (
+    "the run was stopped (Ctrl-C or SIGTERM) before this source finished; its committed batches are kept"
+)
 EXIT_OK, EXIT_FATAL, EXIT_PARTIAL, EXIT_NOTHING = 0, 1, 3, 4
 
 
@@ -122,6 +125,9 @@ def run_pipeline(
             if finished:
                 finished(report.results[-1])
         report.derivations = run_derivations(store, config, secrets)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into one by the CLI: say so at once
+        store.mark_interrupted_runs(INTERRUPTED)
+        raise
     finally:
         if own_store:
             store.close()

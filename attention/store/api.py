@@ -10,6 +10,7 @@ from attention.store.exports import ExportReadsMixin
 from attention.store.lookups import CollectorLookupsMixin
 from attention.store.outputs import OutputQueries
 from attention.store.panel_inputs import PanelInputsMixin
+from attention.store.people import PeopleReadsMixin
 from attention.store.runlog import RunLogMixin
 
 
@@ -21,6 +22,7 @@ class Store(
     OutputQueries,
     RunLogMixin,
     ChecksMixin,
+    PeopleReadsMixin,
 ):
     """A DuckDB file plus its lock, with the named queries of every caller.
 
