@@ -1,10 +1,12 @@
 """Load and validate ``config.yaml`` into typed objects.
 
-Precedence (highest first): environment variables (``ATTENTION__A__B=value``) > CLI flags >
-the YAML file > the packaged defaults. Secrets come from the environment only (see
-:class:`Secrets`); a secret-looking key in the file is an error, so it never reaches the store.
+Precedence (highest first): CLI flags > environment variables (``ATTENTION__A__B=value``) >
+the YAML file, merged over the packaged defaults (:mod:`attention.config_layers`). Secrets come
+from the environment only (see :class:`Secrets`); a secret-looking key in the file is an error,
+so it never reaches the store.
 
-Every validation problem becomes one line that names the file, the field path and the fix::
+Every validation problem becomes one line that names where the value came from (the file, an
+environment variable or a flag), the field path and the fix; all problems are listed::
 
     config.yaml: themes.small_caps.proxy: unknown key 'tickr' (did you mean 'tickers'?)
 """
@@ -25,9 +27,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from attention.config_layers import Layers, env_value
 from attention.errors import ConfigError
 
 ENV_PREFIX = "ATTENTION__"
+DEFAULTS = "<packaged defaults>"
 SECRET_WORDS = ("secret", "password", "token", "api_key", "apikey", "client_id")
 
 
@@ -260,36 +264,50 @@ def load_config(
     path: str | Path | None = None,
     overrides: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
+    flag_names: Mapping[str, str] | None = None,
 ) -> Config:
-    """Load a config file (or the packaged defaults), apply CLI overrides, then env overrides.
+    """The packaged defaults, the config file merged over them, then environment variables, then
+    CLI flags (an explicit flag wins). Every problem is listed, each naming where it came from.
 
-    ``overrides`` are dotted paths from CLI flags, e.g. ``{"store.path": "x.duckdb"}``.
+    ``overrides`` are dotted paths from CLI flags, e.g. ``{"store.path": "x.duckdb"}``;
+    ``flag_names`` says which flag set each (``{"store.path": "--store"}``).
     """
     file_path = Path(path) if path is not None else None
     if file_path is None and Path("config.yaml").exists():
         file_path = Path("config.yaml")
-    shown = str(file_path) if file_path else "<packaged defaults>"
-    raw = _read_yaml(file_path or packaged_default_path(), shown)
-    if not isinstance(raw, dict):  # before overrides are applied to it
-        raise ConfigError(f"{shown}: the file must be a YAML mapping (key: value), got {type(raw).__name__}")
-    for dotted, value in (overrides or {}).items():
-        _set_path(raw, dotted.split("."), value)
+    layers = Layers(_read_yaml(packaged_default_path(), DEFAULTS), DEFAULTS)
+    shown = DEFAULTS
+    if file_path is not None:
+        shown = str(file_path)
+        user = _read_yaml(file_path, shown)
+        if not isinstance(user, dict):
+            raise ConfigError(
+                f"{shown}: the file must be a YAML mapping (key: value), got {type(user).__name__}"
+            )
+        layers.merge_file(user, shown)
     env = os.environ if environ is None else environ
-    for key, value in env.items():
+    for key, value in sorted(env.items()):
         if key.startswith(ENV_PREFIX):
             parts = [p.lower() for p in key[len(ENV_PREFIX) :].split("__") if p]
-            _set_path(raw, parts, yaml.safe_load(value) if value else value)
-    return validate_config(raw, shown)
+            if parts:
+                layers.set(parts, env_value(value), f"environment variable {key}")
+    for dotted, value in (overrides or {}).items():
+        flag = (flag_names or {}).get(dotted, dotted)
+        layers.set(dotted.split("."), value, f"flag {flag}")
+    return validate_config(layers.raw, shown, layers)
 
 
-def validate_config(raw: Any, shown: str = "config.yaml") -> Config:
+def validate_config(raw: Any, shown: str = "config.yaml", layers: Layers | None = None) -> Config:
     if not isinstance(raw, dict):
         raise ConfigError(f"{shown}: the file must be a YAML mapping (key: value), got {type(raw).__name__}")
     _reject_secrets(raw, shown, [])
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, shown)) from None
+        origin = layers.origin if layers else (lambda loc: shown)
+        raise ConfigError(
+            "\n".join(_describe(error, origin(error["loc"])) for error in exc.errors())
+        ) from None
     return config.model_copy(update={"source_path": shown})
 
 
@@ -309,17 +327,6 @@ def _read_yaml(path: Path, shown: str) -> Any:
         raise ConfigError(f"{shown}: {where}{problem}; fix the YAML syntax") from None
 
 
-def _set_path(raw: dict, parts: list[str], value: Any) -> None:
-    node = raw
-    for part in parts[:-1]:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            child = {}
-            node[part] = child
-        node = child
-    node[parts[-1]] = value
-
-
 def _reject_secrets(node: Any, shown: str, path: list[str]) -> None:
     if not isinstance(node, dict):
         return
@@ -334,11 +341,10 @@ def _reject_secrets(node: Any, shown: str, path: list[str]) -> None:
         _reject_secrets(value, shown, [*path, str(key)])
 
 
-def _describe(exc: ValidationError, shown: str) -> str:
-    errors = exc.errors()
-    first = errors[0]
-    loc = [str(p) for p in first["loc"]]
-    kind = first["type"]
+def _describe(error: Any, shown: str) -> str:
+    """One validation problem as one line: where the value came from, the field, the fix."""
+    loc = [str(p) for p in error["loc"]]
+    kind = error["type"]
     if kind == "extra_forbidden":
         where, key = ".".join(loc[:-1]) or "(top level)", loc[-1]
         allowed = _allowed_keys(loc[:-1])
@@ -348,12 +354,10 @@ def _describe(exc: ValidationError, shown: str) -> str:
     elif kind == "missing":
         line = f"{shown}: {'.'.join(loc)}: required field is missing; add it"
     else:
-        message = first["msg"].removeprefix("Value error, ")
-        got = first.get("input")
+        message = error["msg"].removeprefix("Value error, ")
+        got = error.get("input")
         got_text = f" (got {got!r})" if not isinstance(got, (dict, list)) else ""
         line = f"{shown}: {'.'.join(loc) or '(top level)'}: {message}{got_text}"
-    if len(errors) > 1:
-        line += f" [and {len(errors) - 1} more problem(s)]"
     return one_line(line)
 
 

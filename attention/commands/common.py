@@ -27,7 +27,9 @@ CONFIG_OPTION = typer.Option(
 
 
 def fail(message: str, code: int = EXIT_FATAL) -> typer.Exit:
-    typer.echo(f"attention: {message}", err=True)
+    """Every line of ``message`` on stderr as ``attention: ...``; the exit to raise."""
+    for line in message.splitlines() or [""]:
+        typer.echo(f"attention: {line}", err=True)
     return typer.Exit(code)
 
 
@@ -48,10 +50,15 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+# The option that sets each config field from the command line (for error messages).
+FLAG_NAMES = {"store.path": "--store"}
+
+
 def load(config_path: Path | None, **flags: Any) -> Config:
     """Load config with CLI flag overrides (dotted paths; None means "not given")."""
     overrides = {k.replace("__", "."): v for k, v in flags.items() if v is not None}
-    return load_config(config_path, overrides=overrides)
+    names = {dotted: FLAG_NAMES.get(dotted, dotted) for dotted in overrides}
+    return load_config(config_path, overrides=overrides, flag_names=names)
 
 
 def stderr_is_tty() -> bool:
