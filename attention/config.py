@@ -113,6 +113,14 @@ class AnalysisSettings(_Strict):
     fdr_alpha: float = Field(0.05, gt=0, lt=1)
 
 
+class AlertSettings(_Strict):
+    k: float = Field(3.0, gt=0)  # standard deviations a move must reach
+    window: int = Field(60, ge=5)  # trailing days a move is compared with
+    webhook_url: str | None = None  # JSON POST of the alerts; with a token in it, set it in the env
+    webhook_timeout: float = Field(10.0, gt=0)
+    webhook_retries: int = Field(2, ge=0, le=10)
+
+
 class SourceSettings(_Strict):
     enabled: bool = True
     budget: int = Field(100, ge=0)
@@ -188,6 +196,7 @@ class Config(_Strict):
     outputs: OutputSettings = OutputSettings()
     benchmark: str = "SPY"
     analysis: AnalysisSettings = AnalysisSettings()
+    alerts: AlertSettings = AlertSettings()
     themes: dict[str, Theme] = Field(min_length=1)
     sources: Sources = Sources()
     # Where the config came from, for messages; not part of the YAML.
@@ -266,12 +275,8 @@ def load_config(
     environ: Mapping[str, str] | None = None,
     flag_names: Mapping[str, str] | None = None,
 ) -> Config:
-    """The packaged defaults, the config file merged over them, then environment variables, then
-    CLI flags (an explicit flag wins). Every problem is listed, each naming where it came from.
-
-    ``overrides`` are dotted paths from CLI flags, e.g. ``{"store.path": "x.duckdb"}``;
-    ``flag_names`` says which flag set each (``{"store.path": "--store"}``).
-    """
+    """The packaged defaults, the file merged over them, environment variables, then CLI flags
+    (``overrides``: dotted paths; ``flag_names``: the flag of each, for messages)."""
     file_path = Path(path) if path is not None else None
     if file_path is None and Path("config.yaml").exists():
         file_path = Path("config.yaml")

@@ -11,6 +11,8 @@ import typer
 COMMAND_MODULES: list[str] = [
     "core",
     "status",
+    "rank",
+    "alerts",
     "trends",
     "analysis",
     "reddit",

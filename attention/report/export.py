@@ -37,6 +37,7 @@ from attention.report.tables import (
     TableSpec,
 )
 from attention.report.tables_analysis import ANALYSIS_TABLES
+from attention.report.tables_people import RANKINGS
 from attention.store import Store
 
 EXPORTS: tuple[TableSpec, ...] = (
@@ -48,6 +49,7 @@ EXPORTS: tuple[TableSpec, ...] = (
     NEWS_VOLUME,
     PANEL_DAILY,
     *ANALYSIS_TABLES,
+    RANKINGS,
 )
 SPECS = {spec.name: spec for spec in EXPORTS}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
