@@ -18,6 +18,7 @@ from attention.analysis.run import AnalysisResults
 from attention.config import Config
 from attention.panel.build import ThemePanel
 from attention.panel.snapshot import PanelSnapshot
+from attention.rankings.load import rankings
 from attention.store import Store
 
 log = logging.getLogger("attention.report")
@@ -37,6 +38,8 @@ class ReportData:
     store_path: Path
     simulated: bool = False
     notes: list[str] = field(default_factory=list)
+    # themes and tickers ranked by mentions on as_of (attention.rankings); None: not read
+    rankings: pd.DataFrame | None = None
 
     def label(self, theme: str) -> str:
         return self.config.themes[theme].label
@@ -85,6 +88,7 @@ def gather(
         Path(store.path),
         simulated or looks_simulated(store),
         notes,
+        rankings(store, config, as_of)[0],
     )
 
 
