@@ -56,7 +56,8 @@ def rank(
     for row in themes.itertuples():
         places = ", ".join(f"{p['place']} {p['mentions']}" for p in row.places_week)
         label = cfg.themes[row.name].label if row.name in cfg.themes else row.name
-        console.print(f"{label}, this week: {places or 'nowhere'}", markup=False)
+        mood = "" if pd.isna(row.sentiment_week) else f"; mean sentiment {row.sentiment_week:+.2f} (-1..1)"
+        console.print(f"{label}, this week: {places or 'nowhere'}{mood}", markup=False)
         for item in row.top_items[:1]:
             console.print(f"  top: {item['title']} {item['url'] or ''}".rstrip(), markup=False)
 

@@ -36,6 +36,7 @@ COLUMNS = (
     "change_week_pct",
     "authors_week",
     "weighted_week",
+    "sentiment_week",
     "places_week",
     "top_items",
 )
@@ -97,6 +98,7 @@ def _row(kind: str, name: str, themes: list[str], items: pd.DataFrame, end: dt.d
         "change_week_pct": _change(len(week), len(week_before)),
         "authors_week": int(week["author"].dropna().nunique()),
         "weighted_week": round(float(week["weight"].sum()), 1),
+        "sentiment_week": _mean(week["compound"]),
         "places_week": _places(week),
         "top_items": _top_items(week),
     }
@@ -105,6 +107,12 @@ def _row(kind: str, name: str, themes: list[str], items: pd.DataFrame, end: dt.d
 def _change(now: int, before: int) -> float | None:
     """Percent change; None when there was nothing before (a rise from zero has no percent)."""
     return None if before == 0 else round(100.0 * (now - before) / before, 1)
+
+
+def _mean(values: pd.Series) -> float | None:
+    """Mean compound sentiment (-1..1) of the scored items; None when none was scored."""
+    scored = values.dropna().astype(float)
+    return None if scored.empty else round(float(scored.mean()), 3)
 
 
 def _places(items: pd.DataFrame) -> list[dict]:

@@ -70,7 +70,9 @@ def _behind(row: object, label: str) -> str:
         title = esc(item.get("title") or "(no title)")
         link = f'<a href="{esc(url)}" rel="noopener noreferrer">{title}</a>' if url else title
         items.append(f"<li>{link} <span class=muted>{esc(item.get('place'))}</span></li>")
-    return f"<p><strong>{esc(label)}</strong>: this week on {places or 'nowhere'}.</p>" + (
+    mood = getattr(row, "sentiment_week", None)
+    mood_text = "" if mood is None or mood != mood else f" Mean sentiment {mood:+.2f} (-1..1)."
+    return f"<p><strong>{esc(label)}</strong>: this week on {places or 'nowhere'}.{mood_text}</p>" + (
         f"<ol class=items>{''.join(items)}</ol>" if items else ""
     )
 

@@ -74,6 +74,7 @@ def test_ranks_counts_changes_authors_weights_places_and_items() -> None:
     assert (small["rank"], small["rank_before"], small["rank_change"]) == (1, 2, 1)
     assert (ai["rank"], ai["rank_before"], ai["rank_change"]) == (2, 1, -1)
     assert small["authors_week"] == 4  # a, b, c, d
+    assert small["sentiment_week"] == 0.0
     assert small["weighted_week"] == round(5 + 1 + math.log1p(100), 1)
     assert small["places_week"] == [
         {"place": "r/stocks", "mentions": 4},
