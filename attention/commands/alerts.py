@@ -83,7 +83,9 @@ def _show(found: list[Alert], day: str, k: float, window: int, judged: int) -> N
         return
     table = Table(title=f"Moves of {k:g} sd or more on {day}", title_justify="left", box=box.SIMPLE_HEAD)
     for header in ("what", "measure", "day", "z", "value", f"{window}-day mean"):
-        table.add_column(header, overflow="fold", justify="right" if header in ("z", "value") else "left")
+        table.add_column(
+            header, overflow="fold", justify="left" if header in ("what", "measure", "day") else "right"
+        )
     for alert in found:
         table.add_row(
             alert.subject,
