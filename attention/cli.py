@@ -1,13 +1,15 @@
 """The `attention` command: a thin typer shell over the library (DESIGN.md 4.10).
 
 Commands live in ``attention/commands/*.py``; this module only builds the app, sets up logging
-(to stderr) and registers them. Exit codes: 0 ok, 1 fatal (bad config, store unusable),
-3 partial (some sources failed, the rest stored).
+(to stderr) and registers them. Exit codes (the README's table): 0 ok, 1 fatal (bad config,
+store unusable), 2 usage error, 3 partial (some sources failed, the rest stored), 4 nothing
+could be collected (every source failed).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 
 import typer
 
@@ -43,6 +45,9 @@ def main(
 ) -> None:
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # Dask's distributed sets up its own INFO logging when imported (in the backfills, and in
+    # every worker process, which inherit the environment): quiet unless -v asked for it.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", logging.getLevelName(level).lower())
     # yfinance chatters about TLS impersonation; our own messages say what matters.
     logging.getLogger("yfinance").setLevel(logging.ERROR)
 

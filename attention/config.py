@@ -1,10 +1,12 @@
 """Load and validate ``config.yaml`` into typed objects.
 
-Precedence (highest first): environment variables (``ATTENTION__A__B=value``) > CLI flags >
-the YAML file > the packaged defaults. Secrets come from the environment only (see
-:class:`Secrets`); a secret-looking key in the file is an error, so it never reaches the store.
+Precedence (highest first): CLI flags > environment variables (``ATTENTION__A__B=value``) >
+the YAML file, merged over the packaged defaults (:mod:`attention.config_layers`). Secrets come
+from the environment only (see :class:`Secrets`); a secret-looking key in the file is an error,
+so it never reaches the store.
 
-Every validation problem becomes one line that names the file, the field path and the fix::
+Every validation problem becomes one line that names where the value came from (the file, an
+environment variable or a flag), the field path and the fix; all problems are listed::
 
     config.yaml: themes.small_caps.proxy: unknown key 'tickr' (did you mean 'tickers'?)
 """
@@ -26,9 +28,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from attention import source_settings as keyless
+from attention.config_layers import Layers, env_value
 from attention.errors import ConfigError
 
 ENV_PREFIX = "ATTENTION__"
+DEFAULTS = "<packaged defaults>"
 SECRET_WORDS = ("secret", "password", "token", "api_key", "apikey", "client_id")
 
 
@@ -115,6 +119,14 @@ class AnalysisSettings(_Strict):
     split_dates: list[dt.date] = []  # subperiods for the stability check; empty: halves
 
 
+class AlertSettings(_Strict):
+    k: float = Field(3.0, gt=0)  # standard deviations a move must reach
+    window: int = Field(60, ge=5)  # trailing days a move is compared with
+    webhook_url: str | None = None  # JSON POST of the alerts; with a token in it, set it in the env
+    webhook_timeout: float = Field(10.0, gt=0)
+    webhook_retries: int = Field(2, ge=0, le=10)
+
+
 class SourceSettings(_Strict):
     enabled: bool = True
     budget: int = Field(100, ge=0)
@@ -195,6 +207,7 @@ class Config(_Strict):
     outputs: OutputSettings = OutputSettings()
     benchmark: str = "SPY"
     analysis: AnalysisSettings = AnalysisSettings()
+    alerts: AlertSettings = AlertSettings()
     themes: dict[str, Theme] = Field(min_length=1)
     sources: Sources = Sources()
     # Where the config came from, for messages; not part of the YAML.
@@ -276,36 +289,46 @@ def load_config(
     path: str | Path | None = None,
     overrides: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
+    flag_names: Mapping[str, str] | None = None,
 ) -> Config:
-    """Load a config file (or the packaged defaults), apply CLI overrides, then env overrides.
-
-    ``overrides`` are dotted paths from CLI flags, e.g. ``{"store.path": "x.duckdb"}``.
-    """
+    """The packaged defaults, the file merged over them, environment variables, then CLI flags
+    (``overrides``: dotted paths; ``flag_names``: the flag of each, for messages)."""
     file_path = Path(path) if path is not None else None
     if file_path is None and Path("config.yaml").exists():
         file_path = Path("config.yaml")
-    shown = str(file_path) if file_path else "<packaged defaults>"
-    raw = _read_yaml(file_path or packaged_default_path(), shown)
-    if not isinstance(raw, dict):  # before overrides are applied to it
-        raise ConfigError(f"{shown}: the file must be a YAML mapping (key: value), got {type(raw).__name__}")
-    for dotted, value in (overrides or {}).items():
-        _set_path(raw, dotted.split("."), value)
+    layers = Layers(_read_yaml(packaged_default_path(), DEFAULTS), DEFAULTS)
+    shown = DEFAULTS
+    if file_path is not None:
+        shown = str(file_path)
+        user = _read_yaml(file_path, shown)
+        if not isinstance(user, dict):
+            raise ConfigError(
+                f"{shown}: the file must be a YAML mapping (key: value), got {type(user).__name__}"
+            )
+        layers.merge_file(user, shown)
     env = os.environ if environ is None else environ
-    for key, value in env.items():
+    for key, value in sorted(env.items()):
         if key.startswith(ENV_PREFIX):
             parts = [p.lower() for p in key[len(ENV_PREFIX) :].split("__") if p]
-            _set_path(raw, parts, yaml.safe_load(value) if value else value)
-    return validate_config(raw, shown)
+            if parts:
+                layers.set(parts, env_value(value), f"environment variable {key}")
+    for dotted, value in (overrides or {}).items():
+        flag = (flag_names or {}).get(dotted, dotted)
+        layers.set(dotted.split("."), value, f"flag {flag}")
+    return validate_config(layers.raw, shown, layers)
 
 
-def validate_config(raw: Any, shown: str = "config.yaml") -> Config:
+def validate_config(raw: Any, shown: str = "config.yaml", layers: Layers | None = None) -> Config:
     if not isinstance(raw, dict):
         raise ConfigError(f"{shown}: the file must be a YAML mapping (key: value), got {type(raw).__name__}")
     _reject_secrets(raw, shown, [])
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, shown)) from None
+        origin = layers.origin if layers else (lambda loc: shown)
+        raise ConfigError(
+            "\n".join(_describe(error, origin(error["loc"])) for error in exc.errors())
+        ) from None
     return config.model_copy(update={"source_path": shown})
 
 
@@ -325,17 +348,6 @@ def _read_yaml(path: Path, shown: str) -> Any:
         raise ConfigError(f"{shown}: {where}{problem}; fix the YAML syntax") from None
 
 
-def _set_path(raw: dict, parts: list[str], value: Any) -> None:
-    node = raw
-    for part in parts[:-1]:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            child = {}
-            node[part] = child
-        node = child
-    node[parts[-1]] = value
-
-
 def _reject_secrets(node: Any, shown: str, path: list[str]) -> None:
     if not isinstance(node, dict):
         return
@@ -350,11 +362,10 @@ def _reject_secrets(node: Any, shown: str, path: list[str]) -> None:
         _reject_secrets(value, shown, [*path, str(key)])
 
 
-def _describe(exc: ValidationError, shown: str) -> str:
-    errors = exc.errors()
-    first = errors[0]
-    loc = [str(p) for p in first["loc"]]
-    kind = first["type"]
+def _describe(error: Any, shown: str) -> str:
+    """One validation problem as one line: where the value came from, the field, the fix."""
+    loc = [str(p) for p in error["loc"]]
+    kind = error["type"]
     if kind == "extra_forbidden":
         where, key = ".".join(loc[:-1]) or "(top level)", loc[-1]
         allowed = _allowed_keys(loc[:-1])
@@ -364,12 +375,10 @@ def _describe(exc: ValidationError, shown: str) -> str:
     elif kind == "missing":
         line = f"{shown}: {'.'.join(loc)}: required field is missing; add it"
     else:
-        message = first["msg"].removeprefix("Value error, ")
-        got = first.get("input")
+        message = error["msg"].removeprefix("Value error, ")
+        got = error.get("input")
         got_text = f" (got {got!r})" if not isinstance(got, (dict, list)) else ""
         line = f"{shown}: {'.'.join(loc) or '(top level)'}: {message}{got_text}"
-    if len(errors) > 1:
-        line += f" [and {len(errors) - 1} more problem(s)]"
     return one_line(line)
 
 

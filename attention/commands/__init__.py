@@ -10,6 +10,9 @@ import typer
 # Modules (in attention.commands) whose commands make up the CLI, in help order.
 COMMAND_MODULES: list[str] = [
     "core",
+    "status",
+    "rank",
+    "alerts",
     "trends",
     "analysis",
     "reddit",

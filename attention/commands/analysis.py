@@ -73,7 +73,9 @@ def context(
     if as_json:
         from attention.analysis.run import plain
 
-        typer.echo(json.dumps(plain({k: v for k, v in contexts.items()}), indent=2))
+        # one object per theme: its context (null when it could not be computed) and why not
+        shown = {k: {"context": plain(ctx), "notes": list(notes)} for k, (ctx, notes) in contexts.items()}
+        typer.echo(json.dumps(shown, indent=2))
         return
     for key, (ctx, notes) in contexts.items():
         typer.echo(ctx.summary() if ctx else f"{cfg.themes[key].label}: " + "; ".join(notes))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -14,7 +16,8 @@ import typer
 from attention.config import Config, load_config
 from attention.errors import AttentionError, FatalError
 
-EXIT_OK, EXIT_FATAL, EXIT_PARTIAL = 0, 1, 3
+# The README's exit-code table: keep the two in step.
+EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_NOTHING = 0, 1, 2, 3, 4
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -24,7 +27,9 @@ CONFIG_OPTION = typer.Option(
 
 
 def fail(message: str, code: int = EXIT_FATAL) -> typer.Exit:
-    typer.echo(f"attention: {message}", err=True)
+    """Every line of ``message`` on stderr as ``attention: ...``; the exit to raise."""
+    for line in message.splitlines() or [""]:
+        typer.echo(f"attention: {line}", err=True)
     return typer.Exit(code)
 
 
@@ -45,10 +50,15 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+# The option that sets each config field from the command line (for error messages).
+FLAG_NAMES = {"store.path": "--store"}
+
+
 def load(config_path: Path | None, **flags: Any) -> Config:
     """Load config with CLI flag overrides (dotted paths; None means "not given")."""
     overrides = {k.replace("__", "."): v for k, v in flags.items() if v is not None}
-    return load_config(config_path, overrides=overrides)
+    names = {dotted: FLAG_NAMES.get(dotted, dotted) for dotted in overrides}
+    return load_config(config_path, overrides=overrides, flag_names=names)
 
 
 def stderr_is_tty() -> bool:
@@ -56,10 +66,34 @@ def stderr_is_tty() -> bool:
 
 
 def parse_date(value: str | None, option: str = "--date") -> dt.date | None:
-    """A YYYY-MM-DD option value; a bad one is a usage error (exit 2) naming the option."""
+    """A YYYY-MM-DD option value; a bad one is a usage error (exit 2) saying what is wrong."""
     if value is None:
         return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{option} {value!r}: use YYYY-MM-DD") from None
+    shape = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if shape is None:
+        raise typer.BadParameter(f"{option} {value!r}: use YYYY-MM-DD")
+    year, month, day = (int(part) for part in shape.groups())
+    if not 1 <= month <= 12:
+        raise typer.BadParameter(f"{option} {value!r}: there is no month {month} (use YYYY-MM-DD)")
+    days_in_month = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days_in_month:
+        raise typer.BadParameter(
+            f"{option} {value!r}: {calendar.month_name[month]} {year} has {days_in_month} days"
+        )
+    return dt.date(year, month, day)
+
+
+def choices(allowed: Iterable[str]) -> Callable[[Any], Any]:
+    """A typer callback that makes a value outside ``allowed`` a usage error (exit 2); click
+    names the option in the message."""
+    allowed = sorted(allowed)
+
+    def check(value: Any) -> Any:
+        given = value if isinstance(value, list | tuple) else [value]
+        unknown = [v for v in given if v is not None and v not in allowed]
+        if unknown:
+            shown = ", ".join(repr(v) for v in unknown)
+            raise typer.BadParameter(f"{shown}: choose from {', '.join(allowed)}")
+        return value
+
+    return check

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from attention.commands.common import CONFIG_OPTION, handle_errors, load, parse_date
-from attention.demo import DEFAULT_DAYS, DEFAULT_OUT, DEFAULT_SEED
+from attention.commands.common import CONFIG_OPTION, choices, handle_errors, load, parse_date
+from attention.demo import DEFAULT_DAYS, DEFAULT_OUT, DEFAULT_SEED, MIN_DAYS
 
 STORE_OPTION = typer.Option(None, "--store", help="Store path (overrides store.path).")
 
@@ -23,7 +23,12 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
 def export(
     config: Path = CONFIG_OPTION,
     out: Path = typer.Option(None, "--out", help="Folder for the files (default: outputs.export_dir)."),
-    fmt: str = typer.Option(None, "--format", help="csv or parquet (default: outputs.export_format)."),
+    fmt: str = typer.Option(
+        None,
+        "--format",
+        help="csv or parquet (default: outputs.export_format).",
+        callback=choices(("csv", "parquet")),
+    ),
     include_authors: bool = typer.Option(
         False,
         "--include-authors",
@@ -62,12 +67,23 @@ def report(
     typer.echo(str(result.path))
 
 
+def _enough_days(days: int) -> int:
+    if days < MIN_DAYS:
+        raise typer.BadParameter(f"{days}: the demo needs at least {MIN_DAYS} days of history")
+    return days
+
+
 @handle_errors
 def demo(
     out: Path = typer.Option(
         DEFAULT_OUT, "--out", help="Folder for the demo's store, exports, charts and report."
     ),
-    days: int = typer.Option(DEFAULT_DAYS, "--days", help="Days of simulated history."),
+    days: int = typer.Option(
+        DEFAULT_DAYS,
+        "--days",
+        help=f"Days of simulated history (at least {MIN_DAYS}).",
+        callback=_enough_days,
+    ),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the simulated world."),
     end: str = typer.Option(
         None, "--end", help="Last day of the simulated world YYYY-MM-DD (default: yesterday, UTC)."

@@ -7,7 +7,8 @@ batches, one transaction per batch, with the cursor updates yielded after them, 
 kill mid-source keeps every committed batch and never moves a cursor past missing data.
 
 Exit codes: 0 every source succeeded (or deferred work to the next run by design: budget spent),
-3 partial (some sources failed, the rest stored), 1 fatal (bad config, store unusable).
+3 partial (some sources failed, the rest stored), 4 nothing collected (every source failed),
+1 fatal (bad config, store unusable).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from attention.config import Config, Secrets
+from attention.daily.messages import root_cause
 from attention.derive import DERIVATIONS, resolve
 from attention.errors import AttentionError, BudgetExhaustedError, FatalError
 from attention.store import Store
@@ -31,7 +33,10 @@ from collectors.core.records import CollectContext, Record, SourceNote, TextItem
 
 log = logging.getLogger("attention.daily.collect")
 BATCH_SIZE = 2000
-EXIT_OK, EXIT_FATAL, EXIT_PARTIAL = 0, 1, 3
+INTERRUPTED = (
+    "the run was stopped (Ctrl-C or SIGTERM) before this source finished; its committed batches are kept"
+)
+EXIT_OK, EXIT_FATAL, EXIT_PARTIAL, EXIT_NOTHING = 0, 1, 3, 4
 
 
 @dataclass
@@ -58,14 +63,21 @@ class RunReport:
         return [r for r in self.results if r.status == "failed"]
 
     @property
+    def nothing_collected(self) -> bool:
+        """Every source that ran failed: not one answered (offline, or every service down)."""
+        return bool(self.results) and len(self.failed) == len(self.results)
+
+    @property
     def exit_code(self) -> int:
+        if self.nothing_collected:
+            return EXIT_NOTHING
         return EXIT_PARTIAL if self.failed or self.post_run_failures else EXIT_OK
 
     def summary(self) -> str:
         lines = [f"run {self.run_id} for {self.run_date}:"]
         for r in self.results:
             extra = f" [{r.mode}]" if r.mode else ""
-            error = f": {r.error}" if r.error else ""
+            error = f": {root_cause(r.error, r.source)}" if r.error else ""
             lines.append(
                 f"  {r.source:<14} {r.status:<8} {r.records:>7} records "
                 f"{r.requests:>4} requests{extra}{error}"
@@ -90,8 +102,11 @@ def run_pipeline(
     secrets: Secrets | None = None,
     store: Store | None = None,
     progress: Callable[[str], None] | None = None,
+    finished: Callable[[SourceResult], None] | None = None,
 ) -> RunReport:
-    """Collect every selected source into the store and run the derivations."""
+    """Collect every selected source into the store and run the derivations.
+
+    ``progress`` hears each source's name as it starts, ``finished`` its result as it ends."""
     run_date = run_date or utcnow().date()
     secrets = (secrets or Secrets.from_env()).for_store(config.store.path)
     names = select_sources(config, sources)
@@ -107,7 +122,12 @@ def run_pipeline(
             if progress:
                 progress(name)
             report.results.append(collect_source(store, config, secrets, name, report))
+            if finished:
+                finished(report.results[-1])
         report.derivations = run_derivations(store, config, secrets)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into one by the CLI: say so at once
+        store.mark_interrupted_runs(INTERRUPTED)
+        raise
     finally:
         if own_store:
             store.close()

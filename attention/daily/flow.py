@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from attention.analysis.run import AnalysisResults
 from attention.config import Config, Secrets
-from attention.daily.collect import RunReport, run_pipeline
+from attention.daily.collect import RunReport, SourceResult, run_pipeline
 from attention.daily.outputs import (
     analysis_summary,
     analyze_snapshot,
@@ -74,14 +74,22 @@ def run_daily(
     progress: Callable[[str], None] | None = None,
     on_step: Callable[[str], None] | None = None,
     simulated: bool = False,
+    finished: Callable[[SourceResult], None] | None = None,
 ) -> DailyResult:
     """Collect the selected sources, derive, analyse, export and report, once each.
 
-    ``progress`` hears each source's name as it starts; ``on_step`` each output step's line.
+    ``progress`` hears each source's name as it starts, ``finished`` its result as it ends;
+    ``on_step`` each output step's line.
     ``simulated`` marks the report as simulated data (the demo)."""
     with Store(config.store.path) as store:
         run = run_pipeline(
-            config, run_date=run_date, sources=sources, secrets=secrets, store=store, progress=progress
+            config,
+            run_date=run_date,
+            sources=sources,
+            secrets=secrets,
+            store=store,
+            progress=progress,
+            finished=finished,
         )
         result = DailyResult(run)
         _Steps(store, config, result, on_step or (lambda line: None), simulated).run()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable
+import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,10 @@ from attention.report.data import ReportData  # noqa: E402
 
 log = logging.getLogger("attention.report.charts")
 WIDTH, ROW_HEIGHT, DPI = 8.0, 2.7, 110
+# A phone shows a chart about 370 CSS px wide: drawn 3.8 in wide, a 7 pt note is 10 px there,
+# and 200 dpi gives 2 image pixels per CSS pixel (sharp on the phone's 2x screen).
+PHONE_WIDTH, PHONE_DPI = 3.8, 200
+DESKTOP = (WIDTH, DPI)
 SPIKE_Z, SPIKE_WINDOW = 2.0, 52
 # The tab10 colours (matplotlib's TABLEAU_COLORS are the same ten, in the same order) as RGB.
 PALETTE = tuple(mcolors.to_rgb(c) for c in mcolors.TABLEAU_COLORS.values())
@@ -50,10 +56,22 @@ class ChartResult:
     path: Path | None = None
     png: bytes | None = None
     skipped: str | None = None  # why the chart was not drawn
+    phone_png: bytes | None = None  # the same chart drawn for a phone's width
 
     @property
     def drawn(self) -> bool:
         return self.png is not None
+
+
+@contextmanager
+def phone_sized() -> Iterator[None]:
+    """Charts drawn inside are sized for a phone (see PHONE_WIDTH); the desktop size after."""
+    global WIDTH, DPI
+    WIDTH, DPI = PHONE_WIDTH, PHONE_DPI
+    try:
+        yield
+    finally:
+        WIDTH, DPI = DESKTOP
 
 
 def theme_color(data: ReportData, theme: str) -> tuple[float, float, float]:
@@ -96,10 +114,18 @@ def finish(fig: Figure, title: str, note: str, data: ReportData, legend: list | 
     """Title, a shared legend under it, the source note (with the simulated-data warning),
     tight layout, PNG bytes."""
     height = fig.get_figheight()
-    fig.suptitle(title, fontsize=12, fontweight="bold", y=1 - 0.12 / height)
-    top = 1 - 0.45 / height
+    phone = WIDTH < 5  # narrow: wrap the title and legend instead of letting them run off
+    title_lines = textwrap.wrap(title, int(WIDTH * 9)) if phone else [title]
+    fig.suptitle("\n".join(title_lines), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
+    top = 1 - (0.45 + 0.2 * (len(title_lines) - 1)) / height
     if legend:
         columns = 3 if max(len(h.get_label()) for h in legend) < 30 else 2
+        rows = (len(legend) + columns - 1) // columns
+        if phone:
+            columns = 1
+            for handle in legend:
+                handle.set_label(textwrap.fill(handle.get_label(), 48))
+            rows = sum(h.get_label().count("\n") + 1 for h in legend)
         fig.legend(
             handles=legend,
             loc="upper center",
@@ -108,7 +134,7 @@ def finish(fig: Figure, title: str, note: str, data: ReportData, legend: list | 
             fontsize=8,
             frameon=False,
         )
-        top -= (0.2 * ((len(legend) + columns - 1) // columns) - 0.05) / height
+        top -= (0.2 * rows - 0.05) / height
     source = f"Source: {note}"
     if data.simulated:
         source = "SIMULATED DATA (attention demo). " + source

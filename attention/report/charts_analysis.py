@@ -140,11 +140,15 @@ def event_paths(data: ReportData) -> bytes:
         raise MissingChartDataError("the analysis did not run")
     studies = []
     for key, theme in data.analysis.themes.items():
-        weekly = [e for e in theme.events if e.freq == "W" and e.n_events]
+        weekly = [
+            e
+            for e in theme.events
+            if e.freq == "W" and e.n_events and np.isfinite(np.array(e.mean_car, dtype=float)).any()
+        ]
         if weekly:
             studies.append((key, weekly[0]))
     if not studies:
-        raise MissingChartDataError("no attention spikes (trailing z > 2) to study")
+        raise MissingChartDataError("no attention spikes (trailing z > 2) with a measured window to study")
     fig, axes = new_figure(len(studies), sharex=False)
     for ax, (key, study) in zip(axes[:, 0], studies, strict=True):
         h = np.array(study.horizons)
@@ -199,10 +203,13 @@ def render_charts(data: ReportData, out_dir: Path | None = None) -> list[ChartRe
             log.warning("chart %s failed: %s", name, exc, exc_info=True)
             results.append(ChartResult(name, title, skipped=f"could not be drawn: {exc}"))
             continue
+        with base.phone_sized():
+            phone = draw(data)  # it drew at desktop size, so it draws here too
         path = None
         if out_dir is not None:
             path = Path(out_dir) / f"{name}.png"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(png)
-        results.append(ChartResult(name, title, path, png))
+            path.with_name(f"{name}.phone.png").write_bytes(phone)
+        results.append(ChartResult(name, title, path, png, phone_png=phone))
     return results

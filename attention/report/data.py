@@ -18,6 +18,7 @@ from attention.analysis.run import AnalysisResults
 from attention.config import Config
 from attention.panel.build import ThemePanel
 from attention.panel.snapshot import PanelSnapshot
+from attention.rankings.load import rankings
 from attention.store import Store
 
 log = logging.getLogger("attention.report")
@@ -38,6 +39,8 @@ class ReportData:
     simulated: bool = False
     notes: list[str] = field(default_factory=list)
     flags: pd.DataFrame = field(default_factory=pd.DataFrame)  # the input checks' data_flags
+    # themes and tickers ranked by mentions on as_of (attention.rankings); None: not read
+    rankings: pd.DataFrame | None = None
 
     def label(self, theme: str) -> str:
         return self.config.themes[theme].label
@@ -87,6 +90,7 @@ def gather(
         simulated or looks_simulated(store),
         notes,
         store.data_flags(),
+        rankings(store, config, as_of)[0],
     )
 
 

@@ -37,6 +37,7 @@ from attention.report.tables import (
     TableSpec,
 )
 from attention.report.tables_analysis import ANALYSIS_TABLES
+from attention.report.tables_people import RANKINGS
 from attention.report.tables_quality import QUALITY_TABLES
 from attention.store import Store
 
@@ -50,6 +51,7 @@ EXPORTS: tuple[TableSpec, ...] = (
     PANEL_DAILY,
     *ANALYSIS_TABLES,
     *QUALITY_TABLES,
+    RANKINGS,
 )
 SPECS = {spec.name: spec for spec in EXPORTS}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")

@@ -3,7 +3,8 @@
 Charts are embedded as base64 PNG data URIs and the CSS is inline, so the file can be mailed or
 opened offline; it loads nothing from anywhere (a Content-Security-Policy forbids it: no
 scripts, no remote images, styles or fonts) and needs no JavaScript. Responsive (viewport meta,
-fluid images, tables scroll sideways on a phone). User text is escaped (see html_sections).
+fluid images; on a phone every table row becomes a card of "column: value" lines, and each
+chart is drawn a second time for a phone's width). User text is escaped (see html_sections).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from attention.report import html_rankings
 from attention.report import html_sections as sections
 from attention.report.charts import ChartResult
 from attention.report.charts_analysis import render_charts
@@ -25,7 +27,7 @@ CSS = """
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
        color: var(--ink); background: #f6f7f9; }
-main { max-width: 980px; margin: 0 auto; padding: 12px 16px 40px; background: #fff; }
+main { max-width: 1120px; margin: 0 auto; padding: 12px 16px 40px; background: #fff; }
 h1 { font-size: 1.5rem; margin: 8px 0 4px; } h2 { font-size: 1.2rem; margin-top: 28px;
   border-bottom: 1px solid var(--line); padding-bottom: 4px; } h3 { font-size: 1.02rem; }
 .muted { color: var(--muted); font-size: .9rem; }
@@ -44,14 +46,22 @@ nav { font-size: .9rem; } nav a { margin-right: 10px; white-space: nowrap; }
 table { border-collapse: collapse; font-size: .9rem; min-width: 100%; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left;
          vertical-align: top; }
-th { background: #f0f2f5; white-space: nowrap; } td:first-child { min-width: 8.5em; }
+th { background: #f0f2f5; } td:first-child { min-width: 8.5em; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 figure { margin: 16px 0; } img { max-width: 100%; height: auto; display: block;
   border: 1px solid var(--line); } figcaption { color: var(--muted); font-size: .85rem; }
 ol.items li { margin-bottom: 6px; overflow-wrap: anywhere; }
 code { background: #f0f2f5; padding: 0 3px; border-radius: 3px; }
 @media (max-width: 600px) { body { font-size: 15px; } main { padding: 8px 10px 32px; }
-  th, td { padding: 3px 5px; } }
+  th, td { padding: 3px 5px; }
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; min-width: 0; }
+  table.stack thead { display: none; }
+  table.stack tr { border: 1px solid var(--line); border-radius: 6px; margin: 8px 0; padding: 4px 8px; }
+  table.stack td { display: flex; justify-content: space-between; gap: 12px; border: 0;
+                   padding: 2px 0; text-align: right; white-space: normal; }
+  table.stack td::before { content: attr(data-label); font-weight: 600; text-align: left;
+                           color: var(--muted); }
+  table.stack td:first-child { font-weight: 700; } }
 """
 
 
@@ -116,6 +126,7 @@ def render_html(
                 ("verdicts", "Verdict"),
                 ("context", "Context"),
                 ("moves", "This week"),
+                ("rank", "Most discussed"),
                 ("tests", "Tests"),
                 ("charts", "Charts"),
                 ("quality", "Data quality"),
@@ -134,6 +145,7 @@ def render_html(
             sections.verdict_cards(statuses, data),
             sections.market_context(data),
             sections.attention_moves(data),
+            html_rankings.rankings(data),
             sections.feedback_details(data),
             sections.charts(charts),
             sections.data_quality(data),

@@ -11,6 +11,7 @@ import base64
 import html
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -41,15 +42,23 @@ def num(value: object, fmt: str = ".2f") -> str:
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric_from: int = 1) -> str:
-    """A scrollable table; cells are already-escaped HTML."""
+    """A table; cells are already-escaped HTML. Each cell carries its column name, so on a phone
+    the CSS stacks every row into a card of "name: value" lines instead of scrolling sideways."""
     head = "".join(f"<th>{h}</th>" for h in headers)
+    labels = [esc(re.sub(r"<[^>]+>", "", h)) for h in headers]
     body = "".join(
         "<tr>"
-        + "".join(f"<td{' class=num' if i >= numeric_from else ''}>{c}</td>" for i, c in enumerate(row))
+        + "".join(
+            f'<td{" class=num" if i >= numeric_from else ""} data-label="{labels[i]}">{c}</td>'
+            for i, c in enumerate(row)
+        )
         + "</tr>"
         for row in rows
     )
-    return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    return (
+        f'<div class="scroll"><table class="stack"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 def section(anchor: str, title: str, body: str) -> str:
@@ -278,9 +287,13 @@ def charts(results: Sequence[ChartResult]) -> str:
             skipped.append(f"<li>{esc(chart.title)}: skipped — {esc(chart.skipped)}</li>")
             continue
         data_uri = "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
+        phone = ""
+        if chart.phone_png is not None:  # the browser picks the drawing made for its width
+            phone_uri = "data:image/png;base64," + base64.b64encode(chart.phone_png).decode("ascii")
+            phone = f'<source media="(max-width: 600px)" srcset="{phone_uri}">'
         figures.append(
-            f'<figure id="chart-{esc(chart.name)}"><img src="{data_uri}" '
-            f'alt="{esc(chart.title)}"><figcaption>{esc(chart.title)}</figcaption>'
+            f'<figure id="chart-{esc(chart.name)}"><picture>{phone}<img src="{data_uri}" '
+            f'alt="{esc(chart.title)}"></picture><figcaption>{esc(chart.title)}</figcaption>'
             "</figure>"
         )
     body = "".join(figures)

@@ -30,6 +30,18 @@ def _spec(name: str, description: str, order: str, *columns: tuple[str, str, str
     return TableSpec(name, description, cols, _reader(name, cols, order))
 
 
+def _without_empty_results(spec: TableSpec, measured: tuple[str, ...]) -> TableSpec:
+    """``spec`` whose rows without a single measured value (no spike, or no complete window at
+    that horizon) are left out: such a row says nothing a reader could use."""
+    read = spec.load
+
+    def load(store: Store, config: Config, options: ExportOptions) -> pd.DataFrame:
+        frame = read(store, config, options)
+        return frame[frame[list(measured)].notna().any(axis=1)].reset_index(drop=True)
+
+    return TableSpec(spec.name, spec.description, spec.columns, load)
+
+
 FEEDBACK_TESTS = _spec(
     "feedback_tests",
     "Granger tests of the feedback loop, one row per theme and direction "
@@ -94,7 +106,8 @@ FEEDBACK_VERDICTS = _spec(
 
 EVENT_STUDIES = _spec(
     "event_studies",
-    "Mean cumulative excess return after attention spikes, per horizon.",
+    "Mean cumulative excess return after attention spikes, per horizon (horizons without a "
+    "measured value are left out).",
     "theme, signal, freq, horizon",
     ("theme", "string", "theme key"),
     ("signal", "string", "spike signal (asvi or attention_index)"),
@@ -110,6 +123,7 @@ EVENT_STUDIES = _spec(
     ("threshold", "float", "spike threshold (trailing z-score)"),
     ("computed_at", "timestamp", "when the analysis ran (UTC)"),
 )
+EVENT_STUDIES = _without_empty_results(EVENT_STUDIES, ("mean_car", "lower", "upper"))
 
 CONTEXT = _spec(
     "context",

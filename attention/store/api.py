@@ -13,6 +13,7 @@ from attention.store.imported import ImportsMixin
 from attention.store.lookups import CollectorLookupsMixin
 from attention.store.outputs import OutputQueries
 from attention.store.panel_inputs import PanelInputsMixin
+from attention.store.people import PeopleReadsMixin
 from attention.store.runlog import RunLogMixin
 from attention.store.volumes import VolumesMixin
 
@@ -29,6 +30,7 @@ class Store(
     FlagsMixin,
     ImportsMixin,
     VolumesMixin,
+    PeopleReadsMixin,
 ):
     """A DuckDB file plus its lock, with the named queries of every caller.
 

@@ -27,15 +27,18 @@ class RunLogMixin(StoreCore):
                 [run_id, source, run_date, utcnow()],
             )
 
-    def mark_interrupted_runs(self) -> int:
+    def mark_interrupted_runs(self, reason: str | None = None) -> int:
         """Run-log rows still 'running' belong to a run that died (killed, power loss): this
         writer holds the store's exclusive lock, so no other run is alive. Mark them
-        'interrupted' so `attention status` tells the truth. Returns how many."""
+        'interrupted' so `attention status` tells the truth. Returns how many.
+
+        ``reason`` replaces the default explanation (a run stopped by a signal says so)."""
         with self.transaction():
             rows = self.con.execute(
                 "UPDATE runs SET status = 'interrupted', error = ? WHERE status = 'running' RETURNING run_id",
                 [
-                    "the run stopped before this source finished (killed or "
+                    reason
+                    or "the run stopped before this source finished (killed or "
                     "crashed); its committed batches are kept"
                 ],
             ).fetchall()

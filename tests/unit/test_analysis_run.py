@@ -136,7 +136,7 @@ def test_cli_analyze_and_context(config_path: Path) -> None:
     assert data["themes"]["small_caps"]["feedback"]["tests"][0]["pvalue"] is not None
     ctx = runner.invoke(app, ["context", "--config", str(config_path), "--asof", "2019-12-31", "--json"])
     assert ctx.exit_code == 0, ctx.output
-    assert json.loads(ctx.stdout)["small_caps"][0]["asof"] == "2019-12-31"
+    assert json.loads(ctx.stdout)["small_caps"]["context"]["asof"] == "2019-12-31"
     bad = runner.invoke(app, ["context", "--config", str(config_path), "--asof", "31/12/2019"])
     assert bad.exit_code == 2 and "--asof '31/12/2019': use YYYY-MM-DD" in bad.output
     window = ["context", "--config", str(config_path), "--window", "12-16:01-15"]

@@ -65,7 +65,7 @@ def test_status_without_a_store_says_what_to_do(tmp_path: Path) -> None:
     assert "no store here yet; run `attention run` first" in result.output
 
 
-def test_unknown_source_is_fatal(tmp_path: Path) -> None:
+def test_unknown_source_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
         [
@@ -78,16 +78,19 @@ def test_unknown_source_is_fatal(tmp_path: Path) -> None:
             "twitter",
         ],
     )
-    assert result.exit_code == 1
-    assert "unknown source(s) ['twitter']" in result.output
+    assert result.exit_code == 2
+    assert "'twitter': choose from flows, google_trends, news, prices, reddit" in " ".join(
+        result.output.replace("│", " ").split()
+    )
+    assert not (tmp_path / "s.duckdb").exists()
 
 
 def test_a_bad_date_option_is_a_usage_error_naming_the_option(tmp_path: Path) -> None:
-    for args in (
-        ["run", "--date", "2026-13-01"],
-        ["context", "--asof", "yesterday"],
-        ["report", "--date", "2026-02-30"],
+    for args, why in (
+        (["run", "--date", "2026-13-01"], "there is no month 13"),
+        (["context", "--asof", "yesterday"], "use YYYY-MM-DD"),
+        (["report", "--date", "2026-02-30"], "February 2026 has 28 days"),
     ):
         result = runner.invoke(app, [*args, "--config", str(REPO / "config.yaml")])
         assert result.exit_code == 2, args
-        assert f"{args[1]} '{args[2]}': use YYYY-MM-DD" in result.output
+        assert f"{args[1]} '{args[2]}': {why}" in result.output

@@ -87,13 +87,15 @@ def test_missing_file_says_what_to_do(tmp_path: Path) -> None:
         load_config(tmp_path / "nope.yaml", environ={})
 
 
-def test_precedence_env_over_flags_over_file(tmp_path: Path, default_config_path: Path) -> None:
+def test_precedence_flags_over_env_over_file(tmp_path: Path, default_config_path: Path) -> None:
     path = tmp_path / "config.yaml"
     shutil.copy(default_config_path, path)
     flags = {"store.path": "flag.duckdb", "sources.reddit.budget": 7}
-    config = load_config(path, overrides=flags, environ={"ATTENTION__STORE__PATH": "env.duckdb"})
-    assert str(config.store.path) == "env.duckdb"
+    env = {"ATTENTION__STORE__PATH": "env.duckdb", "ATTENTION__SOURCES__NEWS__BUDGET": "9"}
+    config = load_config(path, overrides=flags, environ=env)
+    assert str(config.store.path) == "flag.duckdb"  # an explicit flag beats the environment
     assert config.sources.reddit.budget == 7
+    assert config.sources.news.budget == 9  # the environment beats the file
     assert load_config(path, environ={}).sources.reddit.budget == 300
 
 
@@ -114,3 +116,45 @@ def test_author_salt_is_private_and_stable_per_store(tmp_path: Path) -> None:
     assert salt_file.stat().st_mode & 0o777 == 0o600
     from_env = Secrets.from_env({"ATTENTION_AUTHOR_SALT": "mine"}).for_store(store)
     assert from_env.author_salt == "mine"
+
+
+def test_a_partial_file_is_merged_over_the_packaged_defaults(
+    tmp_path: Path, default_config_path: Path
+) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("store:\n  path: mine.duckdb\nsources:\n  news:\n    budget: 5\n")
+    config = load_config(path, environ={})
+    defaults = load_config(default_config_path, environ={})
+    assert str(config.store.path) == "mine.duckdb" and config.sources.news.budget == 5
+    assert config.themes == defaults.themes  # not given: the packaged themes
+    assert config.sources.reddit == defaults.sources.reddit
+
+
+def test_a_file_that_lists_themes_means_only_those(tmp_path: Path, default_config_path: Path) -> None:
+    small_caps = yaml.safe_load(default_config_path.read_text())["themes"]["small_caps"]
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({"themes": {"small_caps": small_caps}}))
+    assert list(load_config(path, environ={}).themes) == ["small_caps"]
+
+
+def test_every_problem_is_listed_with_where_it_came_from(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("sources:\n  news:\n    budgt: 5\n  reddit:\n    budget: lots\n")
+    env = {"ATTENTION__SOURCES__PRICES__BUDGET": "many"}
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, overrides={"store.path": ["a"]}, environ=env, flag_names={"store.path": "--store"})
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 4, lines
+    assert f"{path}: sources.news: unknown key 'budgt' (did you mean 'budget'?)" in lines
+    assert any(line.startswith(f"{path}: sources.reddit.budget: ") for line in lines)
+    assert any(
+        line.startswith("environment variable ATTENTION__SOURCES__PRICES__BUDGET: sources.prices.budget: ")
+        for line in lines
+    )
+    assert any(line.startswith("flag --store: store.path: ") for line in lines)
+    assert not any("<packaged defaults>" in line for line in lines)
+
+
+def test_an_environment_value_yaml_cannot_parse_is_named_not_a_crash(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="^environment variable ATTENTION__SOURCES__NEWS__BUDGET: "):
+        load_config(None, environ={"ATTENTION__SOURCES__NEWS__BUDGET": "[unclosed"})

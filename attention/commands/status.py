@@ -1,0 +1,202 @@
+"""`attention status`: what the store holds (date ranges per source and theme), the last run of
+each source, and whether a run is going on right now.
+
+While a run holds the store, DuckDB lets no other process open it, so status reads a copy taken
+now (a snapshot: consistent as of the run's last commit) and says that a run is in progress;
+if even the copy cannot be read, it says since when the run has been going.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from attention.commands.common import CONFIG_OPTION, EXIT_OK, handle_errors, load
+from attention.config import Config
+from attention.daily.messages import root_cause
+from attention.derive.rescore import stale_hint, stale_versions
+from attention.errors import StoreError
+from attention.scoring import scorer_for
+from attention.store import Store
+from attention.store.people import RunningWriter, running_writer
+
+
+def register(app: typer.Typer, import_app: typer.Typer) -> None:
+    app.command("status")(status)
+
+
+@handle_errors
+def status(
+    config: Path = CONFIG_OPTION,
+    store: Path = typer.Option(None, "--store", help="Store path (overrides store.path)."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Show what the store holds (date ranges per source and theme) and the last run of each source."""
+    cfg = load(config, store__path=str(store) if store else None)
+    writer = running_writer(cfg.store.path)
+    try:
+        with _readable(cfg.store.path, writer) as db:
+            facts = gather_status(db, cfg)
+    except StoreError:
+        if writer is None:
+            raise
+        facts = {"store": str(cfg.store.path)}
+    facts["run_in_progress"] = _writer_facts(writer)
+    if as_json:
+        typer.echo(json.dumps(facts, indent=2, default=str))
+    else:
+        show_status(facts, Console())
+    raise typer.Exit(EXIT_OK)
+
+
+@contextmanager
+def _readable(path: Path, writer: RunningWriter | None) -> Iterator[Store]:
+    """The store opened read-only; during a run, a copy of it taken now."""
+    if writer is None:
+        with Store(path, read_only=True) as db:
+            yield db
+        return
+    with tempfile.TemporaryDirectory(prefix="attention-status-") as folder:
+        copy = Path(folder) / path.name
+        shutil.copyfile(path, copy)
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists():
+            shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
+        with Store(copy, read_only=True) as db:
+            yield db
+
+
+def gather_status(db: Store, cfg: Config) -> dict[str, Any]:
+    """Everything `status` shows, as plain values (the --json output)."""
+    lexicon = scorer_for(cfg).version
+    return {
+        "store": str(cfg.store.path),
+        "schema_version": db.schema_version(),
+        "tables": {t: db.count(t) for t in db.tables() if t != "schema_migrations"},
+        "sources": _records(db.source_coverage()),
+        "themes": _records(db.theme_coverage()),
+        "last_runs": _records(db.last_run_of_each_source()),
+        "lexicon_version": lexicon,
+        "stale_scores": stale_versions(db, lexicon),
+        "rescore_hint": stale_hint(db, lexicon),
+        "coverage": _records(_joined_origins(db.coverage_summary())),
+        "data_flags": _records(db.data_flags()),
+    }
+
+
+def _joined_origins(coverage: pd.DataFrame) -> pd.DataFrame:
+    """The coverage summary with its list of origins as one text value ("collect, import")."""
+    return coverage.assign(origins=[", ".join(list(o)) for o in coverage["origins"]])
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def _plain(value: Any) -> Any:
+    """A stored value as JSON-friendly text or number; a missing one is None, never 0."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        stamp = value.astimezone(dt.UTC) if value.tzinfo else value
+        return stamp.date().isoformat() if stamp.time() == dt.time() else f"{stamp:%Y-%m-%d %H:%M}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _writer_facts(writer: RunningWriter | None) -> dict[str, str] | None:
+    if writer is None:
+        return None
+    return {"holder": writer.holder, "since": f"{writer.since:%Y-%m-%d %H:%M:%S} UTC"}
+
+
+def show_status(facts: dict[str, Any], console: Console) -> None:
+    """The status as narrow tables: values wrap onto more lines, never get cut."""
+    running = facts.get("run_in_progress")
+    if running:
+        console.print(f"a run is in progress since {running['since']} ({running['holder']})", style="yellow")
+    if "schema_version" not in facts:
+        console.print("the store cannot be read until it finishes; try again then", markup=False)
+        return
+    suffix = " (a copy taken now)" if running else ""
+    console.print(f"store {facts['store']}, schema version {facts['schema_version']}{suffix}", markup=False)
+    _table(
+        console,
+        "What is stored",
+        ["source", "from", "to", "rows", "series"],
+        facts["sources"],
+        ["source", "first", "last", "rows", "series"],
+    )
+    _table(
+        console,
+        "Items per theme",
+        ["theme", "source", "from", "to", "items"],
+        facts["themes"],
+        ["theme", "source", "first", "last", "items"],
+    )
+    _table(
+        console,
+        "Last run of each source",
+        ["source", "run date", "started (UTC)", "status", "records"],
+        facts["last_runs"],
+        ["source", "run_date", "started_at", "status", "records"],
+    )
+    for row in facts["last_runs"]:  # errors below the table, where they have the whole width
+        if row.get("error"):
+            console.print(
+                f"{row['source']} {row['status']}: {root_cause(row['error'], row['source'])}", markup=False
+            )
+    _table(
+        console,
+        "What was watched (coverage)",
+        ["source", "unit", "from", "to", "by"],
+        [{**row, "unit": f"{row['unit_kind']} {row['unit']}"} for row in facts.get("coverage", [])],
+        ["source", "unit", "first", "last", "origins"],
+    )
+    _print_flags(console, facts.get("data_flags", []))
+    if facts.get("rescore_hint"):
+        console.print(facts["rescore_hint"], style="yellow", markup=False)
+
+
+def _print_flags(console: Console, flags: list[dict[str, Any]]) -> None:
+    """What the input checks flagged, one line each (they have the whole width)."""
+    if not flags:
+        console.print("data quality: no input check flagged anything")
+        return
+    console.print(f"data quality: {len(flags)} flag(s) from the input checks")
+    for row in flags:
+        span = f" ({row['first_date']} to {row['last_date']})" if row.get("first_date") else ""
+        style = "red" if row["severity"] == "error" else "yellow"
+        console.print(
+            f"  {row['check_name']}: {row['subject']}: {row['detail']}{span}", style=style, markup=False
+        )
+
+
+def _table(
+    console: Console, title: str, headers: list[str], rows: list[dict[str, Any]], keys: list[str]
+) -> None:
+    if not rows:
+        console.print(f"{title}: none yet")
+        return
+    table = Table(title=title, title_justify="left", expand=False)
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if row.get(key) is None else str(row[key]) for key in keys))
+    console.print(table)

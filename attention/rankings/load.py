@@ -1,0 +1,109 @@
+"""What the rankings and alerts read: stored items for a window, and the daily panels."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from attention.config import Config
+from attention.panel.build import load_inputs
+from attention.panel.snapshot import snapshot
+from attention.rankings.mentions import WEEK, rank_mentions
+from attention.store import Store
+from attention.themes import get_matcher
+
+
+def window_end(store: Store, as_of: dt.date | None) -> dt.datetime:
+    """The end (exclusive, UTC midnight) of the day ranked: ``as_of``, else the latest run date
+    (the day the last run collected for), else the day of the newest stored item, else today."""
+    if as_of is None:
+        as_of = store.latest_run_date()
+    if as_of is None:
+        newest = store.latest_item_time()
+        as_of = (
+            pd.Timestamp(newest).tz_convert("UTC").date()
+            if newest is not None
+            else dt.datetime.now(dt.UTC).date()
+        )
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), dt.UTC)
+
+
+def rankings(store: Store, config: Config, as_of: dt.date | None = None) -> tuple[pd.DataFrame, dt.date]:
+    """The ranking of themes and of their tickers for the day ``as_of`` (see :func:`window_end`),
+    and that day."""
+    end = window_end(store, as_of)
+    items = store.theme_items_between(end - 2 * WEEK, end)
+    items["created_utc"] = pd.to_datetime(items["created_utc"], utc=True)
+    items["themes"] = items["themes"].map(lambda ts: list(ts) if ts is not None else [])
+    matcher = get_matcher(config.themes)
+
+    def tickers_in(text: str) -> set[str]:
+        found = matcher.explain(text)
+        return {e.text.lstrip("$").upper() for e in found if e.kind in ("cashtag", "ticker")}
+
+    return rank_mentions(items, end, tickers_in), (end - dt.timedelta(days=1)).date()
+
+
+# Panel columns judged per theme, as alert metric names.
+THEME_METRICS = {
+    "attention_index": "attention",
+    "reddit_sentiment": "reddit_sentiment",
+    "news_sentiment": "news_sentiment",
+    "excess_return": "excess_return",
+    "flow_usd": "flows",
+}
+
+
+def alert_series(
+    store: Store, config: Config, as_of: dt.date | None, window: int
+) -> tuple[dict[tuple[str, str, str], pd.Series], dt.date]:
+    """Daily series to judge, keyed (kind, subject, metric): per theme its panel's attention,
+    sentiment, excess return and flows; per ticker (theme members) its mentions and return."""
+    end = window_end(store, as_of)
+    day = (end - dt.timedelta(days=1)).date()
+    inputs = load_inputs(store, config)
+    snap = snapshot(inputs, config, day)
+    series: dict[tuple[str, str, str], pd.Series] = {}
+    for theme, panel in snap.panels.items():
+        for column, metric in THEME_METRICS.items():
+            if column in panel.daily:
+                series[("theme", theme, metric)] = panel.daily[column]
+    tickers = sorted(
+        {t for theme in config.themes.values() for t in (*theme.match.tickers, *theme.proxy.members)}
+    )
+    prices = snap.inputs.prices
+    for ticker in tickers:
+        closes = prices[prices["ticker"] == ticker].set_index("date")["adj_close"].sort_index()
+        if len(closes) > 1:
+            series[("ticker", ticker, "return")] = closes.astype(float).pct_change().iloc[1:]
+    lookback = end - dt.timedelta(days=2 * window + 14)
+    counts = _ticker_mentions(store.theme_items_between(lookback, end), config, lookback, end)
+    for ticker, values in counts.items():
+        series[("ticker", ticker, "mentions")] = values
+    return series, day
+
+
+def _ticker_mentions(
+    items: pd.DataFrame, config: Config, start: dt.datetime, end: dt.datetime
+) -> dict[str, pd.Series]:
+    """Items naming each ticker per UTC day, from the first stored item's day (before it, the
+    store does not know, so those days are not zeros)."""
+    if items.empty:
+        return {}
+    created = pd.to_datetime(items["created_utc"], utc=True)
+    days = pd.date_range(created.min().normalize(), end - dt.timedelta(days=1), freq="D").date
+    matcher = get_matcher(config.themes)
+    named: dict[str, list[dt.date]] = {}
+    texts = items["title"].fillna("") + "\n" + items["body"].fillna("")
+    for text, when in zip(texts, created, strict=True):
+        for found in {
+            e.text.lstrip("$").upper() for e in matcher.explain(text) if e.kind in ("cashtag", "ticker")
+        }:
+            named.setdefault(found, []).append(when.date())
+    return {
+        ticker: pd.Series(pd.Series(dates).value_counts(), index=days).fillna(0.0)
+        for ticker, dates in named.items()
+    }

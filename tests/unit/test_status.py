@@ -1,0 +1,170 @@
+"""`attention status` while a run holds the store, and a run stopped by a signal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from attention.cli import app
+from attention.commands.status import show_status
+from attention.daily.collect import INTERRUPTED
+from attention.store import Store
+
+REPO = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+def _store_with_a_run(path: Path) -> None:
+    with Store(path) as db:
+        db.start_run("r1", "news", dt.date(2026, 2, 13))
+        db.finish_run(
+            "r1", "news", "failed", 0, 3, "feeds", "news: https://x.example/f failed: ConnectionError"
+        )
+
+
+def _python(script: str, store: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "STORE": str(store)}
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=store.parent,
+    )
+
+
+HOLD_THE_STORE = """
+    import os, time
+    from attention.store import Store
+    store = Store(os.environ["STORE"])
+    print("ready", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_status_during_a_run_reads_a_copy_and_says_since_when(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    _store_with_a_run(path)
+    holder = _python(HOLD_THE_STORE, path)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        args = ["status", "--config", str(REPO / "config.yaml"), "--store", str(path)]
+        as_json = runner.invoke(app, [*args, "--json"])
+        shown = runner.invoke(app, args, terminal_width=80)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert as_json.exit_code == 0, as_json.output
+    facts = json.loads(as_json.output)
+    assert facts["run_in_progress"]["holder"] == f"pid {holder.pid}"
+    assert facts["last_runs"][0]["source"] == "news" and facts["last_runs"][0]["status"] == "failed"
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.startswith("a run is in progress since ")
+    assert "(a copy taken now)" in shown.output
+    assert "https://x.example: could not connect" in " ".join(shown.output.replace("│", " ").split())
+
+
+def test_status_never_cuts_a_value_to_fit_80_columns(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    long_error = (
+        "shares outstanding failed for IWM: no shares-outstanding data for IWM 2026-12-05..2026-12-05"
+    )
+    facts = {
+        "store": "/a/rather/long/path/to/the/store/attention.duckdb",
+        "schema_version": 6,
+        "sources": [
+            {
+                "source": "search interest",
+                "first": "2024-06-19",
+                "last": "2026-12-05",
+                "rows": 11678,
+                "series": 14,
+            }
+        ],
+        "themes": [
+            {
+                "theme": "magnificent_seven",
+                "source": "reddit",
+                "first": "2026-11-10",
+                "last": "2026-12-05",
+                "items": 108,
+            }
+        ],
+        "last_runs": [
+            {
+                "source": "flows",
+                "run_date": "2026-12-05",
+                "started_at": "2026-12-05 22:15",
+                "status": "failed",
+                "records": 0,
+                "error": long_error,
+            }
+        ],
+    }
+    console = Console(width=80, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    show_status(facts, console)
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    flat = "".join(text.replace("│", "").split())
+    for value in ("magnificent_seven", "11678", "2026-12-05..2026-12-05", "search interest".replace(" ", "")):
+        assert value in flat, value
+
+
+STOP_DURING_COLLECTION = """
+    import os, sys, time
+    import collectors
+    from attention.cli import app
+
+    class Hanging:
+        name, version = "news", "1"
+        def collect(self, ctx):
+            print("collecting", flush=True)
+            time.sleep(120)
+            yield from ()
+
+    collectors.collector_class = lambda name: Hanging
+    import attention.daily.collect as collect
+    collect.collector_class = lambda name: Hanging
+    app(["run", "--source", "news", "--store", os.environ["STORE"], "--config", sys.argv[1]])
+"""
+
+
+def _stop_a_run(tmp_path: Path, sig: int) -> tuple[int, str]:
+    path = tmp_path / "s.duckdb"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "STORE": str(path)}
+    run = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(STOP_DURING_COLLECTION), str(REPO / "config.yaml")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert run.stdout is not None and run.stdout.readline().strip() == "collecting"
+    run.send_signal(sig)
+    _, err = run.communicate(timeout=60)
+    with Store(path, read_only=True) as db:
+        runs = db.last_runs(5)
+    assert list(runs["status"]) == ["interrupted"]
+    assert runs["error"].iloc[0] == INTERRUPTED
+    return run.returncode, err
+
+
+def test_ctrl_c_marks_the_run_interrupted_at_once(tmp_path: Path) -> None:
+    code, err = _stop_a_run(tmp_path, signal.SIGINT)
+    assert code == 130 and "attention: interrupted" in err
+
+
+def test_sigterm_stops_a_run_like_ctrl_c(tmp_path: Path) -> None:
+    code, err = _stop_a_run(tmp_path, signal.SIGTERM)
+    assert code == 130 and "attention: interrupted" in err
