@@ -22,10 +22,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from attention.config_safety import env_setting, read_config_file
 from attention.errors import ConfigError
+from attention.files import create_text_once, write_text_atomically
 
 ENV_PREFIX = "ATTENTION__"
 SECRET_WORDS = ("secret", "password", "token", "api_key", "apikey", "client_id")
@@ -231,13 +232,7 @@ class Secrets:
         the code would be public, and hashes of known user names could then be recomputed."""
         if self.author_salt:
             return self
-        salt_file = Path(f"{store_path}.author-salt")
-        if not salt_file.exists():
-            salt_file.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(salt_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(secrets_module.token_hex(32))
-        return dataclasses.replace(self, author_salt=salt_file.read_text().strip())
+        return dataclasses.replace(self, author_salt=store_salt(store_path))
 
     @property
     def has_reddit_credentials(self) -> bool:
@@ -250,6 +245,28 @@ class Secrets:
     def __repr__(self) -> str:
         present = [name for name, v in vars(self).items() if v]
         return f"Secrets(present={present})"
+
+
+def store_salt(store_path: str | Path) -> str:
+    """The private salt beside the store's real file (a symlinked store path is the same
+    store), made whole or not at all. An empty salt file (left by a full disk before salts were
+    written atomically) never hashed anything, since an empty salt is refused: it is replaced."""
+    salt_file = Path(f"{os.path.realpath(store_path)}.author-salt")
+    salt_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if not salt_file.exists():
+            create_text_once(salt_file, secrets_module.token_hex(32))
+        salt = salt_file.read_text(encoding="ascii").strip()
+        if not salt:
+            write_text_atomically(salt_file, secrets_module.token_hex(32))
+            salt = salt_file.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not a salt file"
+        raise ConfigError(
+            f"{salt_file}: cannot read or create the store's author salt ({reason}); free space or fix "
+            "the folder's permissions, or set ATTENTION_AUTHOR_SALT"
+        ) from None
+    return salt
 
 
 def packaged_default_path() -> Path:
@@ -277,8 +294,8 @@ def load_config(
     env = os.environ if environ is None else environ
     for key, value in env.items():
         if key.startswith(ENV_PREFIX):
-            parts = [p.lower() for p in key[len(ENV_PREFIX) :].split("__") if p]
-            _set_path(raw, parts, yaml.safe_load(value) if value else value)
+            parts, parsed = env_setting(key, value, ENV_PREFIX)
+            _set_path(raw, parts, parsed)
     return validate_config(raw, shown)
 
 
@@ -294,19 +311,8 @@ def validate_config(raw: Any, shown: str = "config.yaml") -> Config:
 
 
 def _read_yaml(path: Path, shown: str) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{shown}: file not found; pass --config PATH or create config.yaml") from None
-    except OSError as exc:
-        raise ConfigError(f"{shown}: cannot be read ({exc.strerror})") from None
-    try:
-        return yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(f"{shown}: {where}{problem}; fix the YAML syntax") from None
+    """The file's YAML within size/alias/node budgets (:mod:`attention.config_safety`)."""
+    return read_config_file(path, shown)
 
 
 def _set_path(raw: dict, parts: list[str], value: Any) -> None:

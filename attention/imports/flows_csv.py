@@ -15,6 +15,7 @@ import math
 from pathlib import Path
 
 from attention.errors import InputFileError
+from attention.imports.numbers import Convention, file_convention, to_float
 from collectors.core.records import FlowRecord, Provenance, utcnow
 
 VERSION = "flows-csv-1"
@@ -26,8 +27,12 @@ ALIASES = {
 MAX_REPORTED = 5
 
 
-def read_flows_csv(path: str | Path) -> list[FlowRecord]:
-    """Parse and validate ``path``; raise InputFileError listing the first bad rows."""
+def read_flows_csv(path: str | Path, decimal: Convention | None = None) -> list[FlowRecord]:
+    """Parse and validate ``path``; raise InputFileError listing the first bad rows.
+
+    ``decimal`` is the file's decimal separator ("point" or "comma"); by default it is taken
+    from the numbers themselves, and a number that could be read either way without another
+    number to settle it is an error (see :mod:`attention.imports.numbers`)."""
     path = Path(path)
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
@@ -43,11 +48,14 @@ def read_flows_csv(path: str | Path) -> list[FlowRecord]:
         problems: list[str] = []
         seen: dict[tuple[str, dt.date], int] = {}
         retrieved = utcnow()
-        for line_no, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
+        rows = [(line_no, row) for line_no, row in enumerate(reader, start=2) if any(c.strip() for c in row)]
+        try:
+            convention = file_convention(_flow_texts(rows, columns["flow_usd"]), decimal)
+        except ValueError as exc:
+            raise InputFileError(f"{path}: nothing imported; column 'flow_usd': {exc}") from None
+        for line_no, row in rows:
             try:
-                record = _record(row, columns, path, line_no, retrieved)
+                record = _record(row, columns, path, line_no, retrieved, convention)
             except ValueError as exc:
                 problems.append(f"line {line_no}, {exc}")
                 continue
@@ -83,8 +91,17 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
     return out
 
 
+def _flow_texts(rows: list[tuple[int, list[str]]], index: int) -> list[tuple[int, str]]:
+    return [(line_no, row[index]) for line_no, row in rows if index < len(row) and row[index].strip()]
+
+
 def _record(
-    row: list[str], columns: dict[str, int], path: Path, line_no: int, retrieved: dt.datetime
+    row: list[str],
+    columns: dict[str, int],
+    path: Path,
+    line_no: int,
+    retrieved: dt.datetime,
+    convention: Convention,
 ) -> FlowRecord:
     def cell(field: str) -> str:
         index = columns[field]
@@ -100,9 +117,11 @@ def _record(
     ticker = cell("ticker").upper().lstrip("$")
     raw_flow = cell("flow_usd")
     try:
-        flow = float(raw_flow.replace(",", "").replace("$", ""))
+        flow = to_float(raw_flow, convention)
     except ValueError:
-        raise ValueError(f"column 'flow_usd': {raw_flow!r} is not a number (USD)") from None
+        raise ValueError(
+            f"column 'flow_usd': {raw_flow!r} is not a number (USD) written with a decimal {convention}"
+        ) from None
     if not math.isfinite(flow):
         raise ValueError(f"column 'flow_usd': {raw_flow!r} is not a finite number")
     provenance = Provenance(
