@@ -9,13 +9,13 @@ so a file is imported completely or not at all. Rows are upserted into ``flows``
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 from pathlib import Path
 
 from attention.errors import InputFileError
 from attention.imports.numbers import Convention, file_convention, to_float
+from attention.imports.text_files import csv_rows, read_text
 from collectors.core.records import FlowRecord, Provenance, utcnow
 
 VERSION = "flows-csv-1"
@@ -34,39 +34,29 @@ def read_flows_csv(path: str | Path, decimal: Convention | None = None) -> list[
     from the numbers themselves, and a number that could be read either way without another
     number to settle it is an error (see :mod:`attention.imports.numbers`)."""
     path = Path(path)
+    columns, rows = _read_rows(path)
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
-    with handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise InputFileError(f"{path}: the file is empty; expected a header 'date,ticker,flow_usd'")
-        columns = _columns(path, header)
-        records: list[FlowRecord] = []
-        problems: list[str] = []
-        seen: dict[tuple[str, dt.date], int] = {}
-        retrieved = utcnow()
-        rows = [(line_no, row) for line_no, row in enumerate(reader, start=2) if any(c.strip() for c in row)]
+        convention = file_convention(_flow_texts(rows, columns["flow_usd"]), decimal)
+    except ValueError as exc:
+        raise InputFileError(f"{path}: nothing imported; column 'flow_usd': {exc}") from None
+    records: list[FlowRecord] = []
+    problems: list[str] = []
+    seen: dict[tuple[str, dt.date], int] = {}
+    retrieved = utcnow()
+    for line_no, row in rows:
         try:
-            convention = file_convention(_flow_texts(rows, columns["flow_usd"]), decimal)
+            record = _record(row, columns, path, line_no, retrieved, convention)
         except ValueError as exc:
-            raise InputFileError(f"{path}: nothing imported; column 'flow_usd': {exc}") from None
-        for line_no, row in rows:
-            try:
-                record = _record(row, columns, path, line_no, retrieved, convention)
-            except ValueError as exc:
-                problems.append(f"line {line_no}, {exc}")
-                continue
-            key = (record.ticker, record.date)
-            if key in seen:
-                problems.append(
-                    f"line {line_no}: {record.ticker} {record.date} already given on "
-                    f"line {seen[key]}; keep one row per ticker and date"
-                )
-            seen[key] = line_no
-            records.append(record)
+            problems.append(f"line {line_no}, {exc}")
+            continue
+        key = (record.ticker, record.date)
+        if key in seen:
+            problems.append(
+                f"line {line_no}: {record.ticker} {record.date} already given on "
+                f"line {seen[key]}; keep one row per ticker and date"
+            )
+        seen[key] = line_no
+        records.append(record)
     if problems:
         more = f" (and {len(problems) - MAX_REPORTED} more)" if len(problems) > MAX_REPORTED else ""
         raise InputFileError(
@@ -75,6 +65,18 @@ def read_flows_csv(path: str | Path, decimal: Convention | None = None) -> list[
     if not records:
         raise InputFileError(f"{path}: no data rows after the header")
     return records
+
+
+def _read_rows(path: Path) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
+    """The header's columns and the non-blank rows with their line numbers (a flows file is
+    small: it is read whole, and checked whole before anything is written)."""
+    reader = csv_rows(read_text(path), path)
+    header = next(reader, None)
+    if header is None:
+        raise InputFileError(f"{path}: the file is empty; expected a header 'date,ticker,flow_usd'")
+    columns = _columns(path, header)
+    rows = [(line_no, row) for line_no, row in enumerate(reader, start=2) if any(c.strip() for c in row)]
+    return columns, rows
 
 
 def _columns(path: Path, header: list[str]) -> dict[str, int]:

@@ -90,6 +90,11 @@ def test_demo_never_deletes_a_store_in_use(tmp_path: Path, no_collection: None, 
 
 
 # -- 2. a Trends response and its points -----------------------------------------------------------
+def _trends_config(raw: dict[str, Any], sandbox: Sandbox, path: Path) -> Config:
+    # No fault is injected here: a patient client keeps a loaded machine from adding timeouts.
+    return make_config(raw, sandbox, path, **{"sources.google_trends.timeout": 30})
+
+
 class Killed(BaseException):
     """Stands for SIGKILL between two write transactions (nothing after it runs)."""
 
@@ -105,9 +110,10 @@ def test_trends_cache_never_outlives_lost_points(
     the request row (the cache, with the raw body) committed with the first batch, and the next
     run took the payload from the store and never wrote the missing points."""
     clean_path, cut_path = tmp_path / "clean.duckdb", tmp_path / "cut.duckdb"
-    run_pipeline(
-        make_config(raw_small, sandbox, clean_path), RUN_DATE, ["google_trends"], secrets_for("feeds")
+    clean_run = run_pipeline(
+        _trends_config(raw_small, sandbox, clean_path), RUN_DATE, ["google_trends"], secrets_for("feeds")
     )
+    assert clean_run.exit_code == 0, clean_run.summary()
     with Store(clean_path, read_only=True) as clean:
         expected = clean.count("search_interest")
     assert expected > 40
@@ -126,10 +132,12 @@ def test_trends_cache_never_outlives_lost_points(
     monkeypatch.setattr(Store, "write", write_then_die)
     with pytest.raises(Killed):
         run_pipeline(
-            make_config(raw_small, sandbox, cut_path), RUN_DATE, ["google_trends"], secrets_for("feeds")
+            _trends_config(raw_small, sandbox, cut_path), RUN_DATE, ["google_trends"], secrets_for("feeds")
         )
     monkeypatch.undo()
-    run_pipeline(make_config(raw_small, sandbox, cut_path), RUN_DATE, ["google_trends"], secrets_for("feeds"))
+    run_pipeline(
+        _trends_config(raw_small, sandbox, cut_path), RUN_DATE, ["google_trends"], secrets_for("feeds")
+    )
     with Store(cut_path, read_only=True) as store:
         got = store.count("search_interest")
         assert store.integrity_problems() == []
