@@ -17,6 +17,7 @@ from attention.config import Config, load_config, one_line
 from attention.errors import AttentionError, FatalError
 
 EXIT_OK, EXIT_FATAL, EXIT_PARTIAL = 0, 1, 3
+EXIT_USAGE = 2  # as click's own usage errors
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -94,14 +95,14 @@ def parse_date(value: str | None, option: str = "--date", allow_future: bool = F
         raise typer.BadParameter(f"{option} {value!r}: use YYYY-MM-DD") from None
     today = dt.datetime.now(dt.UTC).date()
     if when < EARLIEST_DATE:
-        raise typer.BadParameter(f"{option} {value}: before {EARLIEST_DATE}; no data exists that early")
+        raise fail(f"{option} {value}: before {EARLIEST_DATE}; no data exists that early", EXIT_USAGE)
     if when > today and not allow_future:
-        raise typer.BadParameter(f"{option} {value}: after today ({today} UTC); pass a date up to today")
+        raise fail(f"{option} {value}: after today ({today} UTC); pass a date up to today", EXIT_USAGE)
     return when
 
 
 def out_folder(path: Path | None, option: str = "--out") -> Path | None:
     """An ``--out`` folder: absent (it is created) or a folder, never an existing file."""
     if path is not None and path.exists() and not path.is_dir():
-        raise typer.BadParameter(f"{option} {path}: is a file; pass a folder (it is created if absent)")
+        raise fail(f"{option} {path}: is a file; pass a folder (it is created if absent)", EXIT_USAGE)
     return path
