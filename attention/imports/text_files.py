@@ -17,6 +17,10 @@ MAX_COLUMNS = 200
 
 def decode_text(data: bytes, path: str | Path) -> str:
     """UTF-8 text (a BOM is dropped); InputFileError naming the line and column otherwise."""
+    if b"\x00" in data[:65536]:  # valid UTF-8, but no text file holds NULs: UTF-16 without a BOM
+        raise InputFileError(
+            f"{path}: holds NUL bytes, so it is not UTF-8 text (UTF-16?); save the file as UTF-8"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
