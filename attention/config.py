@@ -24,12 +24,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from attention import source_settings as keyless
-from attention.config_layers import Layers, env_value
+from attention.config_layers import Layers
+from attention.config_safety import env_setting, read_config_file
 from attention.errors import ConfigError
+from attention.files import create_text_once, write_text_atomically
 
 ENV_PREFIX = "ATTENTION__"
 DEFAULTS = "<packaged defaults>"
@@ -260,13 +261,7 @@ class Secrets:
         the code would be public, and hashes of known user names could then be recomputed."""
         if self.author_salt:
             return self
-        salt_file = Path(f"{store_path}.author-salt")
-        if not salt_file.exists():
-            salt_file.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(salt_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(secrets_module.token_hex(32))
-        return dataclasses.replace(self, author_salt=salt_file.read_text().strip())
+        return dataclasses.replace(self, author_salt=store_salt(store_path))
 
     @property
     def has_reddit_credentials(self) -> bool:
@@ -279,6 +274,28 @@ class Secrets:
     def __repr__(self) -> str:
         present = [name for name, v in vars(self).items() if v]
         return f"Secrets(present={present})"
+
+
+def store_salt(store_path: str | Path) -> str:
+    """The private salt beside the store's real file (a symlinked store path is the same
+    store), made whole or not at all. An empty salt file (left by a full disk before salts were
+    written atomically) never hashed anything, since an empty salt is refused: it is replaced."""
+    salt_file = Path(f"{os.path.realpath(store_path)}.author-salt")
+    salt_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if not salt_file.exists():
+            create_text_once(salt_file, secrets_module.token_hex(32))
+        salt = salt_file.read_text(encoding="ascii").strip()
+        if not salt:
+            write_text_atomically(salt_file, secrets_module.token_hex(32))
+            salt = salt_file.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not a salt file"
+        raise ConfigError(
+            f"{salt_file}: cannot read or create the store's author salt ({reason}); free space or fix "
+            "the folder's permissions, or set ATTENTION_AUTHOR_SALT"
+        ) from None
+    return salt
 
 
 def packaged_default_path() -> Path:
@@ -309,9 +326,8 @@ def load_config(
     env = os.environ if environ is None else environ
     for key, value in sorted(env.items()):
         if key.startswith(ENV_PREFIX):
-            parts = [p.lower() for p in key[len(ENV_PREFIX) :].split("__") if p]
-            if parts:
-                layers.set(parts, env_value(value), f"environment variable {key}")
+            parts, parsed = env_setting(key, value, ENV_PREFIX)
+            layers.set(parts, parsed, f"environment variable {key}")
     for dotted, value in (overrides or {}).items():
         flag = (flag_names or {}).get(dotted, dotted)
         layers.set(dotted.split("."), value, f"flag {flag}")
@@ -333,19 +349,8 @@ def validate_config(raw: Any, shown: str = "config.yaml", layers: Layers | None 
 
 
 def _read_yaml(path: Path, shown: str) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{shown}: file not found; pass --config PATH or create config.yaml") from None
-    except OSError as exc:
-        raise ConfigError(f"{shown}: cannot be read ({exc.strerror})") from None
-    try:
-        return yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(f"{shown}: {where}{problem}; fix the YAML syntax") from None
+    """The file's YAML within size/alias/node budgets (:mod:`attention.config_safety`)."""
+    return read_config_file(path, shown)
 
 
 def _reject_secrets(node: Any, shown: str, path: list[str]) -> None:

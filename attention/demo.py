@@ -30,6 +30,7 @@ from attention.daily.flow import DailyResult, run_daily
 from attention.errors import FatalError
 from attention.report.export import ExportResult
 from attention.report.html import ReportResult
+from attention.store.core import remove_store
 
 if TYPE_CHECKING:  # the replicas load only when the demo runs
     from attention.sandbox.services import Sandbox
@@ -167,17 +168,25 @@ def run_demo(
     return result
 
 
+DEMO_MARKER = ".attention-demo"
+
+
 def _check_out_dir(out: Path) -> None:
-    store = out / "attention.duckdb"
-    if out.exists() and any(out.iterdir()) and not store.exists():
+    """Make ``out`` the demo's folder. A folder holding anything but a previous demo (its
+    marker file) is refused: the demo replaces only a store it made itself, and never one that
+    is open (the store's lock is taken before its files are removed)."""
+    marker = out / DEMO_MARKER
+    if out.exists() and not out.is_dir():
+        raise FatalError(f"--out {out} is a file; pass --out a new or empty folder")
+    if out.exists() and any(out.iterdir()) and not marker.is_file():
         raise FatalError(
-            f"{out} exists and is not a demo folder; pass --out to a new or empty "
-            "folder (or a previous demo's folder to replace it)"
+            f"{out} is not empty and was not made by `attention demo` (no {DEMO_MARKER} in it); "
+            "pass --out a new or empty folder"
         )
-    if store.exists():  # a previous demo: start from a clean store so reruns are identical
-        for leftover in (store, store.with_name(store.name + ".wal")):
-            leftover.unlink(missing_ok=True)
+    if marker.is_file():  # a previous demo: start from a clean store so reruns are identical
+        remove_store(out / "attention.duckdb")
     out.mkdir(parents=True, exist_ok=True)
+    marker.write_text("made by `attention demo`: the demo may replace this folder's store\n")
 
 
 def _collect(result: DemoResult, say: Progress, lap: Callable[[str], None]) -> None:

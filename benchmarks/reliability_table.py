@@ -31,8 +31,12 @@ CATEGORY_ORDER = [
     "fault matrix (once, not retryable)",
     "crash safety",
     "concurrency",
+    "data loss under partial writes",
     "bad input",
+    "resource budgets for config and files",
+    "environment faults",
     "security",
+    "symlinks and file safety",
 ]
 
 
@@ -194,7 +198,7 @@ def render(data: dict[str, Any], meta: dict[str, Any]) -> str:
         'after the next run; "known bug" = a strict xfail listed below.',
         "",
         *_matrix(scenarios, tests),
-        "### Crash safety, concurrency, bad input, security",
+        "### Crash safety, concurrency, partial writes, bad input, budgets, environment, security",
         "",
         *_rows(scenarios),
         "",

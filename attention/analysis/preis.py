@@ -296,6 +296,10 @@ def _random_baseline(trades: list[Trade], n_random: int, seed: int) -> np.ndarra
     return np.expm1(signs @ log_long)
 
 
+MIN_CLOSE = 1e-6
+MAX_PRICE_RANGE = 1e9
+
+
 def clean_series(series: pd.Series, name: str) -> pd.Series:
     """Numeric values on a sorted, tz-naive, de-duplicated date index; clear errors if not."""
     if not isinstance(series, pd.Series):
@@ -310,4 +314,12 @@ def clean_series(series: pd.Series, name: str) -> pd.Series:
         raise AnalysisInputError(f"{name}: no numeric values; check the file or column")
     if name == "prices" and (out <= 0).any():
         raise AnalysisInputError("prices: closes must be positive")
+    if not np.isfinite(out).all():
+        raise AnalysisInputError(f"{name}: infinite values; check the file or column")
+    if name == "prices" and (out.max() / out.min() > MAX_PRICE_RANGE or out.min() < MIN_CLOSE):
+        # Ratios of such closes overflow (a close of 1e-300 makes a trade's factor infinite).
+        raise AnalysisInputError(
+            f"prices: closes from {out.min():.3g} to {out.max():.3g} are not a price series; "
+            f"closes must be at least {MIN_CLOSE:g} and within a factor of {MAX_PRICE_RANGE:.0e}"
+        )
     return out

@@ -106,6 +106,9 @@ class BackfillResult(LineCounts):
         return text
 
 
+LOOPBACK = "127.0.0.1"
+
+
 # -- the cluster --------------------------------------------------------------------------------
 @contextlib.contextmanager
 def dask_client(
@@ -138,7 +141,9 @@ def dask_client(
         threads_per_worker=1,
         processes=True,
         memory_limit=memory_limit,
-        dashboard_address=":0" if dashboard else None,
+        # Loopback only, dashboard included: ":0" would serve it on every interface.
+        host=LOOPBACK,
+        dashboard_address=f"{LOOPBACK}:0" if dashboard else None,
     )
     with cluster, Client(cluster) as client:
         yield client

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from attention.errors import FatalError
+from attention.imports.dump_files import file_identity
 from attention.imports.news_archive import news_csv_rows
 
 ZSTD_MAGIC = 0xFD2FB528
@@ -65,9 +66,8 @@ class Partition:
 
 
 def file_key(path: str | Path) -> str:
-    """A file's identity for resuming: absolute path and size."""
-    path = Path(path).resolve()
-    return f"{path}:{path.stat().st_size}"
+    """A file's identity for resuming: path, size and a hash of its first and last blocks."""
+    return file_identity(path)
 
 
 # -- zstd frames --------------------------------------------------------------------------------

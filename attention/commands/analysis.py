@@ -172,6 +172,12 @@ def import_flows_csv(
     ),
     config: Path = CONFIG_OPTION,
     store: Path = STORE_OPTION,
+    decimal: str = typer.Option(
+        None,
+        "--decimal",
+        help="The file's decimal separator (1,5 vs 1.5). Default: taken from the numbers; "
+        "a number that could be read either way is an error.",
+    ),
 ) -> None:
     """Import fund flows you already have into the store (method 'import')."""
     from attention.derive.checks import derive_checks
@@ -179,7 +185,12 @@ def import_flows_csv(
     from attention.store import Store
 
     cfg = load(config, store__path=str(store) if store else None)
-    records, frozen = mark_frozen(read_flows_csv(file), cfg.sources.flows.stale_after_days)
+    if decimal not in (None, "point", "comma"):
+        raise typer.BadParameter(f"--decimal {decimal!r}: use 'point' or 'comma'")
+    records, frozen = mark_frozen(
+        read_flows_csv(file, decimal),  # type: ignore[arg-type]  # checked just above
+        cfg.sources.flows.stale_after_days,
+    )
     with Store(cfg.store.path) as opened:
         added = opened.write(records).get("flows", 0)
         derive_checks(opened, cfg)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import errno
 import functools
 import re
 import sys
@@ -11,9 +12,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+import duckdb
 import typer
 
-from attention.config import Config, load_config
+from attention.config import Config, load_config, one_line
 from attention.errors import AttentionError, FatalError
 
 # The README's exit-code table: keep the two in step.
@@ -46,12 +48,31 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise fail(str(exc), EXIT_PARTIAL) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
+        except OSError as exc:  # disk full, read-only folder, permissions: the environment
+            raise fail(environment_fault(exc), EXIT_FATAL) from None
+        except duckdb.Error as exc:
+            raise fail(f"the store failed: {one_line(str(exc))[:300]}", EXIT_FATAL) from None
 
     return wrapper
 
 
 # The option that sets each config field from the command line (for error messages).
 FLAG_NAMES = {"store.path": "--store"}
+
+
+def environment_fault(exc: OSError) -> str:
+    """One line for an OSError: the file, what the system said, and what to do."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    hints = {
+        errno.ENOSPC: "free some disk space and run again",
+        errno.EDQUOT: "free some disk space and run again",
+        errno.EFBIG: "the file size limit was reached; free space or raise the limit",
+        errno.EROFS: "the folder is read-only; point the path at a writable folder",
+        errno.EACCES: "check the permissions, or point the path at a writable folder",
+        errno.EPERM: "check the permissions, or point the path at a writable folder",
+    }
+    hint = hints.get(exc.errno or 0, "check the path and run again")
+    return one_line(f"{where}{exc.strerror or exc}; {hint}")
 
 
 def load(config_path: Path | None, **flags: Any) -> Config:
@@ -65,8 +86,16 @@ def stderr_is_tty() -> bool:
     return sys.stderr.isatty()
 
 
-def parse_date(value: str | None, option: str = "--date") -> dt.date | None:
-    """A YYYY-MM-DD option value; a bad one is a usage error (exit 2) saying what is wrong."""
+# Before this no stored series can start (the store keeps UTC timestamps); a later bound is today.
+EARLIEST_DATE = dt.date(1970, 1, 1)
+
+
+def parse_date(value: str | None, option: str = "--date", allow_future: bool = False) -> dt.date | None:
+    """A YYYY-MM-DD option value; a bad one is a usage error (exit 2) saying what is wrong.
+
+    Dates before 1970 or after today (UTC) are refused too: no data exists for them, and date
+    arithmetic near 0001-01-01 or 9999-12-31 overflows. ``allow_future`` lifts the second bound
+    for a command that has a reason to accept a later date."""
     if value is None:
         return None
     shape = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
@@ -75,12 +104,18 @@ def parse_date(value: str | None, option: str = "--date") -> dt.date | None:
     year, month, day = (int(part) for part in shape.groups())
     if not 1 <= month <= 12:
         raise typer.BadParameter(f"{option} {value!r}: there is no month {month} (use YYYY-MM-DD)")
-    days_in_month = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= days_in_month:
+    days_in_month = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    if year < 1 or not 1 <= day <= days_in_month:
         raise typer.BadParameter(
             f"{option} {value!r}: {calendar.month_name[month]} {year} has {days_in_month} days"
         )
-    return dt.date(year, month, day)
+    when = dt.date(year, month, day)
+    today = dt.datetime.now(dt.UTC).date()
+    if when < EARLIEST_DATE:
+        raise fail(f"{option} {value}: before {EARLIEST_DATE}; no data exists that early", EXIT_USAGE)
+    if when > today and not allow_future:
+        raise fail(f"{option} {value}: after today ({today} UTC); pass a date up to today", EXIT_USAGE)
+    return when
 
 
 def choices(allowed: Iterable[str]) -> Callable[[Any], Any]:
@@ -97,3 +132,10 @@ def choices(allowed: Iterable[str]) -> Callable[[Any], Any]:
         return value
 
     return check
+
+
+def out_folder(path: Path | None, option: str = "--out") -> Path | None:
+    """An ``--out`` folder: absent (it is created) or a folder, never an existing file."""
+    if path is not None and path.exists() and not path.is_dir():
+        raise fail(f"{option} {path}: is a file; pass a folder (it is created if absent)", EXIT_USAGE)
+    return path

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from attention.commands.common import CONFIG_OPTION, choices, handle_errors, load, parse_date
+from attention.commands.common import CONFIG_OPTION, choices, handle_errors, load, out_folder, parse_date
 from attention.demo import DEFAULT_DAYS, DEFAULT_OUT, DEFAULT_SEED, MIN_DAYS
 
 STORE_OPTION = typer.Option(None, "--store", help="Store path (overrides store.path).")
@@ -41,7 +41,7 @@ def export(
     from attention.report.tables import ExportOptions
 
     cfg = load(config, store__path=str(store) if store else None)
-    result = export_all(cfg, out, fmt, ExportOptions(include_authors=include_authors))
+    result = export_all(cfg, out_folder(out), fmt, ExportOptions(include_authors=include_authors))
     for name, path in result.files.items():
         typer.echo(f"{path}\t{result.rows[name]} rows")
     typer.echo(result.summary(), err=True)
@@ -60,7 +60,7 @@ def report(
     from attention.daily.outputs import write_report
 
     cfg = load(config, store__path=str(store) if store else None)
-    result = write_report(cfg, as_of=parse_date(date), out_dir=out)
+    result = write_report(cfg, as_of=parse_date(date), out_dir=out_folder(out))
     for chart in result.charts:
         if not chart.drawn:
             typer.echo(f"attention: chart {chart.name} skipped: {chart.skipped}", err=True)

@@ -13,6 +13,7 @@ backfill (:mod:`attention.backfill.worker`): :func:`parse_dump_line` (pure, one 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -44,6 +45,23 @@ _DEFAULT_PROVENANCE = Provenance("dump", DUMP_VERSION, dt.datetime(1970, 1, 1, t
 
 class DumpFormatError(FatalError):
     """The file is not a readable dump (wrong compression, truncated, not NDJSON)."""
+
+
+FINGERPRINT_BYTES = 1 << 16
+
+
+def file_identity(path: str | Path) -> str:
+    """A file's identity for resuming an import: its absolute path, its size, and a hash of its
+    first and last 64 KiB. A different file at the same path with the same size (a re-download
+    of another month, an edited copy) starts over instead of being "already imported"."""
+    path = Path(path).resolve()
+    size = path.stat().st_size
+    digest = hashlib.blake2b(digest_size=8)
+    with open(path, "rb") as handle:
+        digest.update(handle.read(FINGERPRINT_BYTES))
+        handle.seek(max(size - FINGERPRINT_BYTES, 0))
+        digest.update(handle.read(FINGERPRINT_BYTES))
+    return f"{path}:{size}:{digest.hexdigest()}"
 
 
 # -- parsing ------------------------------------------------------------------------------------

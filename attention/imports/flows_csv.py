@@ -12,7 +12,6 @@ marks every row of such a run ``stale`` (unknown in the panel, never zero flow) 
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import math
@@ -23,6 +22,8 @@ import pandas as pd
 from attention.checks.feeds import frozen_findings, stale_mask
 from attention.checks.findings import Finding
 from attention.errors import InputFileError
+from attention.imports.numbers import Convention, file_convention, to_float
+from attention.imports.text_files import csv_rows, read_text
 from collectors.core.records import FlowRecord, Provenance, utcnow
 
 VERSION = "flows-csv-1"
@@ -34,39 +35,36 @@ ALIASES = {
 MAX_REPORTED = 5
 
 
-def read_flows_csv(path: str | Path) -> list[FlowRecord]:
-    """Parse and validate ``path``; raise InputFileError listing the first bad rows."""
+def read_flows_csv(path: str | Path, decimal: Convention | None = None) -> list[FlowRecord]:
+    """Parse and validate ``path``; raise InputFileError listing the first bad rows.
+
+    ``decimal`` is the file's decimal separator ("point" or "comma"); by default it is taken
+    from the numbers themselves, and a number that could be read either way without another
+    number to settle it is an error (see :mod:`attention.imports.numbers`)."""
     path = Path(path)
+    columns, rows = _read_rows(path)
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
-    with handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise InputFileError(f"{path}: the file is empty; expected a header 'date,ticker,flow_usd'")
-        columns = _columns(path, header)
-        records: list[FlowRecord] = []
-        problems: list[str] = []
-        seen: dict[tuple[str, dt.date], int] = {}
-        retrieved = utcnow()
-        for line_no, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            try:
-                record = _record(row, columns, path, line_no, retrieved)
-            except ValueError as exc:
-                problems.append(f"line {line_no}, {exc}")
-                continue
-            key = (record.ticker, record.date)
-            if key in seen:
-                problems.append(
-                    f"line {line_no}: {record.ticker} {record.date} already given on "
-                    f"line {seen[key]}; keep one row per ticker and date"
-                )
-            seen[key] = line_no
-            records.append(record)
+        convention = file_convention(_flow_texts(rows, columns["flow_usd"]), decimal)
+    except ValueError as exc:
+        raise InputFileError(f"{path}: nothing imported; column 'flow_usd': {exc}") from None
+    records: list[FlowRecord] = []
+    problems: list[str] = []
+    seen: dict[tuple[str, dt.date], int] = {}
+    retrieved = utcnow()
+    for line_no, row in rows:
+        try:
+            record = _record(row, columns, path, line_no, retrieved, convention)
+        except ValueError as exc:
+            problems.append(f"line {line_no}, {exc}")
+            continue
+        key = (record.ticker, record.date)
+        if key in seen:
+            problems.append(
+                f"line {line_no}: {record.ticker} {record.date} already given on "
+                f"line {seen[key]}; keep one row per ticker and date"
+            )
+        seen[key] = line_no
+        records.append(record)
     if problems:
         more = f" (and {len(problems) - MAX_REPORTED} more)" if len(problems) > MAX_REPORTED else ""
         raise InputFileError(
@@ -75,6 +73,18 @@ def read_flows_csv(path: str | Path) -> list[FlowRecord]:
     if not records:
         raise InputFileError(f"{path}: no data rows after the header")
     return records
+
+
+def _read_rows(path: Path) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
+    """The header's columns and the non-blank rows with their line numbers (a flows file is
+    small: it is read whole, and checked whole before anything is written)."""
+    reader = csv_rows(read_text(path), path)
+    header = next(reader, None)
+    if header is None:
+        raise InputFileError(f"{path}: the file is empty; expected a header 'date,ticker,flow_usd'")
+    columns = _columns(path, header)
+    rows = [(line_no, row) for line_no, row in enumerate(reader, start=2) if any(c.strip() for c in row)]
+    return columns, rows
 
 
 def _columns(path: Path, header: list[str]) -> dict[str, int]:
@@ -91,8 +101,17 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
     return out
 
 
+def _flow_texts(rows: list[tuple[int, list[str]]], index: int) -> list[tuple[int, str]]:
+    return [(line_no, row[index]) for line_no, row in rows if index < len(row) and row[index].strip()]
+
+
 def _record(
-    row: list[str], columns: dict[str, int], path: Path, line_no: int, retrieved: dt.datetime
+    row: list[str],
+    columns: dict[str, int],
+    path: Path,
+    line_no: int,
+    retrieved: dt.datetime,
+    convention: Convention,
 ) -> FlowRecord:
     def cell(field: str) -> str:
         index = columns[field]
@@ -108,9 +127,11 @@ def _record(
     ticker = cell("ticker").upper().lstrip("$")
     raw_flow = cell("flow_usd")
     try:
-        flow = float(raw_flow.replace(",", "").replace("$", ""))
+        flow = to_float(raw_flow, convention)
     except ValueError:
-        raise ValueError(f"column 'flow_usd': {raw_flow!r} is not a number (USD)") from None
+        raise ValueError(
+            f"column 'flow_usd': {raw_flow!r} is not a number (USD) written with a decimal {convention}"
+        ) from None
     if not math.isfinite(flow):
         raise ValueError(f"column 'flow_usd': {raw_flow!r} is not a finite number")
     provenance = Provenance(

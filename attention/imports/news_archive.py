@@ -99,7 +99,10 @@ def news_item(row: Mapping[str, Any], path: str, retrieved_at: dt.datetime) -> T
     name = Path(path).name
     label = str(_field(row, "feed") or f"archive:{name}")
     feed = FeedSpec(url=f"file:{name}", label=label, kind="custom")
-    return entry_to_item(entry, feed, feed_title=None, fetched_at=retrieved_at, version=ARCHIVE_VERSION)
+    try:
+        return entry_to_item(entry, feed, feed_title=None, fetched_at=retrieved_at, version=ARCHIVE_VERSION)
+    except ValueError as exc:  # a value the store cannot hold (check_storable): this row only
+        raise ItemError(str(exc)) from None
 
 
 def parse_news_line(line: bytes, path: str, retrieved_at: dt.datetime) -> TextItem | None:

@@ -23,6 +23,7 @@ from attention.imports.dump_files import (
     DumpChunk,
     SubredditFilter,
     check_ndjson,
+    file_identity,
     iter_dump_chunks,
     parse_dump_line,
 )
@@ -63,10 +64,9 @@ class DumpImportResult:
 
 
 def cursor_key(path: str | Path) -> str:
-    """A file's resume key: its absolute path and size (a re-downloaded, different file with
-    the same name starts over)."""
-    path = Path(path).resolve()
-    return f"{path}:{path.stat().st_size}"
+    """A file's resume key: path, size and a hash of its first and last blocks
+    (:func:`~attention.imports.dump_files.file_identity`): a different file starts over."""
+    return file_identity(path)
 
 
 def default_annotator(config: Config) -> Annotator:

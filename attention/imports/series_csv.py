@@ -15,7 +15,6 @@ in a note (:func:`attention.analysis.preis.week_end_labels`).
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,15 +22,12 @@ from pathlib import Path
 import pandas as pd
 
 from attention.errors import InputFileError
+from attention.imports.text_files import csv_rows, read_text
 
 
 def read_series_csv(path: str | Path, column: str | None = None, prefer: Sequence[str] = ()) -> pd.Series:
     path = Path(path)
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    rows = list(csv_rows(read_text(path), path))  # one line for non-UTF-8 bytes or huge fields
     if len(rows) < 2:
         raise InputFileError(f"{path}: needs a header and at least one data row")
     header = [h.strip() for h in rows[0]]

@@ -9,6 +9,7 @@ from pathlib import Path
 from attention.config import Config
 from attention.derive.search import stitch_store, write_series
 from attention.imports.tabular import ImportSummary, decode_bytes
+from attention.imports.text_files import read_text
 from attention.imports.trends_export import (
     ImportedTimeline,
     TrendsImportError,
@@ -26,12 +27,9 @@ def import_trends_csv(
 ) -> tuple[ImportedTimeline, StitchResult]:
     """Store a website export as one raw response, then re-stitch ``search_series``."""
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise TrendsImportError(f"{file}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TrendsImportError(f"{file}: cannot be read as UTF-8 text ({exc})") from None
+    if not file.is_file():
+        raise TrendsImportError(f"{file}: file not found")
+    text = read_text(file)  # one line naming line and column for bytes that are not UTF-8
     timeline = parse_multitimeline(text, file.name, term=term, geo=geo)
     store.write([*timeline.points, *_coverage(timeline)])
     result = stitch_store(store, config)

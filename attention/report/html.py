@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from attention.files import write_text_atomically
 from attention.report import html_rankings
 from attention.report import html_sections as sections
 from attention.report.charts import ChartResult
@@ -173,7 +174,5 @@ def build_report(data: ReportData, out_dir: Path, export_dir: Path) -> ReportRes
     statuses = loop_statuses(data.analysis)
     path = report_path(out_dir, data.as_of)
     page = render_html(data, charts, statuses, export_links(export_dir, out_dir))
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomically(path, page)  # a fresh private temporary name: no planted symlink is followed
     return ReportResult(path, data.as_of, charts, statuses)

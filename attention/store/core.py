@@ -27,6 +27,13 @@ import duckdb
 import pandas as pd
 
 from attention.errors import StoreError, StoreLockedError
+from attention.store.safety import (
+    CONNECT_CONFIG,
+    check_known_migrations,
+    check_store_file,
+    open_lock_file,
+    real_path,
+)
 from attention.store.schema import MIGRATIONS
 from collectors.core.records import CursorUpdate, Record, utcnow
 
@@ -51,6 +58,19 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_locks_in_child)
 
 
+def remove_store(path: str | Path) -> None:
+    """Delete the store at ``path`` (database and WAL) while holding its lock: a store in use
+    by another process is refused (StoreLockedError), never unlinked under it."""
+    holder = StoreCore.__new__(StoreCore)
+    holder.path, holder.read_only, holder._lock_file = Path(path), False, None
+    holder._acquire_lock()
+    try:
+        for leftover in (holder.path, holder.path.with_name(holder.path.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    finally:
+        holder._release_lock()
+
+
 class StoreCore:
     """A DuckDB file plus its lock. Use as a context manager or call :meth:`close`.
 
@@ -69,24 +89,37 @@ class StoreCore:
         elif not self.path.exists():
             raise StoreError(f"{self.path}: no store here yet; run `attention run` first")
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            check_store_file(self.path)
+            self.con = duckdb.connect(str(self.path), read_only=read_only, config=CONNECT_CONFIG)
+        except StoreError:
+            self._release_lock()
+            raise
         except duckdb.Error as exc:
             self._release_lock()
             raise StoreError(
                 f"{self.path}: cannot open the store ({exc}); is another program "
                 "using it, or is it not a DuckDB file?"
             ) from None
-        if not read_only:
-            try:
+        try:
+            self._check_schema_known()
+            if not read_only:
                 self.migrate()
-            except BaseException:
-                self.close()  # never keep the lock or the connection of a store we can't use
-                raise
+        except BaseException:
+            self.close()  # never keep the lock or the connection of a store we can't use
+            raise
+
+    def _check_schema_known(self) -> None:
+        """A store from a newer attention is refused before anything reads or writes it."""
+        if "schema_migrations" not in self.tables():
+            return
+        applied = [row[0] for row in self.con.execute("SELECT name FROM schema_migrations").fetchall()]
+        check_known_migrations(self.path, applied, (name for name, _ in MIGRATIONS))
 
     # -- lifecycle -----------------------------------------------------------------------------
     def _acquire_lock(self) -> None:
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        handle = open(lock_path, "a+")  # noqa: SIM115 - held for the store's lifetime
+        # Beside the real file: two paths (one a symlink) to one store share one lock.
+        real = real_path(self.path)
+        handle = open_lock_file(real.with_name(real.name + ".lock"))  # held for the store's lifetime
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

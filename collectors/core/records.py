@@ -197,6 +197,30 @@ class TextItem(Record):
         return item_text(self.title, self.body)
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+_ITEM_INTS = ("score", "num_comments")
+_ITEM_TEXTS = ("item_id", "title", "body", "url", "author", "container", "outlet", "parent_id")
+
+
+def check_storable(item: TextItem) -> TextItem:
+    """``item`` itself, or a ValueError when a value cannot be stored: an integer beyond the
+    column's 64 bits (a score of 1e30) or text that is not valid Unicode (a lone surrogate
+    such as ``\\ud800``, valid in JSON). Callers count such an item as one bad item and go on;
+    left in a batch it would fail the whole batch's write."""
+    for name in _ITEM_INTS:
+        value = getattr(item, name)
+        if value is not None and not INT64_MIN <= value <= INT64_MAX:
+            raise ValueError(f"{name} {value:.3g} does not fit a 64-bit integer")
+    texts = [getattr(item, name) for name in _ITEM_TEXTS] + [*item.feeds, *item.flags, *item.themes]
+    for text in texts:
+        if text and not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError(f"text with a lone surrogate, not valid Unicode: {text[:60]!r}") from None
+    return item
+
+
 def item_text(title: str | None, body: str | None) -> str:
     """What a text item's sentiment and themes are computed from (also for stored rows, where a
     NULL comes back as None or NaN)."""

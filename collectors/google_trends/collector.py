@@ -144,10 +144,6 @@ class _Run:
             if anchor_raw is None
             else {"mean_raw": round(float(anchor_raw.mean()), 3), "max_raw": float(anchor_raw.max())},
         }
-        prov = Provenance(got.url, VERSION, retrieved, params)
-        yield TrendsResponse(
-            rid, payload.sent, payload.anchor, payload.timeframe, self.geo, self.ctx.run_date, got.raw, prov
-        )
         slim = Provenance(
             got.url,
             VERSION,
@@ -167,6 +163,13 @@ class _Run:
                     self.geo,
                     slim,
                 )
+        # The response row is the cache: it is yielded after its points, so it commits in the
+        # batch of its last point. A kill between two batches then leaves no cache row, and the
+        # next run fetches the payload again instead of trusting a cache whose points are lost.
+        prov = Provenance(got.url, VERSION, retrieved, params)
+        yield TrendsResponse(
+            rid, payload.sent, payload.anchor, payload.timeframe, self.geo, self.ctx.run_date, got.raw, prov
+        )
         self.fetched += 1
         self.last = timeline.response(rid, payload.anchor, self.ctx.run_date)
 

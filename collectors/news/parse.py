@@ -26,7 +26,7 @@ from html.entities import html5 as html5_entities
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from collectors.core.records import Provenance, TextItem
+from collectors.core.records import Provenance, TextItem, check_storable
 from collectors.core.text import ENTITY, strip_html
 
 SOURCE = "news"
@@ -263,7 +263,7 @@ def entry_to_item(
     if body and _redundant_body(body, title, outlet):
         body = ""
     flags = tuple(f for f, on in (("undated", undated), ("recovered", recovered)) if on)
-    return TextItem(
+    item = TextItem(
         source=SOURCE,
         item_id=item_id(entry, feed, link, title, outlet, None if undated else created),
         kind="headline",
@@ -277,6 +277,7 @@ def entry_to_item(
         feeds=(feed.label,),
         flags=flags,
     )
+    return check_storable(item)
 
 
 def _summary(entry: Mapping[str, Any]) -> str:

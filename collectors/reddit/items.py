@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from attention.config import Secrets
-from collectors.core.records import Provenance, TextItem
+from collectors.core.records import Provenance, TextItem, check_storable
 from collectors.core.text import strip_html
 
 SOURCE = "reddit"
@@ -122,7 +122,7 @@ def item_from_json(
     if gone:
         flags.append(gone)
         body = ""
-    return new_text_item(
+    item = new_text_item(
         source=SOURCE,
         item_id=fullname(data, kind),
         kind=kind,
@@ -139,6 +139,7 @@ def item_from_json(
         flags=tuple(flags),
         scoreable=gone is None,
     )
+    return check_storable(item)
 
 
 _DEFAULTS = {f.name: f.default for f in dataclasses.fields(TextItem) if f.default is not dataclasses.MISSING}
