@@ -74,4 +74,4 @@ def test_imported_data_alone_gives_analysis_context_and_report(shared_data: Path
     assert "as of 2022-11-18" in context and "3-month return vs other index" in context
     report = run("report", "-c", config)
     page = Path(report.strip().splitlines()[-1]).read_text()
-    assert "the analysis could not run" not in page and "Russell 2000 index" in page
+    assert "the analysis could not run" not in page and "Russell 2000 index: benchmark ^GSPC" in page
