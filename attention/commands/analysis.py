@@ -64,7 +64,9 @@ def context(
         typer.echo(json.dumps(plain({k: v for k, v in contexts.items()}), indent=2))
         return
     for key, (ctx, notes) in contexts.items():
-        typer.echo(ctx.summary() if ctx else f"{cfg.themes[key].label}: " + "; ".join(notes))
+        typer.echo(
+            "\n".join([ctx.summary(), *notes]) if ctx else f"{cfg.themes[key].label}: " + "; ".join(notes)
+        )
         typer.echo("")
 
 
