@@ -37,6 +37,10 @@ def analyze(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION, as_json: b
         return
     for line in results.verdicts():
         typer.echo(line)
+    for theme in results.themes.values():  # what to fix first: missing prices, price-derived attention
+        for note in theme.notes:
+            if note.startswith(("warning:", "no prices")):
+                typer.echo(f"attention: {theme.label}: {note}", err=True)
 
 
 @handle_errors
