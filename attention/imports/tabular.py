@@ -144,7 +144,15 @@ class ImportSummary:
         skipped = sum(self.skipped.values())
         reasons = ", ".join(f"{count} {reason}" for reason, count in self.skipped.most_common())
         stored = self.new + self.changed
-        state = "unchanged" if stored == 0 and self.unchanged else "updated" if self.changed else "imported"
+        state = (
+            "updated"
+            if self.changed
+            else "imported"
+            if self.new
+            else "unchanged"
+            if self.unchanged
+            else "nothing stored"
+        )
         text = (
             f"{self.what}: {state}: {self.read:,} rows read, {stored:,} stored ({self.new:,} new, "
             f"{self.changed:,} changed), {self.unchanged:,} already stored, {skipped:,} skipped"

@@ -142,3 +142,15 @@ def test_shares_on_weekends_and_holidays_map_to_the_next_session(tmp_path: Path)
         sum(summary.skipped.values()) == 2
         and "2 row(s) dated on a weekend or holiday moved" in summary.notes[0]
     )
+
+
+def test_reddit_csv_in_windows_1252_with_semicolons(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    text = "id;title;created;subreddit\nabc;Caf\u00e9 stocks \u2013 NVDA;1700000000;stocks\n"
+    path.write_bytes(text.encode("cp1252"))
+    items, summary = read_reddit_csv(path, AUTHORS)
+    assert [i.title for i in items] == ["Caf\u00e9 stocks \u2013 NVDA"] and summary.read == 1
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(InputFileError, match="the file is empty"):
+        read_reddit_csv(empty, AUTHORS)
