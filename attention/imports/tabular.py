@@ -72,7 +72,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 def parse_number(text: str, decimal_comma: bool = False) -> float | None:
     """A cell as a float; None when empty (or ``null``/``NaN`` as Yahoo writes a missing value).
     Raises ValueError for anything else that is not a finite number."""
-    cell = text.strip().replace("\u00a0", "").replace(" ", "")
+    cell = text.strip().replace("\u00a0", "").replace(" ", "").removeprefix("$")  # Nasdaq: $123.45
     if cell.lower() in ("", "null", "nan", "-", "n/a"):
         return None
     if decimal_comma:

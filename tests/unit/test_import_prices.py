@@ -174,3 +174,14 @@ def test_shuffled_dates_are_sorted_and_said(tmp_path: Path) -> None:
     path = write(tmp_path, "SPY.csv", "Date,Close\n2024-01-03,11\n2024-01-02,10\n2024-01-04,12\n")
     parsed = parse_price_file(path, written_at=LONG_AGO)
     assert [b.date.day for b in parsed.bars] == [2, 3, 4] and "dates out of order (sorted)" in parsed.notes
+
+
+def test_nasdaq_download_with_close_last_and_dollar_signs(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "HistoricalData_NVDA.csv",
+        "Date,Close/Last,Volume,Open,High,Low\n07/02/2024,$122.67,1000,$121.13,$123.41,$121.03\n",
+    )
+    parsed = parse_price_file(path, ticker="NVDA", written_at=LONG_AGO)
+    bar = parsed.bars[0]
+    assert (bar.date, bar.close, bar.open, bar.volume) == (dt.date(2024, 7, 2), 122.67, 121.13, 1000.0)
