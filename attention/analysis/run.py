@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from attention.analysis.context import MarketContext, MonthDay, market_context
+from attention.analysis.context import MarketContext, MonthDay, market_context, period_return
 from attention.analysis.errors import AnalysisInputError
 from attention.analysis.event import EventStudyResult, event_study
 from attention.analysis.feedback import FeedbackResult, feedback_tests
@@ -159,10 +159,12 @@ def _context(
     theme, bench = _level(panel.daily["theme_return"]), _level(panel.daily["benchmark_return"])
     if theme.empty or bench.empty:
         return None, ["market context skipped: no theme or benchmark prices"]
-    other = _other_closes(inputs, config, panel.theme)
+    others = _other_closes(inputs, config, panel.theme)
+    other = others[0] if others else None
     name = config.themes[panel.theme].label
     try:
-        return market_context(theme, bench, asof=asof, other=other, seasonal_window=window, name=name), []
+        context = market_context(theme, bench, asof=asof, other=other, seasonal_window=window, name=name)
+        return context, _more_indices(theme, others, context)
     except AnalysisInputError as exc:
         if other is not None:  # e.g. under 3 months of the other index: drop it, keep the rest
             try:
@@ -184,18 +186,32 @@ def _level(returns: pd.Series) -> pd.Series:
     return pd.concat([start, level])
 
 
-def _other_closes(inputs: PanelInputs, config: Config, theme: str) -> pd.Series | None:
-    """The first of the theme's context indices, else of the extra tickers (QQQ by default),
-    that is not the theme's proxy or benchmark and has prices."""
+def _other_closes(inputs: PanelInputs, config: Config, theme: str) -> list[pd.Series]:
+    """Closes of the theme's context indices, else of the extra tickers (QQQ by default), that
+    are not the theme's proxy or benchmark and have prices; the first is the context's "other"."""
     members = set(config.themes[theme].proxy.members) | {config.benchmark_for(theme)}
-    for ticker in [*config.themes[theme].context_indices, *config.sources.prices.extra_tickers]:
-        if ticker in members or inputs.prices.empty:
-            continue
-        rows = inputs.prices[inputs.prices["ticker"] == ticker]
-        if not rows.empty:
+    found = []
+    for ticker in config.themes[theme].context_indices or config.sources.prices.extra_tickers:
+        rows = inputs.prices[inputs.prices["ticker"] == ticker] if not inputs.prices.empty else inputs.prices
+        if ticker not in members and not rows.empty:
             closes = rows["adj_close"].fillna(rows["close"])
-            return pd.Series(closes.to_numpy(), index=pd.to_datetime(rows["date"]), name=ticker)
-    return None
+            found.append(pd.Series(closes.to_numpy(), index=pd.to_datetime(rows["date"]), name=ticker))
+    return found
+
+
+def _more_indices(theme: pd.Series, others: list[pd.Series], context: MarketContext) -> list[str]:
+    """Which index "other" was, and the 3-month return against every further context index."""
+    if not others or context.return_vs_other_3m is None:
+        return []
+    notes = [f"other index: {others[0].name}"]
+    when = pd.Timestamp(context.asof)
+    for other in others[1:]:
+        try:
+            diff = period_return(theme[:when], 3) - period_return(other.dropna()[:when], 3)
+        except (AnalysisInputError, ValueError, IndexError):
+            continue
+        notes.append(f"3-month return vs {other.name} {diff:+.2%}")
+    return notes
 
 
 def plain(value: object) -> object:

@@ -37,6 +37,10 @@ def analyze(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION, as_json: b
         return
     for line in results.verdicts():
         typer.echo(line)
+    for theme in results.themes.values():  # what to fix first: missing prices, price-derived attention
+        for note in theme.notes:
+            if note.startswith(("warning:", "no prices")):
+                typer.echo(f"attention: {theme.label}: {note}", err=True)
 
 
 @handle_errors
@@ -78,7 +82,9 @@ def context(
         typer.echo(json.dumps(shown, indent=2))
         return
     for key, (ctx, notes) in contexts.items():
-        typer.echo(ctx.summary() if ctx else f"{cfg.themes[key].label}: " + "; ".join(notes))
+        typer.echo(
+            "\n".join([ctx.summary(), *notes]) if ctx else f"{cfg.themes[key].label}: " + "; ".join(notes)
+        )
         typer.echo("")
 
 

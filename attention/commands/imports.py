@@ -23,8 +23,8 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
 
 
 @contextlib.contextmanager
-def row_progress() -> Iterator[Callable[[int, int], None] | None]:
-    """A rich progress bar on stderr (only on a terminal) fed ``(rows done, rows in file)``."""
+def row_progress(what: str = "rows") -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr (only on a terminal) fed ``(done, total)``."""
     if not stderr_is_tty():
         yield None
         return
@@ -32,7 +32,7 @@ def row_progress() -> Iterator[Callable[[int, int], None] | None]:
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("rows", total=None)
+        task = bar.add_task(what, total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
@@ -60,8 +60,9 @@ def prices(
     from attention.imports.prices import import_prices
 
     cfg = load(config, store__path=str(store) if store else None)
-    with Store(cfg.store.path) as db:
-        echo_summaries(import_prices(db, files, ticker=ticker, allow_weekly=allow_weekly))
+    with Store(cfg.store.path) as db, row_progress("files") as progress:
+        summaries = import_prices(db, files, ticker=ticker, allow_weekly=allow_weekly, progress=progress)
+    echo_summaries(summaries)
 
 
 @handle_errors

@@ -2,7 +2,8 @@
 ApeWisdom-like service, a fear-and-greed index, AAII sentiment, page views from elsewhere), stored
 by name in ``external_series`` with what it measures (``kind``) and its provenance.
 
-The file needs a date column and a value column (``--column`` when it has several). Every row is
+The file needs a date column and a value column (``--column`` when it has several); a long file
+with a ``ticker``/``symbol`` column holds one series per ticker, named ``<name>_<ticker>``. Every row is
 checked first; a bad row stops the import naming its line and column. A series computed from
 prices (CNN's Fear & Greed index is built from momentum, breadth, put/call and volatility) is
 labelled ``price_derived``: with ``--price-derived``, or when its name says it is one of the
@@ -72,7 +73,11 @@ def parse_series_file(
         raise InputFileError(f"--kind {kind!r}: use one of {', '.join(KINDS)}")
     table = read_table(path)
     header = table.rows[0][1]
-    date_col, value_col = _columns(table.path, header, table.rows[1:2], column)
+    ticker_col = column_index(header, ("ticker", "symbol"))
+    hidden = [] if ticker_col is None else [ticker_col]
+    date_col, value_col = _columns(
+        table.path, [h if i not in hidden else "" for i, h in enumerate(header)], column
+    )
     summary = ImportSummary(f"{table.path.name} (series {name}, {kind})")
     named_so = bool(PRICE_DERIVED_NAMES.search(name) or PRICE_DERIVED_NAMES.search(header[value_col]))
     if named_so and not price_derived:
@@ -89,7 +94,7 @@ def parse_series_file(
     }
     prov = Provenance(table.path.resolve().as_uri(), VERSION, utcnow(), params)
     problems = Problems(table.path)
-    points: dict[dt.date, tuple[int, ExternalPoint]] = {}
+    points: dict[tuple[str, dt.date], tuple[int, ExternalPoint]] = {}
     for line, row in table.rows[1:]:
         summary.read += 1
         cells = [c.strip() for c in row] + [""] * len(header)
@@ -107,23 +112,31 @@ def parse_series_file(
         if value is None:
             summary.skipped["empty values"] += 1
             continue
-        if day in points:
-            if points[day][1].value == value:
+        series = name if ticker_col is None else per_ticker_name(name, cells[ticker_col])
+        key = (series, day)
+        if key in points:
+            if points[key][1].value == value:
                 summary.skipped["duplicate rows"] += 1
                 continue
             problems.add(
-                line, header[date_col] or "date", f"{day} is also on line {points[day][0]} with another value"
+                line, header[date_col] or "date", f"{day} is also on line {points[key][0]} with another value"
             )
-        points[day] = (line, ExternalPoint(name, day, value, kind, derived, prov))
+        points[key] = (line, ExternalPoint(series, day, value, kind, derived, prov))
     problems.raise_if_any()
     if not points:
         raise InputFileError(f"{table.path}: no dated values after the header")
-    return [p for _, p in sorted(points.values(), key=lambda lp: lp[1].date)], summary
+    if ticker_col is not None:
+        summary.notes.append(f"one series per ticker: {', '.join(sorted({n for n, _ in points})[:8])}, ...")
+    return [p for _, p in sorted(points.values(), key=lambda lp: (lp[1].name, lp[1].date))], summary
 
 
-def _columns(
-    path: Path, header: list[str], first: list[tuple[int, list[str]]], column: str | None
-) -> tuple[int, int]:
+def per_ticker_name(name: str, ticker: str) -> str:
+    """``apewisdom`` + ``BRK.B`` -> ``apewisdom_brk_b``: a long file with a ticker column holds one
+    series per ticker."""
+    return f"{name}_{re.sub(r'[^a-z0-9]+', '_', ticker.lower()).strip('_')}"
+
+
+def _columns(path: Path, header: list[str], column: str | None) -> tuple[int, int]:
     date_col = column_index(header, ("date", "day", "week", "month", "timestamp", "datetime"))
     if date_col is None:
         date_col = 0
@@ -132,7 +145,7 @@ def _columns(
         if found is None:
             raise InputFileError(f"{path}: no column {column!r}; the header is {header}")
         return date_col, found
-    values = [i for i in range(len(header)) if i != date_col]
+    values = [i for i in range(len(header)) if i != date_col and header[i]]
     if len(values) != 1:
         raise InputFileError(
             f"{path}: line 1: {len(values)} value columns ({', '.join(header[i] for i in values)}); "
@@ -149,11 +162,15 @@ def import_series(
     column: str | None = None,
     price_derived: bool = False,
 ) -> ImportSummary:
-    """Store one series and its coverage (source ``series``, unit the name) in one transaction."""
+    """Store the series (one per ticker when the file has a ticker column) and their coverage
+    (source ``series``, unit the series name) in one transaction."""
     points, summary = parse_series_file(path, name, kind, column, price_derived)
     summary.new, summary.changed, summary.unchanged = store.compare_stored(points)
-    start, end = day_span(points[0].date, points[-1].date)
-    span = CoverageSpan("series", "series", name, start, end, "import", points[0].provenance, len(points))
-    records: list[Record] = [*points, span]
+    records: list[Record] = list(points)
+    for series in sorted({p.name for p in points}):
+        days = [p.date for p in points if p.name == series]
+        start, end = day_span(min(days), max(days))
+        prov = points[0].provenance
+        records.append(CoverageSpan("series", "series", series, start, end, "import", prov, len(days)))
     store.write(records)
     return summary

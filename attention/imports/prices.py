@@ -9,7 +9,7 @@ import of the same file says so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from attention.errors import InputFileError
@@ -22,12 +22,21 @@ ADJECTIVE = {"day": "daily", "week": "weekly", "month": "monthly"}
 
 
 def import_prices(
-    store: Store, paths: Sequence[str | Path], ticker: str | None = None, allow_weekly: bool = False
+    store: Store,
+    paths: Sequence[str | Path],
+    ticker: str | None = None,
+    allow_weekly: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[ImportSummary]:
-    """Import ``paths`` (all or nothing); returns one summary per file."""
+    """Import ``paths`` (all or nothing); returns one summary per file. ``progress`` is told
+    ``(files checked, files)`` as the files are read."""
     if ticker and len(paths) > 1:
         raise InputFileError("--ticker names the ticker of one file; give one file per --ticker")
-    parsed = [parse_price_file(path, ticker) for path in paths]
+    parsed = []
+    for done, path in enumerate(paths, start=1):
+        parsed.append(parse_price_file(path, ticker))
+        if progress:
+            progress(done, len(paths))
     for file in parsed:
         if file.frequency != "day" and not allow_weekly:
             raise InputFileError(

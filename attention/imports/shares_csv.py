@@ -12,12 +12,16 @@ sessions is stale, never a zero flow).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
+from attention.calendar import session_on_or_after, sessions_and_closes
 from attention.config import Config
 from attention.derive.flows import derive_flows
 from attention.errors import InputFileError
@@ -98,8 +102,34 @@ def parse_shares_file(
     problems.raise_if_any()
     if not found:
         raise InputFileError(f"{table.path}: no data rows after the header")
-    summary.skipped.update(skipped)
-    return sorted((r for _, r in found.values()), key=lambda r: (r.ticker, r.date)), summary
+    records, moved, superseded = on_sessions([r for _, r in found.values()])
+    skipped["rows on a non-trading day superseded by that session's own row"] += superseded
+    if moved:
+        summary.notes.append(f"{moved} row(s) dated on a weekend or holiday moved to the next session")
+    summary.skipped.update(+skipped)
+    return records, summary
+
+
+def on_sessions(records: list[SharesOutstanding]) -> tuple[list[SharesOutstanding], int, int]:
+    """Records dated on a non-trading day moved to the next NYSE session (the day the flow they
+    report can trade), unless that session has its own row: the same mapping as collected data.
+    Returns the records sorted, how many moved and how many were superseded."""
+    days = pd.Series(pd.to_datetime(sorted({r.date for r in records})))
+    sessions, _ = sessions_and_closes(days.min(), days.max())
+    target = dict(zip(days.dt.date, session_on_or_after(days, sessions).dt.date, strict=True))
+    own = {(r.ticker, r.date) for r in records if target[r.date] == r.date}
+    out, moved, superseded = [], 0, 0
+    for record in sorted(records, key=lambda r: r.date, reverse=True):  # the latest row of a gap wins
+        session = target[record.date]
+        if session == record.date:
+            out.append(record)
+        elif (record.ticker, session) in own or pd.isna(session):
+            superseded += 1
+        else:
+            own.add((record.ticker, session))
+            out.append(dataclasses.replace(record, date=session))
+            moved += 1
+    return sorted(out, key=lambda r: (r.ticker, r.date)), moved, superseded
 
 
 def import_shares(

@@ -72,7 +72,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 def parse_number(text: str, decimal_comma: bool = False) -> float | None:
     """A cell as a float; None when empty (or ``null``/``NaN`` as Yahoo writes a missing value).
     Raises ValueError for anything else that is not a finite number."""
-    cell = text.strip().replace("\u00a0", "").replace(" ", "")
+    cell = text.strip().replace("\u00a0", "").replace(" ", "").removeprefix("$")  # Nasdaq: $123.45
     if cell.lower() in ("", "null", "nan", "-", "n/a"):
         return None
     if decimal_comma:
@@ -144,7 +144,15 @@ class ImportSummary:
         skipped = sum(self.skipped.values())
         reasons = ", ".join(f"{count} {reason}" for reason, count in self.skipped.most_common())
         stored = self.new + self.changed
-        state = "unchanged" if stored == 0 and self.unchanged else "updated" if self.changed else "imported"
+        state = (
+            "updated"
+            if self.changed
+            else "imported"
+            if self.new
+            else "unchanged"
+            if self.unchanged
+            else "nothing stored"
+        )
         text = (
             f"{self.what}: {state}: {self.read:,} rows read, {stored:,} stored ({self.new:,} new, "
             f"{self.changed:,} changed), {self.unchanged:,} already stored, {skipped:,} skipped"

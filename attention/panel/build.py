@@ -291,10 +291,11 @@ def _coverage_notes(inputs: PanelInputs, daily: pd.DataFrame) -> list[str]:
 
 def _notes(daily: pd.DataFrame, members: list[str], benchmark: str) -> list[str]:
     notes = []
+    fix = "collect them (attention run --source prices) or load a file (attention import prices FILE)"
     if daily["theme_return"].isna().all():
-        notes.append(f"no prices for the proxy ({', '.join(members)})")
+        notes.append(f"no prices for the proxy ({', '.join(members)}): {fix}")
     if daily["benchmark_return"].isna().all():
-        notes.append(f"no prices for the benchmark {benchmark}")
+        notes.append(f"no prices for the benchmark {benchmark}: {fix}")
     for col, what in (
         ("search", "search interest"),
         ("reddit_mentions", "Reddit items"),

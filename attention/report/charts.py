@@ -293,14 +293,15 @@ def performance(data: ReportData) -> bytes:
     if not themes:
         raise MissingChartDataError("no theme or benchmark prices")
     fig, axes = new_figure(len(themes))
-    bench = data.config.benchmark
+    benches = {data.config.benchmark_for(key) for key in themes}
+    bench = benches.pop() if len(benches) == 1 else "each theme's benchmark"
     for ax, key in zip(axes[:, 0], themes, strict=True):
         daily = data.panels[key].daily
         rets = daily[["theme_return", "benchmark_return"]].dropna()
         excess = ((1 + rets["theme_return"]).cumprod() / (1 + rets["benchmark_return"]).cumprod() - 1) * 100
         ax.plot(excess.index, excess, color=theme_color(data, key), lw=1.5)
         ax.axhline(0, color="#333333", lw=0.8)
-        ax.set_ylabel(f"vs {bench} (%)")
+        ax.set_ylabel(f"vs {data.config.benchmark_for(key)} (%)")
         index = daily["attention_index"].rolling(20, min_periods=5).mean()
         if index.notna().any():
             twin = ax.twinx()

@@ -141,7 +141,7 @@ def render_html(
             f"<h1>{sections.esc(title)}</h1>",
             banner,
             f'<p class="muted">Themes: {sections.esc(themes)}. Benchmark: '
-            f"{sections.esc(data.config.benchmark)}. Generated {generated}.</p>",
+            f"{sections.esc(data.config.benchmark)} (unless a theme has its own). Generated {generated}.</p>",
             nav,
             sections.verdict_cards(statuses, data),
             sections.market_context(data),

@@ -155,8 +155,9 @@ def _rsi_text(value: float) -> str:
 def market_context(data: ReportData) -> str:
     if data.analysis is None:
         return ""
-    bench = esc(data.config.benchmark)
-    rows, notes = [], []
+    own = {t.label: data.config.benchmark_for(t.theme) for t in data.analysis.themes.values()}
+    bench = esc(data.config.benchmark) if set(own.values()) == {data.config.benchmark} else "benchmark"
+    rows, notes = [], [f"{label}: benchmark {b}" for label, b in own.items() if b != data.config.benchmark]
     for theme in data.analysis.themes.values():
         c = theme.context
         if c is None:

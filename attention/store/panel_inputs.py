@@ -22,10 +22,11 @@ class PanelInputsMixin(StoreCore):
     """The panel's four inputs, one method each."""
 
     def panel_prices(self, tickers: Sequence[str]) -> pd.DataFrame:
-        """Daily bars of ``tickers``: ``ticker, date, close, adj_close, volume``, by ticker and date."""
+        """Daily bars of ``tickers``: ``ticker, date, close, adj_close, volume``, by ticker and date.
+        A bar flagged partial (read before its session closed) is left out until a final one replaces it."""
         return self._frame(
             f"SELECT ticker, date, close, adj_close, volume FROM prices "
-            f"WHERE ticker IN ({_marks(tickers)}) ORDER BY ticker, date",
+            f"WHERE ticker IN ({_marks(tickers)}) AND NOT coalesce(is_partial, FALSE) ORDER BY ticker, date",
             list(tickers),
         )
 

@@ -30,7 +30,7 @@ def _config(tmp_path: Path) -> Path:
     index = copy.deepcopy(themes.pop("magnificent_seven"))
     index.update(label="Russell 2000 index", proxy={"etf": "^RUT"}, benchmark="^GSPC")
     themes["small_caps_index"] = index  # ^RUT vs ^GSPC beside IWM vs SPY in one store
-    themes["small_caps"]["context_indices"] = ["^RUT"]
+    themes["small_caps"]["context_indices"] = ["^RUT", "QQQ"]
     raw["sources"]["google_trends"]["geo"] = ""  # the file is worldwide
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
@@ -72,6 +72,7 @@ def test_imported_data_alone_gives_analysis_context_and_report(shared_data: Path
     assert "no data for abnormal_volume, excess_return" not in analysis
     context = run("context", "-c", config)
     assert "as of 2022-11-18" in context and "3-month return vs other index" in context
+    assert "other index: ^RUT" in context and "3-month return vs QQQ" in context
     report = run("report", "-c", config)
     page = Path(report.strip().splitlines()[-1]).read_text()
-    assert "the analysis could not run" not in page and "Russell 2000 index" in page
+    assert "the analysis could not run" not in page and "Russell 2000 index: benchmark ^GSPC" in page

@@ -130,7 +130,7 @@ def test_cli_analyze_and_context(config_path: Path) -> None:
     _write_world(config.store.path, LoopParams.null(), n=400)
     out = runner.invoke(app, ["analyze", "--config", str(config_path)])
     assert out.exit_code == 0, out.output
-    assert out.output.count("\n") == 3 and "Small caps:" in out.output
+    assert out.stdout.count("\n") == 3 and "Small caps:" in out.stdout  # notes go to stderr
     as_json = runner.invoke(app, ["analyze", "--config", str(config_path), "--json"])
     data = json.loads(as_json.stdout)
     assert data["themes"]["small_caps"]["feedback"]["tests"][0]["pvalue"] is not None

@@ -121,3 +121,36 @@ def test_news_archive_detects_gdelt_dt_and_named_columns(tmp_path: Path) -> None
     assert item.created_utc == dt.datetime(2024, 1, 2, 10, tzinfo=dt.UTC)
     with pytest.raises(FatalError, match="no column 'headline'"):
         list(news_csv_rows(odd, {"title": "headline"}))
+
+
+def test_shares_on_weekends_and_holidays_map_to_the_next_session(tmp_path: Path) -> None:
+    path = tmp_path / "IWM.csv"
+    path.write_text(
+        "date,shares\n2024-07-03,100\n2024-07-04,101\n"  # Independence Day -> Friday 07-05
+        "2024-07-06,102\n2024-07-07,103\n"  # a weekend without a Monday row -> Monday 07-08, Sunday wins
+        "2024-07-09,104\n2024-07-13,105\n2024-07-15,106\n"  # Saturday superseded by Monday's own row
+    )
+    records, summary = parse_shares_file(path)
+    assert [(r.date.isoformat(), r.shares) for r in records] == [
+        ("2024-07-03", 100.0),
+        ("2024-07-05", 101.0),
+        ("2024-07-08", 103.0),
+        ("2024-07-09", 104.0),
+        ("2024-07-15", 106.0),
+    ]
+    assert (
+        sum(summary.skipped.values()) == 2
+        and "2 row(s) dated on a weekend or holiday moved" in summary.notes[0]
+    )
+
+
+def test_reddit_csv_in_windows_1252_with_semicolons(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    text = "id;title;created;subreddit\nabc;Caf\u00e9 stocks \u2013 NVDA;1700000000;stocks\n"
+    path.write_bytes(text.encode("cp1252"))
+    items, summary = read_reddit_csv(path, AUTHORS)
+    assert [i.title for i in items] == ["Caf\u00e9 stocks \u2013 NVDA"] and summary.read == 1
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(InputFileError, match="the file is empty"):
+        read_reddit_csv(empty, AUTHORS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,34 @@ def test_ticker_option_that_contradicts_the_file_is_an_error(tmp_path: Path) -> 
     path = write(tmp_path, "a.csv", "Date,Close\n,^GSPC\n2024-01-02,10\n")
     with pytest.raises(InputFileError, match="names ticker '\\^GSPC' but --ticker is 'SPY'"):
         parse_price_file(path, ticker="SPY")
+
+
+def test_a_partial_bar_is_stored_flagged_but_kept_out_of_panels_and_coverage(tmp_path: Path) -> None:
+    path = write(tmp_path, "SPY.csv", "Date,Close,Volume\n2024-01-02,10,5\n2024-01-03,11,6\n")
+    written = dt.datetime(2024, 1, 3, 18, 0, tzinfo=dt.UTC).timestamp()
+    os.utime(path, (written, written))
+    with Store(tmp_path / "s.duckdb") as db:
+        summary = import_prices(db, [path])[0]
+        stored = db.query("SELECT date, is_partial FROM prices ORDER BY date")["is_partial"].tolist()
+        panel = db.panel_prices(["SPY"])
+        spans = db.coverage_spans(["prices"])
+    assert stored == [False, True] and len(panel) == 1
+    assert spans["span_end"].iloc[0] == dt.datetime(2024, 1, 3, tzinfo=dt.UTC)
+    assert any("flagged partial" in note for note in summary.notes)
+
+
+def test_shuffled_dates_are_sorted_and_said(tmp_path: Path) -> None:
+    path = write(tmp_path, "SPY.csv", "Date,Close\n2024-01-03,11\n2024-01-02,10\n2024-01-04,12\n")
+    parsed = parse_price_file(path, written_at=LONG_AGO)
+    assert [b.date.day for b in parsed.bars] == [2, 3, 4] and "dates out of order (sorted)" in parsed.notes
+
+
+def test_nasdaq_download_with_close_last_and_dollar_signs(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "HistoricalData_NVDA.csv",
+        "Date,Close/Last,Volume,Open,High,Low\n07/02/2024,$122.67,1000,$121.13,$123.41,$121.03\n",
+    )
+    parsed = parse_price_file(path, ticker="NVDA", written_at=LONG_AGO)
+    bar = parsed.bars[0]
+    assert (bar.date, bar.close, bar.open, bar.volume) == (dt.date(2024, 7, 2), 122.67, 121.13, 1000.0)

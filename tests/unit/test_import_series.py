@@ -88,3 +88,14 @@ def test_a_theme_benchmark_overrides_the_global_one(tmp_path: Path) -> None:
     panel = build_theme_panel(inputs, config, "small_caps")
     assert panel.daily.loc["2024-07-19", "benchmark_return"] == pytest.approx(0.1)
     assert config.benchmark_for("ai_stocks") == "SPY"
+
+
+def test_a_long_mentions_file_gives_one_series_per_ticker(tmp_path: Path) -> None:
+    path = tmp_path / "apewisdom.csv"
+    path.write_text("date,ticker,mentions\n2024-07-08,NVDA,120\n2024-07-08,BRK.B,3\n2024-07-09,NVDA,150\n")
+    with Store(tmp_path / "s.duckdb") as db:
+        summary = import_series(db, path, "apewisdom", "attention")
+        stored = db.query("SELECT name, count(*) AS n FROM external_series GROUP BY name ORDER BY name")
+        spans = db.coverage_spans(["series"])
+    assert stored.values.tolist() == [["apewisdom_brk_b", 1], ["apewisdom_nvda", 2]]
+    assert spans["unit"].tolist() == ["apewisdom_brk_b", "apewisdom_nvda"] and summary.new == 3

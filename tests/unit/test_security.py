@@ -47,6 +47,11 @@ REVIEWED_SQL_INTERPOLATIONS = {
     ("attention/store/panel_inputs.py", "_marks(tickers)"),
     ("attention/store/panel_inputs.py", "_marks(MENTION_SOURCES)"),
     ("attention/store/panel_inputs.py", "_marks(terms)"),
+    ("attention/store/panel_inputs.py", "_marks(names)"),
+    # what an import finds stored: a table checked by _known, columns and types from its catalog
+    ("attention/store/imported.py", "table"),
+    ("attention/store/imported.py", "select"),
+    ("attention/store/imported.py", "join"),
     ("attention/store/lookups.py", "by_id"),
     ("attention/store/lookups.py", "_STORED_ITEM_COLUMNS"),
     # export readers: fixed table names/column lists from the export specs, a NULL literal
