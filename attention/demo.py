@@ -34,6 +34,7 @@ from attention.store.core import remove_store
 
 if TYPE_CHECKING:  # the replicas load only when the demo runs
     from attention.sandbox.services import Sandbox
+    from attention.sandbox.world import World
 
 # About 2.5 years of daily data: enough weeks for the weekly feedback tests to find the
 # planted loop, and small enough to finish well inside two minutes on two cores.
@@ -145,8 +146,13 @@ def run_demo(
     seed: int = DEFAULT_SEED,
     end: dt.date | None = None,
     progress: Progress | None = None,
+    history: bool = False,
 ) -> DemoResult:
-    """Simulate, collect through the replicas, analyse, and write store, exports and report."""
+    """Simulate, collect through the replicas, analyse, and write store, exports and report.
+
+    ``history``: also import the Reddit and news history before the replicas' recent windows
+    from simulated files (every chart then covers the whole span; the low simulated post volume
+    makes the attention index noisier, so the planted loop can lose a leg in some spans)."""
     if days < MIN_DAYS:
         raise FatalError(f"--days {days}: the demo needs at least {MIN_DAYS} days of history")
     say = progress or (lambda message: None)
@@ -163,7 +169,7 @@ def run_demo(
         result.seconds[name] = now - clock
         clock = now
 
-    _collect(result, say, lap)
+    _collect(result, say, lap, history)
     result.seconds["total"] = sum(result.seconds.values())
     return result
 
@@ -189,7 +195,7 @@ def _check_out_dir(out: Path) -> None:
     marker.write_text("made by `attention demo`: the demo may replace this folder's store\n")
 
 
-def _collect(result: DemoResult, say: Progress, lap: Callable[[str], None]) -> None:
+def _collect(result: DemoResult, say: Progress, lap: Callable[[str], None], history: bool) -> None:
     from attention.sandbox.services import Sandbox
     from attention.sandbox.world import World
 
@@ -219,6 +225,8 @@ def _collect(result: DemoResult, say: Progress, lap: Callable[[str], None]) -> N
             progress=lambda name: say(f"backfill: {name}"),
         )
         result.runs.append(backfill)
+        if history:
+            _import_history(config, world, result, say)
         lap("backfill")
         daily = run_daily(
             config,
@@ -229,6 +237,34 @@ def _collect(result: DemoResult, say: Progress, lap: Callable[[str], None]) -> N
             simulated=True,
         )
     _take_outputs(result, daily, lap)
+
+
+def _import_history(config: Config, world: World, result: DemoResult, say: Progress) -> None:
+    """The history before the replicas' recent windows (Reddit's listings reach back about a
+    month, news feeds a week), imported from files the way a user imports real history: a
+    Pushshift-style dump and a headline archive written from the same simulated world."""
+    from attention.daily.collect import annotate
+    from attention.imports.news_archive import parse_news_line
+    from attention.imports.reddit_dump import import_dumps, store_author_policy
+    from attention.sandbox.history import write_news_archive, write_reddit_dump
+    from attention.store import Store
+
+    folder = result.out_dir / "history"
+    folder.mkdir(parents=True, exist_ok=True)
+    with Store(config.store.path) as store:
+        first = {row.source: row.first for row in store.source_coverage().itertuples()}
+        reddit_until, news_until = first.get("reddit", result.end), first.get("news", result.end)
+        dump = folder / "RS_demo.ndjson"
+        write_reddit_dump(world, dump, result.start, reddit_until)
+        authors = store_author_policy(config, secrets=_sandbox_secrets())  # the run's salt
+        imported = import_dumps([dump], config, store, authors=authors)
+        say(f"history: reddit {result.start}..{reddit_until} from {dump.name}: {imported.kept:,} items")
+        archive = folder / "news_demo.ndjson"
+        write_news_archive(world, archive, result.start, news_until)
+        now = dt.datetime.now(dt.UTC)
+        items = [parse_news_line(line, str(archive), now) for line in archive.read_bytes().splitlines()]
+        written = store.write(annotate([item for item in items if item is not None], config)).get("items", 0)
+        say(f"history: news {result.start}..{news_until} from {archive.name}: {written:,} items")
 
 
 def _take_outputs(result: DemoResult, daily: DailyResult, lap: Callable[[str], None]) -> None:

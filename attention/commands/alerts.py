@@ -14,12 +14,19 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from attention.commands.common import CONFIG_OPTION, EXIT_OK, EXIT_PARTIAL, handle_errors, load, parse_date
+from attention.commands.common import (
+    CONFIG_OPTION,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    handle_errors,
+    load,
+    parse_date,
+    readable_store,
+)
 from attention.errors import AttentionError
 from attention.rankings.alerts import METRICS, Alert, find_alerts
 from attention.rankings.load import alert_series
 from attention.rankings.webhook import post_alerts
-from attention.store import Store
 
 EXIT_ALERTS = 5
 
@@ -49,7 +56,7 @@ def alerts(
     cfg = load(config, store__path=str(store) if store else None)
     settings = cfg.alerts
     k, window = k or settings.k, window or settings.window
-    with Store(cfg.store.path, read_only=True) as db:
+    with readable_store(cfg.store.path) as db:  # during a run: a copy taken now
         series, day = alert_series(db, cfg, parse_date(date), window)
     found = find_alerts(series, day, k=k, window=window, min_obs=min(20, window))
     if as_json:

@@ -7,8 +7,11 @@ import datetime as dt
 import errno
 import functools
 import re
+import shutil
 import sys
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -17,6 +20,8 @@ import typer
 
 from attention.config import Config, load_config, one_line
 from attention.errors import AttentionError, FatalError
+from attention.store import Store
+from attention.store.people import RunningWriter, running_writer
 
 # The README's exit-code table: keep the two in step.
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_NOTHING = 0, 1, 2, 3, 4
@@ -139,3 +144,24 @@ def out_folder(path: Path | None, option: str = "--out") -> Path | None:
     if path is not None and path.exists() and not path.is_dir():
         raise fail(f"{option} {path}: is a file; pass a folder (it is created if absent)", EXIT_USAGE)
     return path
+
+
+@contextmanager
+def readable_store(path: Path, writer: RunningWriter | None = None) -> Iterator[Store]:
+    """The store opened read-only; while a run holds it (DuckDB then lets no other process
+    open it), a copy of the file and its write-ahead log taken now. A copy taken in the middle
+    of a checkpoint may not open: the StoreError then reaches the caller (status says since
+    when the run has been going)."""
+    writer = writer or running_writer(path)
+    if writer is None:
+        with Store(path, read_only=True) as db:
+            yield db
+        return
+    with tempfile.TemporaryDirectory(prefix="attention-status-") as folder:
+        copy = Path(folder) / path.name
+        shutil.copyfile(path, copy)
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists():
+            shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
+        with Store(copy, read_only=True) as db:
+            yield db

@@ -69,4 +69,5 @@ def run(
             f"exit {EXIT_NOTHING}",
             err=True,
         )
+        raise typer.Exit(EXIT_NOTHING)
     raise typer.Exit(result.exit_code)

@@ -88,6 +88,11 @@ def demo(
     end: str = typer.Option(
         None, "--end", help="Last day of the simulated world YYYY-MM-DD (default: yesterday, UTC)."
     ),
+    history: bool = typer.Option(
+        False,
+        "--history",
+        help="Also import Reddit and news history before the replicas' windows from simulated files.",
+    ),
 ) -> None:
     """Run everything offline on a simulated world served by local replicas of every source."""
     from attention import demo as demo_lib
@@ -98,6 +103,7 @@ def demo(
         seed=seed,
         end=parse_date(end, "--end"),
         progress=lambda message: typer.echo(f"demo: {message}", err=True),
+        history=history,
     )
     typer.echo(result.summary())
     if result.report is not None:

@@ -13,9 +13,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from attention.commands.common import CONFIG_OPTION, handle_errors, load, parse_date
+from attention.commands.common import CONFIG_OPTION, handle_errors, load, parse_date, readable_store
 from attention.rankings.load import rankings
-from attention.store import Store
 
 
 def register(app: typer.Typer, import_app: typer.Typer) -> None:
@@ -36,7 +35,7 @@ def rank(
 ) -> None:
     """Rank themes and tickers by mentions: last day and week, change, authors, where, top items."""
     cfg = load(config, store__path=str(store) if store else None)
-    with Store(cfg.store.path, read_only=True) as db:
+    with readable_store(cfg.store.path) as db:  # during a run: a copy taken now
         frame, day = rankings(db, cfg, parse_date(date))
     if as_json:
         typer.echo(json.dumps({"day": day.isoformat(), "rows": _records(frame)}, indent=2))

@@ -1,19 +1,15 @@
 """`attention status`: what the store holds (date ranges per source and theme), the last run of
 each source, and whether a run is going on right now.
 
-While a run holds the store, DuckDB lets no other process open it, so status reads a copy taken
-now (a snapshot: consistent as of the run's last commit) and says that a run is in progress;
-if even the copy cannot be read, it says since when the run has been going.
+While a run holds the store, DuckDB lets no other process open it, so status reads a copy of
+the file taken now (:func:`attention.commands.common.readable_store`) and says that a run is in
+progress; if the copy cannot be read, it says since when the run has been going.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from attention.commands.common import CONFIG_OPTION, EXIT_OK, handle_errors, load
+from attention.commands.common import CONFIG_OPTION, EXIT_OK, handle_errors, load, readable_store
 from attention.config import Config
 from attention.daily.messages import root_cause
 from attention.derive.rescore import stale_hint, stale_versions
@@ -46,7 +42,7 @@ def status(
     cfg = load(config, store__path=str(store) if store else None)
     writer = running_writer(cfg.store.path)
     try:
-        with _readable(cfg.store.path, writer) as db:
+        with readable_store(cfg.store.path, writer) as db:
             facts = gather_status(db, cfg)
     except StoreError:
         if writer is None:
@@ -58,23 +54,6 @@ def status(
     else:
         show_status(facts, Console())
     raise typer.Exit(EXIT_OK)
-
-
-@contextmanager
-def _readable(path: Path, writer: RunningWriter | None) -> Iterator[Store]:
-    """The store opened read-only; during a run, a copy of it taken now."""
-    if writer is None:
-        with Store(path, read_only=True) as db:
-            yield db
-        return
-    with tempfile.TemporaryDirectory(prefix="attention-status-") as folder:
-        copy = Path(folder) / path.name
-        shutil.copyfile(path, copy)
-        wal = path.with_name(path.name + ".wal")
-        if wal.exists():
-            shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
-        with Store(copy, read_only=True) as db:
-            yield db
 
 
 def gather_status(db: Store, cfg: Config) -> dict[str, Any]:

@@ -7,8 +7,8 @@ batches, one transaction per batch, with the cursor updates yielded after them, 
 kill mid-source keeps every committed batch and never moves a cursor past missing data.
 
 Exit codes: 0 every source succeeded (or deferred work to the next run by design: budget spent),
-3 partial (some sources failed, the rest stored), 4 nothing collected (every source failed),
-1 fatal (bad config, store unusable).
+3 partial (some sources failed, the rest stored), 1 fatal (bad config, store unusable); the
+CLI exits 4 instead of 3 when :attr:`RunReport.nothing_collected` (every source failed).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ BATCH_SIZE = 2000
 INTERRUPTED = (
     "the run was stopped (Ctrl-C or SIGTERM) before this source finished; its committed batches are kept"
 )
-EXIT_OK, EXIT_FATAL, EXIT_PARTIAL, EXIT_NOTHING = 0, 1, 3, 4
+EXIT_OK, EXIT_FATAL, EXIT_PARTIAL = 0, 1, 3
 
 
 @dataclass
@@ -69,8 +69,7 @@ class RunReport:
 
     @property
     def exit_code(self) -> int:
-        if self.nothing_collected:
-            return EXIT_NOTHING
+        """0 or 3; `attention run` turns a run with :attr:`nothing_collected` into 4."""
         return EXIT_PARTIAL if self.failed or self.post_run_failures else EXIT_OK
 
     def summary(self) -> str:

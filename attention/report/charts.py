@@ -116,6 +116,11 @@ def finish(fig: Figure, title: str, note: str, data: ReportData, legend: list | 
     height = fig.get_figheight()
     phone = WIDTH < 5  # narrow: wrap the title and legend instead of letting them run off
     title_lines = textwrap.wrap(title, int(WIDTH * 9)) if phone else [title]
+    if phone:  # panel titles too: "Magnificent Seven: 2 spikes in abnormal search" runs off
+        for ax in fig.axes:
+            panel_title = ax.get_title(loc="left")
+            if len(panel_title) > int(WIDTH * 10):
+                ax.set_title(textwrap.fill(panel_title, int(WIDTH * 10)), loc="left", fontsize=10)
     fig.suptitle("\n".join(title_lines), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
     top = 1 - (0.45 + 0.2 * (len(title_lines) - 1)) / height
     if legend:

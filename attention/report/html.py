@@ -127,7 +127,7 @@ def render_html(
                 ("verdicts", "Verdict"),
                 ("context", "Context"),
                 ("moves", "This week"),
-                ("rank", "Most discussed"),
+                ("rank", "Ranking"),
                 ("tests", "Tests"),
                 ("charts", "Charts"),
                 ("quality", "Data quality"),

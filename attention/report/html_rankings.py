@@ -26,7 +26,7 @@ def rankings(data: ReportData) -> str:
     frame = data.rankings
     if frame is None or frame.empty:
         return section(
-            "rank", "Most discussed", "<p>No theme-matched posts or headlines in the last two weeks.</p>"
+            "rank", "Ranked by mentions", "<p>No theme-matched posts or headlines in the last two weeks.</p>"
         )
     themes = frame[frame["kind"] == "theme"]
     tickers = frame[(frame["kind"] == "ticker") & (frame["mentions_week"] > 0)].head(TICKERS_SHOWN)
@@ -38,7 +38,7 @@ def rankings(data: ReportData) -> str:
     if not tickers.empty:
         body += "<h3>Tickers</h3>" + _ranking_table(tickers, {})
     body += "".join(_behind(row, data.label(row.name)) for row in themes.itertuples())
-    return section("rank", "Most discussed", body)
+    return section("rank", "Ranked by mentions", body)
 
 
 def _ranking_table(rows: pd.DataFrame, labels: dict[str, str]) -> str:
@@ -78,7 +78,9 @@ def _behind(row: object, label: str) -> str:
 
 
 def _signed(value: object) -> str:
-    return "new" if value is None or value is pd.NA or value != value else f"{int(value):+d}"  # type: ignore[call-overload]
+    if value is None or value is pd.NA or value != value:
+        return "new"
+    return f"{int(value):+d}" if value else "0"  # type: ignore[call-overload]
 
 
 def _pct(value: object) -> str:

@@ -8,6 +8,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +98,28 @@ def test_a_4xx_is_not_retried(receiver: tuple[str, type[_Receiver]]) -> None:
     with pytest.raises(AttentionError, match="HTTP 404"):
         post_alerts(url, [ALERT], "2026-02-13", retries=3)
     assert len(handler.bodies) == 1
+
+
+def test_the_alerts_command_posts_and_exits_3_when_the_webhook_fails(
+    receiver: tuple[str, type[_Receiver]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from attention.cli import app
+    from tests.unit.test_alerts import REPO, _store_with_a_mention_spike
+
+    url, handler = receiver
+    path = tmp_path / "s.duckdb"
+    _store_with_a_mention_spike(path)
+    monkeypatch.setenv("ATTENTION__ALERTS__WEBHOOK_URL", url)
+    monkeypatch.setenv("ATTENTION__ALERTS__WEBHOOK_RETRIES", "1")
+    args = ["alerts", "--config", str(REPO / "config.yaml"), "--store", str(path), "--window", "30"]
+    posted = CliRunner().invoke(app, [*args, "--date", "2026-02-13"])
+    assert posted.exit_code == 5, posted.output
+    assert [a["subject"] for a in handler.bodies[0]["alerts"]] == ["NVDA", "ai_stocks"]
+    handler.statuses = [500, 500]
+    failed = CliRunner().invoke(app, [*args, "--date", "2026-02-13"])
+    assert failed.exit_code == 3, failed.output
+    assert "alerts webhook at 127.0.0.1" in failed.output and "SECRET" not in failed.output
+    quiet = CliRunner().invoke(app, [*args, "--date", "2026-02-13", "--no-webhook"])
+    assert quiet.exit_code == 5 and len(handler.bodies) == 3  # 1 + 2 failed attempts, none now

@@ -90,4 +90,5 @@ def test_demo_finds_the_planted_loop_and_writes_everything(tmp_path: Path) -> No
         assert list(read_export(path).columns) == spec.names
     items = read_export(out / "exports" / "items.csv")
     assert len(items) == counts["items"] and items["author"].isna().all()
-    assert {p.name for p in (out / "report" / "charts").iterdir()} == {f"{name}.png" for name, _, _ in CHARTS}
+    drawn = {p.name for p in (out / "report" / "charts").iterdir()}
+    assert drawn == {f"{name}{size}.png" for name, _, _ in CHARTS for size in ("", ".phone")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from attention.cli import app
 from attention.commands.progress import source_line
 from attention.daily.collect import RunReport, SourceResult
 from attention.daily.messages import MAX_ERROR_CHARS, root_cause
+from attention.errors import AttentionError
 from tests.unit.test_cli import _command_paths
 
 runner = CliRunner()
@@ -51,12 +53,32 @@ def _report(*statuses: str) -> RunReport:
     return report
 
 
-def test_nothing_collected_has_its_own_exit_code() -> None:
-    assert _report("failed", "failed").exit_code == 4
-    assert _report("failed", "ok").exit_code == 3
-    assert _report("failed", "deferred").exit_code == 3
+def test_nothing_collected_is_told_apart_from_some_sources_failing() -> None:
+    assert _report("failed", "failed").nothing_collected and _report("failed", "failed").exit_code == 3
+    assert not _report("failed", "ok").nothing_collected
+    assert not _report("failed", "deferred").nothing_collected
     assert _report("ok", "deferred").exit_code == 0
-    assert _report().exit_code == 0  # no source selected: nothing failed either
+    assert not _report().nothing_collected  # no source selected: nothing failed either
+
+
+def test_run_exits_4_when_every_source_failed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import attention.daily.collect as collect
+
+    class Failing:
+        name, version = "news", "1"
+
+        def collect(self, ctx: object) -> Iterator[object]:
+            raise AttentionError("news: https://feeds.example/rss failed: ConnectionError")
+            yield  # a generator, like every collector
+
+    monkeypatch.setattr(collect, "collector_class", lambda name: Failing)
+    store = tmp_path / "s.duckdb"
+    args = ["run", "--config", str(REPO / "config.yaml"), "--store", str(store), "--date", "2026-02-13"]
+    result = runner.invoke(app, [*args, "--source", "news"])
+    assert result.exit_code == 4, result.output
+    assert "news: failed (0 records, 0 requests," in result.output
+    assert "https://feeds.example: could not connect (offline, DNS or firewall?)" in result.output
+    assert "attention: nothing could be collected: every source failed" in result.output
 
 
 # The prices error of an offline run (2026-12-06), shortened: 15 tickers, one cause.

@@ -47,3 +47,39 @@ def test_every_cell_carries_its_column_name_for_the_stacked_phone_layout() -> No
     assert '<table class="stack">' in html
     assert '<td data-label="theme">Small caps</td>' in html
     assert '<td class=num data-label="YTD (%)">+3.1%</td>' in html
+
+
+def test_ranking_section_escapes_user_text_and_drops_unsafe_links() -> None:
+    from types import SimpleNamespace
+
+    from attention.rankings.mentions import rank_mentions
+    from attention.report.html_rankings import rankings
+
+    items = pd.DataFrame(
+        {
+            "source": ["reddit", "reddit"],
+            "item_id": ["t3_a", "t3_b"],
+            "kind": ["post", "post"],
+            "created_utc": [dt.datetime(2026, 2, 13, 10, tzinfo=dt.UTC)] * 2,
+            "title": ["<script>alert(1)</script> small caps", "small caps"],
+            "body": ["", ""],
+            "url": ["javascript:alert(1)", "https://reddit.example/b"],
+            "author": ["x", "y"],
+            "container": ["stocks", "wallstreetbets"],
+            "outlet": [None, None],
+            "score": [5, 1],
+            "num_comments": [0, 0],
+            "themes": [["small_caps"], ["small_caps"]],
+            "compound": [0.5, -0.1],
+        }
+    )
+    config = load_config(REPO / "config.yaml", environ={})
+    frame = rank_mentions(items, dt.datetime(2026, 2, 14, tzinfo=dt.UTC))
+    data = SimpleNamespace(
+        rankings=frame, as_of=dt.date(2026, 2, 13), config=config, label=lambda k: config.themes[k].label
+    )
+    html = rankings(data)  # type: ignore[arg-type]
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "javascript:" not in html and 'href="https://reddit.example/b"' in html
+    assert 'data-label="day">2</td>' in html and "r/stocks 1" in html
+    assert "Mean sentiment +0.20 (-1..1)" in html

@@ -60,6 +60,7 @@ def test_status_during_a_run_reads_a_copy_and_says_since_when(tmp_path: Path) ->
         args = ["status", "--config", str(REPO / "config.yaml"), "--store", str(path)]
         as_json = runner.invoke(app, [*args, "--json"])
         shown = runner.invoke(app, args, terminal_width=80)
+        ranked = runner.invoke(app, ["rank", *args[1:], "--json"])  # rank reads the same copy
     finally:
         holder.kill()
         holder.wait()
@@ -68,6 +69,7 @@ def test_status_during_a_run_reads_a_copy_and_says_since_when(tmp_path: Path) ->
     assert facts["run_in_progress"]["holder"] == f"pid {holder.pid}"
     assert facts["last_runs"][0]["source"] == "news" and facts["last_runs"][0]["status"] == "failed"
     assert shown.exit_code == 0, shown.output
+    assert ranked.exit_code == 0 and json.loads(ranked.output)["rows"] == [], ranked.output
     assert shown.output.startswith("a run is in progress since ")
     assert "(a copy taken now)" in shown.output
     assert "https://x.example: could not connect" in " ".join(shown.output.replace("│", " ").split())
