@@ -20,6 +20,13 @@ A false theme match pollutes every downstream number, so evidence is weighed:
   "Denzel" for "The Magnificent Seven"). Cashtags and tickers are never vetoed.
 * URLs are removed first: a link's slug is not what the author wrote about.
 
+Weights (:meth:`ThemeMatcher.weights`): a text counts fully (1.0) for every theme it has its own
+evidence for (a phrase, ticker or cashtag that names only that theme). A theme matched only by
+evidence shared with other themes (NVDA is in both AI stocks and the Magnificent Seven) gets an
+equal split of that mention: "NVDA calls printing" is 0.5 AI stocks + 0.5 Magnificent Seven, so
+share-of-attention sums do not count one mention twice; "AI stocks rally, NVDA up" is 1.0 AI
+stocks + 0.5 Magnificent Seven (about AI stocks; the NVDA mention is split).
+
 All themes are compiled into a handful of regular expressions once (:class:`ThemeMatcher`).
 """
 
@@ -138,6 +145,10 @@ class ThemeMatcher:
     def match_many(self, texts: Iterable[str]) -> list[set[str]]:
         return [self.match(t) for t in texts]
 
+    def weights(self, text: str) -> dict[str, float]:
+        """Each matched theme's weight for this text (see the module docstring)."""
+        return evidence_weights(self.explain(text))
+
     def explain(self, text: str) -> list[Evidence]:
         """Every piece of evidence that made a theme match, after the collision rules."""
         if not text:
@@ -229,6 +240,20 @@ class ThemeMatcher:
             if token.startswith("$") or token.upper() in self._plain_tickers:
                 return True
         return False
+
+
+def evidence_weights(evidence: list[Evidence]) -> dict[str, float]:
+    """1.0 for a theme with evidence of its own; otherwise 1/k for a mention shared by k themes
+    (the largest share among its mentions). One span naming k themes is one shared mention."""
+    themes_at: dict[tuple[int, int, str], set[str]] = {}
+    for e in evidence:
+        themes_at.setdefault((e.start, e.end, e.text), set()).add(e.theme)
+    weights: dict[str, float] = {}
+    for names in themes_at.values():
+        share = 1.0 / len(names)
+        for name in names:
+            weights[name] = max(weights.get(name, 0.0), share)
+    return dict(sorted(weights.items()))
 
 
 def _used_as_ticker(text: str, end: int) -> bool:

@@ -229,4 +229,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("analysis_results_v1", ANALYSIS_RESULTS),
     ("backfill_0001_theme_daily", THEME_DAILY),
     ("analysis_results_v2_irf", IMPULSE_RESPONSES),
+    # Parallel to items.themes: each theme's weight for the item (attention.themes.evidence_weights).
+    # NULL for items matched before this migration (`attention rescore --themes` fills it).
+    ("sentiment_0001_theme_weights", "ALTER TABLE items ADD COLUMN IF NOT EXISTS theme_weights DOUBLE[];"),
 ]
