@@ -13,8 +13,10 @@ A false theme match pollutes every downstream number, so evidence is weighed:
   as written (``AI`` but not ``ai``). A phrase never matches inside a cashtag (``$AI`` is the
   C3.ai ticker), and a capitalised word used as a ticker (``AI 30c``, ``AI calls``) is the
   ticker, not the term.
-* ``needs_context`` phrases (the bare term ``AI``) count only when the text has market words or
-  other theme evidence: "this post was written by AI" is not about AI stocks.
+* ``needs_context`` phrases (the bare term ``AI``; "Apple", "Meta") count only when the text has
+  market words or other theme evidence: "this post was written by AI" is not about AI stocks,
+  "Apple pie recipe" not about the Magnificent Seven. A capitalised company name also counts
+  with company words (:data:`COMPANY_WORDS`: "Meta must face lawsuit").
 * ``exclude`` phrases: one that overlaps a phrase match removes just that match ("AI Dungeon",
   "Big Apple", "Nikola Tesla"); one elsewhere vetoes the theme's phrase matches ("the film",
   "Denzel" for "The Magnificent Seven"). Cashtags and tickers are never vetoed.
@@ -65,6 +67,16 @@ invest invested investing investment investments investor investors trade trades
 trader traders play plays bubble hype market markets portfolio port undervalued overvalued
 mispriced bull bullish bear bearish rally rallies calls puts stonks tendies nasdaq sp500 spy
 qqq etf etfs fund funds money profit profits sales semis semiconductor semiconductors capex
+""".split()
+)
+# Words that make a capitalised company name ("Apple", "Meta") the company, when the text has no
+# market words: "Meta must face lawsuit", "Apple unplugs electric car project". Not for "AI".
+COMPANY_WORDS = frozenset(
+    """
+company companies ceo boss bosses deal deals lawsuit sues sued sales profit profits revenue
+announce announced announces launch launches launched iphone iphones ipad mac
+instagram whatsapp facebook supply supplier suppliers competition antitrust acquisition takeover
+merger layoffs fined regulator regulators project projects imports tariffs ban banned
 """.split()
 )
 # 150c, 90p, +5%, -3.2%, $120, $1.5B: an options strike, a move or a price next to the symbol.
@@ -164,6 +176,10 @@ class ThemeMatcher:
                 or _has_market_words(text)
                 or any((e.theme, _norm(e.text)) not in self._needs_context for e in phrases)
             )
+            # A capitalised company name ("Apple", "Meta") with company words is the company, and
+            # then theme evidence for the other context-needing phrases too ("Apple ... Open AI").
+            if not has_context and any(_is_name(e) for e in phrases) and _has_company_words(text):
+                has_context = True
             if not has_context:
                 phrases = [e for e in phrases if (e.theme, _norm(e.text)) not in self._needs_context]
         return found + phrases
@@ -266,6 +282,15 @@ def _used_as_ticker(text: str, end: int) -> bool:
 
 def _has_market_words(text: str) -> bool:
     return any(w.strip(_EDGE).lower() in MARKET_WORDS for w in text.split())
+
+
+def _is_name(evidence: Evidence) -> bool:
+    """A capitalised company name (Apple, Meta), not an acronym such as AI."""
+    return evidence.kind == "case_phrase" and evidence.text.istitle()
+
+
+def _has_company_words(text: str) -> bool:
+    return any(w.strip(_EDGE).lower() in COMPANY_WORDS for w in text.split())
 
 
 def _is_shouting(text: str) -> bool:

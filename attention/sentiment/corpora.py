@@ -107,6 +107,16 @@ def read_tfns(folder: Path, split: str = "valid") -> list[LabelledText]:
     return rows
 
 
+def read_csv_titles(path: Path, column: str = "title") -> list[str]:
+    """One column of a CSV with a header, row by row (BBC RSS items, GDELT headlines)."""
+    path = _need(Path(path))
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if column not in (reader.fieldnames or []):
+            raise CorpusMissingError(f"{path}: no column {column!r} (columns: {reader.fieldnames})")
+        return [row[column] or "" for row in reader]
+
+
 TEXT_COLUMNS = ("text", "sentence", "content", "headline", "title")
 LABEL_COLUMNS = ("label", "sentiment", "rating", "score")
 LABEL_WORDS = {
