@@ -124,11 +124,12 @@ class Finance3Engine:
         """Rule scores (n, 4), the model's feature ids per text, and which texts had no tokens."""
         engine, feature_ids = self.rules, self.model.feature_ids
         flat = array("d")
+        extend = flat.extend
         ids: list[list[int]] = []
-        empty = np.zeros(len(texts), dtype=bool)
-        for k, text in enumerate(texts):
+        append = ids.append
+        for text in texts:
             scores, keys = rule_scores(engine, text)
-            flat.extend(scores)
-            ids.append(feature_ids(keys))
-            empty[k] = not keys
+            extend(scores)
+            append(feature_ids(keys))
+        empty = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids)) == 0
         return np.frombuffer(flat, dtype=np.float64).reshape(-1, 4), ids, empty

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -105,7 +106,7 @@ class FinanceModel:
         """Binary (n, len(vocab)) matrix of each text's words and adjacent word pairs."""
         n = len(id_lists)
         lengths = np.fromiter((len(ids) for ids in id_lists), dtype=np.int64, count=n)
-        cols = np.fromiter((c for ids in id_lists for c in ids), dtype=np.int64, count=int(lengths.sum()))
+        cols = np.fromiter(chain.from_iterable(id_lists), dtype=np.int64, count=int(lengths.sum()))
         rows = np.repeat(np.arange(n), lengths)
         same_text = rows[1:] == rows[:-1]
         first, second = cols[:-1], cols[1:]
