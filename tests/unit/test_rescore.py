@@ -238,3 +238,16 @@ def test_finance_2_scores_move_to_finance_3(config) -> None:
     for row in rows.itertuples():
         if fresh[row.item_id].scoreable:
             assert (row.compound, row.lexicon_version) == (fresh[row.item_id].compound, "finance-3")
+
+
+def test_rematching_themes_fills_theme_weights(config) -> None:
+    """Items stored before theme weights existed (NULL) get them from `rescore --themes`."""
+    with Store(config.store.path) as store:
+        store.write(_items(config))
+        store.con.execute("UPDATE items SET theme_weights = NULL")
+        rescore(store, config, themes=True)
+        rows = store.query("SELECT themes, theme_weights FROM items ORDER BY item_id")
+    assert rows["theme_weights"].notna().all() and any(len(list(w)) for w in rows["theme_weights"])
+    for themes, weights in zip(rows["themes"], rows["theme_weights"], strict=True):
+        assert len(list(themes)) == len(list(weights))
+        assert all(w in (0.5, 1.0) for w in weights)
