@@ -1,4 +1,4 @@
-"""Theme precision and recall on 612 hand-labelled real texts (WSB, BBC and GDELT headlines).
+"""Theme precision and recall on 622 hand-labelled real texts (WSB, BBC and GDELT headlines).
 
 Labels: tests/fixtures/themes_wsb_labels.yaml and themes_labels.yaml (see their headers); the
 figures come from benchmarks/theme_precision.py, which this test runs as a library.
@@ -39,7 +39,7 @@ def test_precision_is_at_least_090_for_every_default_theme(
     for theme, figures in report["per_theme"].items():
         assert figures["labelled"] >= 10, theme
         assert figures["precision"] >= 0.90, (theme, figures, report["errors"][theme])
-        assert figures["recall"] >= 0.80, (theme, figures)  # measured 0.846 (mag 7) .. 1.0
+        assert figures["recall"] >= 0.80, (theme, figures)  # measured 0.881 (mag 7) .. 0.986
 
 
 def test_weights_stop_double_counting_on_real_wsb_texts(shared_data: Path, default_config_path: Path) -> None:
