@@ -113,7 +113,7 @@ class OutputSettings(_Strict):
 
 
 class AnalysisSettings(_Strict):
-    sentiment_lexicon: Literal["vader", "finance"] = "finance"
+    sentiment_lexicon: Literal["vader", "finance", "finance-3"] = "finance-3"
     history_start: dt.date = dt.date(2021, 1, 1)
     max_lag_weeks: int = Field(4, ge=1, le=26)
     fdr_alpha: float = Field(0.05, gt=0, lt=1)

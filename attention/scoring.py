@@ -1,6 +1,7 @@
 """Annotate collected text items with themes and sentiment, in batches, before they are stored.
 
-``annotate_items`` returns new items (``dataclasses.replace``) with ``themes``, ``neg``/``neu``/
+``annotate_items`` returns new items (``dataclasses.replace``) with ``themes`` and their
+``theme_weights`` (see :mod:`attention.themes`), ``neg``/``neu``/
 ``pos``/``compound`` and ``lexicon_version`` set. Items whose body was deleted or removed
 (``scoreable=False``) still get themes from the text that remains (usually the title) but no
 sentiment, so "[removed]" never drags a theme's mood toward neutral.
@@ -46,13 +47,18 @@ def annotate_items(
     }
     out: list[TextItem] = []
     for item, text in zip(items, texts, strict=True):
-        themes = tuple(sorted(matcher.match(text))) if matcher is not None else item.themes
+        if matcher is not None:
+            weights = matcher.weights(text)
+            themes, theme_weights = tuple(weights), tuple(weights.values())
+        else:
+            themes, theme_weights = item.themes, item.theme_weights
         if item.scoreable:
             neg, neu, pos, compound = scores[text]
             out.append(
                 dataclasses.replace(
                     item,
                     themes=themes,
+                    theme_weights=theme_weights,
                     neg=neg,
                     neu=neu,
                     pos=pos,
@@ -63,7 +69,14 @@ def annotate_items(
         else:
             out.append(
                 dataclasses.replace(
-                    item, themes=themes, neg=None, neu=None, pos=None, compound=None, lexicon_version=None
+                    item,
+                    themes=themes,
+                    theme_weights=theme_weights,
+                    neg=None,
+                    neu=None,
+                    pos=None,
+                    compound=None,
+                    lexicon_version=None,
                 )
             )
     return out

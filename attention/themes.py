@@ -13,12 +13,21 @@ A false theme match pollutes every downstream number, so evidence is weighed:
   as written (``AI`` but not ``ai``). A phrase never matches inside a cashtag (``$AI`` is the
   C3.ai ticker), and a capitalised word used as a ticker (``AI 30c``, ``AI calls``) is the
   ticker, not the term.
-* ``needs_context`` phrases (the bare term ``AI``) count only when the text has market words or
-  other theme evidence: "this post was written by AI" is not about AI stocks.
+* ``needs_context`` phrases (the bare term ``AI``; "Apple", "Meta") count only when the text has
+  market words or other theme evidence: "this post was written by AI" is not about AI stocks,
+  "Apple pie recipe" not about the Magnificent Seven. A capitalised company name also counts
+  with company words (:data:`COMPANY_WORDS`: "Meta must face lawsuit").
 * ``exclude`` phrases: one that overlaps a phrase match removes just that match ("AI Dungeon",
   "Big Apple", "Nikola Tesla"); one elsewhere vetoes the theme's phrase matches ("the film",
   "Denzel" for "The Magnificent Seven"). Cashtags and tickers are never vetoed.
 * URLs are removed first: a link's slug is not what the author wrote about.
+
+Weights (:meth:`ThemeMatcher.weights`): a text counts fully (1.0) for every theme it has its own
+evidence for (a phrase, ticker or cashtag that names only that theme). A theme matched only by
+evidence shared with other themes (NVDA is in both AI stocks and the Magnificent Seven) gets an
+equal split of that mention: "NVDA calls printing" is 0.5 AI stocks + 0.5 Magnificent Seven, so
+share-of-attention sums do not count one mention twice; "AI stocks rally, NVDA up" is 1.0 AI
+stocks + 0.5 Magnificent Seven (about AI stocks; the NVDA mention is split).
 
 All themes are compiled into a handful of regular expressions once (:class:`ThemeMatcher`).
 """
@@ -58,6 +67,16 @@ invest invested investing investment investments investor investors trade trades
 trader traders play plays bubble hype market markets portfolio port undervalued overvalued
 mispriced bull bullish bear bearish rally rallies calls puts stonks tendies nasdaq sp500 spy
 qqq etf etfs fund funds money profit profits sales semis semiconductor semiconductors capex
+""".split()
+)
+# Words that make a capitalised company name ("Apple", "Meta") the company, when the text has no
+# market words: "Meta must face lawsuit", "Apple unplugs electric car project". Not for "AI".
+COMPANY_WORDS = frozenset(
+    """
+company companies ceo boss bosses deal deals lawsuit sues sued sales profit profits revenue
+announce announced announces launch launches launched iphone iphones ipad mac
+instagram whatsapp facebook supply supplier suppliers competition antitrust acquisition takeover
+merger layoffs fined regulator regulators project projects imports tariffs ban banned
 """.split()
 )
 # 150c, 90p, +5%, -3.2%, $120, $1.5B: an options strike, a move or a price next to the symbol.
@@ -138,6 +157,10 @@ class ThemeMatcher:
     def match_many(self, texts: Iterable[str]) -> list[set[str]]:
         return [self.match(t) for t in texts]
 
+    def weights(self, text: str) -> dict[str, float]:
+        """Each matched theme's weight for this text (see the module docstring)."""
+        return evidence_weights(self.explain(text))
+
     def explain(self, text: str) -> list[Evidence]:
         """Every piece of evidence that made a theme match, after the collision rules."""
         if not text:
@@ -153,6 +176,10 @@ class ThemeMatcher:
                 or _has_market_words(text)
                 or any((e.theme, _norm(e.text)) not in self._needs_context for e in phrases)
             )
+            # A capitalised company name ("Apple", "Meta") with company words is the company, and
+            # then theme evidence for the other context-needing phrases too ("Apple ... Open AI").
+            if not has_context and any(_is_name(e) for e in phrases) and _has_company_words(text):
+                has_context = True
             if not has_context:
                 phrases = [e for e in phrases if (e.theme, _norm(e.text)) not in self._needs_context]
         return found + phrases
@@ -231,6 +258,20 @@ class ThemeMatcher:
         return False
 
 
+def evidence_weights(evidence: list[Evidence]) -> dict[str, float]:
+    """1.0 for a theme with evidence of its own; otherwise 1/k for a mention shared by k themes
+    (the largest share among its mentions). One span naming k themes is one shared mention."""
+    themes_at: dict[tuple[int, int, str], set[str]] = {}
+    for e in evidence:
+        themes_at.setdefault((e.start, e.end, e.text), set()).add(e.theme)
+    weights: dict[str, float] = {}
+    for names in themes_at.values():
+        share = 1.0 / len(names)
+        for name in names:
+            weights[name] = max(weights.get(name, 0.0), share)
+    return dict(sorted(weights.items()))
+
+
 def _used_as_ticker(text: str, end: int) -> bool:
     after = text[end : end + 24].split()[:1]
     if not after:
@@ -241,6 +282,15 @@ def _used_as_ticker(text: str, end: int) -> bool:
 
 def _has_market_words(text: str) -> bool:
     return any(w.strip(_EDGE).lower() in MARKET_WORDS for w in text.split())
+
+
+def _is_name(evidence: Evidence) -> bool:
+    """A capitalised company name (Apple, Meta), not an acronym such as AI."""
+    return evidence.kind == "case_phrase" and evidence.text.istitle()
+
+
+def _has_company_words(text: str) -> bool:
+    return any(w.strip(_EDGE).lower() in COMPANY_WORDS for w in text.split())
 
 
 def _is_shouting(text: str) -> bool:

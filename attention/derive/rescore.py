@@ -149,15 +149,17 @@ def _rescored(
     result.rescored += int(needs_score.sum())
     keep = ["source", "item_id", "kind", "created_utc", *_SENTIMENT]
     if matcher is not None:
-        new = [tuple(sorted(matcher.match(t))) for t in texts]
+        weights = [matcher.weights(t) for t in texts]
+        new = [tuple(w) for w in weights]
         old = [
             tuple(sorted(v)) if isinstance(v, (list, tuple, np.ndarray)) else () for v in rows["themes"]
         ]  # a NULL list comes back as NA
         moved = pd.Series([a != b for a, b in zip(new, old, strict=True)], index=rows.index)
         out["themes"] = [list(t) for t in new]
+        out["theme_weights"] = [list(w.values()) for w in weights]
         result.themes_changed += int(moved.sum())
-        changed |= moved
-        keep.append("themes")
+        changed |= moved | (rows["theme_weights"].isna() if "theme_weights" in rows else True)
+        keep += ["themes", "theme_weights"]
     return out.loc[changed, keep]
 
 

@@ -87,6 +87,36 @@ def read_semeval_headlines(folder: Path) -> list[LabelledText]:
     return [LabelledText(str(r["id"]), float(r["sentiment"]), r["title"]) for r in rows]
 
 
+# TFNS labels: 0 Bearish, 1 Bullish, 2 Neutral (its dataset card), as signed ratings.
+TFNS_RATINGS = {"0": -1.0, "1": 1.0, "2": 0.0}
+
+
+def read_tfns(folder: Path, split: str = "valid") -> list[LabelledText]:
+    """Twitter Financial News ``sent_train.csv`` / ``sent_valid.csv`` with labels as -1/0/+1."""
+    path = _need(Path(folder) / f"sent_{split}.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = []
+        for row in reader:
+            label = TFNS_RATINGS.get((row.get("label") or "").strip())
+            if label is None:
+                raise CorpusMissingError(
+                    f"{path}, line {reader.line_num}: label {row.get('label')!r} is not 0, 1 or 2 (TFNS)"
+                )
+            rows.append(LabelledText(f"{path.name}:{reader.line_num}", label, row["text"] or ""))
+    return rows
+
+
+def read_csv_titles(path: Path, column: str = "title") -> list[str]:
+    """One column of a CSV with a header, row by row (BBC RSS items, GDELT headlines)."""
+    path = _need(Path(path))
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if column not in (reader.fieldnames or []):
+            raise CorpusMissingError(f"{path}: no column {column!r} (columns: {reader.fieldnames})")
+        return [row[column] or "" for row in reader]
+
+
 TEXT_COLUMNS = ("text", "sentence", "content", "headline", "title")
 LABEL_COLUMNS = ("label", "sentiment", "rating", "score")
 LABEL_WORDS = {

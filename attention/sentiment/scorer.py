@@ -1,10 +1,14 @@
-"""Sentiment scoring: exactly VADER (vaderSentiment 3.3.2), or VADER plus our finance overlay.
+"""Sentiment scoring: exactly VADER (vaderSentiment 3.3.2), VADER plus our finance overlay
+(``finance``, version finance-2), or the overlay with trader rules blended with a learned model
+(``finance-3``, :mod:`attention.sentiment.finance3`).
 
 >>> scorer = SentimentScorer("vader")
 >>> scorer.polarity_scores("VADER is smart, handsome, and funny.")["compound"]
 0.8316
 >>> SentimentScorer("finance").version
 'finance-2'
+>>> SentimentScorer("finance-3").version
+'finance-3'
 
 ``SentimentScorer("vader")`` returns what ``vaderSentiment``'s analyzer returns for every text
 (tests/replay/test_vader_golden.py checks ~38,000 real texts), only faster (see
@@ -29,11 +33,13 @@ import numpy as np
 import pandas as pd
 
 from attention.errors import ConfigError, ItemError
+from attention.sentiment.finance3 import VERSION as FINANCE3_VERSION
+from attention.sentiment.finance3 import Finance3Engine
 from attention.sentiment.finance_overlay import load_finance_lexicon
 from attention.sentiment.vader_engine import VaderEngine, load_vader_emojis, load_vader_lexicon
 from attention.sentiment.workers import score_in_workers
 
-LEXICONS = ("vader", "finance")
+LEXICONS = ("vader", "finance", "finance-3")
 COLUMNS = ["neg", "neu", "pos", "compound"]
 # Below this many texts a batch is scored in-process: starting workers costs more than it saves.
 PARALLEL_THRESHOLD = 20_000
@@ -56,7 +62,8 @@ def vader_version() -> str:
 
 
 class SentimentScorer:
-    """Scores texts with ``lexicon`` "vader" (exact vaderSentiment) or "finance" (overlay).
+    """Scores texts with ``lexicon`` "vader" (exact vaderSentiment), "finance" (overlay) or
+    "finance-3" (overlay + trader rules + learned model).
 
     ``processes`` caps the worker processes for large batches (default: the usable cores);
     ``parallel_threshold`` is the batch size from which workers are used.
@@ -75,8 +82,8 @@ class SentimentScorer:
                 f"unknown sentiment lexicon {lexicon!r}; use one of {LEXICONS} "
                 "(analysis.sentiment_lexicon in config.yaml)"
             )
-        if lexicon == "vader" and lexicon_path is not None:
-            raise ConfigError("lexicon_path applies to the finance overlay only")
+        if lexicon != "finance" and lexicon_path is not None:
+            raise ConfigError("lexicon_path applies to the finance overlay (lexicon 'finance') only")
         self.lexicon = lexicon
         self.lexicon_path = str(lexicon_path) if lexicon_path is not None else None
         self.processes = processes
@@ -149,7 +156,9 @@ def _checked(text: object, i: int) -> str:
 
 
 @lru_cache(maxsize=8)
-def _engine(lexicon: str, lexicon_path: str | None) -> VaderEngine:
+def _engine(lexicon: str, lexicon_path: str | None) -> VaderEngine | Finance3Engine:
+    if lexicon == "finance-3":
+        return Finance3Engine()
     base, emojis = _vader_files()
     if lexicon == "vader":
         return VaderEngine(base, emojis)
@@ -165,13 +174,18 @@ def _vader_files() -> tuple[dict[str, float], dict[str, str]]:
 def _version(lexicon: str, lexicon_path: str | None) -> str:
     if lexicon == "vader":
         return f"vader-{vader_version()}"
+    if lexicon == "finance-3":
+        return FINANCE3_VERSION
     return load_finance_lexicon(lexicon_path).tag
 
 
 def _score_chunk(key: tuple[str, str | None], texts: Sequence[str]) -> array:
     """neg, neu, pos, compound of each text, flat; in a worker, the engine (and its token cache)
     is built once per worker process."""
-    scores = _engine(*key).scores
+    engine = _engine(*key)
+    if isinstance(engine, Finance3Engine):
+        return array("d", engine.score_many(texts).ravel().tolist())
+    scores = engine.scores
     flat = array("d")
     extend = flat.extend
     for text in texts:

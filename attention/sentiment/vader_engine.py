@@ -19,7 +19,7 @@ The finance overlay (see :mod:`attention.sentiment.finance_overlay`) plugs in th
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import compress
 from pathlib import Path
 
@@ -49,6 +49,8 @@ _CACHE_LIMIT = 500_000  # distinct raw tokens kept; the cache is cleared when it
 #   key     lowercase with all edge punctuation stripped (overlay phrase matching only)
 #   scored  in the lexicon and not a booster: the only tokens whose valence can be != 0
 _Tok = tuple[str, bool, float | None, float | None, bool, str, bool]
+# A rule over (keys, vals, boosts, negs, fired) that sets valences in place after the phrases.
+WindowRules = Callable[[Sequence[str], list, list, list, "list[str] | None"], None]
 
 
 def vader_package_dir() -> Path:
@@ -92,8 +94,12 @@ class VaderEngine:
         emojis: Mapping[str, str],
         overlay: Mapping[str, float] | None = None,
         phrases: Mapping[tuple[str, ...], float] | None = None,
+        rules: WindowRules | None = None,
+        rule_triggers: frozenset[str] = frozenset(),
     ) -> None:
         self.lexicon = dict(lexicon)
+        self._rules = rules
+        self._rule_triggers = rule_triggers  # the rules run only when one of these keys is present
         self.overlay = dict(overlay or {})
         self.lexicon.update(self.overlay)
         self.emojis = dict(emojis)
@@ -102,9 +108,10 @@ class VaderEngine:
         self._emoji_chars = frozenset(singles)
         self._emoji_re = re.compile(_char_class(singles))
         self.phrases = {tuple(k): float(v) for k, v in (phrases or {}).items()}
-        self._phrase_index: dict[str, list[tuple[tuple[str, ...], float]]] = {}
+        # Phrases by their first two words (every phrase has two or more), longest first.
+        self._phrase_index: dict[tuple[str, str], list[tuple[tuple[str, ...], float]]] = {}
         for words, value in sorted(self.phrases.items(), key=lambda kv: -len(kv[0])):
-            self._phrase_index.setdefault(words[0], []).append((words, value))
+            self._phrase_index.setdefault((words[0], words[1]), []).append((words, value))
         self._cache: dict[str, _Tok] = {}
 
     # -- tokens -----------------------------------------------------------------------------
@@ -170,6 +177,14 @@ class VaderEngine:
         sentiments, idx = self._valences(toks, None)
         return score_valence(sentiments, idx, text)
 
+    def scores_and_tokens(self, text: str) -> tuple[Scores, str, list[_Tok]]:
+        """Scores plus the stripped text and token records (for models that reuse VADER's tokens)."""
+        text, toks = self.tokens(text)
+        if not toks:
+            return EMPTY, text, toks
+        sentiments, idx = self._valences(toks, None)
+        return score_valence(sentiments, idx, text), text, toks
+
     def explain(self, text: str) -> tuple[Scores, list[str]]:
         """Scores plus the overlay entries (words and phrases) that set a valence."""
         text, toks = self.tokens(text)
@@ -187,10 +202,27 @@ class VaderEngine:
         scored: Sequence[bool]
         lows, uppers, vals, boosts, negs, keys, scored = zip(*toks, strict=True)
         n = len(toks)
-        if self._phrase_index:
-            vals, boosts, negs = list(vals), list(boosts), list(negs)
-            covered = self._apply_phrases(keys, vals, boosts, negs, fired)
-            scored = [v is not None and b is None for v, b in zip(vals, boosts, strict=True)]
+        if self._phrase_index or self._rules is not None:
+            # Positions where a phrase's first two words occur, found at C speed: most texts have
+            # few or none.
+            starts = list(
+                compress(range(n), map(self._phrase_index.__contains__, zip(keys, keys[1:], strict=False)))
+            )
+            matches = self._phrase_matches(keys, starts) if starts else []
+            rules_due = self._rules is not None and not self._rule_triggers.isdisjoint(keys)
+            covered: set[int] = set()
+            if matches or rules_due:
+                vals, boosts, negs = list(vals), list(boosts), list(negs)
+                for i, words, value in matches:
+                    vals[i], boosts[i], negs[i] = value, None, False
+                    for j in range(i + 1, i + len(words)):
+                        vals[j], boosts[j], negs[j] = None, None, False
+                    covered.update(range(i, i + len(words)))
+                    if fired is not None:
+                        fired.append(" ".join(words))
+                if rules_due and self._rules is not None:
+                    self._rules(keys, vals, boosts, negs, fired)
+                scored = [v is not None and b is None for v, b in zip(vals, boosts, strict=True)]
             if fired is not None:
                 fired.extend(w for k, w in enumerate(lows) if w in self.overlay and k not in covered)
         elif fired is not None and self.overlay:
@@ -209,31 +241,27 @@ class VaderEngine:
             but_check(lows.index("but"), sentiments)
         return sentiments, idx
 
-    def _apply_phrases(
-        self, keys: tuple[str, ...], vals: list, boosts: list, negs: list, fired: list[str] | None
-    ) -> set[int]:
-        """Give each matched phrase's valence to its first word; mute the other words.
+    def _phrase_matches(
+        self, keys: tuple[str, ...], starts: list[int]
+    ) -> list[tuple[int, tuple[str, ...], float]]:
+        """The phrases in a text as (position, words, valence); each gives its valence to its
+        first word and mutes the others (applied by the caller).
 
-        Returns the token positions the phrases covered."""
-        covered: set[int] = set()
+        ``starts``: the positions whose key and the next begin some phrase, in order. Left to right, the
+        longest phrase at a position wins and the words it covers start no other phrase."""
         index = self._phrase_index
-        n, i = len(keys), 0
-        while i < n:
-            candidates = index.get(keys[i])
-            if candidates:
-                for words, value in candidates:
-                    k = len(words)
-                    if tuple(keys[i : i + k]) == words:
-                        vals[i], boosts[i], negs[i] = value, None, False
-                        for j in range(i + 1, i + k):
-                            vals[j], boosts[j], negs[j] = None, None, False
-                        covered.update(range(i, i + k))
-                        if fired is not None:
-                            fired.append(" ".join(words))
-                        i += k - 1
-                        break
-            i += 1
-        return covered
+        found: list[tuple[int, tuple[str, ...], float]] = []
+        last = -1
+        for i in starts:
+            if i <= last:
+                continue
+            for words, value in index[keys[i], keys[i + 1]]:
+                k = len(words)
+                if tuple(keys[i : i + k]) == words:
+                    found.append((i, words, value))
+                    last = i + k - 1
+                    break
+        return found
 
 
 def _char_class(chars: list[str]) -> str:

@@ -88,7 +88,7 @@ class DerivedTablesMixin(StoreCore):
         """The next ``size`` items by (source, item_id) after ``after`` (keyset paging): every
         item when ``all_items``, else only scoreable ones not scored with ``version``."""
         return self._frame(
-            "SELECT source, item_id, kind, created_utc, title, body, scoreable, themes, "
+            "SELECT source, item_id, kind, created_utc, title, body, scoreable, themes, theme_weights, "
             "neg, neu, pos, compound, lexicon_version FROM items "
             "WHERE (source > ? OR (source = ? AND item_id > ?)) "
             "AND (? OR (scoreable AND lexicon_version IS DISTINCT FROM ?)) "

@@ -345,4 +345,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("stats_0001_beyond_price", FEEDBACK_TESTS_BEYOND_PRICE),
     ("stats_0002_stability", FEEDBACK_TESTS_STABILITY),
     ("stats_0003_shift_pvalue", FEEDBACK_TESTS_SHIFT_PVALUE),
+    # Parallel to items.themes: each theme's weight for the item (attention.themes.evidence_weights).
+    # NULL for items matched before this migration (`attention rescore --themes` fills it).
+    ("sentiment_0001_theme_weights", "ALTER TABLE items ADD COLUMN IF NOT EXISTS theme_weights DOUBLE[];"),
 ]

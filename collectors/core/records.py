@@ -184,6 +184,9 @@ class TextItem(Record):
     feeds: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()  # e.g. "deleted", "undated", "feed_mode"
     themes: tuple[str, ...] = ()
+    # Parallel to themes: the share of this item each theme counts (1.0, or 1/k for a mention
+    # that only names a member of k themes' baskets; see attention.themes). Empty: not computed.
+    theme_weights: tuple[float, ...] = ()
     neg: float | None = None
     neu: float | None = None
     pos: float | None = None

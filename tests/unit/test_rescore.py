@@ -78,16 +78,16 @@ def _scores(store: Store):
 def test_stale_items_get_exactly_what_fresh_scoring_gives(config) -> None:
     fresh = {i.item_id: i for i in _items(config)}
     with _store_with_old_scores(config) as store:
-        assert stale_versions(store, "finance-2") == {"finance-1": 27}
+        assert stale_versions(store, "finance-3") == {"finance-1": 27}
         result = rescore(store, config, batch_size=7)
-        assert stale_versions(store, "finance-2") == {}
+        assert stale_versions(store, "finance-3") == {}
         rows = _scores(store)
     assert result.rescored == 27 and result.stale_before == {"finance-1": 27}
     assert result.batches == 4  # 27 stale items in batches of 7; the current ones are skipped
     for row in rows.itertuples():
         item = fresh[row.item_id]
         if item.scoreable:
-            assert (row.compound, row.lexicon_version) == (item.compound, "finance-2")
+            assert (row.compound, row.lexicon_version) == (item.compound, "finance-3")
         else:  # removed bodies stay unscored
             assert pd.isna(row.lexicon_version) and pd.isna(row.compound)
     assert "27 items re-scored" in result.summary()
@@ -133,9 +133,9 @@ def test_an_interrupted_rescore_loses_nothing_and_resumes(config, monkeypatch) -
         with pytest.raises(KeyboardInterrupt):
             rescore(store, config, batch_size=10)
         # The first batch (days 1-2) is committed with its pending days; nothing else changed.
-        assert stale_versions(store, "finance-2") == {"finance-1": 17}
+        assert stale_versions(store, "finance-3") == {"finance-1": 17}
         assert store.integrity_problems() == []
-        assert "interrupted rescore" not in (stale_hint(store, "finance-2") or "")
+        assert "interrupted rescore" not in (stale_hint(store, "finance-3") or "")
         monkeypatch.setattr(rescore_module, "_commit", real_commit)
         result = rescore(store, config, batch_size=10)  # batches on days 2-3 only
         after = theme_daily(store)
@@ -158,11 +158,11 @@ def test_an_interrupted_aggregate_refresh_is_reported(config, monkeypatch) -> No
         monkeypatch.setattr(rescore_module, "refresh_theme_daily", crash)
         with pytest.raises(KeyboardInterrupt):
             rescore(store, config)
-        assert stale_versions(store, "finance-2") == {}  # every score is current...
-        assert "interrupted rescore" in stale_hint(store, "finance-2")  # ...the days are not
+        assert stale_versions(store, "finance-3") == {}  # every score is current...
+        assert "interrupted rescore" in stale_hint(store, "finance-3")  # ...the days are not
         monkeypatch.setattr(rescore_module, "refresh_theme_daily", refresh_theme_daily)
         assert rescore(store, config).aggregate_rows > 0
-        assert stale_hint(store, "finance-2") is None
+        assert stale_hint(store, "finance-3") is None
 
 
 def test_null_text_columns_and_themes_are_handled(config) -> None:
@@ -174,12 +174,12 @@ def test_null_text_columns_and_themes_are_handled(config) -> None:
             "UPDATE items SET body = NULL, themes = NULL WHERE item_id IN ('t3_0002', 't3_0040')"
         )
         rescore(store, config)
-        assert stale_versions(store, "finance-2") == {}
+        assert stale_versions(store, "finance-3") == {}
         rows = _scores(store).set_index("item_id")
         assert pd.isna(rows.loc["t3_0040", "themes"])  # not re-matched without --themes
         rescore(store, config, themes=True)
         rows = _scores(store).set_index("item_id")
-    scorer = get_scorer("finance")
+    scorer = get_scorer("finance-3")
     assert (
         rows.loc["t3_0001", "compound"] == scorer.polarity_scores("Small caps rally, IWM soars")["compound"]
     )
@@ -197,7 +197,7 @@ def test_cli_status_warns_and_rescore_fixes(config, tmp_path: Path) -> None:
     assert json.loads(status.output)["stale_scores"] == {"finance-1": 27}
     table = runner.invoke(app, ["status", *args], terminal_width=200)
     assert table.exit_code == 0, table.output
-    assert "27 with finance-1; in use: finance-2" in table.output
+    assert "27 with finance-1; in use: finance-3" in table.output
     assert "run `attention rescore`" in table.output
     assert "2026-01-09" in table.output  # a run date, and its NULL cells left blank
     done = runner.invoke(app, ["rescore", *args])
@@ -214,10 +214,40 @@ def test_the_report_flags_mixed_lexicon_versions(config, tmp_path: Path) -> None
         config, as_of=dt.date(2026, 1, 12), out_dir=tmp_path / "report", store_path=Path(config.store.path)
     )
     page = result.path.read_text(encoding="utf-8")
-    assert "27 with finance-1; in use: finance-2" in page
+    assert "27 with finance-1; in use: finance-3" in page
     with Store(config.store.path) as store:
         rescore(store, config)
     page = write_report(
         config, as_of=dt.date(2026, 1, 12), out_dir=tmp_path / "report", store_path=Path(config.store.path)
     ).path.read_text(encoding="utf-8")
     assert "another lexicon" not in page
+
+
+def test_finance_2_scores_move_to_finance_3(config) -> None:
+    """An upgrade from the finance-2 default: every finance-2 score is re-scored by finance-3."""
+    fresh = {i.item_id: i for i in _items(config)}
+    with Store(config.store.path) as store:
+        store.write(_items(config))
+        store.con.execute("UPDATE items SET lexicon_version = 'finance-2', compound = 0.9 WHERE scoreable")
+        stale = stale_versions(store, "finance-3")
+        assert set(stale) == {"finance-2"} and stale["finance-2"] > 0
+        result = rescore(store, config)
+        assert stale_versions(store, "finance-3") == {}
+        rows = _scores(store)
+    assert result.rescored == stale["finance-2"]
+    for row in rows.itertuples():
+        if fresh[row.item_id].scoreable:
+            assert (row.compound, row.lexicon_version) == (fresh[row.item_id].compound, "finance-3")
+
+
+def test_rematching_themes_fills_theme_weights(config) -> None:
+    """Items stored before theme weights existed (NULL) get them from `rescore --themes`."""
+    with Store(config.store.path) as store:
+        store.write(_items(config))
+        store.con.execute("UPDATE items SET theme_weights = NULL")
+        rescore(store, config, themes=True)
+        rows = store.query("SELECT themes, theme_weights FROM items ORDER BY item_id")
+    assert rows["theme_weights"].notna().all() and any(len(list(w)) for w in rows["theme_weights"])
+    for themes, weights in zip(rows["themes"], rows["theme_weights"], strict=True):
+        assert len(list(themes)) == len(list(weights))
+        assert all(w in (0.5, 1.0) for w in weights)

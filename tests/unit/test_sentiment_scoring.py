@@ -44,9 +44,11 @@ def test_items_get_themes_scores_and_version(config: Config) -> None:
     out = annotate_items(items, config)
     assert [i.item_id for i in out] == ["t3_a", "t3_b", "t3_c"]
     assert out[0].themes == ("ai_stocks", "magnificent_seven")
+    assert out[0].theme_weights == (0.5, 0.5)  # NVDA alone: one mention split between its baskets
+    assert out[1].theme_weights == (1.0,) and out[2].theme_weights == ()
     assert out[1].themes == ("small_caps",) and out[2].themes == ()
     assert out[0].compound > 0 > out[1].compound
-    assert {i.lexicon_version for i in out} == {"finance-2"}  # config.yaml's lexicon
+    assert {i.lexicon_version for i in out} == {"finance-3"}  # config.yaml's lexicon
     assert items[0].themes == () and items[0].compound is None  # inputs are not modified
 
 

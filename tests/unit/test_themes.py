@@ -127,3 +127,22 @@ def test_match_themes_compiles_once_per_mapping(matcher: ThemeMatcher) -> None:
     assert get_matcher(themes) is first
     assert match_themes("IWM", themes) == {S}
     assert get_matcher(dict(themes)) is not first
+
+
+def test_a_member_of_two_baskets_is_split_between_them(matcher: ThemeMatcher) -> None:
+    assert matcher.weights("NVDA calls printing") == {"ai_stocks": 0.5, "magnificent_seven": 0.5}
+    assert matcher.weights("$NVDA and $NVDA again") == {"ai_stocks": 0.5, "magnificent_seven": 0.5}
+
+
+def test_a_theme_with_its_own_evidence_counts_fully(matcher: ThemeMatcher) -> None:
+    assert matcher.weights("AI stocks rally, NVDA up") == {"ai_stocks": 1.0, "magnificent_seven": 0.5}
+    assert matcher.weights("Mag 7 earnings: MSFT and NVDA") == {"ai_stocks": 0.5, "magnificent_seven": 1.0}
+    assert matcher.weights("Small caps lag, IWM flat") == {"small_caps": 1.0}
+    assert matcher.weights("Lunch thread") == {}
+
+
+def test_capitalised_common_nouns_need_market_context(matcher: ThemeMatcher) -> None:
+    assert matcher.match("Apple pie recipe") == set()
+    assert matcher.match("Meta Quest review") == set()
+    assert matcher.match("Apple earnings beat") == {"magnificent_seven"}
+    assert matcher.match("Meta shares jump") == {"magnificent_seven"}

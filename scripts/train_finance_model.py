@@ -1,0 +1,137 @@
+"""Rebuild attention/data/finance_model.npz, the learned part of the finance-3 scorer.
+
+Trains on the Twitter Financial News (TFNS, MIT licence) train split only; its validation split
+is never read here (benchmarks/finance_overlay_eval.py scores it). Nothing else is read and
+nothing is downloaded. Deterministic: the fold split uses a fixed seed and L-BFGS starts at zero,
+so the same data gives the same weights.
+
+Model: multinomial logistic regression, L2 penalty, classes weighted to equal total weight (the
+train split is 65% neutral; headlines elsewhere are mostly not), over the binary word / word-pair
+features of :mod:`attention.sentiment.finance_model` plus the rule scorer's compound, pos and neg.
+The penalty is chosen by 5-fold cross-validated macro-F1 on the train split.
+
+    python scripts/train_finance_model.py [--data ../shared/data] [--out attention/data/finance_model.npz]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import minimize
+
+from attention.sentiment.finance3 import Finance3Engine
+from attention.sentiment.finance_model import DENSE, FinanceModel, default_model_path, normalise_token
+
+SEED = 20261206
+MIN_DF = 2
+PENALTIES = (0.3, 1.0, 3.0)
+FOLDS = 5
+MODEL_VERSION = 3
+# TFNS labels: 0 bearish, 1 bullish, 2 neutral -> our class index (negative, neutral, positive).
+TFNS_CLASS = {"0": 0, "1": 2, "2": 1}
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def read_tfns(path: Path) -> tuple[list[str], np.ndarray]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [r["text"] for r in rows], np.array([TFNS_CLASS[r["label"]] for r in rows])
+
+
+def build_vocab(engine: Finance3Engine, texts: list[str]) -> dict[str, int]:
+    df: Counter[str] = Counter()
+    for text in texts:
+        stripped, _ = engine.rules.tokens(text)
+        words = [normalise_token(raw) for raw in stripped.split()]
+        df.update({*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))})
+    kept = sorted(w for w, n in df.items() if n >= MIN_DF and w)
+    return {w: i for i, w in enumerate(kept)}
+
+
+def fit(x: sp.csr_matrix, y: np.ndarray, penalty: float) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (features, 3) and bias (3,) minimising class-weighted log loss + penalty/2 |W|^2."""
+    n, d = x.shape
+    counts = np.bincount(y, minlength=3)
+    sample_w = (n / (3 * counts))[y]
+    onehot = np.eye(3)[y]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[: d * 3].reshape(d, 3), theta[d * 3 :]
+        z = x @ w + b
+        z -= z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        value = -(sample_w * (onehot * logp).sum(axis=1)).sum() + 0.5 * penalty * (w * w).sum()
+        resid = (np.exp(logp) - onehot) * sample_w[:, None]
+        grad_w = x.T @ resid + penalty * w
+        return float(value), np.concatenate([np.asarray(grad_w).ravel(), resid.sum(axis=0)])
+
+    result = minimize(loss, np.zeros(d * 3 + 3), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return result.x[: d * 3].reshape(d, 3), result.x[d * 3 :]
+
+
+def macro_f1(gold: np.ndarray, pred: np.ndarray) -> float:
+    scores = []
+    for c in range(3):
+        tp = np.sum((pred == c) & (gold == c))
+        denom = np.sum(pred == c) + np.sum(gold == c)
+        scores.append(0.0 if tp == 0 else 2 * tp / denom)
+    return float(np.mean(scores))
+
+
+def design(engine: Finance3Engine, texts: list[str]) -> sp.csr_matrix:
+    rules, ids, _ = engine.rule_features(texts)
+    return engine.model.design(ids, rules[:, [3, 2, 0]])
+
+
+def choose_penalty(x: sp.csr_matrix, y: np.ndarray) -> tuple[float, dict[str, float]]:
+    folds = np.random.default_rng(SEED).permutation(len(y)) % FOLDS
+    scores = {}
+    for penalty in PENALTIES:
+        preds = np.empty(len(y), dtype=int)
+        for k in range(FOLDS):
+            w, b = fit(x[folds != k], y[folds != k], penalty)
+            preds[folds == k] = np.argmax(x[folds == k] @ w + b, axis=1)
+        scores[str(penalty)] = round(macro_f1(y, preds), 4)
+    best = max(PENALTIES, key=lambda p: scores[str(p)])
+    return best, scores
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--out", type=Path, default=default_model_path())
+    args = parser.parse_args(argv)
+    texts, y = read_tfns(args.data / "tfns_twitter_financial_news" / "sent_train.csv")
+    empty = FinanceModel({}, np.zeros((len(DENSE), 3)), np.zeros(3), MODEL_VERSION)
+    engine = Finance3Engine(empty)
+    vocab = build_vocab(engine, texts)
+    engine = Finance3Engine(FinanceModel(vocab, np.zeros((len(vocab) + len(DENSE), 3)), np.zeros(3), 0))
+    x = design(engine, texts)
+    penalty, cv = choose_penalty(x, y)
+    weights, bias = fit(x, y, penalty)
+    FinanceModel(vocab, weights, bias, MODEL_VERSION).save(args.out)
+    print(
+        json.dumps(
+            {
+                "texts": len(texts),
+                "features": len(vocab),
+                "penalty": penalty,
+                "cv_macro_f1": cv,
+                "out": str(args.out),
+                "bytes": args.out.stat().st_size,
+            },
+            indent=2,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
