@@ -26,11 +26,34 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from attention import source_settings as keyless
 from attention.config_layers import Layers
 from attention.config_safety import env_setting, read_config_file
 from attention.errors import ConfigError
 from attention.files import create_text_once, write_text_atomically
+from attention.source_settings import (  # noqa: F401 - re-exported: the sources' config sections
+    FlowsSettings as FlowsSettings,
+)
+from attention.source_settings import (
+    GdeltSettings as GdeltSettings,
+)
+from attention.source_settings import (
+    NewsSettings as NewsSettings,
+)
+from attention.source_settings import (
+    PricesSettings as PricesSettings,
+)
+from attention.source_settings import (
+    RedditSettings as RedditSettings,
+)
+from attention.source_settings import (
+    Sources as Sources,
+)
+from attention.source_settings import (
+    SourceSettings as SourceSettings,
+)
+from attention.source_settings import (
+    TrendsSettings as TrendsSettings,
+)
 
 ENV_PREFIX = "ATTENTION__"
 DEFAULTS = "<packaged defaults>"
@@ -126,80 +149,6 @@ class AlertSettings(_Strict):
     webhook_url: str | None = None  # JSON POST of the alerts; with a token in it, set it in the env
     webhook_timeout: float = Field(10.0, gt=0)
     webhook_retries: int = Field(2, ge=0, le=10)
-
-
-class SourceSettings(_Strict):
-    enabled: bool = True
-    budget: int = Field(100, ge=0)
-    timeout: float = Field(20.0, gt=0)
-
-
-class PricesSettings(SourceSettings):
-    provider: Literal["yahoo", "stooq"] = "yahoo"
-    fallback: Literal["yahoo", "stooq"] | None = "stooq"
-    yahoo_url: str = "https://query2.finance.yahoo.com"
-    stooq_url: str = "https://stooq.com"
-    extra_tickers: list[str] = ["QQQ"]
-
-
-class FlowsSettings(_Strict):
-    enabled: bool = True
-    stale_after_days: int = Field(5, ge=1)
-
-
-class TrendsSettings(SourceSettings):
-    base_url: str = "https://trends.google.com"
-    geo: str = "US"
-    anchor_terms: list[str] = ["stock market", "stocks", "Apple stock", "S&P 500", "recession"]
-    budget: int = Field(40, ge=0)
-    min_interval: float = Field(5.0, ge=0)
-    timeout: float = 30.0
-    # After a 429, send nothing for this long (Google's blocks last hours; 0 = retry next run).
-    cooldown_hours: float = Field(6.0, ge=0)
-    backend: Literal["pytrends", "official", "auto"] = "pytrends"  # auto: official with credentials
-    official: keyless.OfficialTrendsSettings = keyless.OfficialTrendsSettings()
-
-
-class RedditSettings(SourceSettings):
-    mode: Literal["auto", "api", "keyless", "feeds"] = "auto"
-    oauth_url: str = "https://oauth.reddit.com"
-    reddit_url: str = "https://www.reddit.com"
-    public_url: str = "https://www.reddit.com"
-    posts_per_query: int = Field(100, ge=1, le=1000)
-    comment_depth: int = Field(3, ge=0)
-    comment_limit: int = Field(200, ge=0)
-    more_comments_budget: int = Field(20, ge=0)
-    budget: int = Field(300, ge=0)
-    store_author_names: bool = False
-    arctic_shift: keyless.ArcticShiftSettings = keyless.ArcticShiftSettings()
-    atom: keyless.AtomSettings = keyless.AtomSettings()
-
-
-class GdeltSettings(_Strict):
-    enabled: bool = False
-    url: str = "https://api.gdeltproject.org"
-    min_interval: float = Field(5.0, ge=0)
-
-
-class NewsSettings(SourceSettings):
-    google_news_url: str = "https://news.google.com"
-    yahoo_rss_url: str = "https://feeds.finance.yahoo.com"
-    feeds: list[str] = []
-    dedupe_window_hours: float = Field(48, gt=0)
-    budget: int = Field(60, ge=0)
-    gdelt: GdeltSettings = GdeltSettings()
-
-
-class Sources(_Strict):
-    prices: PricesSettings = PricesSettings()
-    flows: FlowsSettings = FlowsSettings()
-    google_trends: TrendsSettings = TrendsSettings()
-    reddit: RedditSettings = RedditSettings()
-    news: NewsSettings = NewsSettings()
-    wikipedia: keyless.WikipediaSettings = keyless.WikipediaSettings()
-
-    def enabled_names(self) -> list[str]:
-        return [name for name in type(self).model_fields if getattr(self, name).enabled]
 
 
 class Config(_Strict):

@@ -1,7 +1,6 @@
-"""Config sections of the keyless and official sources of issue 17, kept out of
-:mod:`attention.config` so that module stays small: Arctic Shift and the Atom feeds (under
-``sources.reddit``), Wikipedia page views (``sources.wikipedia``) and Google's official Trends
-API (``sources.google_trends.official``). :mod:`attention.config` mounts them.
+"""The ``sources:`` section of the config, one settings class per source (prices, flows, Google
+Trends and its official API, Reddit with Arctic Shift and the Atom feeds, news, Wikipedia page
+views), kept out of :mod:`attention.config` so that module stays small; it re-exports them.
 """
 
 from __future__ import annotations
@@ -97,3 +96,77 @@ def trends_window(run_date: dt.date, window_days: int) -> tuple[dt.date, dt.date
     """The official API's rolling window: about ``window_days`` ending 2 days before the run."""
     end = run_date - dt.timedelta(days=2)
     return end - dt.timedelta(days=window_days - 1), end
+
+
+class SourceSettings(_Strict):
+    enabled: bool = True
+    budget: int = Field(100, ge=0)
+    timeout: float = Field(20.0, gt=0)
+
+
+class PricesSettings(SourceSettings):
+    provider: Literal["yahoo", "stooq"] = "yahoo"
+    fallback: Literal["yahoo", "stooq"] | None = "stooq"
+    yahoo_url: str = "https://query2.finance.yahoo.com"
+    stooq_url: str = "https://stooq.com"
+    extra_tickers: list[str] = ["QQQ"]
+
+
+class FlowsSettings(_Strict):
+    enabled: bool = True
+    stale_after_days: int = Field(5, ge=1)
+
+
+class TrendsSettings(SourceSettings):
+    base_url: str = "https://trends.google.com"
+    geo: str = "US"
+    anchor_terms: list[str] = ["stock market", "stocks", "Apple stock", "S&P 500", "recession"]
+    budget: int = Field(40, ge=0)
+    min_interval: float = Field(5.0, ge=0)
+    timeout: float = 30.0
+    # After a 429, send nothing for this long (Google's blocks last hours; 0 = retry next run).
+    cooldown_hours: float = Field(6.0, ge=0)
+    backend: Literal["pytrends", "official", "auto"] = "pytrends"  # auto: official with credentials
+    official: OfficialTrendsSettings = OfficialTrendsSettings()
+
+
+class RedditSettings(SourceSettings):
+    mode: Literal["auto", "api", "keyless", "feeds"] = "auto"
+    oauth_url: str = "https://oauth.reddit.com"
+    reddit_url: str = "https://www.reddit.com"
+    public_url: str = "https://www.reddit.com"
+    posts_per_query: int = Field(100, ge=1, le=1000)
+    comment_depth: int = Field(3, ge=0)
+    comment_limit: int = Field(200, ge=0)
+    more_comments_budget: int = Field(20, ge=0)
+    budget: int = Field(300, ge=0)
+    store_author_names: bool = False
+    arctic_shift: ArcticShiftSettings = ArcticShiftSettings()
+    atom: AtomSettings = AtomSettings()
+
+
+class GdeltSettings(_Strict):
+    enabled: bool = False
+    url: str = "https://api.gdeltproject.org"
+    min_interval: float = Field(5.0, ge=0)
+
+
+class NewsSettings(SourceSettings):
+    google_news_url: str = "https://news.google.com"
+    yahoo_rss_url: str = "https://feeds.finance.yahoo.com"
+    feeds: list[str] = []
+    dedupe_window_hours: float = Field(48, gt=0)
+    budget: int = Field(60, ge=0)
+    gdelt: GdeltSettings = GdeltSettings()
+
+
+class Sources(_Strict):
+    prices: PricesSettings = PricesSettings()
+    flows: FlowsSettings = FlowsSettings()
+    google_trends: TrendsSettings = TrendsSettings()
+    reddit: RedditSettings = RedditSettings()
+    news: NewsSettings = NewsSettings()
+    wikipedia: WikipediaSettings = WikipediaSettings()
+
+    def enabled_names(self) -> list[str]:
+        return [name for name in type(self).model_fields if getattr(self, name).enabled]
