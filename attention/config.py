@@ -30,30 +30,7 @@ from attention.config_layers import Layers
 from attention.config_safety import env_setting, read_config_file
 from attention.errors import ConfigError
 from attention.files import create_text_once, write_text_atomically
-from attention.source_settings import (  # noqa: F401 - re-exported: the sources' config sections
-    FlowsSettings as FlowsSettings,
-)
-from attention.source_settings import (
-    GdeltSettings as GdeltSettings,
-)
-from attention.source_settings import (
-    NewsSettings as NewsSettings,
-)
-from attention.source_settings import (
-    PricesSettings as PricesSettings,
-)
-from attention.source_settings import (
-    RedditSettings as RedditSettings,
-)
-from attention.source_settings import (
-    Sources as Sources,
-)
-from attention.source_settings import (
-    SourceSettings as SourceSettings,
-)
-from attention.source_settings import (
-    TrendsSettings as TrendsSettings,
-)
+from attention.source_settings import Sources
 
 ENV_PREFIX = "ATTENTION__"
 DEFAULTS = "<packaged defaults>"

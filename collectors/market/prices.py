@@ -22,7 +22,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from attention.calendar import sessions_and_closes
-from attention.config import PricesSettings
+from attention.source_settings import PricesSettings
 from collectors.core.http import HttpClient
 from collectors.core.records import (
     AttentionError,

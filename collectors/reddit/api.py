@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from attention.config import RedditSettings, Secrets
+from attention.config import Secrets
 from attention.errors import (
     AttentionError,
     AuthError,
@@ -22,6 +22,7 @@ from attention.errors import (
     RateLimitedError,
     RetriableError,
 )
+from attention.source_settings import RedditSettings
 from collectors.core.records import CoverageSpan, CursorUpdate, Provenance, SourceNote, TextItem, utcnow
 from collectors.reddit.cursor import QueryCursor, Walk, coverage_spans, walk_span
 from collectors.reddit.items import AuthorPolicy, item_from_json, praw_data

@@ -15,8 +15,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from attention.config import RedditSettings, Secrets
+from attention.config import Secrets
 from attention.errors import ConfigError
+from attention.source_settings import RedditSettings
 from collectors.core.records import CollectContext, Record, SourceNote
 from collectors.reddit.api import API_MIN_INTERVAL, ApiCollector, classify, make_reddit
 from collectors.reddit.feeds import FEEDS_MIN_INTERVAL, FeedsCollector

@@ -14,7 +14,8 @@ import pytest
 import requests
 from requests.adapters import BaseAdapter
 
-from attention.config import RedditSettings, Secrets
+from attention.config import Secrets
+from attention.source_settings import RedditSettings
 from collectors.core.http import HttpClient
 from collectors.core.records import CollectContext, CursorUpdate, Provenance, TextItem
 from collectors.reddit.api import ApiCollector, make_reddit

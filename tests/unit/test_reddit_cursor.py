@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from attention.config import RedditSettings, Secrets
+from attention.config import Secrets
 from attention.errors import BudgetExhaustedError
+from attention.source_settings import RedditSettings
 from collectors.core.records import CollectContext, CursorUpdate, SourceNote, TextItem
 from collectors.reddit.api import ApiCollector
 from collectors.reddit.cursor import (
