@@ -26,7 +26,7 @@ from collectors.core.records import (
     day_span,
     utcnow,
 )
-from collectors.market.prices import YAHOO_DEFAULT, YAHOO_HOSTS
+from collectors.market.prices import YAHOO_DEFAULT, YAHOO_HOSTS, closed_sessions
 
 if TYPE_CHECKING:
     pass
@@ -53,8 +53,8 @@ class FlowCollector:
                 if cursor
                 else ctx.config.analysis.history_start
             )
-            if start > ctx.run_date:
-                continue
+            if start > ctx.run_date or not closed_sessions(start, ctx.run_date):
+                continue  # a weekend, a holiday or a session still trading: no new value is due
             try:
                 rows = fetch_shares(client, ctx.config.sources.prices.yahoo_url, etf, start, ctx.run_date)
             except AttentionError as exc:
