@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from attention.cli import app
 from attention.rankings.alerts import find_alerts
 from attention.store import Store
-from collectors.core.records import Provenance, TextItem
+from collectors.core.records import CoverageSpan, Provenance, TextItem, day_span
 
 REPO = Path(__file__).resolve().parents[2]
 AS_OF = dt.date(2026, 2, 13)
@@ -86,8 +86,11 @@ def _store_with_a_mention_spike(path: Path) -> None:
                     themes=("ai_stocks",),
                 )
             )
+    # what was watched: the whole span, so days without a post are real zeros (DESIGN.md 4.14)
+    start, end = day_span(dt.date(2026, 1, 1), dt.date(2026, 2, 14))
+    watched = CoverageSpan("reddit", "file", "fixture.ndjson", start, end, "import", PROV, len(rows))
     with Store(path) as db:
-        db.write(rows)
+        db.write([*rows, watched])
 
 
 def test_alerts_command_exit_codes_and_json(tmp_path: Path) -> None:
