@@ -49,6 +49,7 @@ def test_a_real_lead_gets_a_small_shift_p_value() -> None:
     assert granger_shift_pvalue(y, x, 1, n_shifts=199, seed=0) == pytest.approx(1 / 200)
 
 
+@pytest.mark.slow
 def test_shift_p_values_are_calibrated_under_the_null() -> None:
     ps = [
         granger_shift_pvalue(*_pair(200, s, lead=0.0, garch=True), 1, n_shifts=99, seed=s) for s in range(60)
