@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from attention.analysis.granger import granger_test
+from attention.analysis.granger import granger_test, lag_matrix
 
 MIN_SHIFT = 8  # periods
 N_SHIFTS = 199
@@ -46,11 +46,30 @@ def granger_shift_pvalue(
 ) -> float:
     """Circular-shift p-value of the Granger F statistic (arrays on the full period index)."""
     observed = granger_test(caused, causing, lags)["statistic"]
+    own = lag_matrix(caused, lags)
     stats_ = [
-        granger_test(caused, np.roll(causing, s), lags)["statistic"]
-        for s in _shifts(len(causing), n_shifts, seed)
+        f_statistic(caused, own, np.roll(causing, s), lags) for s in _shifts(len(causing), n_shifts, seed)
     ]
     return shift_pvalue(observed, np.array(stats_, dtype=float))
+
+
+def _ssr(x: np.ndarray, y: np.ndarray) -> float:
+    resid = y - x @ np.linalg.lstsq(x, y, rcond=None)[0]
+    return float(resid @ resid)
+
+
+def f_statistic(caused: np.ndarray, own: np.ndarray, causing: np.ndarray, lags: int) -> float:
+    """The Granger F statistic alone (as :func:`granger_test`, without its other numbers);
+    ``own`` is ``lag_matrix(caused, lags)``, computed once for all shifts."""
+    other = lag_matrix(causing, lags)
+    ok = np.isfinite(caused) & np.isfinite(own).all(axis=1) & np.isfinite(other).all(axis=1)
+    rows = int(ok.sum())
+    df_denom = rows - 2 * lags - 1
+    if df_denom < 1:
+        return float("nan")
+    restricted = np.hstack([np.ones((rows, 1)), own[ok]])
+    ssr_r, ssr_u = _ssr(restricted, caused[ok]), _ssr(np.hstack([restricted, other[ok]]), caused[ok])
+    return ((ssr_r - ssr_u) / lags) / (ssr_u / df_denom) if ssr_u > 0 else float("nan")
 
 
 def _corr(a: np.ndarray, b: np.ndarray) -> float:

@@ -211,10 +211,14 @@ def feedback_verdict(result: FeedbackResult, name: str = "") -> str:
     extra = [x for x in (untested(result.skipped), low_power(result.tests, result.freq)) if x]
     return (
         f"{name}: {loop_headline(result.loop_status)} ({sample(result.tests, result.freq)}). "
-        + "; ".join(parts)
-        + "".join(f". {x[0].upper()}{x[1:]}" for x in extra)
+        + _capital("; ".join(parts))
+        + "".join(f". {_capital(x)}" for x in extra)
         + "."
     )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _why_untested(skipped: Sequence[str]) -> str:
@@ -236,14 +240,20 @@ def event_verdict(study: EventStudyResult, horizon: int | None = None) -> str:
     what = f"spikes in {label(study.signal)} ({'weekly' if study.freq == 'W' else 'daily'})"
     if not study.n_events:
         return f"Event study: no {what} above {study.threshold:g} sd, so nothing to average."
-    dates = f"{min(study.event_dates).date()}..{max(study.event_dates).date()}"
+    first, last = min(study.event_dates).date(), max(study.event_dates).date()
+    dates = f"{first}..{last}" if first != last else f"on {first}"
     h = horizon if horizon in study.horizons else study.horizons[min(1, len(study.horizons) - 1)]
     car, lo, hi = study.at(h)
     i = study.horizons.index(h)
     outside = h in study.significant_horizons()
+    interval = (
+        f"95% interval {lo:+.2%} to {hi:+.2%}"
+        if np.isfinite(lo) and np.isfinite(hi)
+        else "no interval from one event"
+    )
     found = (
         f"{h} {unit}{'s' if h > 1 else ''} after a spike, excess returns averaged {car:+.2%} "
-        f"(95% interval {lo:+.2%} to {hi:+.2%}, n = {study.n_by_horizon[i]}); "
+        f"({interval}, n = {study.n_by_horizon[i]}); "
         + ("outside" if outside else "within")
         + " the range of random dates"
         + ("" if outside else ", so no evidence of an effect")
@@ -253,4 +263,5 @@ def event_verdict(study: EventStudyResult, horizon: int | None = None) -> str:
         if study.n_events < LOW_POWER_EVENTS
         else ""
     )
+    what = what.replace("spikes", "spike", 1) if study.n_events == 1 else what
     return f"Event study: {study.n_events} {what}, {dates}. {found}.{warn}"

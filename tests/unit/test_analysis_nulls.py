@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 
 from attention.analysis.feedback import feedback_tests
-from attention.analysis.granger import granger_test
+from attention.analysis.granger import granger_test, lag_matrix
 from attention.analysis.nulls import (
     MIN_SHIFT,
     _shifts,
+    f_statistic,
     granger_shift_pvalue,
     peak_abs_corr,
     shift_pvalue,
@@ -49,6 +50,7 @@ def test_a_real_lead_gets_a_small_shift_p_value() -> None:
     assert granger_shift_pvalue(y, x, 1, n_shifts=199, seed=0) == pytest.approx(1 / 200)
 
 
+@pytest.mark.slow
 def test_shift_p_values_are_calibrated_under_the_null() -> None:
     ps = [
         granger_shift_pvalue(*_pair(200, s, lead=0.0, garch=True), 1, n_shifts=99, seed=s) for s in range(60)
@@ -68,6 +70,14 @@ def test_feedback_tests_carry_shift_p_values() -> None:
     assert 0 < xcorr_shift_pvalue(frame["x"], frame["y"], 2, n_shifts=19) <= 1
     off = feedback_tests(world, theme="t", capital=("flow",), n_shifts=0)
     assert off.test("attention", "flow").shift_pvalue is None
+
+
+def test_the_fast_f_statistic_equals_granger_test_with_gaps() -> None:
+    y, x = _pair(150, 9, lead=0.2)
+    y[7], x[50] = np.nan, np.nan
+    for lags in (1, 3):
+        expected = granger_test(y, x, lags)["statistic"]
+        assert f_statistic(y, lag_matrix(y, lags), x, lags) == pytest.approx(expected, rel=1e-10)
 
 
 def test_peak_abs_corr_equals_pandas_with_gaps() -> None:

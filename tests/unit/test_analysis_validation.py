@@ -29,7 +29,7 @@ def _rates(params: LoopParams, worlds: int, seed0: int) -> tuple[dict, dict]:
         warnings.simplefilter("ignore")
         for w in range(worlds):
             world = simulate_loop(260, params, seed=seed0 + w)
-            result = feedback_tests(world, capital=("flow",))
+            result = feedback_tests(world, capital=("flow",), n_shifts=0)  # the F test's own rates
             for pair in PAIRS:
                 test = result.test(*pair)
                 hits[pair].append(test.pvalue < 0.05)

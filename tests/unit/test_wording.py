@@ -3,6 +3,9 @@ sees in `analyze`, the report and the exports."""
 
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -66,7 +69,7 @@ def test_golden_feedback_verdict() -> None:
     )
     assert feedback_verdict(result, "Small caps") == (
         "Small caps: some links found, but the loop does not close (n = 250 weekly observations, "
-        "2020-01-11..2024-10-26). attention led excess returns by 1-2 weeks (moderate evidence, "
+        "2020-01-11..2024-10-26). Attention led excess returns by 1-2 weeks (moderate evidence, "
         "q = 0.012): a one-standard-deviation rise in attention was followed by +0.40% excess returns "
         "over the next 2 weeks (+0.20 sd); no evidence that excess returns led attention (q = 0.64); "
         "only weak evidence that attention led abnormal volume (q = 0.07, not below 0.05). "
@@ -92,6 +95,7 @@ def test_low_power_and_no_evidence_wording() -> None:
     card = loop_status(short, "Gold").headline
     assert card.startswith("Gold: no evidence of a feedback loop — no significant link")
     assert "Low power" in card
+    assert ". No evidence that attention led excess returns (q = 0.4)" in text
     nothing = FeedbackResult("t", "W", (), skipped=("attention_index -> flow_usd: no data for flow_usd",))
     assert (
         feedback_verdict(nothing, "Gold")
@@ -142,6 +146,11 @@ def test_golden_event_verdicts() -> None:
     )
     many = event_verdict(_study(12, 0.012, inside=False))
     assert "outside the range of random dates." in many and "Low power" not in many
+    single = event_verdict(_study(1, 0.012, inside=True))
+    assert single.startswith("Event study: 1 spike in abnormal search (weekly), on 2021-01-02. ")
+    assert "nan" not in event_verdict(
+        dataclasses.replace(_study(1, 0.012, True), lower=(np.nan,) * 3, upper=(np.nan,) * 3)
+    )
     assert event_verdict(_study(0, 0.0, True)) == (
         "Event study: no spikes in abnormal search (weekly) above 2 sd, so nothing to average."
     )
