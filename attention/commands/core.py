@@ -81,7 +81,7 @@ def status(
         stale = stale_versions(db, lexicon)
         hint = stale_hint(db, lexicon)
         flags = db.data_flags()
-        coverage = db.coverage_summary() if "coverage" in db.tables() else pd.DataFrame()
+        coverage = _watched(db.coverage_spans()) if "coverage" in db.tables() else pd.DataFrame()
     if as_json:
         typer.echo(
             json.dumps(
@@ -132,15 +132,16 @@ def status(
 def _print_quality(console: Console, flags: pd.DataFrame, coverage: pd.DataFrame) -> None:
     """What was watched (coverage per source and unit) and what the input checks flagged."""
     if not coverage.empty:
-        watched = Table("source", "unit", "first", "last", "spans", "by")
+        watched = Table("source", "unit", "first", "last", "days watched/between", "spans", "by")
         for row in coverage.itertuples():
             watched.add_row(
                 row.source,
                 f"{row.unit_kind} {row.unit}",
                 _cell(row.first)[:16],
                 _cell(row.last)[:16],
+                f"{row.days:.1f}/{row.between:.1f}",
                 str(row.spans),
-                ", ".join(row.origins),
+                row.origins,
             )
         console.print(watched)
     if flags.empty:
@@ -151,3 +152,28 @@ def _print_quality(console: Console, flags: pd.DataFrame, coverage: pd.DataFrame
         span = f" ({row.first_date} to {row.last_date})" if not pd.isna(row.first_date) else ""
         style = "red" if row.severity == "error" else "yellow"
         console.print(f"  {row.check_name}: {row.subject}: {row.detail}{span}", style=style, markup=False)
+
+
+def _watched(spans: pd.DataFrame) -> pd.DataFrame:
+    """Per source and unit: first and last instant watched, the days inside the spans (their
+    union) and between first and last: a gap between two imports shows as the difference."""
+    from attention.panel.coverage import union_spans
+
+    rows = []
+    for (source, kind, unit), group in spans.groupby(["source", "unit_kind", "unit"], sort=True):
+        merged = union_spans(group)
+        first, last = merged[0][0], merged[-1][1]
+        rows.append(
+            {
+                "source": source,
+                "unit_kind": kind,
+                "unit": unit,
+                "first": first,
+                "last": last,
+                "days": sum((b - a).total_seconds() for a, b in merged) / 86400,
+                "between": (last - first).total_seconds() / 86400,
+                "spans": len(group),
+                "origins": ", ".join(sorted(set(group["origin"]))),
+            }
+        )
+    return pd.DataFrame(rows)
