@@ -187,7 +187,7 @@ def import_flows_csv(
 ) -> None:
     """Import fund flows you already have into the store (method 'import')."""
     from attention.derive.checks import derive_checks
-    from attention.imports.flows_csv import mark_frozen, read_flows_csv
+    from attention.imports.flows_csv import flows_coverage, mark_frozen, read_flows_csv
     from attention.store import Store
 
     cfg = load(config, store__path=str(store) if store else None)
@@ -198,7 +198,7 @@ def import_flows_csv(
         cfg.sources.flows.stale_after_days,
     )
     with Store(cfg.store.path) as opened:
-        added = opened.write(records).get("flows", 0)
+        added = opened.write([*records, *flows_coverage(records)]).get("flows", 0)
         derive_checks(opened, cfg)
     tickers = sorted({r.ticker for r in records})
     typer.echo(

@@ -23,6 +23,7 @@ from attention.config import Config
 from attention.daily.messages import root_cause
 from attention.derive.rescore import stale_hint, stale_versions
 from attention.errors import StoreError
+from attention.panel.coverage import watched_summary
 from attention.scoring import scorer_for
 from attention.store import Store
 from attention.store.people import RunningWriter, running_writer
@@ -69,14 +70,9 @@ def gather_status(db: Store, cfg: Config) -> dict[str, Any]:
         "lexicon_version": lexicon,
         "stale_scores": stale_versions(db, lexicon),
         "rescore_hint": stale_hint(db, lexicon),
-        "coverage": _records(_joined_origins(db.coverage_summary())),
+        "coverage": _records(watched_summary(db.coverage_spans())),
         "data_flags": _records(db.data_flags()),
     }
-
-
-def _joined_origins(coverage: pd.DataFrame) -> pd.DataFrame:
-    """The coverage summary with its list of origins as one text value ("collect, import")."""
-    return coverage.assign(origins=[", ".join(list(o)) for o in coverage["origins"]])
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -144,9 +140,16 @@ def show_status(facts: dict[str, Any], console: Console) -> None:
     _table(
         console,
         "What was watched (coverage)",
-        ["source", "unit", "from", "to", "by"],
-        [{**row, "unit": f"{row['unit_kind']} {row['unit']}"} for row in facts.get("coverage", [])],
-        ["source", "unit", "first", "last", "origins"],
+        ["source", "unit", "from", "to", "days watched/between", "by"],
+        [
+            {
+                **row,
+                "unit": f"{row['unit_kind']} {row['unit']}",
+                "days": f"{row['days']:.1f}/{row['between']:.1f}",
+            }
+            for row in facts.get("coverage", [])
+        ],
+        ["source", "unit", "first", "last", "days", "origins"],
     )
     _print_flags(console, facts.get("data_flags", []))
     if facts.get("rescore_hint"):

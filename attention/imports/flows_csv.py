@@ -24,7 +24,7 @@ from attention.checks.findings import Finding
 from attention.errors import InputFileError
 from attention.imports.numbers import Convention, file_convention, to_float
 from attention.imports.text_files import csv_rows, read_text
-from collectors.core.records import FlowRecord, Provenance, utcnow
+from collectors.core.records import CoverageSpan, FlowRecord, Provenance, day_span, utcnow
 
 VERSION = "flows-csv-1"
 ALIASES = {
@@ -162,3 +162,15 @@ def mark_frozen(records: list[FlowRecord], min_run: int) -> tuple[list[FlowRecor
         out += [dataclasses.replace(r, stale=True) if f else r for r, f in zip(rows, frozen, strict=True)]
         findings += frozen_findings(ticker, "imported flows", values, min_run, zero_only=True)
     return out, findings
+
+
+def flows_coverage(records: list[FlowRecord]) -> list[CoverageSpan]:
+    """Per ticker, the file's first to last date: what the import covered (write it with the
+    rows, after them)."""
+    spans = []
+    for ticker in sorted({r.ticker for r in records}):
+        dates = [r.date for r in records if r.ticker == ticker]
+        start, end = day_span(min(dates), max(dates))
+        provenance = next(r.provenance for r in records if r.ticker == ticker)
+        spans.append(CoverageSpan("flows", "ticker", ticker, start, end, "import", provenance, len(dates)))
+    return spans

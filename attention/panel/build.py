@@ -208,7 +208,7 @@ def build_theme_panel(
     daily.index.name = weekly.index.name = "date"
     benchmark = config.benchmark_for(theme_key)
     notes = _notes(daily, theme.proxy.members, benchmark) + _coverage_notes(inputs, daily)
-    notes += [f.line() for f in steps] + proxy_error + list(ext_notes)
+    notes += [f.line() for f in steps] + proxy_error + list(ext_notes) + _composition_note(parts[1])
     thin = thin_basket_finding(theme_key, daily["basket_weight"], theme.proxy.members)
     if thin is not None and len(theme.proxy.members) > 1:
         notes.append(thin.line())
@@ -265,6 +265,16 @@ def _span(
     if end is not None:
         last = min(last, pd.Timestamp(end))
     return first, last
+
+
+def _composition_note(parts: pd.Series) -> list[str]:
+    """Say when the weekly attention index is made of different sources in different weeks
+    (a source started or stopped): its level then means different things over time."""
+    counts = parts[parts.astype(bool)].value_counts()
+    if len(counts) < 2:
+        return []
+    listed = ", ".join(f"{name} in {n} week(s)" for name, n in counts.items())
+    return [f"the attention index is made of different sources over time ({listed}); its tests mix them"]
 
 
 def _benchmark_error(theme: str, members: list[str], benchmark: str) -> list[str]:

@@ -53,3 +53,27 @@ def _ns(index: pd.DatetimeIndex) -> np.ndarray:
         raise ValueError("coverage periods must be tz-aware (UTC)")
     # as_unit: pandas 3 may hold seconds or microseconds, and asi8 counts in the stored unit
     return index.tz_convert("UTC").as_unit("ns").asi8
+
+
+def watched_summary(spans: pd.DataFrame) -> pd.DataFrame:
+    """Per source and unit: first and last instant watched, the days inside the spans (their
+    union) and the days between first and last (a gap between two imports is the difference),
+    the number of spans and who recorded them (``origins``, e.g. "collect, import")."""
+    rows = []
+    for (source, kind, unit), group in spans.groupby(["source", "unit_kind", "unit"], sort=True):
+        merged = union_spans(group)
+        first, last = merged[0][0], merged[-1][1]
+        rows.append(
+            {
+                "source": source,
+                "unit_kind": kind,
+                "unit": unit,
+                "first": first,
+                "last": last,
+                "days": sum((b - a).total_seconds() for a, b in merged) / 86400,
+                "between": (last - first).total_seconds() / 86400,
+                "spans": len(group),
+                "origins": ", ".join(sorted(set(group["origin"]))),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -37,11 +37,14 @@ import json
 from collections.abc import Generator, Iterator, Sequence
 from typing import Any
 
+import pandas as pd
+
 from collectors.core.http import RetryPolicy
 from collectors.core.records import (
     AttentionError,
     BudgetExhaustedError,
     CollectContext,
+    CoverageSpan,
     CursorUpdate,
     Provenance,
     RateLimitedError,
@@ -49,6 +52,7 @@ from collectors.core.records import (
     SearchInterestPoint,
     SourceNote,
     TrendsResponse,
+    day_span,
     utcnow,
 )
 from collectors.google_trends import official_api, plan
@@ -163,6 +167,7 @@ class _Run:
                     self.geo,
                     slim,
                 )
+        yield from _coverage(timeline.values.index, timeline.granularity, payload.sent, slim)
         # The response row is the cache: it is yielded after its points, so it commits in the
         # batch of its last point. A kill between two batches then leaves no cache row, and the
         # next run fetches the payload again instead of trusting a cache whose points are lost.
@@ -337,3 +342,20 @@ def _levels(result: StitchResult) -> dict[str, float]:
     """Mean level per term from weekly rows, or from daily ones: Google answers a "weekly"
     window shorter than 269 days (a new install's short history) with days."""
     return result.levels("week") or result.levels("day")
+
+
+PERIOD_DAYS = {"day": 1, "week": 7, "month": 28}  # a month counts its shortest length: never over-claim
+
+
+def _coverage(
+    periods: pd.Index, granularity: str, terms: Sequence[str], provenance: Provenance
+) -> Iterator[CoverageSpan]:
+    """One span per term of a response that had rows: its first period's start to its last
+    period's end (periods are labelled by their first day). An empty timeline claims nothing."""
+    if len(periods) == 0:
+        return
+    first = pd.Timestamp(periods.min()).date()
+    last = pd.Timestamp(periods.max()).date() + dt.timedelta(days=PERIOD_DAYS.get(granularity, 1) - 1)
+    start, end = day_span(first, last)
+    for term in terms:
+        yield CoverageSpan("trends", "term", term, start, end, "collect", provenance)

@@ -311,3 +311,19 @@ def test_feeds_mode_pages_back_to_the_cursor(world, sandbox_config, raw_config) 
     subs = sum(1 for key in marks if key.startswith("feeds:new:"))
     # one page per subreddit on the first run; more than one on the second (paged back)
     assert sandbox.servers["reddit"].request_count(r"new\.rss") > 2 * subs
+
+
+def test_a_soft_blocked_search_feed_records_no_coverage(reddit, world) -> None:
+    """search.rss answering 200 with an empty body (the datacenter soft block) is a failure of
+    that feed: its query is not watched, so the panel shows it missing, never as no mentions."""
+    from attention.sandbox.server import Fault
+
+    config, server = reddit()
+    server.replica.now = dt.datetime(2024, 4, 20, tzinfo=dt.UTC)
+    server.faults.add(Fault("empty", path=r"/search\.rss", status=200))
+    report = run_pipeline(config, run_date=dt.date(2024, 4, 20), sources=["reddit"], secrets=NO_CREDENTIALS)
+    assert report.results[0].status == "ok", report.summary()
+    assert any("skipped" in note for note in report.results[0].notes)
+    with Store(config.store.path, read_only=True) as store:
+        spans = store.coverage_spans(["reddit"])
+    assert len(spans) and set(spans["unit_kind"]) == {"subreddit"}  # the listings only

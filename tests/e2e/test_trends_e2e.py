@@ -116,6 +116,13 @@ def test_429_storm_stops_the_run_and_the_next_run_resumes(trends) -> None:
     assert storm.injected == 1  # stopped at the first 429: no retries, no further payloads
     state = snapshot(config.store.path)
     assert state["counts"]["trends_requests"] == 5  # what was fetched is kept
+    with Store(config.store.path, read_only=True) as store:
+        spans = store.coverage_spans(["trends"])
+    # the five answered payloads recorded their terms' spans; the 429 claimed nothing
+    assert 0 < len(spans) and set(spans["origin"]) == {"collect"}
+    assert set(spans["unit"]) <= {t for theme in config.themes.values() for t in theme.search_terms} | set(
+        config.sources.google_trends.anchor_terms
+    )
     progress = json.loads(state["cursors"]["progress"])
     assert progress["state"] == "blocked" and progress["reason"] == "rate_limited"
     assert progress["payloads_done"] == 5 and progress["blocked_at"]["timeframe"]

@@ -48,6 +48,7 @@ VOLATILE = {
     "started_at",
     "finished_at",
     "imported_at",
+    "detected_at",
 }
 
 # Columns left out of the comparison per (owner, table), where a run may legitimately store the
@@ -57,6 +58,10 @@ VOLATILE = {
 PROJECTIONS = {
     ("prices", "prices"): {"drop": {"provider"}},
     ("news", "items"): {"keep": {"source", "kind", "title", "created_utc"}},
+    # a listing or feed is watched up to the moment it was read: the span's times are the run's,
+    # what is compared is which units were watched
+    ("reddit", "coverage"): {"keep": {"source", "unit_kind", "unit", "origin"}},
+    ("news", "coverage"): {"keep": {"source", "unit_kind", "unit", "origin"}},
 }
 
 Rows = frozenset[tuple[str, ...]]

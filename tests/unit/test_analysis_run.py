@@ -284,6 +284,10 @@ def test_cli_import_flows_csv_marks_a_frozen_feed_stale(tmp_path: Path, config_p
         flags = store.data_flags()
     assert stale == 62
     assert list(flags.loc[flags["check_name"] == "frozen_feed", "subject"]) == ["IWM"]
+    with Store(load_config(config_path).store.path, read_only=True) as store:
+        spans = store.coverage_spans(["flows"])
+    assert list(spans["unit"]) == ["IWM"] and spans["items"].iloc[0] == 70
+    assert spans["span_start"].iloc[0] == pd.Timestamp(days[0], tz="UTC")
 
 
 def test_analysis_step_summarises(config_path: Path) -> None:

@@ -14,7 +14,14 @@ from attention.config import load_config
 from attention.derive.checks import derive_checks
 from attention.report.html_sections import _flag_lines
 from attention.store import Store
-from collectors.core.records import FlowRecord, PriceBar, Provenance, SharesOutstanding
+from collectors.core.records import (
+    CoverageSpan,
+    FlowRecord,
+    PriceBar,
+    Provenance,
+    SharesOutstanding,
+    day_span,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -47,7 +54,18 @@ def _fill(store: Store, term: str) -> None:
     search = pd.DataFrame(
         {"term": term, "date": weeks.date, "granularity": "week", "value": weeks.month.astype(float)}
     )
-    store.write([*bars, *shares, *flows])
+    watched = [  # two imports of one subreddit, 2 days each, 10 days apart
+        CoverageSpan(
+            "reddit",
+            "subreddit",
+            "stocks",
+            *day_span(dt.date(2026, 3, d), dt.date(2026, 3, d + 1)),
+            "import",
+            late,
+        )
+        for d in (2, 12)
+    ]
+    store.write([*bars, *shares, *flows, *watched])
     store.upsert_frame("search_series", search, ["term", "date", "granularity"])
 
 
@@ -72,6 +90,7 @@ def test_flags_are_stored_replaced_and_shown(tmp_path: Path) -> None:
     status = runner.invoke(app, ["status", "--config", str(REPO / "config.yaml"), "--store", str(path)])
     assert status.exit_code == 0, status.output
     assert "data quality:" in status.output and "missing_sessions: IWM" in status.output
+    assert "4.0/12.0" in status.output  # days watched / days between first and last
     with Store(path) as store:  # the fixed input clears its flag on the next run
         store.query("DELETE FROM flows")
         derive_checks(store, config)

@@ -162,3 +162,23 @@ def test_a_benchmark_equal_to_the_proxy_is_an_error_not_zero_excess(config) -> N
     assert any(
         n.startswith("error: theme 'small_caps': the benchmark SPY is also its proxy") for n in panel.notes
     )
+
+
+def test_a_source_that_starts_changes_the_index_composition_and_says_so(config) -> None:
+    # search every week; Reddit watched from Friday 06-28's close on: three full weeks of it
+    term = config.themes["small_caps"].search_terms[0]
+    weeks = pd.date_range("2024-06-08", "2024-07-20", freq="W-SAT")
+    rng = np.random.default_rng(3)
+    values = rng.uniform(20, 80, len(weeks))
+    search = pd.DataFrame(
+        {"term": term, "date": weeks.date, "granularity": "week", "value": values, "is_partial": False}
+    )
+    base = _inputs([(24 * 4 + 20, 24 * 21)], [(h, True) for h in range(120, 620, 11)])
+    inputs = PanelInputs(base.prices, base.flows, base.mentions, search, base.coverage)
+    panel = build_theme_panel(inputs, config, "small_caps")
+    weekly_parts = panel.index_parts[1]
+    assert weekly_parts.loc["2024-06-28"] == "search"
+    assert (weekly_parts.loc["2024-07-05":] == "search+reddit").all()
+    assert any(
+        n.startswith("the attention index is made of different sources over time") for n in panel.notes
+    )
