@@ -17,9 +17,9 @@ import email.utils
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from attention.errors import FatalError, ItemError
+from attention.errors import FatalError, InputFileError, ItemError
 from collectors.core.records import TextItem
 from collectors.news.parse import FeedSpec, entry_to_item
 
@@ -44,17 +44,26 @@ def _field(row: Mapping[str, Any], name: str) -> Any:
     return None
 
 
+def _from_epoch(seconds: float) -> dt.datetime:
+    try:
+        return dt.datetime.fromtimestamp(seconds, dt.UTC)
+    except (OverflowError, OSError, ValueError):  # 1e30, nan, inf: one bad row, not a crash
+        raise ItemError(f"published time {seconds!r} is not a date") from None
+
+
 def parse_time(value: Any) -> dt.datetime | None:
     """ISO 8601, RFC 822 (RSS pubDate) or epoch seconds -> aware UTC; naive times are UTC."""
     if value is None:
         return None
     if isinstance(value, (int, float)):
-        return dt.datetime.fromtimestamp(float(value), dt.UTC)
+        return _from_epoch(float(value))
     text = str(value).strip()
     try:
-        return dt.datetime.fromtimestamp(float(text), dt.UTC)
+        seconds = float(text)
     except ValueError:
         pass
+    else:
+        return _from_epoch(seconds)
     try:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -105,18 +114,42 @@ def is_csv(path: str | Path) -> bool:
 
 
 def news_csv_rows(path: str | Path) -> Iterator[dict[str, str]]:
-    """The rows of a CSV (or TSV) news archive, after checking its header has a title column."""
+    """The rows of a CSV (or TSV) news archive, after checking its header has a title column.
+    Bytes that are not UTF-8 and broken CSV are one InputFileError naming the line."""
     with open(path, newline="", encoding="utf-8-sig") as handle:
-        sample = handle.read(4096)
-        handle.seek(0)
-        dialect = csv.excel_tab if path_is_tsv(path) else csv.excel
-        reader = csv.DictReader(handle, dialect=dialect)
-        if not reader.fieldnames or not any(alias in reader.fieldnames for alias in _ALIASES["title"]):
-            raise FatalError(
-                f"{path}: a news archive CSV needs a header with a 'title' column "
-                f"(got {sample.splitlines()[0][:80] if sample else 'an empty file'!r})"
-            )
-        yield from reader
+        reader = csv.DictReader(handle, dialect=csv.excel_tab if path_is_tsv(path) else csv.excel)
+        try:
+            _check_header(path, reader, handle)
+            yield from reader
+        except UnicodeDecodeError:
+            raise InputFileError(
+                f"{path}: line {_first_bad_line(path)}: bytes that are not UTF-8; save the archive as UTF-8"
+            ) from None
+        except csv.Error as exc:
+            raise InputFileError(
+                f"{path}: line {reader.line_num}: {exc}; is this a news archive CSV?"
+            ) from None
+
+
+def _first_bad_line(path: str | Path) -> int:
+    """The first line that is not UTF-8 (read again on the error path only, line by line)."""
+    with open(path, "rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 0
+
+
+def _check_header(path: str | Path, reader: csv.DictReader[str], handle: IO[str]) -> None:
+    sample = handle.read(4096)
+    handle.seek(0)
+    if not reader.fieldnames or not any(alias in reader.fieldnames for alias in _ALIASES["title"]):
+        raise FatalError(
+            f"{path}: a news archive CSV needs a header with a 'title' column "
+            f"(got {sample.splitlines()[0][:80] if sample else 'an empty file'!r})"
+        )
 
 
 def path_is_tsv(path: str | Path) -> bool:
