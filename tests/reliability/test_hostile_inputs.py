@@ -237,7 +237,7 @@ def test_hostile_trends_csv(
 @HOSTILE
 @given(dump_files())
 def test_hostile_reddit_dump(
-    examples: Examples, tmp_path: Path, store: Store, config: Config, data: bytes
+    examples: Examples, tmp_path: Path, store: Store, config: Config, annotator: Any, data: bytes
 ) -> None:
     examples.tick()
     from attention.imports.reddit_dump import import_dumps
@@ -250,6 +250,7 @@ def test_hostile_reddit_dump(
         assert _counts(store, "items") == before
         return
     assert result.bad_lines <= result.candidates
+    assert store.count("items") >= before
 
 
 @HOSTILE
