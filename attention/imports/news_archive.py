@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from attention.errors import FatalError, ItemError
+from attention.errors import FatalError, InputFileError, ItemError
 from collectors.core.records import TextItem
 from collectors.news.parse import FeedSpec, entry_to_item
 
@@ -57,17 +57,26 @@ def _field(row: Mapping[str, Any], name: str) -> Any:
     return None
 
 
+def _from_epoch(seconds: float) -> dt.datetime:
+    try:
+        return dt.datetime.fromtimestamp(seconds, dt.UTC)
+    except (OverflowError, OSError, ValueError):  # 1e30, nan, inf: one bad row, not a crash
+        raise ItemError(f"published time {seconds!r} is not a date") from None
+
+
 def parse_time(value: Any) -> dt.datetime | None:
     """ISO 8601, RFC 822 (RSS pubDate) or epoch seconds -> aware UTC; naive times are UTC."""
     if value is None:
         return None
     if isinstance(value, (int, float)):
-        return dt.datetime.fromtimestamp(float(value), dt.UTC)
+        return _from_epoch(float(value))
     text = str(value).strip()
     try:
-        return dt.datetime.fromtimestamp(float(text), dt.UTC)
+        seconds = float(text)
     except ValueError:
         pass
+    else:
+        return _from_epoch(seconds)
     try:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -122,15 +131,36 @@ def news_csv_rows(path: str | Path, columns: Mapping[str, str] | None = None) ->
     time column: found among the common names (``title``/``headline``, ``published``/``pubDate``/
     ``date``/``dt``/``seendate``/...) or named in ``columns`` (``{"title": ..., "published": ...}``,
     the ``--title-column`` and ``--time-column`` options). Rows come back with those columns
-    under the names :func:`news_item` reads, so a file's own names never need editing."""
+    under the names :func:`news_item` reads, so a file's own names never need editing. Bytes that
+    are not UTF-8 and broken CSV are one InputFileError naming the line."""
     chosen = {field: name for field, name in (columns or {}).items() if name}
     with open(path, newline="", encoding="utf-8-sig") as handle:
         dialect = csv.excel_tab if path_is_tsv(path) else csv.excel
         reader = csv.DictReader(handle, dialect=dialect)
-        seen = list(reader.fieldnames or [])
-        renames = _header_columns(path, seen, chosen)
-        for row in reader:
-            yield {**row, **{field: row.get(column) or "" for field, column in renames.items()}}
+        try:
+            seen = list(reader.fieldnames or [])
+            renames = _header_columns(path, seen, chosen)
+            for row in reader:
+                yield {**row, **{field: row.get(column) or "" for field, column in renames.items()}}
+        except UnicodeDecodeError:
+            raise InputFileError(
+                f"{path}: line {_first_bad_line(path)}: bytes that are not UTF-8; save the archive as UTF-8"
+            ) from None
+        except csv.Error as exc:
+            raise InputFileError(
+                f"{path}: line {reader.line_num}: {exc}; is this a news archive CSV?"
+            ) from None
+
+
+def _first_bad_line(path: str | Path) -> int:
+    """The first line that is not UTF-8 (read again on the error path only, line by line)."""
+    with open(path, "rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 0
 
 
 def _header_columns(path: str | Path, seen: list[str], chosen: Mapping[str, str]) -> dict[str, str]:

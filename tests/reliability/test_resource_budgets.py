@@ -154,3 +154,19 @@ def test_a_backtest_on_closes_near_zero_is_one_line(tmp_path: Path, recorder: Re
     assert result.exit_code == 1 and "not a price series" in result.stderr, result.output
     assert len(result.stderr.strip().splitlines()) == 1
     recorder.record(CATEGORY, "`attention backtest preis` with closes near zero", detail="one line")
+
+
+def test_news_archive_rows_beyond_the_limits(tmp_path: Path, recorder: Recorder) -> None:
+    """Found by the generated inputs: a published time of 1e30 raised OverflowError (not one bad
+    row) and a Latin-1 byte in a CSV archive a UnicodeDecodeError, each failing a whole backfill."""
+    from attention.errors import InputFileError, ItemError
+    from attention.imports.news_archive import news_csv_rows, parse_time
+
+    for value in ("1e30", 1e30, "-1e30", float("nan")):
+        with pytest.raises(ItemError, match="is not a date"):
+            parse_time(value)
+    archive = tmp_path / "news.csv"
+    archive.write_bytes("title,published\nok,2024-01-02\ncaf\u00e9,2024-01-03\n".encode("latin-1"))
+    with pytest.raises(InputFileError, match="line 3: bytes that are not UTF-8"):
+        list(news_csv_rows(archive))
+    recorder.record(CATEGORY, "news archive: epoch 1e30 and Latin-1 bytes", detail="a bad row; one line")

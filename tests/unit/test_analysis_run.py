@@ -246,10 +246,14 @@ def test_cli_backtest_preis(tmp_path: Path) -> None:
 def test_cli_import_flows_csv(tmp_path: Path, config_path: Path) -> None:
     good = tmp_path / "flows.csv"
     good.write_text('Date,Ticker,Flow_USD\n2024-07-01,iwm,-1500000\n2024-07-02,IWM,"2,000"\n')
-    out = runner.invoke(app, ["import", "flows-csv", str(good), "--config", str(config_path)])
+    # "2,000" alone could be 2000 or 2.0: the user says which (issue 21: never read it silently)
+    ambiguous = runner.invoke(app, ["import", "flows-csv", str(good), "--config", str(config_path)])
+    assert ambiguous.exit_code == 1 and "line 3: '2,000' can be read" in ambiguous.output
+    point = ["--decimal", "point"]
+    out = runner.invoke(app, ["import", "flows-csv", str(good), "--config", str(config_path), *point])
     assert out.exit_code == 0, out.output
     assert "imported 2 flow rows for IWM (2 new" in out.output
-    again = runner.invoke(app, ["import", "flows-csv", str(good), "--config", str(config_path)])
+    again = runner.invoke(app, ["import", "flows-csv", str(good), "--config", str(config_path), *point])
     assert "0 new, 2 updated" in again.output
     bad = tmp_path / "bad.csv"
     bad.write_text(
