@@ -24,7 +24,8 @@ from typing import Any
 
 import duckdb
 
-from attention.backfill.client import backfill, dask_client
+from attention.backfill.client import backfill
+from attention.backfill.cluster import dask_client
 from attention.config import load_config
 from attention.imports.reddit_dump import import_dumps
 from attention.sandbox.dump_archive import ArchiveInfo, generate_reddit_archive, text_pool

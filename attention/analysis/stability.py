@@ -57,7 +57,14 @@ class Stability:
 
 
 def _part(frame: pd.DataFrame, causing: str, caused: str, lags: int) -> Part | None:
-    raw = granger_test(frame[caused].to_numpy(float), frame[causing].to_numpy(float), lags)
+    # A window that is mostly gaps (an imported series that starts late) has too few complete
+    # rows for a regression: no result rather than a singular design matrix.
+    if len(frame[[caused, causing]].dropna()) < MIN_NOBS:
+        return None
+    try:
+        raw = granger_test(frame[caused].to_numpy(float), frame[causing].to_numpy(float), lags)
+    except np.linalg.LinAlgError:
+        return None
     if raw["nobs"] < MIN_NOBS - lags or raw["df"][1] < 1:
         return None
     start, end = pd.Timestamp(frame.index[0]), pd.Timestamp(frame.index[-1])

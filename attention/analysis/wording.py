@@ -176,11 +176,14 @@ def loop_card(name: str, status: str, links: Sequence[GrangerResult], result: Fe
     if status == "untested":
         return f"{name}: {loop_headline(status)}."
     found = "; ".join(link_brief(t) for t in links)
-    detail = f" Links found: {found}." if found else ""
+    # With status "none" a significant link can still exist, but against the loop's direction
+    # (a fall in volume after attention rose): it is named as such, never as a loop leg.
+    lead = "Links found, none feeding the loop" if status == "none" else "Links found"
+    detail = f" {lead}: {found}." if found else ""
     head = {
         "loop": "feedback loop found — performance led attention and attention led money and prices",
         "partial": "some links, but the loop does not close",
-        "none": "no evidence of a feedback loop — no significant link between attention, money and returns",
+        "none": "no evidence of a feedback loop — no significant link in the direction the loop needs",
     }[status]
     warn = low_power(result.tests, result.freq)
     return f"{name}: {head} ({sample(result.tests, result.freq)}).{detail}" + (

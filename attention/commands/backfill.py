@@ -123,7 +123,8 @@ def _run(
     memory_limit: str,
     columns: dict[str, str] | None = None,
 ) -> None:
-    from attention.backfill.client import backfill, check_files, dashboard_link, dask_client
+    from attention.backfill.client import backfill, check_files
+    from attention.backfill.cluster import dashboard_link, dask_client
 
     check_files(files)  # before starting a cluster
     cfg = load(config, store__path=str(store) if store else None)

@@ -48,7 +48,7 @@ def read_table(path: str | Path) -> Table:
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
-    text, encoding = decode_bytes(data)
+    text, encoding = decode_bytes(data, path)
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     if not first:
@@ -59,10 +59,14 @@ def read_table(path: str | Path) -> Table:
     return Table(path, separator, encoding, rows)
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
+def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
     """Text and the encoding it was read in: UTF-16 with a BOM, UTF-8, else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data[:65536]:  # no text file holds NULs: UTF-16 without a BOM
+        raise InputFileError(
+            f"{path}: holds NUL bytes, so it is not UTF-8 text (UTF-16?); save the file as UTF-8"
+        )
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:

@@ -51,7 +51,7 @@ def import_trends_file(
     re-stitched. Returns the payloads, the stitch result and the summary."""
     file = Path(path)
     try:
-        text, _ = decode_bytes(file.read_bytes())
+        text, _ = decode_bytes(file.read_bytes(), file)
     except OSError as exc:
         raise TrendsImportError(f"{file}: cannot be read ({exc.strerror})") from None
     timelines, notes = parse_trends_file(text, file.name, term, geo, week_label, payload_size)

@@ -19,14 +19,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import re
 from collections.abc import Sequence
 
 from attention.imports.tabular import parse_day
+from attention.imports.text_files import csv_rows
 from attention.imports.trends_export import (
     REGIONS,
     ImportedTimeline,
@@ -61,7 +60,7 @@ def parse_trends_file(
 ) -> tuple[list[ImportedTimeline], list[str]]:
     """The file's payloads as timelines, and notes on what was read how."""
     text = text.lstrip("\ufeff")
-    rows = _rows(text)
+    rows = _rows(text, name)
     start = _header_index(rows, name)
     header = [c.strip() for c in rows[start]]
     if _current_english_export(text, rows, start, header, payload_size):
@@ -82,13 +81,14 @@ def _current_english_export(
     )
 
 
-def _rows(text: str) -> list[list[str]]:
+def _rows(text: str, name: str) -> list[list[str]]:
     words = {w for group in GRANULARITY_WORDS.values() for w in group} | set(PLAIN_DATE)
     header = next(
         (line for line in text.splitlines() if re.split("[,;]", line)[0].strip().lower() in words), ""
     )
     delimiter = ";" if ";" in header else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in row)]
+    # csv_rows: one line for a field over the csv limit or a row of hundreds of columns
+    return [row for row in csv_rows(text, name, delimiter=delimiter) if any(c.strip() for c in row)]
 
 
 def _header_index(rows: list[list[str]], name: str) -> int:

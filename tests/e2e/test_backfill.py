@@ -14,7 +14,8 @@ import cloudpickle
 import pandas as pd
 import pytest
 
-from attention.backfill.client import CURSOR_SOURCE, BackfillResult, backfill, dask_client
+from attention.backfill.client import CURSOR_SOURCE, BackfillResult, backfill
+from attention.backfill.cluster import dask_client
 from attention.config import Config, load_config
 from attention.derive.aggregate import theme_daily, utc_day
 from attention.imports.reddit_dump import default_annotator, import_dumps

@@ -318,7 +318,7 @@ def test_a_soft_blocked_search_feed_records_no_coverage(reddit, world) -> None:
     that feed: its query is not watched, so the panel shows it missing, never as no mentions."""
     from attention.sandbox.server import Fault
 
-    config, server = reddit()
+    config, server = reddit(**{"sources.reddit.mode": "feeds"})  # the mode that reads search.rss
     server.replica.now = dt.datetime(2024, 4, 20, tzinfo=dt.UTC)
     server.faults.add(Fault("empty", path=r"/search\.rss", status=200))
     report = run_pipeline(config, run_date=dt.date(2024, 4, 20), sources=["reddit"], secrets=NO_CREDENTIALS)

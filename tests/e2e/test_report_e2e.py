@@ -30,7 +30,7 @@ from attention.report.html import ReportResult
 from attention.sandbox.world import World
 from attention.sandbox.world_text import posts_for_day
 from attention.store import Store
-from collectors.core.records import FlowRecord, PriceBar, Provenance, TextItem
+from collectors.core.records import CoverageSpan, FlowRecord, PriceBar, Provenance, TextItem, day_span
 
 REPO = Path(__file__).resolve().parents[2]
 END = dt.date(2025, 6, 27)
@@ -95,7 +95,10 @@ def _records(world: World, config: Config) -> list:
             score=10**6,
         )
     )
-    return out + annotate(items, config)
+    # what was watched: the 35 days of posts, so their counts are real (DESIGN.md 4.14)
+    start, end = day_span(END - dt.timedelta(days=35), END)
+    watched = CoverageSpan("reddit", "file", "fixture.ndjson", start, end, "import", prov, len(items))
+    return [*out, *annotate(items, config), watched]
 
 
 def _search(world: World, config: Config) -> pd.DataFrame:

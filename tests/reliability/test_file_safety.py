@@ -81,7 +81,7 @@ def test_a_symlinked_store_path_is_one_store(tmp_path: Path, recorder: Recorder)
 def test_local_dask_cluster_listens_on_loopback_only(recorder: Recorder) -> None:
     """`attention backfill` started the Dask dashboard on all interfaces (0.0.0.0) while it
     printed a 127.0.0.1 address."""
-    from attention.backfill.client import dask_client
+    from attention.backfill.cluster import dask_client
 
     with dask_client(workers=1, memory_limit="1GiB", dashboard=True) as client:
         scheduler = client.cluster.scheduler

@@ -194,8 +194,9 @@ def _counts(store: Store, table: str) -> int:
 
 
 def _one_line(exc: AttentionError, names: str) -> None:
-    message = str(exc)
-    assert names in message and "\n" not in message, message
+    """One line per problem, each naming the file (a config lists every problem it has)."""
+    lines = str(exc).splitlines()
+    assert lines and all(names in line for line in lines), str(exc)[:2000]
 
 
 @HOSTILE
@@ -295,7 +296,7 @@ def test_hostile_config_files(examples: Examples, tmp_path: Path, data: bytes) -
         load_config(path, environ={})
     except ConfigError as exc:
         _one_line(exc, str(path))
-        assert str(exc).isprintable()
+        assert all(line.isprintable() for line in str(exc).splitlines())
 
 
 @HOSTILE
@@ -306,4 +307,4 @@ def test_hostile_config_environment(examples: Examples, environ: dict[str, str],
     try:
         load_config(REPO / "config.yaml", overrides={"store.path": flag}, environ=environ)
     except ConfigError as exc:
-        assert "\n" not in str(exc) and str(exc).isprintable(), exc
+        assert all(line.isprintable() for line in str(exc).splitlines()), exc  # a line per problem

@@ -51,7 +51,7 @@ def _keep_all(items: list[TextItem]) -> list[TextItem]:
 @pytest.fixture
 def no_collection(monkeypatch: pytest.MonkeyPatch) -> None:
     """The demo's folder handling only: collecting the simulated world is not needed here."""
-    monkeypatch.setattr(demo, "_collect", lambda result, say, lap: None)
+    monkeypatch.setattr(demo, "_collect", lambda result, say, lap, history: None)
 
 
 def _a_real_store(path: Path) -> int:

@@ -150,7 +150,8 @@ def test_secrets_stay_out_of_cli_output(
         runs.append((child, *child.communicate(timeout=300)))
     verbose = start_run(config_path, RUN_DATE.isoformat(), env=env, command="-vv")
     runs.append((verbose, *verbose.communicate(timeout=300)))
-    assert [c.returncode for c, *_ in runs][:2] == [0, 3], [e[-2000:] for *_, e in runs]
+    # the refused run collects nothing from its one source: exit 4 (README's exit codes)
+    assert [c.returncode for c, *_ in runs][:2] == [0, 4], [e[-2000:] for *_, e in runs]
     leaks = [leak for _, out, err in runs for leak in _leaks(out + err, "CLI output")]
     leaks += _file_leaks(tmp_path)
     recorder.record(

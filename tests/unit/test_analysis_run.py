@@ -142,7 +142,7 @@ def test_cli_analyze_and_context(config_path: Path) -> None:
     window = ["context", "--config", str(config_path), "--window", "12-16:01-15"]
     seasonal = runner.invoke(app, [*window, "--json"])
     assert seasonal.exit_code == 0, seasonal.output
-    found = json.loads(seasonal.stdout)["small_caps"][0]["seasonal"]
+    found = json.loads(seasonal.stdout)["small_caps"]["context"]["seasonal"]
     assert found["start"] == [12, 16] and found["end"] == [1, 15]
     assert found["n_years"] == len(found["years"]) == len(found["per_year"]) > 0
     assert {"mean", "median", "std", "share_positive", "t_stat"} <= set(found)

@@ -68,3 +68,16 @@ def test_split_dates_from_config_and_too_short_parts() -> None:
     assert found.parts[1].start == pd.Timestamp("2021-01-29")  # the first Friday after the split
     short = stability(frame, "x", "y", lags=1, split_dates=["2020-02-01"])
     assert short.call == "not tested"
+
+
+def test_rolling_windows_that_are_mostly_gaps_give_no_result_instead_of_failing() -> None:
+    """An imported series that starts late left rolling windows with a handful of complete rows:
+    the regression once failed with a singular design matrix (LinAlgError) and took `analyze`
+    down with it. Such windows are left out; the full-sample parts are still computed."""
+    frame = _world(300, 4, 0.5, 0.5)
+    frame.iloc[:200, frame.columns.get_loc("x")] = np.nan  # x observed in the last 100 weeks only
+    frame.iloc[:205:3, frame.columns.get_loc("y")] = np.nan
+    found = stability(frame, "x", "y", lags=1)
+    # only windows that reach into the observed weeks give a result
+    assert found.rolling and all(part.end > frame.index[230] for part in found.rolling)
+    assert found.call != "not tested"

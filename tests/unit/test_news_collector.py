@@ -65,8 +65,10 @@ def test_items_then_cursor_and_conditional_get_on_the_next_run() -> None:
     ctx, clients = make_ctx(config, web)
     records, notes = run(NewsCollector(), ctx)
     kinds = [type(r).__name__ for r in records]
-    assert kinds == ["TextItem", "CursorUpdate", "TextItem"]  # cursor after its feed's items
-    cursor = records[1]
+    # each feed's coverage after its items, and the cursor after both (DESIGN.md 4.5, 4.14)
+    assert kinds == ["TextItem", "CoverageSpan", "CursorUpdate", "TextItem", "CoverageSpan"]
+    assert records[1].unit == "small_caps:google_news:small cap stocks"
+    cursor = records[2]
     assert cursor == CursorUpdate(
         "news",
         google_url("small cap stocks"),
@@ -203,7 +205,7 @@ def test_spent_budget_keeps_what_was_collected_and_defers_the_rest() -> None:
     with pytest.raises(BudgetExhaustedError):
         for record in NewsCollector().collect(make_ctx(config, web)[0]):
             out.append(record)
-    assert [type(r).__name__ for r in out] == ["TextItem", "CursorUpdate", "SourceNote"]
+    assert [type(r).__name__ for r in out] == ["TextItem", "CoverageSpan", "CursorUpdate", "SourceNote"]
     assert len(web.calls) == 1
 
 

@@ -176,3 +176,15 @@ def test_golden_stability_wording() -> None:
     )
     untested = Stability("a", "b", 1, (), float("nan"), float("nan"), "not tested")
     assert stability_text(untested) == "too little data to test it in subperiods"
+
+
+def test_a_card_without_a_loop_names_links_against_its_direction_as_such() -> None:
+    """A significant fall in volume after attention rose is no loop leg: the card once said "no
+    significant link" and then "Links found" in the same breath."""
+    falling = _test("attention_index", "abnormal_volume", 0.01, effect=-0.29)
+    result = FeedbackResult("t", "W", (falling,))
+    card = loop_card("Magnificent Seven", result.loop_status, (falling,), result)
+    assert result.loop_status == "none"
+    head = "no evidence of a feedback loop — no significant link in the direction the loop needs"
+    assert card.startswith(f"Magnificent Seven: {head}")
+    assert "Links found, none feeding the loop: attention → abnormal volume (-0.29 sd;" in card
