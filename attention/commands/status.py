@@ -140,7 +140,7 @@ def show_status(facts: dict[str, Any], console: Console) -> None:
     _table(
         console,
         "What was watched (coverage)",
-        ["source", "unit", "from", "to", "days watched/between", "by"],
+        ["source", "unit", "from", "to", "days seen/span", "by"],
         [
             {
                 **row,
