@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -72,3 +74,15 @@ def run_config(
         path.write_text(yaml.safe_dump(raw))
         monkeypatch.chdir(tmp_path)
         yield path, validate_config(raw), world
+
+
+def run_demo(out: Path, days: int, end: str) -> subprocess.CompletedProcess[str]:
+    """`attention demo --out OUT --days DAYS --end END` in its own process, as a user runs it."""
+    command = [sys.executable, "-c", "from attention.cli import app; app()", "demo"]
+    return subprocess.run(
+        [*command, "--out", str(out), "--days", str(days), "--end", end],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )

@@ -6,8 +6,6 @@ reads what it wrote."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ import pytest
 from attention.report.charts_analysis import CHARTS
 from attention.report.export import SPECS, read_export
 from attention.store import Store
+from tests.e2e.conftest import run_demo
 
 END = "2026-06-30"
 DAYS = 900  # the default: at 700 days the coverage-aware panel has < 100 weekly rows (low power)
@@ -32,24 +31,7 @@ def _card(page: str, label: str) -> str:
 @pytest.mark.slow
 def test_demo_finds_the_planted_loop_and_writes_everything(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from attention.cli import app; app()",
-            "demo",
-            "--out",
-            str(out),
-            "--days",
-            str(DAYS),
-            "--end",
-            END,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = run_demo(out, DAYS, END)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "demo: backfill: google_trends" in done.stderr  # progress goes to stderr
     report = out / "report" / f"attention-report-{END}.html"

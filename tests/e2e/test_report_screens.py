@@ -5,12 +5,11 @@ phone. Screenshots of both widths are left in the test's folder for a person to 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import run_demo
 from tests.e2e.screens import chromium, measure, screenshot
 
 END = "2026-06-30"
@@ -20,24 +19,7 @@ CELLS = "#context td, #moves td, #rank td"
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("screens") / "demo"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from attention.cli import app; app()",
-            "demo",
-            "--out",
-            str(out),
-            "--days",
-            "150",
-            "--end",
-            END,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = run_demo(out, 150, END)
     assert done.returncode == 0, done.stderr[-3000:]
     return out / "report" / f"attention-report-{END}.html"
 
