@@ -20,6 +20,7 @@ from attention.analysis.context import MarketContext
 from attention.analysis.feedback import series_label
 from attention.report.charts import ChartResult
 from attention.report.data import ReportData, weekly_moves
+from attention.report.lead import largest_move
 from attention.report.verdicts import LoopStatus
 
 
@@ -206,15 +207,8 @@ def attention_moves(data: ReportData) -> str:
             "Where attention moved this week",
             "<p>No weekly attention data yet.</p>" + top_items(data),
         )
-    top = moves.iloc[0]
-    lead = ""
-    if not _missing(top["attention_change"]):
-        direction = "rose" if top["attention_change"] > 0 else "fell"
-        lead = (
-            f"<p>Attention {direction} most for <strong>{esc(top['label'])}</strong> in the "
-            f"week to {esc(top['week_end'])}: {num(top['attention_change'], '+.2f')} on the "
-            "attention index against its average of the four weeks before.</p>"
-        )
+    sentence = largest_move(moves)
+    lead = f"<p>{esc(sentence)}</p>" if sentence else ""
     rows = [
         [
             esc(r.label),
