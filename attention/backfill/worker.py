@@ -39,6 +39,7 @@ ANNOTATE_BATCH = 5000
 
 Annotator = Callable[[list[TextItem]], list[TextItem]]
 _LIST_DTYPE = pd.ArrowDtype(pa.list_(pa.string()))
+_WEIGHTS_DTYPE = pd.ArrowDtype(pa.list_(pa.float64()))
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,9 @@ def item_rows(items: Iterable[TextItem]) -> pd.DataFrame:
     for column in LIST_COLUMNS:
         if column in frame:
             frame[column] = pd.Series(pd.array(frame[column].tolist(), dtype=_LIST_DTYPE), index=frame.index)
+    if "theme_weights" in frame:  # parallel to themes: each theme's weight (attention.themes)
+        weights = pd.array(frame["theme_weights"].tolist(), dtype=_WEIGHTS_DTYPE)
+        frame["theme_weights"] = pd.Series(weights, index=frame.index)
     return frame
 
 

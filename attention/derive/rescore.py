@@ -4,8 +4,10 @@ Every stored score carries the lexicon version that produced it (``vader-3.3.2``
 When the version in use changes (an upgrade bumps the finance overlay, or the config switches
 lexicon) the store would otherwise mix old and new scores in one series, a level shift at the
 upgrade date that looks like a change of mood. ``rescore`` brings every stale item to the current
-version; with ``themes=True`` it also re-matches every item against the configured themes (a
-theme added to config.yaml gets its history from what is already stored).
+version and gives theme-matched items stored without theme weights (before weights existed, or
+by an import that dropped them) the weight of each stored theme; with ``themes=True`` it also
+re-matches every item against the configured themes (a theme added to config.yaml gets its
+history from what is already stored).
 
 Work goes in batches keyed on (source, item_id), one transaction each, so memory stays bounded
 and an interrupted rescore loses nothing: the next one picks up the items still stale. The
@@ -22,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from attention.config import Config
 from attention.derive.aggregate import utc_day
@@ -35,6 +38,7 @@ from collectors.core.records import CursorUpdate, item_text
 CURSOR_SOURCE = "rescore"
 BATCH_SIZE = 20_000
 _SENTIMENT = [*COLUMNS, "lexicon_version"]
+_WEIGHTS = pd.ArrowDtype(pa.list_(pa.float64()))
 
 
 @dataclass
@@ -46,6 +50,7 @@ class RescoreResult:
     examined: int = 0
     rescored: int = 0
     themes_changed: int = 0
+    weights_filled: int = 0
     batches: int = 0
     aggregate_rows: int = 0
 
@@ -53,7 +58,8 @@ class RescoreResult:
         before = ", ".join(f"{k}: {v:,}" for k, v in self.stale_before.items()) or "none"
         return (
             f"rescore to {self.version}: {self.rescored:,} items re-scored, "
-            f"{self.themes_changed:,} with changed themes, {self.examined:,} examined in "
+            f"{self.themes_changed:,} with changed themes, {self.weights_filled:,} given theme weights, "
+            f"{self.examined:,} examined in "
             f"{self.batches} batches (stale before: {before})"
         )
 
@@ -71,6 +77,12 @@ def stale_hint(store: Store, version: str) -> str | None:
         return (
             f"stored items scored with another lexicon ({counts}; in use: {version}) mix "
             "two scales in one series; run `attention rescore`"
+        )
+    unweighted = store.unweighted_theme_items()
+    if unweighted:
+        return (
+            f"{unweighted:,} stored items have themes but no theme weights (share-of-attention "
+            "figures count them whole in every theme); run `attention rescore`"
         )
     if load_pending(store, CURSOR_SOURCE) is not None:
         return (
@@ -95,7 +107,7 @@ def rescore(
     """
     scorer = scorer_for(config)
     result = RescoreResult(scorer.version, stale_versions(store, scorer.version))
-    matcher = get_matcher(config.themes) if themes else None
+    matcher = get_matcher(config.themes)
     pending = load_pending(store, CURSOR_SOURCE)
     after: tuple[str, str] = ("", "")
     while True:
@@ -103,7 +115,7 @@ def rescore(
         if rows.empty:
             break
         after = (rows["source"].iloc[-1], rows["item_id"].iloc[-1])
-        update = _rescored(rows, scorer, matcher, everything, result)
+        update = _rescored(rows, scorer, matcher, everything, result, rematch=themes)
         result.examined += len(rows)
         result.batches += 1
         if not update.empty:
@@ -128,9 +140,9 @@ def _next_batch(
 
 
 def _rescored(
-    rows: pd.DataFrame, scorer: Any, matcher: Any, everything: bool, result: RescoreResult
+    rows: pd.DataFrame, scorer: Any, matcher: Any, everything: bool, result: RescoreResult, *, rematch: bool
 ) -> pd.DataFrame:
-    """The rows whose sentiment or themes change, with the new values."""
+    """The rows whose sentiment, themes or theme weights change, with the new values."""
     texts = [item_text(t, b) for t, b in zip(rows["title"], rows["body"], strict=True)]
     scoreable = rows["scoreable"].fillna(True).astype(bool)
     needs_score = scoreable & (
@@ -148,7 +160,15 @@ def _rescored(
     changed = needs_score.copy()
     result.rescored += int(needs_score.sum())
     keep = ["source", "item_id", "kind", "created_utc", *_SENTIMENT]
-    if matcher is not None:
+    if not rematch:
+        filled = _filled_weights(rows, texts, matcher)
+        if filled is not None:
+            lacked = rows["theme_weights"].map(_as_list).map(len) != filled.map(len)
+            out["theme_weights"] = _typed(filled)
+            result.weights_filled += int(lacked.sum())
+            changed |= lacked
+            keep += ["theme_weights"]
+    else:
         weights = [matcher.weights(t) for t in texts]
         new = [tuple(w) for w in weights]
         old = [
@@ -156,11 +176,36 @@ def _rescored(
         ]  # a NULL list comes back as NA
         moved = pd.Series([a != b for a, b in zip(new, old, strict=True)], index=rows.index)
         out["themes"] = [list(t) for t in new]
-        out["theme_weights"] = [list(w.values()) for w in weights]
+        out["theme_weights"] = _typed(pd.Series([list(w.values()) for w in weights], index=rows.index))
         result.themes_changed += int(moved.sum())
-        changed |= moved | (rows["theme_weights"].isna() if "theme_weights" in rows else True)
+        lacked = rows["theme_weights"].map(_as_list).map(len) != out["themes"].map(len)
+        changed |= moved | lacked | rows["theme_weights"].isna()
         keep += ["themes", "theme_weights"]
     return out.loc[changed, keep]
+
+
+def _typed(weights: pd.Series) -> pd.Series:
+    """A list<double> column: DuckDB would guess the type of a column of empty lists wrongly."""
+    return pd.Series(pd.array(weights.tolist(), dtype=_WEIGHTS), index=weights.index)
+
+
+def _as_list(value: Any) -> list:
+    return list(value) if isinstance(value, (list, tuple, np.ndarray)) else []  # NULL comes back as NA
+
+
+def _filled_weights(rows: pd.DataFrame, texts: list[str], matcher: Any) -> pd.Series | None:
+    """Each row's theme weights, computed for its stored themes where it has none (a stored theme
+    the matcher no longer finds keeps a whole mention, 1.0); None when no row lacks them."""
+    themes = rows["themes"].map(_as_list)
+    stored = rows["theme_weights"].map(_as_list)
+    lacking = (themes.map(len) > 0) & (themes.map(len) != stored.map(len))
+    if not lacking.any():
+        return None
+    filled = stored.copy()
+    for position in np.flatnonzero(lacking.to_numpy()):
+        weights = matcher.weights(texts[position])
+        filled.iat[position] = [weights.get(t, 1.0) for t in themes.iat[position]]
+    return filled
 
 
 def _days(update: pd.DataFrame) -> tuple[str, str]:

@@ -88,8 +88,14 @@ def default_annotator(config: Config) -> Annotator:
         pass
 
     def annotate(items: list[TextItem]) -> list[TextItem]:
-        matched = [(item, matcher.match(item.text)) for item in items]
-        kept = [dataclasses.replace(item, themes=tuple(sorted(themes))) for item, themes in matched if themes]
+        # Themes with their weights (attention.themes.evidence_weights), as live collection
+        # stores them: a mention naming only NVDA is split between AI stocks and the Mag 7.
+        matched = [(item, matcher.weights(item.text)) for item in items]
+        kept = [
+            dataclasses.replace(item, themes=tuple(weights), theme_weights=tuple(weights.values()))
+            for item, weights in matched
+            if weights
+        ]
         if score is None or not kept:
             return kept
         return list(score(kept, config, match_themes=False))  # matched just above

@@ -18,6 +18,8 @@ from attention.store.core import StoreCore
 THEME_DAILY_KEY = ("theme", "day", "source")
 SEARCH_SERIES_KEY = ("term", "date", "granularity")
 ITEM_KEY = ("source", "item_id")
+# Theme-matched items whose theme_weights do not give one weight per theme.
+_UNWEIGHTED = "(len(themes) > 0 AND coalesce(len(theme_weights), 0) <> len(themes))"
 
 
 class DerivedTablesMixin(StoreCore):
@@ -82,16 +84,22 @@ class DerivedTablesMixin(StoreCore):
         ).fetchall()
         return {str(v): int(n) for v, n in rows}
 
+    def unweighted_theme_items(self) -> int:
+        """Items matched to a theme but without a weight per theme: stored before theme weights
+        existed (NULL) or by an import that dropped them (an empty list)."""
+        return int(self._scalar(f"SELECT count(*) FROM items WHERE {_UNWEIGHTED}") or 0)
+
     def items_to_rescore(
         self, version: str, after: tuple[str, str], size: int, *, all_items: bool
     ) -> pd.DataFrame:
         """The next ``size`` items by (source, item_id) after ``after`` (keyset paging): every
-        item when ``all_items``, else only scoreable ones not scored with ``version``."""
+        item when ``all_items``, else only scoreable ones not scored with ``version`` and
+        theme-matched ones without a weight per theme."""
         return self._frame(
             "SELECT source, item_id, kind, created_utc, title, body, scoreable, themes, theme_weights, "
             "neg, neu, pos, compound, lexicon_version FROM items "
             "WHERE (source > ? OR (source = ? AND item_id > ?)) "
-            "AND (? OR (scoreable AND lexicon_version IS DISTINCT FROM ?)) "
+            f"AND (? OR (scoreable AND lexicon_version IS DISTINCT FROM ?) OR {_UNWEIGHTED}) "
             "ORDER BY source, item_id LIMIT ?",
             [after[0], after[0], after[1], all_items, version, size],
         )

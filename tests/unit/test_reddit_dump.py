@@ -208,19 +208,20 @@ def test_import_matches_each_candidate_once(tmp_path: Path, config, monkeypatch:
     from attention.themes import ThemeMatcher
 
     calls: list[str] = []
-    original = ThemeMatcher.match
+    original = ThemeMatcher.weights  # the annotator keeps each theme's weight
 
     def counting(self, text):  # noqa: ANN001, ANN202 - the wrapped method
         calls.append(text)
         return original(self, text)
 
-    monkeypatch.setattr(ThemeMatcher, "match", counting)
+    monkeypatch.setattr(ThemeMatcher, "weights", counting)
     write_dump(tmp_path / "RC.zst", DumpSpec(3000, seed=5))
     with Store(tmp_path / "s.duckdb") as store:
         result = import_dumps([tmp_path / "RC.zst"], config, store, batch_size=200)
-        rows = store.query("SELECT themes, compound, lexicon_version, scoreable FROM items")
+        rows = store.query("SELECT themes, theme_weights, compound, lexicon_version, scoreable FROM items")
     assert result.kept > 0 and len(calls) == result.in_subreddits
     assert all(len(t) > 0 for t in rows["themes"])
+    assert all(len(w) == len(t) for t, w in zip(rows["themes"], rows["theme_weights"], strict=True))
     scored = rows[rows["scoreable"]]
     assert scored["compound"].notna().all() and scored["lexicon_version"].notna().all()
 
