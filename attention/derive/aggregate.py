@@ -10,6 +10,10 @@ Output columns, one row per theme and day (and source with ``by_source=True``):
 
 * ``mentions``: items that mention the theme (deleted/removed bodies included: the title still
   counts as attention);
+* ``weighted_mentions``: the same items counted with their theme weight (``theme_weights``,
+  :func:`attention.themes.evidence_weights`): a mention naming only a member of two baskets is
+  half in each, so summing over themes does not count it twice. An item without weights (stored
+  before they existed; ``attention rescore`` fills them) counts whole;
 * ``scored``: mentions with a sentiment score (``scoreable`` and a compound value);
 * ``sentiment_mean``: mean compound of the scored mentions;
 * ``sentiment_weighted``: engagement-weighted mean compound, weight ``1 + ln(1 + upvotes +
@@ -33,6 +37,7 @@ POSITIVE = 0.05
 NEGATIVE = -0.05
 OUTPUT = [
     "mentions",
+    "weighted_mentions",
     "scored",
     "sentiment_mean",
     "sentiment_weighted",
@@ -62,6 +67,7 @@ def theme_daily(items: pd.DataFrame, day: DayRule = "day", *, by_source: bool = 
     out = pd.DataFrame(
         {
             "mentions": grouped.size(),
+            "weighted_mentions": grouped["weight"].sum(),
             "scored": grouped["is_scored"].sum().astype("int64"),
             "engagement": grouped["engagement"].sum(),
             "_sum": grouped["c"].sum(),
@@ -114,8 +120,21 @@ def _prepare(items: pd.DataFrame, day: DayRule) -> pd.DataFrame:
         },
         index=items.index,
     )
-    frame = frame.explode("theme")
-    return frame[frame["theme"].notna()]
+    frame["weight"] = theme_weight_lists(items, frame["theme"])
+    frame = frame.explode(["theme", "weight"])
+    frame = frame[frame["theme"].notna()]
+    return frame.assign(weight=pd.to_numeric(frame["weight"]).astype(float))
+
+
+def theme_weight_lists(items: pd.DataFrame, themes: pd.Series) -> pd.Series:
+    """Each item's weight per theme, parallel to ``themes`` (lists): the stored ``theme_weights``
+    where they give one per theme, else 1.0 for each (items stored before weights existed)."""
+    stored = items["theme_weights"] if "theme_weights" in items else pd.Series(None, index=items.index)
+    out = []
+    for names, weights in zip(themes, stored, strict=True):
+        listed = list(weights) if isinstance(weights, (list, tuple, np.ndarray)) else []  # NULL: NA
+        out.append([float(w) for w in listed] if len(listed) == len(names) else [1.0] * len(names))
+    return pd.Series(out, index=items.index, dtype=object)
 
 
 def _count(items: pd.DataFrame, column: str) -> pd.Series:

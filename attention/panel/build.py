@@ -12,6 +12,13 @@ Columns (NaN where a source is missing; the panel works with prices alone):
 ``news_coverage``         same for news
 ``reddit_share``          theme mentions / items matched to any theme, same source and period
 ``news_share``
+``reddit_weighted_m...``  ``reddit_weighted_mentions``: mentions counted with their theme
+                          weights, one naming only a member of two baskets half in each
+                          (panel/text.py); same coverage rule as the count
+``news_weighted_m...``    ``news_weighted_mentions``
+``reddit_weighted_share`` theme's weighted mentions / every theme's, same source and period:
+                          sums to 1 over the themes where watched, missing (not 0) elsewhere
+``news_weighted_share``
 ``reddit_sentiment``      mean VADER compound of scoreable theme items
 ``news_sentiment``
 ``page_views``            the theme's Wikipedia articles' daily views (attention_series.py)
@@ -62,6 +69,10 @@ DAILY_COLUMNS = [
     "news_sentiment",
     "reddit_coverage",
     "news_coverage",
+    "reddit_weighted_mentions",
+    "news_weighted_mentions",
+    "reddit_weighted_share",
+    "news_weighted_share",
     "page_views",
     "reddit_per_1k",
     "attention_index",
@@ -82,7 +93,7 @@ class PanelInputs:
 
     prices: pd.DataFrame  # ticker, date, close, adj_close, volume
     flows: pd.DataFrame  # ticker, date, method, flow_usd, stale
-    mentions: pd.DataFrame  # source, item_id, created_utc, theme, compound, scoreable
+    mentions: pd.DataFrame  # source, item_id, created_utc, theme, weight, compound, scoreable
     search: pd.DataFrame  # term, date, granularity, value, is_partial
     # source, unit_kind, unit, span_start, span_end (UTC): what was watched; none: nothing was
     coverage: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COVERAGE_COLUMNS))
@@ -99,7 +110,9 @@ class PanelInputs:
         return cls(
             pd.DataFrame(columns=["ticker", "date", "close", "adj_close", "volume"]),
             pd.DataFrame(columns=["ticker", "date", "method", "flow_usd", "stale"]),
-            pd.DataFrame(columns=["source", "item_id", "created_utc", "theme", "compound", "scoreable"]),
+            pd.DataFrame(
+                columns=["source", "item_id", "created_utc", "theme", "weight", "compound", "scoreable"]
+            ),
             pd.DataFrame(columns=["term", "date", "granularity", "value", "is_partial"]),
         )
 

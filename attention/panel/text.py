@@ -7,6 +7,13 @@ A period never watched is missing (NaN), and a partly watched one is missing too
 over what was seen) stay, since they do not grow with the time watched. Counting is never
 inferred from the first and last item (between two real periods there may be years unobserved).
 
+``<source>_weighted_mentions`` counts each mention with its theme weight (a mention naming only a
+member of two baskets is half in each, :func:`attention.themes.evidence_weights`; an item stored
+without weights counts whole), under the same coverage rule as the count.
+``<source>_weighted_share`` is the theme's weighted mentions over every theme's in the period, so
+the shares of all themes sum to 1 in every period watched with any mention, and are missing
+(never 0) where nothing was watched.
+
 A period is the time whose items a row holds: a session's is ``[previous close, its close)``, a
 trading week's ``[close before its first session, its last close)`` (see
 :func:`attention.calendar.session_for_timestamps`).
@@ -85,7 +92,14 @@ def text_columns(
             rows = rows.assign(session=session_for_timestamps(rows["created_utc"], closes))
             rows = rows[rows["session"].isin(sessions)]  # before or after the panel: not ours
             rows = rows.assign(week=weeks.reindex(rows["session"].to_numpy()).to_numpy())
-        cols = [f"{source}_mentions", f"{source}_share", f"{source}_sentiment", f"{source}_coverage"]
+        cols = [
+            f"{source}_mentions",
+            f"{source}_share",
+            f"{source}_sentiment",
+            f"{source}_coverage",
+            f"{source}_weighted_mentions",
+            f"{source}_weighted_share",
+        ]
         for key, frame, fraction in (("session", daily, fractions[0]), ("week", weekly, fractions[1])):
             frame[cols] = _text_stats(rows, theme, key, frame.index, fraction)
     return daily, weekly
@@ -95,14 +109,22 @@ def _text_stats(
     rows: pd.DataFrame, theme: str, key: str, index: pd.Index, fraction: np.ndarray
 ) -> np.ndarray:
     """Count (a number only where fully covered), share, sentiment (where anything was
-    watched) and the coverage fraction, as four columns on ``index``."""
+    watched), the coverage fraction, the weighted count and the weighted share, as six columns
+    on ``index``."""
     watched = fraction > 0
     full = fraction >= FULL_COVERAGE
     if rows.empty:
         count = pd.Series(0.0, index=index).where(full)
         empty = pd.Series(np.nan, index=index)
-        return pd.DataFrame({"m": count, "s": empty, "v": empty, "c": fraction}).to_numpy()
+        return pd.DataFrame(
+            {"m": count, "s": empty, "v": empty, "c": fraction, "wm": count, "ws": empty}
+        ).to_numpy()
+    weight = pd.to_numeric(rows["weight"], errors="coerce") if "weight" in rows else None
+    rows = rows.assign(weight=1.0 if weight is None else weight.fillna(1.0))
     mine = rows[rows["theme"] == theme]
+    weighted = mine.groupby(key)["weight"].sum().reindex(index).fillna(0.0)
+    total = rows.groupby(key)["weight"].sum().reindex(index)
+    weighted_share = (weighted / total).where((total > 0) & watched)
     count = mine.groupby(key)["item_id"].nunique().reindex(index).fillna(0).where(full)
     themed = rows.groupby(key)["item_id"].nunique().reindex(index)
     share = (mine.groupby(key)["item_id"].nunique().reindex(index).fillna(0) / themed).where(
@@ -110,4 +132,13 @@ def _text_stats(
     )
     scored = mine[mine["scoreable"].fillna(True).astype(bool) & mine["compound"].notna()]
     sentiment = scored.groupby(key)["compound"].mean().reindex(index).where(watched)
-    return pd.DataFrame({"m": count, "s": share, "v": sentiment, "c": fraction}).to_numpy()
+    return pd.DataFrame(
+        {
+            "m": count,
+            "s": share,
+            "v": sentiment,
+            "c": fraction,
+            "wm": weighted.where(full),
+            "ws": weighted_share,
+        }
+    ).to_numpy()

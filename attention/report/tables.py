@@ -240,6 +240,18 @@ PANEL_DAILY = TableSpec(
         _c("news_sentiment", "float", "mean compound of the theme's headlines, -1..1"),
         _c("reddit_coverage", "float", "fraction of the period Reddit was watched (0: not at all)"),
         _c("news_coverage", "float", "fraction of the period news feeds were watched"),
+        _c(
+            "reddit_weighted_mentions",
+            "float",
+            "Reddit mentions counted with their theme weights (only a member of two themes named: half each)",
+        ),
+        _c("news_weighted_mentions", "float", "headlines counted with their theme weights"),
+        _c(
+            "reddit_weighted_share",
+            "float",
+            "theme's share of the period's weighted Reddit mentions; themes sum to 1 (empty: unwatched)",
+        ),
+        _c("news_weighted_share", "float", "theme's share of the period's weighted headlines, 0..1"),
         _c("page_views", "float", "mean daily Wikipedia views of the theme's articles"),
         _c("reddit_per_1k", "float", "theme Reddit mentions per 1,000 comments in its subreddits"),
         _c("attention_index", "float", "mean z-score of log search, log page views, log(1 + mentions)"),

@@ -28,9 +28,10 @@ class DerivedTablesMixin(StoreCore):
     # -- theme_daily ---------------------------------------------------------------------------
     def theme_items(self, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
         """Items matched to at least one theme, created in ``start`` (inclusive) .. ``end``
-        (exclusive): ``source, themes, compound, score, num_comments, scoreable, created_utc``."""
+        (exclusive): ``source, themes, theme_weights, compound, score, num_comments, scoreable,
+        created_utc``."""
         return self._frame(
-            "SELECT source, themes, compound, score, num_comments, scoreable, created_utc "
+            "SELECT source, themes, theme_weights, compound, score, num_comments, scoreable, created_utc "
             "FROM items WHERE len(themes) > 0 AND created_utc >= ? AND created_utc < ?",
             [start, end],
         )

@@ -39,10 +39,15 @@ class PanelInputsMixin(StoreCore):
 
     def theme_mentions(self) -> pd.DataFrame:
         """One row per Reddit or news item and theme it matched:
-        ``source, item_id, created_utc, theme, compound, scoreable``."""
+        ``source, item_id, created_utc, theme, weight, compound, scoreable``; ``weight`` is the
+        item's weight for that theme (NULL for an item stored without theme weights)."""
         return self._frame(
-            "SELECT source, item_id, created_utc, unnest(themes) AS theme, compound, scoreable "
-            f"FROM items WHERE source IN ({_marks(MENTION_SOURCES)}) AND len(themes) > 0",
+            "SELECT source, item_id, created_utc, theme, "
+            "CASE WHEN len(theme_weights) = len(themes) THEN weight END AS weight, compound, scoreable "
+            "FROM (SELECT source, item_id, created_utc, themes, theme_weights, unnest(themes) AS theme, "
+            "unnest(coalesce(theme_weights, [])) AS weight, compound, scoreable "
+            f"FROM items WHERE source IN ({_marks(MENTION_SOURCES)}) AND len(themes) > 0) "
+            "WHERE theme IS NOT NULL",
             list(MENTION_SOURCES),
         )
 

@@ -348,4 +348,10 @@ MIGRATIONS: list[tuple[str, str]] = [
     # Parallel to items.themes: each theme's weight for the item (attention.themes.evidence_weights).
     # NULL for items matched before this migration (`attention rescore --themes` fills it).
     ("sentiment_0001_theme_weights", "ALTER TABLE items ADD COLUMN IF NOT EXISTS theme_weights DOUBLE[];"),
+    # Mentions counted with their theme weights (a mention split between two baskets is half in
+    # each): attention.derive.aggregate. Filled when theme_daily is next refreshed.
+    (
+        "themew_0001_theme_daily_weighted_mentions",
+        "ALTER TABLE theme_daily ADD COLUMN IF NOT EXISTS weighted_mentions DOUBLE;",
+    ),
 ]
