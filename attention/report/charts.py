@@ -57,6 +57,7 @@ class ChartResult:
     png: bytes | None = None
     skipped: str | None = None  # why the chart was not drawn
     phone_png: bytes | None = None  # the same chart drawn for a phone's width
+    caption: str | None = None  # how its numbers were made (attention.report.captions)
 
     @property
     def drawn(self) -> bool:
@@ -175,6 +176,13 @@ def _weekly(data: ReportData, column: str) -> pd.DataFrame:
     )
 
 
+def _weekly_mentions(data: ReportData, source: str) -> pd.DataFrame:
+    """Weekly mentions with their theme weights (a mention shared by two themes is half in each);
+    the plain counts for panels built without weights."""
+    weighted = _weekly(data, f"{source}_weighted_mentions")
+    return weighted if not weighted.empty else _weekly(data, f"{source}_mentions")
+
+
 # -- the charts ---------------------------------------------------------------------------------
 def _shares(levels: pd.DataFrame) -> pd.DataFrame:
     levels = levels.dropna(how="all")
@@ -184,7 +192,7 @@ def _shares(levels: pd.DataFrame) -> pd.DataFrame:
 
 def attention_share(data: ReportData) -> bytes:
     """Each theme's share of search interest and of mentions per week (shares sum to 100%)."""
-    mentions = _weekly(data, "reddit_mentions").add(_weekly(data, "news_mentions"), fill_value=0)
+    mentions = _weekly_mentions(data, "reddit").add(_weekly_mentions(data, "news"), fill_value=0)
     bases = [
         ("Google search interest", _shares(_weekly(data, "search"))),
         ("Wikipedia page views", _shares(_weekly(data, "page_views"))),
@@ -211,7 +219,8 @@ def attention_share(data: ReportData) -> bytes:
         fig,
         "Share of attention by theme, weekly",
         "Google Trends on the common scale; Reddit posts/comments and news headlines "
-        "matched to each theme. Each week's shares sum to 100%.",
+        "matched to each theme, a mention shared by several themes split between them. "
+        "Each week's shares sum to 100%.",
         data,
         theme_handles(data, list(bases[0][1].columns)),
     )

@@ -11,6 +11,7 @@ import numpy as np
 from attention.analysis.event import EventStudyResult
 from attention.analysis.feedback import series_label
 from attention.report import charts as base
+from attention.report.captions import caption_for
 from attention.report.charts import ChartResult, MissingChartDataError, finish, new_figure, theme_color
 from attention.report.data import ReportData
 
@@ -211,5 +212,5 @@ def render_charts(data: ReportData, out_dir: Path | None = None) -> list[ChartRe
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(png)
             path.with_name(f"{name}.phone.png").write_bytes(phone)
-        results.append(ChartResult(name, title, path, png, phone_png=phone))
+        results.append(ChartResult(name, title, path, png, phone_png=phone, caption=caption_for(name, data)))
     return results

@@ -41,6 +41,10 @@ class ReportData:
     flags: pd.DataFrame = field(default_factory=pd.DataFrame)  # the input checks' data_flags
     # themes and tickers ranked by mentions on as_of (attention.rankings); None: not read
     rankings: pd.DataFrame | None = None
+    # themed mentions up to as_of and how many were split between themes (Store.theme_weight_counts)
+    theme_weights: dict[str, int] = field(default_factory=dict)
+    # scored themed mentions by the scorer version of their stored score (Store.score_versions)
+    score_versions: dict[str, int] = field(default_factory=dict)
 
     def label(self, theme: str) -> str:
         return self.config.themes[theme].label
@@ -91,6 +95,8 @@ def gather(
         notes,
         store.data_flags(),
         rankings(store, config, as_of)[0],
+        store.theme_weight_counts(end),
+        store.score_versions(end),
     )
 
 

@@ -286,9 +286,10 @@ def charts(results: Sequence[ChartResult]) -> str:
         if chart.phone_png is not None:  # the browser picks the drawing made for its width
             phone_uri = "data:image/png;base64," + base64.b64encode(chart.phone_png).decode("ascii")
             phone = f'<source media="(max-width: 600px)" srcset="{phone_uri}">'
+        caption = f"<br>{esc(chart.caption)}" if chart.caption else ""
         figures.append(
             f'<figure id="chart-{esc(chart.name)}"><picture>{phone}<img src="{data_uri}" '
-            f'alt="{esc(chart.title)}"></picture><figcaption>{esc(chart.title)}</figcaption>'
+            f'alt="{esc(chart.title)}"></picture><figcaption>{esc(chart.title)}{caption}</figcaption>'
             "</figure>"
         )
     body = "".join(figures)

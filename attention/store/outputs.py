@@ -88,6 +88,34 @@ class OutputQueries(StoreCore):
             [start, end, limit],
         )
 
+    def theme_weight_counts(self, end: dt.datetime) -> dict[str, int]:
+        """Reddit and news items matched to a theme, created before ``end``: ``items`` (all),
+        ``unweighted`` (no weight per theme yet), and ``split_<k>``: items whose every theme
+        weight is below 1, i.e. that named only something shared by ``k`` themes (a stock in two
+        baskets: ``split_2``) and count 1/k in each."""
+        rows = self.con.execute(
+            "SELECT CASE WHEN coalesce(len(theme_weights), 0) <> len(themes) THEN 'unweighted' "
+            "WHEN list_max(theme_weights) < 1 THEN 'split_' || CAST(round(1 / list_max(theme_weights)) "
+            "AS INTEGER) ELSE 'whole' END AS kind, count(*) FROM items "
+            "WHERE source IN ('reddit', 'news') AND len(themes) > 0 AND created_utc < ? GROUP BY 1",
+            [end],
+        ).fetchall()
+        counts = {str(kind): int(n) for kind, n in rows}
+        counts["items"] = sum(counts.values())
+        counts.pop("whole", None)
+        return counts
+
+    def score_versions(self, end: dt.datetime) -> dict[str, int]:
+        """Scored Reddit and news items matched to a theme, created before ``end``, by the
+        version of the scorer that produced their stored sentiment (most items first)."""
+        rows = self.con.execute(
+            "SELECT lexicon_version, count(*) FROM items WHERE source IN ('reddit', 'news') "
+            "AND len(themes) > 0 AND scoreable AND compound IS NOT NULL AND lexicon_version IS NOT NULL "
+            "AND created_utc < ? GROUP BY 1 ORDER BY 2 DESC, 1",
+            [end],
+        ).fetchall()
+        return {str(v): int(n) for v, n in rows}
+
     def latest_run_per_source(self, as_of: dt.date) -> pd.DataFrame:
         """The latest run of every source whose run date is on or before ``as_of``."""
         return self._frame(
