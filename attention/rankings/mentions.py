@@ -6,6 +6,10 @@ ranking frame out. Windows are whole UTC days ending at ``end`` (exclusive): "da
 
 Engagement-weighted mentions count an item as ``1 + ln(1 + upvotes + comments)``: a post with
 1,000 upvotes weighs about 8 quiet ones, not 1,000 (a headline, without votes, weighs 1).
+
+``share_week`` is a theme's share of the week's mentions counted with their theme weights (an
+item naming only a stock in two themes is half in each: the themes' shares sum to 1), and a
+ticker's share of the week's items that name it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+
+from attention.derive.aggregate import theme_weight_lists
 
 DAY = dt.timedelta(days=1)
 WEEK = dt.timedelta(days=7)
@@ -36,6 +42,7 @@ COLUMNS = (
     "change_week_pct",
     "authors_week",
     "weighted_week",
+    "share_week",
     "sentiment_week",
     "places_week",
     "top_items",
@@ -64,16 +71,19 @@ def rank_mentions(
     items["place"] = place(items)
     rows: list[dict] = []
     themes = sorted({t for ts in items["themes"] for t in ts})
+    in_week = items["created_utc"] >= end - WEEK
+    shares = _theme_shares(items[in_week])
     for theme in themes:
         mask = items["themes"].map(lambda ts, t=theme: t in ts)
-        rows.append(_row("theme", theme, [theme], items[mask], end))
+        rows.append(_row("theme", theme, [theme], items[mask], end) | {"share_week": shares.get(theme, None)})
     if tickers_in is not None:
         text = items["title"].fillna("") + "\n" + items["body"].fillna("")
         named = [tickers_in(t) for t in text]
         for ticker in sorted({s for found in named for s in found}):
             mask = pd.Series([ticker in found for found in named], index=items.index)
             owners = sorted({t for ts in items.loc[mask, "themes"] for t in ts})
-            rows.append(_row("ticker", ticker, owners, items[mask], end))
+            share = round(float((mask & in_week).sum()) / int(in_week.sum()), 4) if in_week.any() else None
+            rows.append(_row("ticker", ticker, owners, items[mask], end) | {"share_week": share})
     frame = pd.DataFrame(
         rows, columns=[c for c in COLUMNS if c not in ("rank", "rank_before", "rank_change")]
     )
@@ -102,6 +112,16 @@ def _row(kind: str, name: str, themes: list[str], items: pd.DataFrame, end: dt.d
         "places_week": _places(week),
         "top_items": _top_items(week),
     }
+
+
+def _theme_shares(week: pd.DataFrame) -> dict[str, float]:
+    """Each theme's share of the week's mentions counted with their theme weights."""
+    totals: dict[str, float] = {}
+    for names, weights in zip(week["themes"], theme_weight_lists(week, week["themes"]), strict=True):
+        for name, weight in zip(names, weights, strict=True):
+            totals[name] = totals.get(name, 0.0) + weight
+    whole = sum(totals.values())
+    return {name: round(value / whole, 4) for name, value in totals.items()} if whole > 0 else {}
 
 
 def _change(now: int, before: int) -> float | None:

@@ -30,6 +30,7 @@ def _rankings(store: Store, config: Config, options: ExportOptions) -> pd.DataFr
             "mentions_week_before": frame["mentions_week_before"],
             "authors_week": frame["authors_week"],
             "weighted_week": frame["weighted_week"],
+            "share_week": frame["share_week"],
             "sentiment_week": frame["sentiment_week"],
             "places_week": frame["places_week"].map(
                 lambda ps: "; ".join(f"{p['place']}: {p['mentions']}" for p in ps)
@@ -57,6 +58,12 @@ RANKINGS = TableSpec(
         Column("mentions_week_before", "int", "items in the 7 days before those"),
         Column("authors_week", "int", "distinct (hashed) authors in the week"),
         Column("weighted_week", "float", "items in the week weighted by 1 + ln(1 + upvotes + comments)"),
+        Column(
+            "share_week",
+            "float",
+            "a theme's share of the week's mentions, one naming only a stock in two themes half in each "
+            "(themes sum to 1); a ticker's share of the week's items",
+        ),
         Column("sentiment_week", "float", "mean compound sentiment of the week's scored items, -1..1"),
         Column("places_week", "string", "the top subreddits / outlets of the week with their items"),
         Column("top_item_title", "string", "the most engaged item of the week"),

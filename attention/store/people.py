@@ -106,7 +106,7 @@ class PeopleReadsMixin(StoreCore):
         """Every theme-matched item created in [start, end): what a ranking counts."""
         return self._frame(
             "SELECT source, item_id, kind, created_utc, title, body, url, author, container, outlet, "
-            "score, num_comments, themes, compound FROM items "
+            "score, num_comments, themes, theme_weights, compound FROM items "
             "WHERE created_utc >= ? AND created_utc < ? AND len(themes) > 0",
             [start, end],
         )
