@@ -18,8 +18,6 @@ from attention.store.core import StoreCore
 THEME_DAILY_KEY = ("theme", "day", "source")
 SEARCH_SERIES_KEY = ("term", "date", "granularity")
 ITEM_KEY = ("source", "item_id")
-# Theme-matched items whose theme_weights do not give one weight per theme.
-_UNWEIGHTED = "(len(themes) > 0 AND coalesce(len(theme_weights), 0) <> len(themes))"
 
 
 class DerivedTablesMixin(StoreCore):
@@ -88,7 +86,13 @@ class DerivedTablesMixin(StoreCore):
     def unweighted_theme_items(self) -> int:
         """Items matched to a theme but without a weight per theme: stored before theme weights
         existed (NULL) or by an import that dropped them (an empty list)."""
-        return int(self._scalar(f"SELECT count(*) FROM items WHERE {_UNWEIGHTED}") or 0)
+        return int(
+            self._scalar(
+                "SELECT count(*) FROM items "
+                "WHERE len(themes) > 0 AND coalesce(len(theme_weights), 0) <> len(themes)"
+            )
+            or 0
+        )
 
     def items_to_rescore(
         self, version: str, after: tuple[str, str], size: int, *, all_items: bool
@@ -100,7 +104,8 @@ class DerivedTablesMixin(StoreCore):
             "SELECT source, item_id, kind, created_utc, title, body, scoreable, themes, theme_weights, "
             "neg, neu, pos, compound, lexicon_version FROM items "
             "WHERE (source > ? OR (source = ? AND item_id > ?)) "
-            f"AND (? OR (scoreable AND lexicon_version IS DISTINCT FROM ?) OR {_UNWEIGHTED}) "
+            "AND (? OR (scoreable AND lexicon_version IS DISTINCT FROM ?) "
+            "OR (len(themes) > 0 AND coalesce(len(theme_weights), 0) <> len(themes))) "
             "ORDER BY source, item_id LIMIT ?",
             [after[0], after[0], after[1], all_items, version, size],
         )
