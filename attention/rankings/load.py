@@ -36,12 +36,14 @@ def window_end(store: Store, as_of: dt.date | None) -> dt.datetime:
 
 
 def observed_end(store: Store, as_of: dt.date | None) -> dt.datetime:
-    """Where the ranking's windows end: just after the newest stored item (its second, so it
-    counts), or with ``as_of`` just after the newest one created by the end of that UTC day.
-    Not "now": a store whose data stops (an import, a stopped collector) ranks the last day it
-    observed, not an empty one. Without items: the end of the day of :func:`window_end`."""
+    """Where the ranking's windows end: just after the newest stored theme-matched item (its
+    second, so it counts), or with ``as_of`` just after the newest one created by the end of
+    that UTC day. Not "now": a store whose data stops (an import, a stopped collector) ranks
+    the last day it observed, not an empty one; and an item stamped when it was fetched (a feed
+    entry without a date) does not move the windows. Without such items: the end of the day of
+    :func:`window_end`."""
     day_end = window_end(store, as_of) if as_of is not None else None
-    newest = store.latest_item_time(day_end)
+    newest = store.latest_theme_item_time(day_end)
     if newest is None:
         return window_end(store, as_of)
     return pd.Timestamp(newest).tz_convert("UTC").floor("s").to_pydatetime() + dt.timedelta(seconds=1)

@@ -75,13 +75,13 @@ def change(row: Mapping[str, Any], window: str) -> str:
 
 
 def rank_change(row: Mapping[str, Any]) -> str:
-    """Places gained (+) or lost (-) since the day before, "new" (no mentions then) or "n/a"
-    (that day not watched enough to rank)."""
+    """Places gained (+) or lost (-) since the day before, "new" (no mentions then, some now),
+    "–" (none either day) or "n/a" (a day not watched enough to rank)."""
     if not comparable(watched(row), "day", "day_before"):
         return NOT_COMPARABLE
     value = row["rank_change"]
     if _missing(value):
-        return NEW
+        return NEW if not _missing(row["mentions_day"]) and row["mentions_day"] > 0 else "–"
     return f"{int(value):+d}" if value else "0"
 
 

@@ -39,7 +39,7 @@ def _item(n: int, hours_before: float, theme: str, author: str | None, url: str 
         outlet=None,
         score=0,
         num_comments=0,
-        themes=(theme,),
+        themes=(theme,) if theme else (),
         compound=0.0,
         provenance=PROV,
     )
@@ -55,6 +55,7 @@ def _store(path: Path) -> None:
         *(_item(4 + i, 72, "small_caps", "a", link(4 + i)) for i in range(3)),  # the week
         _item(7, 9 * 24, "small_caps", "a", link(7)),  # the week before, inside its watched half
         _item(8, 2, "ai_stocks", None, None),  # no author, no link; nothing the day before
+        _item(9, -5, "", None, None),  # matches no theme (a feed entry stamped when fetched)
     ]
     span = CoverageSpan("reddit", "subreddit", "stocks", END - dt.timedelta(days=10.5), END, "import", PROV)
     with Store(path) as db:
@@ -125,6 +126,8 @@ def test_a_window_never_watched_is_not_zero_and_a_half_watched_day_has_no_rank_c
     full = rank_mentions(items, END).iloc[0].to_dict()  # watched=None: vouched whole
     assert (full["change_day_pct"], words.change(full, "day"), words.rank_change(full)) == (0.0, "0%", "0")
     assert (full["mentions_week_before"], words.change(full, "week")) == (0, "new")
+    quiet = {**full, "mentions_day": 0, "mentions_day_before": 0, "rank_change": None, "change_day_pct": None}
+    assert (words.rank_change(quiet), words.change(quiet, "day")) == ("–", "–")  # none either day
 
 
 def test_watched_fractions_take_the_least_watched_source() -> None:
