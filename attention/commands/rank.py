@@ -57,7 +57,7 @@ def rank(
             labels = {key: theme.label for key, theme in cfg.themes.items()} if kind == "theme" else {}
             console.print(words.title(what, first["window_end"]), markup=False, highlight=False)
             console.print(ranking_table(rows, labels))
-    for line in (words.watched_line(first), words.authors_note(frame)):
+    for line in (words.watched_line(first, frame.attrs.get("watched_by_source")), words.authors_note(frame)):
         if line:
             console.print(line, markup=False, highlight=False)
     themes = frame[frame["kind"] == "theme"]
@@ -104,6 +104,10 @@ def _document(frame: pd.DataFrame, day: dt.date) -> dict[str, Any]:
         "day": day.isoformat(),
         "window_end": None if first is None else _plain(first["window_end"]),
         "watched": None if first is None else words.watched(first),
+        "watched_by_source": {
+            source: {w: round(f, 3) for w, f in fractions.items()}
+            for source, fractions in frame.attrs.get("watched_by_source", {}).items()
+        },
         "rows": _records(frame),
     }
 

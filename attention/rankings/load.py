@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 
 from attention.config import Config
@@ -49,25 +48,30 @@ def observed_end(store: Store, as_of: dt.date | None) -> dt.datetime:
     return pd.Timestamp(newest).tz_convert("UTC").floor("s").to_pydatetime() + dt.timedelta(seconds=1)
 
 
-def watched_fractions(coverage: pd.DataFrame, end: dt.datetime) -> dict[str, float]:
-    """The fraction (0..1) of each of the ranking's windows (:data:`WINDOWS`, ending at ``end``)
-    in which the text sources were watched, from the stored coverage spans. Each source that
-    watched anything in the two weeks counts, and a window is only as watched as its least
-    watched source (items from a source not watched then would be missing from its count);
-    no coverage recorded at all: 0, nothing was known to be watched."""
+def watched_by_source(coverage: pd.DataFrame, end: dt.datetime) -> dict[str, dict[str, float]]:
+    """Per text source that watched anything in the ranking's two weeks: the fraction (0..1)
+    of each of its windows (:data:`WINDOWS`, ending at ``end``) inside that source's stored
+    coverage spans (every unit of it together)."""
     bounds = window_bounds(end)
     starts = pd.DatetimeIndex([bounds[w][0] for w in WINDOWS])
     ends = pd.DatetimeIndex([bounds[w][1] for w in WINDOWS])
-    fractions = None
+    out = {}
     for source in TEXT_SOURCES:
         spans = coverage[coverage["source"] == source]
         inside = spans[(spans["span_end"] > starts.min()) & (spans["span_start"] < ends.max())]
         if not inside.empty:
-            mine = covered_fraction(inside, starts, ends)
-            fractions = mine if fractions is None else np.minimum(fractions, mine)
-    if fractions is None:
-        return dict.fromkeys(WINDOWS, 0.0)
-    return {w: float(f) for w, f in zip(WINDOWS, fractions, strict=True)}
+            fractions = covered_fraction(inside, starts, ends)
+            out[source] = {w: float(f) for w, f in zip(WINDOWS, fractions, strict=True)}
+    return out
+
+
+def watched_fractions(coverage: pd.DataFrame, end: dt.datetime) -> dict[str, float]:
+    """The fraction (0..1) of each of the ranking's windows in which the text sources were
+    watched: a window is only as watched as its least watched source (items from a source not
+    watched then would be missing from its count); no coverage recorded at all: 0, nothing
+    was known to be watched."""
+    by_source = watched_by_source(coverage, end)
+    return {w: min((f[w] for f in by_source.values()), default=0.0) for w in WINDOWS}
 
 
 def rankings(store: Store, config: Config, as_of: dt.date | None = None) -> tuple[pd.DataFrame, dt.date]:
@@ -83,8 +87,11 @@ def rankings(store: Store, config: Config, as_of: dt.date | None = None) -> tupl
         found = matcher.explain(text)
         return {e.text.lstrip("$").upper() for e in found if e.kind in ("cashtag", "ticker")}
 
-    watched = watched_fractions(store.coverage_spans(TEXT_SOURCES), end)
-    return rank_mentions(items, end, tickers_in, watched), (end - dt.timedelta(microseconds=1)).date()
+    by_source = watched_by_source(store.coverage_spans(TEXT_SOURCES), end)
+    watched = {w: min((f[w] for f in by_source.values()), default=0.0) for w in WINDOWS}
+    frame = rank_mentions(items, end, tickers_in, watched)
+    frame.attrs["watched_by_source"] = by_source  # for the words: which source was not watched
+    return frame, (end - dt.timedelta(microseconds=1)).date()
 
 
 # Panel columns judged per theme, as alert metric names.

@@ -49,10 +49,13 @@ def watched(row: Mapping[str, Any]) -> dict[str, float]:
     return {w: float(row[f"watched_{w}"]) for w in WINDOWS}
 
 
-def watched_line(row: Mapping[str, Any]) -> str:
-    """How much of each window the sources were watched, and what that means for changes."""
+def watched_line(row: Mapping[str, Any], by_source: Mapping[str, Mapping[str, float]] | None = None) -> str:
+    """How much of each window the sources were watched (each source's share in brackets where
+    they differ, ``by_source`` as :func:`attention.rankings.load.watched_by_source` gives it),
+    and what that means for changes."""
     fractions = watched(row)
-    parts = ", ".join(f"{WINDOW_WORDS[w]} {fractions[w]:.0%}" for w in WINDOWS)
+    by_source = by_source or {}
+    parts = ", ".join(f"{WINDOW_WORDS[w]} {fractions[w]:.0%}{_sources(by_source, w)}" for w in WINDOWS)
     line = f"Watched: {parts}."
     short = [w for w in WINDOWS if fractions[w] < COMPARABLE]
     if short:
@@ -61,6 +64,14 @@ def watched_line(row: Mapping[str, Any]) -> str:
             " (what was not observed is not zero)."
         )
     return line
+
+
+def _sources(by_source: Mapping[str, Mapping[str, float]], window: str) -> str:
+    """`` (news 0%, reddit 100%)`` when the sources were watched differently in ``window``."""
+    shares = {source: f"{fractions[window]:.0%}" for source, fractions in sorted(by_source.items())}
+    if len(set(shares.values())) < 2:
+        return ""
+    return " (" + ", ".join(f"{source} {share}" for source, share in shares.items()) + ")"
 
 
 def change(row: Mapping[str, Any], window: str) -> str:

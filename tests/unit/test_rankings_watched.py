@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from attention.cli import app
 from attention.rankings import words
-from attention.rankings.load import watched_fractions
+from attention.rankings.load import watched_by_source, watched_fractions
 from attention.rankings.mentions import rank_mentions
 from attention.store import Store
 from collectors.core.records import CoverageSpan, Provenance, TextItem
@@ -71,6 +71,7 @@ def test_rank_ends_at_the_newest_item_and_says_what_was_watched(tmp_path: Path) 
     out = json.loads(as_json.output)
     assert out["window_end"] == "2026-02-13T15:30:01+00:00"
     assert out["watched"] == {"day": 1.0, "day_before": 1.0, "week": 1.0, "week_before": 0.5}
+    assert out["watched_by_source"] == {"reddit": out["watched"]}  # the one source watched
     rows = {r["name"]: r for r in out["rows"] if r["kind"] == "theme"}
     small, ai = rows["small_caps"], rows["ai_stocks"]
     assert (small["mentions_day"], small["mentions_day_before"], small["change_day_pct"]) == (2, 1, 100.0)
@@ -142,6 +143,11 @@ def test_watched_fractions_take_the_least_watched_source() -> None:
         ]
     )
     fractions = watched_fractions(coverage, END)
+    by_source = watched_by_source(coverage, END)
+    assert by_source["reddit"] == {"day": 1.0, "day_before": 1.0, "week": 1.0, "week_before": 1.0}
+    row = {f"watched_{w}": f for w, f in fractions.items()}
+    line = words.watched_line(row, by_source)
+    assert line.startswith("Watched: the last 24 hours 100%, the 24 hours before 0% (news 0%, reddit 100%)")
     assert fractions["day"] == 1.0 and fractions["day_before"] == 0.0
     assert round(fractions["week"], 6) == round(fractions["week_before"], 6) == round(1 / 7, 6)
     assert watched_fractions(coverage[coverage["source"] == "reddit"], END)["week_before"] == 1.0
