@@ -2,7 +2,7 @@
 
 Pure: a frame of stored items (one row per post, comment or headline, with its themes) in, a
 ranking frame out. The windows end at ``end`` (exclusive; :mod:`attention.rankings.load` sets it
-just after the newest stored item, not "now"): "day" is the 24 hours before it, "week" the 7
+just after the newest theme-matched item, not "now"): "day" is the 24 hours before it, "week" the 7
 days; "before" is the window just before each (:func:`window_bounds`).
 
 What was not observed is not zero (DESIGN.md 4.14): ``watched`` gives the fraction (0..1) of
@@ -111,8 +111,10 @@ def rank_mentions(
     frame = pd.DataFrame(
         rows, columns=[c for c in COLUMNS if c not in ("rank", "rank_before", "rank_change")]
     )
-    for column in COUNT_COLUMNS:
+    for column in (*COUNT_COLUMNS, "authors_week"):  # a missing count is missing, not NaN-as-float
         frame[column] = pd.array(frame[column], dtype="Int64")
+    for column in ("change_day_pct", "change_week_pct", "weighted_week"):
+        frame[column] = frame[column].astype(float)
     return _ranked(frame, seen)
 
 
