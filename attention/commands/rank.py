@@ -29,7 +29,7 @@ def rank(
     date: str = typer.Option(
         None,
         "--date",
-        help="Rank the 24 hours to the end of this UTC day YYYY-MM-DD (default: to the newest stored item).",
+        help="End the windows at the newest item by the end of this UTC day YYYY-MM-DD (default: newest).",
     ),
     top: int = typer.Option(10, "--top", min=1, help="Tickers shown (themes are all shown)."),
     as_json: bool = typer.Option(
