@@ -1,4 +1,5 @@
-"""What the rankings and alerts read: stored items for a window, and the daily panels."""
+"""What the rankings and alerts read: stored items for a window, what was watched when (the
+coverage records), and the daily panels."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import pandas as pd
 
 from attention.config import Config
 from attention.panel.build import load_inputs
+from attention.panel.coverage import covered_fraction
 from attention.panel.snapshot import snapshot
-from attention.rankings.mentions import WEEK, rank_mentions
+from attention.panel.text import TEXT_SOURCES
+from attention.rankings.mentions import WEEK, WINDOWS, rank_mentions, window_bounds
 from attention.store import Store
 from attention.themes import get_matcher
 
@@ -31,10 +34,50 @@ def window_end(store: Store, as_of: dt.date | None) -> dt.datetime:
     return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), dt.UTC)
 
 
+def observed_end(store: Store, as_of: dt.date | None) -> dt.datetime:
+    """Where the ranking's windows end: just after the newest stored theme-matched item (its
+    second, so it counts), or with ``as_of`` just after the newest one created by the end of
+    that UTC day. Not "now": a store whose data stops (an import, a stopped collector) ranks
+    the last day it observed, not an empty one; and an item stamped when it was fetched (a feed
+    entry without a date) does not move the windows. Without such items: the end of the day of
+    :func:`window_end`."""
+    day_end = window_end(store, as_of) if as_of is not None else None
+    newest = store.latest_theme_item_time(day_end)
+    if newest is None:
+        return window_end(store, as_of)
+    return pd.Timestamp(newest).tz_convert("UTC").floor("s").to_pydatetime() + dt.timedelta(seconds=1)
+
+
+def watched_by_source(coverage: pd.DataFrame, end: dt.datetime) -> dict[str, dict[str, float]]:
+    """Per text source that watched anything in the ranking's two weeks: the fraction (0..1)
+    of each of its windows (:data:`WINDOWS`, ending at ``end``) inside that source's stored
+    coverage spans (every unit of it together)."""
+    bounds = window_bounds(end)
+    starts = pd.DatetimeIndex([bounds[w][0] for w in WINDOWS])
+    ends = pd.DatetimeIndex([bounds[w][1] for w in WINDOWS])
+    out = {}
+    for source in TEXT_SOURCES:
+        spans = coverage[coverage["source"] == source]
+        inside = spans[(spans["span_end"] > starts.min()) & (spans["span_start"] < ends.max())]
+        if not inside.empty:
+            fractions = covered_fraction(inside, starts, ends)
+            out[source] = {w: float(f) for w, f in zip(WINDOWS, fractions, strict=True)}
+    return out
+
+
+def watched_fractions(coverage: pd.DataFrame, end: dt.datetime) -> dict[str, float]:
+    """The fraction (0..1) of each of the ranking's windows in which the text sources were
+    watched: a window is only as watched as its least watched source (items from a source not
+    watched then would be missing from its count); no coverage recorded at all: 0, nothing
+    was known to be watched."""
+    by_source = watched_by_source(coverage, end)
+    return {w: min((f[w] for f in by_source.values()), default=0.0) for w in WINDOWS}
+
+
 def rankings(store: Store, config: Config, as_of: dt.date | None = None) -> tuple[pd.DataFrame, dt.date]:
-    """The ranking of themes and of their tickers for the day ``as_of`` (see :func:`window_end`),
-    and that day."""
-    end = window_end(store, as_of)
+    """The ranking of themes and of their tickers in the windows ending at
+    :func:`observed_end`, and the UTC day that end falls on."""
+    end = observed_end(store, as_of)
     items = store.theme_items_between(end - 2 * WEEK, end)
     items["created_utc"] = pd.to_datetime(items["created_utc"], utc=True)
     items["themes"] = items["themes"].map(lambda ts: list(ts) if ts is not None else [])
@@ -44,7 +87,11 @@ def rankings(store: Store, config: Config, as_of: dt.date | None = None) -> tupl
         found = matcher.explain(text)
         return {e.text.lstrip("$").upper() for e in found if e.kind in ("cashtag", "ticker")}
 
-    return rank_mentions(items, end, tickers_in), (end - dt.timedelta(days=1)).date()
+    by_source = watched_by_source(store.coverage_spans(TEXT_SOURCES), end)
+    watched = {w: min((f[w] for f in by_source.values()), default=0.0) for w in WINDOWS}
+    frame = rank_mentions(items, end, tickers_in, watched)
+    frame.attrs["watched_by_source"] = by_source  # for the words: which source was not watched
+    return frame, (end - dt.timedelta(microseconds=1)).date()
 
 
 # Panel columns judged per theme, as alert metric names.

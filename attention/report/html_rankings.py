@@ -1,10 +1,13 @@
-"""The report's ranking section: themes and their tickers by mentions on the report's day, with
-where they were discussed and the items behind the numbers (user text escaped)."""
+"""The report's ranking section: themes and their tickers by mentions in the 24 hours to the
+newest item on or before the report's day, how much of each window was watched, where they were
+discussed and the items behind the numbers (user text escaped; the words from
+:mod:`attention.rankings.words`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from attention.rankings import words
 from attention.report.data import ReportData
 from attention.report.html_sections import _safe_url, esc, section, table
 
@@ -13,10 +16,10 @@ HEADERS = [
     "name",
     "rank",
     "rank change",
-    "day",
-    "vs day before",
-    "week",
-    "vs week before",
+    "24 hours",
+    "vs 24 hours before",
+    "7 days",
+    "vs 7 days before",
     "authors",
     "weighted",
 ]
@@ -29,14 +32,17 @@ def rankings(data: ReportData) -> str:
             "rank", "Ranked by mentions", "<p>No theme-matched posts or headlines in the last two weeks.</p>"
         )
     themes = frame[frame["kind"] == "theme"]
-    tickers = frame[(frame["kind"] == "ticker") & (frame["mentions_week"] > 0)].head(TICKERS_SHOWN)
+    tickers = frame[(frame["kind"] == "ticker") & (frame["mentions_week"].fillna(0) > 0)].head(TICKERS_SHOWN)
+    first = frame.iloc[0].to_dict()
+    notes = [words.watched_line(first, frame.attrs.get("watched_by_source")), words.authors_note(frame)]
     body = (
-        f'<p class="muted">Mentions on {esc(data.as_of)} (UTC) and in the 7 days to it, against the '
-        "day and the week before. Weighted: each item counts 1 + ln(1 + upvotes + comments).</p>"
+        f"<p><strong>{esc(words.title('Themes', first['window_end']))}</strong></p>"
+        f'<p class="muted">Against the 24 hours and the 7 days before. Weighted: each item counts '
+        "1 + ln(1 + upvotes + comments). " + " ".join(esc(n) for n in notes if n) + "</p>"
     )
     body += _ranking_table(themes, {k: t.label for k, t in data.config.themes.items()})
     if not tickers.empty:
-        body += "<h3>Tickers</h3>" + _ranking_table(tickers, {})
+        body += f"<h3>{esc(words.title('Tickers', first['window_end']))}</h3>" + _ranking_table(tickers, {})
     body += "".join(_behind(row, data.label(row.name)) for row in themes.itertuples())
     return section("rank", "Ranked by mentions", body)
 
@@ -46,17 +52,17 @@ def _ranking_table(rows: pd.DataFrame, labels: dict[str, str]) -> str:
         HEADERS,
         [
             [
-                esc(labels.get(r.name, r.name)),
-                esc(r.rank),
-                _signed(r.rank_change),
-                esc(r.mentions_day),
-                _pct(r.change_day_pct),
-                esc(r.mentions_week),
-                _pct(r.change_week_pct),
-                esc(r.authors_week),
-                esc(f"{r.weighted_week:g}"),
+                esc(labels.get(r["name"], r["name"])),
+                esc(r["rank"]),
+                esc(words.rank_change(r)),
+                esc(words.count(r["mentions_day"])),
+                esc(words.change(r, "day")),
+                esc(words.count(r["mentions_week"])),
+                esc(words.change(r, "week")),
+                esc(words.authors(r["authors_week"])),
+                esc("n/a" if pd.isna(r["weighted_week"]) else f"{r['weighted_week']:g}"),
             ]
-            for r in rows.itertuples()
+            for r in rows.to_dict(orient="records")
         ],
         numeric_from=1,
     )
@@ -72,16 +78,5 @@ def _behind(row: object, label: str) -> str:
         items.append(f"<li>{link} <span class=muted>{esc(item.get('place'))}</span></li>")
     mood = getattr(row, "sentiment_week", None)
     mood_text = "" if mood is None or mood != mood else f" Mean sentiment {mood:+.2f} (-1..1)."
-    return f"<p><strong>{esc(label)}</strong>: this week on {places or 'nowhere'}.{mood_text}</p>" + (
-        f"<ol class=items>{''.join(items)}</ol>" if items else ""
-    )
-
-
-def _signed(value: object) -> str:
-    if value is None or value is pd.NA or value != value:
-        return "new"
-    return f"{int(value):+d}" if value else "0"  # type: ignore[call-overload]
-
-
-def _pct(value: object) -> str:
-    return "–" if value is None or value is pd.NA or value != value else f"{float(value):+.0f}%"  # type: ignore[arg-type]
+    said = f"<p><strong>{esc(label)}</strong>: in the last 7 days on {places or 'nowhere'}.{mood_text}</p>"
+    return said + (f"<ol class=items>{''.join(items)}</ol>" if items else "")

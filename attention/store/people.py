@@ -114,3 +114,12 @@ class PeopleReadsMixin(StoreCore):
     def latest_item_time(self) -> dt.datetime | None:
         """When the newest stored item was created (None for a store without items)."""
         return self._scalar("SELECT max(created_utc) FROM items")
+
+    def latest_theme_item_time(self, before: dt.datetime | None = None) -> dt.datetime | None:
+        """When the newest theme-matched item (created before ``before``, when given) was
+        created: where a ranking's windows end (None: no such item)."""
+        return self._scalar(
+            "SELECT max(created_utc) FROM items WHERE len(themes) > 0 "
+            "AND (?::TIMESTAMPTZ IS NULL OR created_utc < ?::TIMESTAMPTZ)",
+            [before, before],
+        )

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from attention.cli import app
 from attention.rankings.mentions import rank_mentions
 from attention.store import Store
-from collectors.core.records import Provenance, TextItem
+from collectors.core.records import CoverageSpan, Provenance, TextItem
 
 REPO = Path(__file__).resolve().parents[2]
 END = dt.datetime(2026, 2, 14, tzinfo=dt.UTC)  # ranks the day 2026-02-13
@@ -59,6 +59,10 @@ def _items() -> list[dict]:
     return rows
 
 
+def _watched(sub: str, start: dt.datetime, end: dt.datetime) -> CoverageSpan:
+    return CoverageSpan("reddit", "subreddit", sub, start, end, "import", PROV)
+
+
 def _tickers_in(text: str) -> set[str]:
     return {word for word in text.split() if word in ("IWM", "NVDA")}
 
@@ -89,13 +93,16 @@ def test_ranks_counts_changes_authors_weights_places_and_items() -> None:
 
 def test_rank_command_on_a_constructed_store(tmp_path: Path) -> None:
     path = tmp_path / "s.duckdb"
-    with Store(path) as db:
+    with Store(path) as db:  # r/stocks and r/wallstreetbets watched for the whole two weeks
         db.write([TextItem(**{**row, "provenance": PROV}) for row in _items()])
+        db.write([_watched(sub, END - dt.timedelta(days=15), END) for sub in ("stocks", "wallstreetbets")])
     args = ["rank", "--config", str(REPO / "config.yaml"), "--store", str(path), "--date", "2026-02-13"]
     as_json = runner.invoke(app, [*args, "--json"])
     assert as_json.exit_code == 0, as_json.output
     out = json.loads(as_json.output)
     assert out["day"] == "2026-02-13"
+    assert out["window_end"] == "2026-02-13T21:36:01+00:00"  # the second after the newest item
+    assert out["watched"] == {"day": 1.0, "day_before": 1.0, "week": 1.0, "week_before": 1.0}
     first = out["rows"][0]
     assert (first["name"], first["mentions_day"], first["rank_change"]) == ("small_caps", 3, 1)
     shown = runner.invoke(app, args, terminal_width=80)

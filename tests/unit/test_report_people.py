@@ -74,12 +74,17 @@ def test_ranking_section_escapes_user_text_and_drops_unsafe_links() -> None:
         }
     )
     config = load_config(REPO / "config.yaml", environ={})
-    frame = rank_mentions(items, dt.datetime(2026, 2, 14, tzinfo=dt.UTC))
+    watched = {"day": 1.0, "day_before": 1.0, "week": 1.0, "week_before": 0.5}
+    frame = rank_mentions(items, dt.datetime(2026, 2, 13, 12, tzinfo=dt.UTC), watched=watched)
     data = SimpleNamespace(
         rankings=frame, as_of=dt.date(2026, 2, 13), config=config, label=lambda k: config.themes[k].label
     )
     html = rankings(data)  # type: ignore[arg-type]
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "javascript:" not in html and 'href="https://reddit.example/b"' in html
-    assert 'data-label="day">2</td>' in html and "r/stocks 1" in html
+    assert 'data-label="24 hours">2</td>' in html and "r/stocks 1" in html
+    assert "Themes by mentions in the 24 hours to 2026-02-13 11:59 UTC" in html
+    assert 'data-label="vs 24 hours before">new</td>' in html  # watched, nothing then
+    assert 'data-label="vs 7 days before">n/a</td>' in html  # half watched: no change
+    assert "the 7 days before 50%. A change against a window watched less than 95% is n/a" in html
     assert "Mean sentiment +0.20 (-1..1)" in html
