@@ -20,6 +20,7 @@ from attention.analysis.errors import AnalysisInputError
 from attention.analysis.event import EventStudyResult, event_study
 from attention.analysis.feedback import FeedbackResult, feedback_tests
 from attention.analysis.granger import with_qvalues
+from attention.calendar import sessions_and_closes
 from attention.checks.feeds import drop_frozen_prices, price_min_run
 from attention.config import Config
 from attention.panel.build import PanelInputs, ThemePanel, build_theme_panel
@@ -185,7 +186,10 @@ def _level(returns: pd.Series) -> pd.Series:
     if valid.empty:
         return valid
     level = 100 * (1 + valid).cumprod()
-    start = pd.Series([100.0], index=[valid.index[0] - pd.Timedelta(days=1)])
+    first = pd.Timestamp(valid.index[0])
+    sessions, _ = sessions_and_closes(first - pd.Timedelta(days=10), first)
+    before = sessions[sessions < first]  # the session of the close the first return is from
+    start = pd.Series([100.0], index=[before[-1] if len(before) else first - pd.Timedelta(days=1)])
     return pd.concat([start, level])
 
 
