@@ -18,7 +18,9 @@ Columns (NaN where a source is missing; the panel works with prices alone):
 ``reddit_per_1k``         theme Reddit mentions per 1,000 comments in its subreddits
 ``attention_index``       mean z-score of log search, log page views and log(1 + mentions) over
                           the components observed in the period (``ThemePanel.index_parts``)
-``theme_return``          proxy ETF or weighted basket of adj_close returns
+``theme_return``          proxy ETF or weighted basket of adj_close returns (weekly: compounded,
+                          missing when the week's last session has none). The repeats of a
+                          frozen close are dropped first (``ThemePanel.frozen``)
 ``basket_weight``         share of the proxy's weight with a return that session (weekly: the
                           week's lowest); under 80% the panel notes say so
 ``benchmark_return``      config.benchmark's adj_close return
