@@ -121,21 +121,21 @@ def drop_frozen_prices(prices: pd.DataFrame, min_run: int) -> tuple[pd.DataFrame
 
 def frozen_flows_missing(flows: pd.DataFrame, min_run: int) -> pd.DataFrame:
     """Flows (``ticker``, ``date``, ``method``, ``flow_usd``, ``stale``) with every row of a
-    frozen run marked stale: per ticker and method, consecutive rows that are 0 or stale form a
-    run, and a run holding a stale row or ``min_run`` zeros is a frozen shares feed, so its
+    frozen run marked stale: per ticker and method, consecutive rows that are 0, unknown or stale
+    form a run, and a run holding a stale row or ``min_run`` zeros is a frozen shares feed, so its
     zeros are as unknown as its stale rows. Derived flows are flagged stale only from the day
     the run had lasted long enough; seen from a later date its first repeats are frozen too."""
     if flows.empty:
         return flows
     out = flows.reset_index(drop=True)
     stale = out["stale"].fillna(False).astype(bool)
-    idle = stale | (out["flow_usd"] == 0)
+    idle = stale | (out["flow_usd"] == 0) | out["flow_usd"].isna()  # unknown: part of the run
     for _, rows in out.assign(_day=pd.to_datetime(out["date"])).groupby(["ticker", "method"]):
         rows = rows.sort_values("_day", kind="stable")
         flags = idle[rows.index]
         run_id = (~flags).cumsum()
         for _, run in flags[flags].groupby(run_id[flags]):
-            zeros = int((~stale[run.index]).sum())
+            zeros = int((out.loc[run.index, "flow_usd"] == 0).sum())
             if stale[run.index].any() or zeros >= min_run:
                 out.loc[run.index, "stale"] = True
     out["stale"] = out["stale"].fillna(False).astype(bool)

@@ -126,17 +126,30 @@ def test_frozen_shares_give_missing_flows_not_zero(config) -> None:
     assert (early.daily.loc["2024-02-02":"2024-02-06", "flow_usd"] == 0).all()
 
 
-def test_derived_flows_are_not_priced_at_a_frozen_close() -> None:
-    days = pd.bdate_range("2024-01-01", periods=10)
-    shares = pd.Series([100.0, 110, 120, 130, 140, 150, 160, 170, 180, 190], index=days)
-    close = pd.Series([10.0, 11, 12, 12, 12, 12, 12, 12, 13, 14], index=days)
-    from attention.checks.feeds import price_min_run
+def test_derived_flows_are_not_priced_at_a_frozen_close(tmp_path: Path, config) -> None:
+    from attention.derive.flows import derive_flows
+    from attention.store import Store
+    from collectors.core.records import PriceBar, Provenance, SharesOutstanding
 
-    usable = close.where(~known_frozen(close, price_min_run(5)))
-    flows = flows_from_shares(shares, usable, stale_after=5)
-    assert flows["flow_usd"].loc[days[3]] == pytest.approx(10 * 12.0)  # 2 equal closes: fine
-    assert flows["flow_usd"].loc[days[6] : days[7]].isna().all()  # 5th and 6th equal close
-    assert flows["flow_usd"].loc[days[8]] == pytest.approx(10 * 13.0)
+    prov = Provenance("test", "t", dt.datetime(2024, 2, 1, tzinfo=dt.UTC))
+    days = list(_sessions("2024-01-02", "2024-01-12"))  # 9 sessions
+    closes = [10.0, 11, 12, 12, 12, 12, 12, 13, 14]  # 12 on 5 bars from 01-04: frozen on 01-10
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write(
+            [
+                PriceBar("IWM", d.date(), c, c, c, c, c, 1.0, "test", prov)
+                for d, c in zip(days, closes, strict=True)
+            ]
+        )
+        store.write(
+            [SharesOutstanding("IWM", d.date(), 100.0 + 10 * i, "test", prov) for i, d in enumerate(days)]
+        )
+        derive_flows(store, config)
+        flows = store.query("SELECT date, flow_usd FROM flows WHERE ticker = 'IWM' ORDER BY date")
+    by_day = dict(zip(pd.to_datetime(flows["date"]), flows["flow_usd"], strict=True))
+    assert by_day[pd.Timestamp("2024-01-09")] == pytest.approx(10 * 12.0)  # 4 equal closes: used
+    assert np.isnan(by_day[pd.Timestamp("2024-01-10")])  # the 5th: a frozen close, no price
+    assert by_day[pd.Timestamp("2024-01-11")] == pytest.approx(10 * 13.0)
 
 
 def test_the_preis_rule_never_trades_at_a_frozen_close() -> None:
@@ -213,3 +226,20 @@ def test_import_prices_says_so_and_stores_the_flag(tmp_path: Path, default_confi
     assert row["subject"] == "IWM" and str(row["first_date"])[:10] == str(days[10].date())
     assert str(row["last_date"])[:10] == str(days[16].date())
     assert "the 6 repeated closes after" in row["detail"] and "dropped as missing" in row["detail"]
+
+
+def test_a_frozen_shares_run_is_unknown_across_gaps_and_short_zero_runs_stay_zero() -> None:
+    from attention.checks.feeds import frozen_flows_missing
+
+    days = pd.bdate_range("2024-01-01", periods=11).date
+    flow = [5.0, 0.0, 0.0, np.nan, 0.0, np.nan, 3.0, 0.0, 0.0, 0.0, 2.0]
+    stale = [False] * 5 + [True] + [False] * 5  # the derivation flagged the run on its 5th day
+    flows = pd.DataFrame(
+        {"ticker": "IWM", "date": days, "method": "shares_outstanding", "flow_usd": flow, "stale": stale}
+    )
+    out = frozen_flows_missing(flows, 5)
+    assert out["stale"].tolist() == [False] + [True] * 5 + [False] * 5
+    # three zeros and no stale day: a quiet ETF, its zeros are real
+    assert out.loc[7:9, "flow_usd"].tolist() == [0.0, 0.0, 0.0] and not out.loc[7:9, "stale"].any()
+    imported = flows.assign(method="import", stale=False, flow_usd=[1.0] + [0.0] * 6 + [4.0] * 4)
+    assert frozen_flows_missing(imported, 5)["stale"].tolist() == [False] + [True] * 6 + [False] * 4
