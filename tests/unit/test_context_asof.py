@@ -148,3 +148,33 @@ def test_cli_context_carries_the_dates_and_says_stale(config_path: Path) -> None
     assert text.exit_code == 0, text.output
     assert "Data as of 2024-05-31 (rows 2023-06-01..2024-05-31), asked for 2024-06-28" in text.stdout
     assert "Stale: the latest prices are from 2024-05-31, 19 NYSE sessions before" in text.stdout
+
+
+def _real(shared_data: Path, ticker: str) -> pd.Series:
+    frame = pd.read_csv(shared_data / "prices_indices_yf_2000-2022" / f"{ticker}.csv", parse_dates=["Date"])
+    return frame.set_index("Date")["Adj Close"].loc["2021-01-01":]
+
+
+@pytest.mark.shared
+def test_real_iwm_a_removed_bar_in_the_streak_and_prices_that_end_early(shared_data: Path) -> None:
+    iwm, spy = _real(shared_data, "IWM"), _real(shared_data, "SPY")
+    beat = (iwm.pct_change() > spy.pct_change()).astype(int)
+    run = beat.groupby((beat != beat.shift()).cumsum()).cumsum()
+    end = run[run >= 4].index[-1]  # the last real streak of 4 sessions or more
+    iwm, spy = iwm[:end], spy[:end]
+    full = market_context(iwm, spy, asof=end.date())
+    assert full.streak >= 4 and full.streak_gaps == () and not full.stale
+    gap = iwm.index[-2]
+    holed = market_context(iwm.drop(gap), spy, asof=end.date())
+    assert holed.streak_gaps == (gap.date(),)
+    assert f"across 1 missing bar(s) ({gap.date()})" in holed.summary()
+    # the file ends 2022-11-18; IWM cut at 2022-10-14 is 25 NYSE sessions behind it
+    late = market_context(
+        _real(shared_data, "IWM")[:"2022-10-14"], _real(shared_data, "SPY"), asof="2022-11-18"
+    )
+    assert (late.data_as_of, late.stale, late.stale_sessions) == (dt.date(2022, 10, 14), True, 25)
+    assert late.data_from == dt.date(2021, 1, 4)
+    assert (
+        "Stale: the latest prices are from 2022-10-14, 25 NYSE sessions before the requested 2022-11-18"
+        in (late.summary())
+    )
