@@ -162,7 +162,8 @@ def _context(
 ) -> tuple[MarketContext | None, list[str]]:
     theme, bench = _level(panel.daily["theme_return"]), _level(panel.daily["benchmark_return"])
     if theme.empty or bench.empty:
-        return None, ["market context skipped: no theme or benchmark prices"]
+        by = f" on or before {asof}; pick a later --asof" if asof is not None else ""
+        return None, [f"market context skipped: no theme or benchmark prices{by}"]
     others, frozen = _other_closes(inputs, config, panel.theme, asof)
     other = others[0] if others else None
     name = config.themes[panel.theme].label

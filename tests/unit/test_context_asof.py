@@ -178,3 +178,23 @@ def test_real_iwm_a_removed_bar_in_the_streak_and_prices_that_end_early(shared_d
         "Stale: the latest prices are from 2022-10-14, 25 NYSE sessions before the requested 2022-11-18"
         in (late.summary())
     )
+
+
+def test_cli_context_before_any_price_says_so(config_path: Path) -> None:
+    from attention.config import load_config
+
+    days = _sessions("2024-01-02", "2024-03-28")
+    rows = [
+        {"ticker": t, "date": d.date(), "close": c, "adj_close": c, "volume": 1e6}
+        for t, seed in (("IWM", 8), ("SPY", 9))
+        for d, c in _walk(days, seed).items()
+    ]
+    with Store(load_config(config_path).store.path) as store:
+        store.upsert_frame("prices", pd.DataFrame(rows), ["ticker", "date"])
+    out = CliRunner().invoke(app, ["context", "--config", str(config_path), "--asof", "2023-12-29", "--json"])
+    assert out.exit_code == 0, out.output
+    small = json.loads(out.stdout)["small_caps"]
+    assert small["context"] is None
+    assert small["notes"] == [
+        "market context skipped: no theme or benchmark prices on or before 2023-12-29; pick a later --asof"
+    ]
