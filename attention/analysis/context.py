@@ -16,6 +16,12 @@ have a close (a note says so when the theme has later prices):
   ``avg = (13 * avg + current) / 14``; ``RSI = 100 - 100 / (1 + avg_gain / avg_loss)``.
 * 3-month return vs other: theme minus other, each from the last close on or before
   ``asof - 3 calendar months`` to ``asof``.
+
+As-of honesty: every context says which data it was computed from (``data_from`` ..
+``data_as_of``, the dates both series have a close), the date asked for (``requested``), and
+how many NYSE sessions the data lags it (``stale_sessions``); over ``STALE_SESSIONS`` it is
+``stale``, and the text says so in words. ``streak_gaps`` are the NYSE sessions inside the beat
+streak without a close of both series: the streak counts the move across each as one session.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import pandas as pd
 
 from attention.analysis.errors import AnalysisInputError
 from attention.analysis.preis import clean_series
+from attention.calendar import sessions_and_closes
 
 MonthDay = tuple[int, int]
 
@@ -113,10 +120,35 @@ class MarketContext:
     return_vs_other_3m: float | None
     seasonal: SeasonalResult | None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # as-of honesty: the data behind every figure, the date asked for, and the lag between them
+    data_from: dt.date | None = None  # first date both series have a close
+    data_as_of: dt.date | None = None  # last date used (== asof)
+    requested: dt.date | None = None  # the date asked for (None: the latest data)
+    stale: bool = False  # the data lags ``requested`` by over STALE_SESSIONS sessions
+    stale_sessions: int = 0  # NYSE sessions after data_as_of up to ``requested``
+    streak_gaps: tuple[dt.date, ...] = ()  # sessions inside the streak without both closes
 
     @property
     def relative_ytd(self) -> float:
         return self.ytd_return - self.benchmark_ytd_return
+
+    def stale_text(self) -> str:
+        """The staleness in words ("" when the data is current)."""
+        if not self.stale:
+            return ""
+        return (
+            f"the latest prices are from {self.data_as_of}, {self.stale_sessions} NYSE sessions "
+            f"before the requested {self.requested}; every figure here is as of {self.data_as_of}, "
+            "not current"
+        )
+
+    def streak_gap_text(self) -> str:
+        """The missing bars inside the streak in words ("" when there are none)."""
+        if not self.streak_gaps:
+            return ""
+        more = " ..." if len(self.streak_gaps) > 5 else ""
+        shown = ", ".join(str(d) for d in self.streak_gaps[:5]) + more
+        return f"across {len(self.streak_gaps)} missing bar(s) ({shown})"
 
     def summary(self) -> str:
         since = (
@@ -124,17 +156,26 @@ class MarketContext:
             if self.streak_longest_since is None
             else f"the longest since {self.streak_longest_since}"
         )
+        gaps, last = self.streak_gap_text(), self.data_as_of or self.asof
+        asked = f", asked for {self.requested}" if self.requested and self.requested != last else ""
         lines = [
             f"{self.theme or 'theme'} as of {self.asof}: YTD {self.ytd_return:+.2%} vs "
             f"benchmark {self.benchmark_ytd_return:+.2%}",
-            f"beat the benchmark {self.streak} session(s) in a row" + (f" ({since})" if self.streak else ""),
+            f"Data as of {last} (rows {self.data_from or '?'}..{last}){asked}",
+        ]
+        if self.stale:
+            lines.append(f"Stale: {self.stale_text()}")
+        lines += [
+            f"beat the benchmark {self.streak} session(s) in a row"
+            + (f" ({since})" if self.streak else "")
+            + (f", {gaps}: the count may be off by as many" if self.streak and gaps else ""),
             f"RSI(14) {self.rsi14:.1f}",
         ]
         if self.return_vs_other_3m is not None:
             lines.append(f"3-month return vs other index {self.return_vs_other_3m:+.2%}")
         if self.seasonal is not None:
             lines.append(self.seasonal.summary())
-        lines += [f"note: {n}" for n in self.notes]
+        lines += [f"note: {n}" for n in self.notes if not n.startswith((STALE_PREFIX, STREAK_PREFIX))]
         return "\n".join(lines)
 
 
@@ -154,8 +195,11 @@ def market_context(
     bench_ytd, bench_note = ytd_return(benchmark, when)
     notes += [f"theme {note}"] * bool(note) + [f"benchmark {bench_note}"] * bool(bench_note)
     count, start, since = beat_streak(theme, benchmark)
-    notes += _streak_gaps(theme, benchmark, start, when) if count else []
-    notes += _stale(asof, when)
+    gaps = streak_gaps(theme, benchmark, start, when) if count else ()
+    notes += _streak_note(gaps)
+    lag = sessions_after(when, asof)
+    notes += _stale(asof, when, lag)
+    data_from = max(theme.index[0], benchmark.index[0])
     vs_other = None
     if other is not None:
         other = clean_series(other, "other")[:when]
@@ -175,6 +219,12 @@ def market_context(
         vs_other,
         seasonal,
         tuple(notes),
+        data_from.date(),
+        when.date(),
+        pd.Timestamp(asof).date() if asof is not None else None,
+        lag > STALE_SESSIONS,
+        lag,
+        gaps,
     )
 
 
@@ -202,37 +252,51 @@ def _as_of(
 
 
 STALE_SESSIONS = 3  # data older than the requested date by more sessions than this is stale
+STALE_PREFIX = "stale: "
+STREAK_PREFIX = "the streak spans "
 
 
-def _stale(asof: dt.date | str | None, when: pd.Timestamp) -> list[str]:
+def sessions_after(when: pd.Timestamp, asof: dt.date | str | None) -> int:
+    """NYSE sessions after ``when`` up to and including ``asof`` (0 without an ``asof``)."""
+    if asof is None or pd.Timestamp(asof) <= when:
+        return 0
+    sessions, _ = sessions_and_closes(when, pd.Timestamp(asof))
+    return int(((sessions > when) & (sessions <= pd.Timestamp(asof))).sum())
+
+
+def _stale(asof: dt.date | str | None, when: pd.Timestamp, lag: int) -> list[str]:
     """A note in words when the context date lags the requested date by over STALE_SESSIONS
-    weekdays: the figures are those of ``when``, not current."""
-    if asof is None:
-        return []
-    lag = int(np.busday_count(when.date(), pd.Timestamp(asof).date()))
-    if lag <= STALE_SESSIONS:
+    NYSE sessions: the figures are those of ``when``, not current."""
+    if asof is None or lag <= STALE_SESSIONS:
         return []
     return [
-        f"stale: the latest prices are from {when.date()}, {lag} weekdays before "
-        f"{pd.Timestamp(asof).date()}; every figure here is as of {when.date()}, not current"
+        f"{STALE_PREFIX}the latest prices are from {when.date()}, {lag} NYSE sessions before "
+        f"the requested {pd.Timestamp(asof).date()}; every figure here is as of {when.date()}, not current"
     ]
 
 
-def _streak_gaps(
+def streak_gaps(
     theme: pd.Series, benchmark: pd.Series, start: dt.date | None, when: pd.Timestamp
-) -> list[str]:
-    """A note when the current streak spans dates where only one of the two series has a
-    close: the move across the gap is counted as one session."""
+) -> tuple[dt.date, ...]:
+    """NYSE sessions the current streak spans without a close of both series: from the session
+    after the last common close before ``start`` to ``when``. The move across each is counted
+    as one session, so the streak may be off by as many."""
     if start is None:
+        return ()
+    common = theme.index.intersection(benchmark.index)
+    before = common[common < pd.Timestamp(start)]
+    lo = before[-1] if len(before) else pd.Timestamp(start)
+    sessions, _ = sessions_and_closes(lo, when)
+    window = sessions[(sessions > lo) & (sessions <= when)]
+    return tuple(d.date() for d in window.difference(common))
+
+
+def _streak_note(gaps: tuple[dt.date, ...]) -> list[str]:
+    if not gaps:
         return []
-    window = theme.index.union(benchmark.index)
-    window = window[(window >= pd.Timestamp(start)) & (window <= when)]
-    gaps = window.difference(theme.index.intersection(benchmark.index))
-    if gaps.empty:
-        return []
-    days = ", ".join(str(d.date()) for d in gaps[:5])
+    days = ", ".join(str(d) for d in gaps[:5])
     return [
-        f"the streak spans {len(gaps)} session(s) with a missing close ({days}): the move across "
+        f"{STREAK_PREFIX}{len(gaps)} session(s) with a missing close ({days}): the move across "
         "each gap is counted as one session, so the streak may be off by as many"
     ]
 

@@ -48,6 +48,7 @@ import pandas as pd
 from attention.analysis.errors import AnalysisInputError
 from attention.analysis.nulls import N_SURROGATES, phase_surrogate
 from attention.analysis.preis_checks import check_prices, check_search
+from attention.checks.feeds import FROZEN_MIN_SESSIONS, PRICES_DONE, frozen_findings, repeat_mask
 
 
 @dataclass(frozen=True)
@@ -149,19 +150,27 @@ def preis_backtest(
     resample_search: bool = False,
     allow_steps: bool = False,
     n_phase: int = N_SURROGATES,
+    frozen_min_run: int = FROZEN_MIN_SESSIONS,
 ) -> PreisResult:
     """Backtest the rule on a weekly ``search`` series (indexed by each week's last day;
     all-Sunday labels are moved to Saturday, see the module docstring) and a daily close
     series ``prices`` (indexed by trading date). Frequency checks:
-    :mod:`attention.analysis.preis_checks`."""
+    :mod:`attention.analysis.preis_checks`. A close repeated on ``frozen_min_run`` bars or more
+    is a frozen feed: its repeats are missing, and a trade entering or exiting there is skipped."""
     search, prices = clean_series(search, "search"), clean_series(prices, "prices")
+    frozen = repeat_mask(prices, frozen_min_run)
+    frozen_notes = [
+        f"frozen prices: {f.detail}"
+        for f in frozen_findings("prices", "close", prices, frozen_min_run, done=PRICES_DONE)
+    ]
+    prices = prices.where(~frozen)
     if delta_t < 1:
         raise AnalysisInputError(f"delta_t must be at least 1 (got {delta_t})")
     if not 0 <= cost_bp < 10_000:
         raise AnalysisInputError(f"cost_bp must be between 0 and 10000 basis points (got {cost_bp})")
     search, notes = check_search(search, resample_search, allow_steps)
     search, moved = week_end_labels(search, weeks)
-    notes += moved + check_prices(prices, pd.DatetimeIndex(search.index))
+    notes += moved + check_prices(prices, pd.DatetimeIndex(search.index)) + frozen_notes
     trades = rule_trades(search, prices, delta_t)
     cumulative = net_cumulative(trades, 0.0)
     hold = (trades[-1].exit_price / trades[0].entry_price - 1) if trades else 0.0
@@ -248,6 +257,8 @@ def rule_trades(search: pd.Series, prices: pd.Series, delta_t: int) -> list[Trad
             continue  # the exit session has not happened yet (or a gap in prices)
         if dates[exit_] - week_end > pd.Timedelta(days=14):
             continue  # prices missing around this week: no fair entry/exit sessions
+        if np.isnan(prices.iloc[entry]) or np.isnan(prices.iloc[exit_]):
+            continue  # a frozen (missing) close on the entry or exit session: no fair price
         trades.append(
             Trade(
                 week_end,

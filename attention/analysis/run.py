@@ -20,6 +20,8 @@ from attention.analysis.errors import AnalysisInputError
 from attention.analysis.event import EventStudyResult, event_study
 from attention.analysis.feedback import FeedbackResult, feedback_tests
 from attention.analysis.granger import with_qvalues
+from attention.calendar import sessions_and_closes
+from attention.checks.feeds import drop_frozen_prices, price_min_run
 from attention.config import Config
 from attention.panel.build import PanelInputs, ThemePanel, build_theme_panel
 
@@ -82,7 +84,7 @@ class AnalysisResults:
 
 def analyze(inputs: PanelInputs, config: Config, asof: dt.date | None = None) -> AnalysisResults:
     """Analyse every configured theme from panel inputs already in memory."""
-    panels = {k: build_theme_panel(inputs, config, k) for k in config.themes}
+    panels = {k: build_theme_panel(inputs, config, k, end=asof) for k in config.themes}
     return analyze_panels(panels, inputs, config, asof)
 
 
@@ -120,8 +122,10 @@ def context_all(
 ) -> dict[str, tuple[MarketContext | None, list[str]]]:
     """Market context per theme (None plus the reason when it cannot be computed); ``window``
     is the seasonal calendar window (:func:`attention.analysis.context.parse_window`)."""
+    # built up to ``asof``: the input checks (frozen closes) see only what was known by then
     return {
-        k: _context(build_theme_panel(inputs, config, k), inputs, config, asof, window) for k in config.themes
+        k: _context(build_theme_panel(inputs, config, k, end=asof), inputs, config, asof, window)
+        for k in config.themes
     }
 
 
@@ -158,13 +162,14 @@ def _context(
 ) -> tuple[MarketContext | None, list[str]]:
     theme, bench = _level(panel.daily["theme_return"]), _level(panel.daily["benchmark_return"])
     if theme.empty or bench.empty:
-        return None, ["market context skipped: no theme or benchmark prices"]
-    others = _other_closes(inputs, config, panel.theme)
+        by = f" on or before {asof}; pick a later --asof" if asof is not None else ""
+        return None, [f"market context skipped: no theme or benchmark prices{by}"]
+    others, frozen = _other_closes(inputs, config, panel.theme, asof)
     other = others[0] if others else None
     name = config.themes[panel.theme].label
     try:
         context = market_context(theme, bench, asof=asof, other=other, seasonal_window=window, name=name)
-        return context, _more_indices(theme, others, context)
+        return context, _more_indices(theme, others, context) + frozen
     except AnalysisInputError as exc:
         if other is not None:  # e.g. under 3 months of the other index: drop it, keep the rest
             try:
@@ -182,21 +187,34 @@ def _level(returns: pd.Series) -> pd.Series:
     if valid.empty:
         return valid
     level = 100 * (1 + valid).cumprod()
-    start = pd.Series([100.0], index=[valid.index[0] - pd.Timedelta(days=1)])
+    first = pd.Timestamp(valid.index[0])
+    sessions, _ = sessions_and_closes(first - pd.Timedelta(days=10), first)
+    before = sessions[sessions < first]  # the session of the close the first return is from
+    start = pd.Series([100.0], index=[before[-1] if len(before) else first - pd.Timedelta(days=1)])
     return pd.concat([start, level])
 
 
-def _other_closes(inputs: PanelInputs, config: Config, theme: str) -> list[pd.Series]:
+def _other_closes(
+    inputs: PanelInputs, config: Config, theme: str, asof: dt.date | None = None
+) -> tuple[list[pd.Series], list[str]]:
     """Closes of the theme's context indices, else of the extra tickers (QQQ by default), that
-    are not the theme's proxy or benchmark and have prices; the first is the context's "other"."""
+    are not the theme's proxy or benchmark and have prices; the first is the context's "other".
+    The repeats of a frozen close (checked on the rows up to ``asof``) are dropped, with a note."""
     members = set(config.themes[theme].proxy.members) | {config.benchmark_for(theme)}
-    found = []
+    found, notes = [], []
+    min_run = price_min_run(config.sources.flows.stale_after_days)
     for ticker in config.themes[theme].context_indices or config.sources.prices.extra_tickers:
         rows = inputs.prices[inputs.prices["ticker"] == ticker] if not inputs.prices.empty else inputs.prices
-        if ticker not in members and not rows.empty:
+        if asof is not None and not rows.empty:
+            rows = rows[pd.to_datetime(rows["date"]) <= pd.Timestamp(asof)]
+        if ticker in members or rows.empty:
+            continue
+        rows, frozen = drop_frozen_prices(rows, min_run)
+        notes += [f"frozen feed: {f.line()}" for f in frozen]
+        if not rows.empty:
             closes = rows["adj_close"].fillna(rows["close"])
             found.append(pd.Series(closes.to_numpy(), index=pd.to_datetime(rows["date"]), name=ticker))
-    return found
+    return found, notes
 
 
 def _more_indices(theme: pd.Series, others: list[pd.Series], context: MarketContext) -> list[str]:

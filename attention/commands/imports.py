@@ -57,11 +57,20 @@ def prices(
     store: Path = STORE_OPTION,
 ) -> None:
     """Import daily prices; every row is checked first and nothing is written if one is bad."""
+    from attention.derive.checks import derive_checks
     from attention.imports.prices import import_prices
 
     cfg = load(config, store__path=str(store) if store else None)
     with Store(cfg.store.path) as db, row_progress("files") as progress:
-        summaries = import_prices(db, files, ticker=ticker, allow_weekly=allow_weekly, progress=progress)
+        summaries = import_prices(
+            db,
+            files,
+            ticker=ticker,
+            allow_weekly=allow_weekly,
+            progress=progress,
+            stale_after=cfg.sources.flows.stale_after_days,
+        )
+        derive_checks(db, cfg)  # the flags (frozen closes, missing sessions, ...) status shows
     echo_summaries(summaries)
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 
 from attention.checks.baskets import covered_weight, thin_basket_finding
-from attention.checks.feeds import frozen_findings
+from attention.checks.feeds import PRICES_DONE, SHARES_DONE, frozen_findings, price_min_run
 from attention.checks.findings import Finding
 from attention.checks.series import step_finding
 from attention.checks.sessions import session_findings, to_next_session
@@ -85,7 +85,7 @@ def price_findings(bars: pd.DataFrame, stale_after: int) -> list[Finding]:
         last = rows["retrieved_at"].iloc[-1] if "retrieved_at" in rows else None
         out += session_findings(str(ticker), dates, None if pd.isna(last) else pd.Timestamp(last))
         closes = pd.Series(rows["close"].to_numpy(dtype=float), index=dates)
-        out += frozen_findings(str(ticker), "close", closes, max(stale_after, 5))
+        out += frozen_findings(str(ticker), "close", closes, price_min_run(stale_after), done=PRICES_DONE)
     return out
 
 
@@ -95,7 +95,7 @@ def shares_findings(shares: pd.DataFrame, stale_after: int) -> list[Finding]:
     for ticker, rows in shares.groupby("ticker"):
         dates = pd.to_datetime(rows["date"])
         values = pd.Series(rows["shares"].to_numpy(dtype=float), index=dates)
-        out += frozen_findings(str(ticker), "shares outstanding", values, stale_after)
+        out += frozen_findings(str(ticker), "shares outstanding", values, stale_after, done=SHARES_DONE)
         mapped, moved = to_next_session(dates.reset_index(drop=True))
         for day, session in zip(dates.reset_index(drop=True)[moved], mapped[moved], strict=True):
             out.append(

@@ -2,14 +2,19 @@
 
 Per ETF and session, ``flow = (shares_t - shares_{t-1}) * close_t``. Shares-outstanding feeds go
 stale: a value that stops changing for ``stale_after_days`` sessions or more is flagged
-``stale`` with no flow (NaN), never read as zero flow (DESIGN.md 5). Shares dated on a day
-without a session count toward the next session (never dropped).
+``stale`` with no flow (NaN), never read as zero flow (DESIGN.md 5); the panel, seeing the
+whole run, also makes its first zeros unknown (``attention.checks.feeds.frozen_flows_missing``).
+A close that had repeated on ``max(stale_after_days, 5)`` bars by its date is a frozen price
+feed: the flow of that day is unknown (NaN), not priced at a stale close. Both use only the
+days up to each row. Shares dated on a day without a session count toward the next session
+(never dropped).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from attention.checks.feeds import known_frozen, price_min_run
 from attention.checks.sessions import to_next_session
 from attention.config import Config
 from attention.store import Store
@@ -58,7 +63,8 @@ def derive_flows(store: Store, config: Config) -> int:
     provenance = Provenance("derived:shares_outstanding*close", FlowCollector.version, utcnow())
     for ticker, group in shares.groupby("ticker"):
         closes = store.closes(str(ticker))
-        close = closes.set_index(pd.to_datetime(closes["date"]))["close"]
+        close = closes.set_index(pd.to_datetime(closes["date"]))["close"].astype(float)
+        close = close.where(~known_frozen(close, price_min_run(stale_after)))
         dated = group.set_index(pd.to_datetime(group["date"]))["shares"]
         flows = flows_from_shares(_on_sessions(dated), close, stale_after)
         for day, row in flows.iterrows():

@@ -25,7 +25,9 @@ Columns (NaN where a source is missing; the panel works with prices alone):
 ``reddit_per_1k``         theme Reddit mentions per 1,000 comments in its subreddits
 ``attention_index``       mean z-score of log search, log page views and log(1 + mentions) over
                           the components observed in the period (``ThemePanel.index_parts``)
-``theme_return``          proxy ETF or weighted basket of adj_close returns
+``theme_return``          proxy ETF or weighted basket of adj_close returns (weekly: compounded,
+                          missing when the week's last session has none). The repeats of a
+                          frozen close are dropped first (``ThemePanel.frozen``)
 ``basket_weight``         share of the proxy's weight with a return that session (weekly: the
                           week's lowest); under 80% the panel notes say so
 ``benchmark_return``      config.benchmark's adj_close return
@@ -51,6 +53,8 @@ import pandas as pd
 
 from attention.calendar import sessions_and_closes, week_labels
 from attention.checks.baskets import BenchmarkIsProxyError, check_benchmark, thin_basket_finding
+from attention.checks.feeds import drop_frozen_prices, frozen_flows_missing, price_min_run
+from attention.checks.findings import Finding
 from attention.config import Config
 from attention.panel.attention_series import page_view_columns, share_columns
 from attention.panel.columns import asvi, attention_index, market_columns, search_columns, step_adjusted
@@ -127,6 +131,10 @@ class ThemePanel:
     index_parts: tuple[pd.Series, pd.Series] = field(
         default_factory=lambda: (pd.Series(dtype=object), pd.Series(dtype=object))
     )
+    # input checks behind the panel (also in ``notes``): frozen closes of the proxy or the
+    # benchmark (their repeats dropped as missing), and search terms used as step series
+    frozen: tuple[Finding, ...] = ()
+    steps: tuple[Finding, ...] = ()
 
     def available(self, freq: str = "W") -> list[str]:
         """Columns with at least one value."""
@@ -177,9 +185,10 @@ def build_theme_panel(
         )
     prev = all_sessions[all_sessions < sessions[0]][-1]
     weeks = week_labels(sessions)
+    prices, frozen, flows, flow_notes = _checked_market(inputs, config, theme_key, last)
     market_d, market_w = market_columns(
-        _since(inputs.prices, prev, True),
-        _since(inputs.flows, prev, True),
+        _since(prices, prev, True),
+        _since(flows, prev, True),
         theme.proxy.weight_map(),
         config.benchmark_for(theme_key),
         sessions,
@@ -222,10 +231,52 @@ def build_theme_panel(
     benchmark = config.benchmark_for(theme_key)
     notes = _notes(daily, theme.proxy.members, benchmark) + _coverage_notes(inputs, daily)
     notes += [f.line() for f in steps] + proxy_error + list(ext_notes) + _composition_note(parts[1])
+    notes += [f"frozen feed: {f.line()}" for f in frozen] + flow_notes
     thin = thin_basket_finding(theme_key, daily["basket_weight"], theme.proxy.members)
     if thin is not None and len(theme.proxy.members) > 1:
         notes.append(thin.line())
-    return ThemePanel(theme_key, daily, weekly, tuple(notes), (parts[0], parts[1]))
+    return ThemePanel(
+        theme_key, daily, weekly, tuple(notes), (parts[0], parts[1]), tuple(frozen), tuple(steps)
+    )
+
+
+def _checked_market(
+    inputs: PanelInputs, config: Config, theme_key: str, last: pd.Timestamp
+) -> tuple[pd.DataFrame, list[Finding], pd.DataFrame, list[str]]:
+    """The theme's prices without the repeats of frozen closes, and its flows with every row
+    of a frozen shares feed unknown, checked on the rows dated up to ``last`` only (a panel as
+    of a past date never learns from later bars that a run was frozen). Returns the prices,
+    the frozen-close flags, the flows and a note per member whose flows were frozen."""
+    stale_after = config.sources.flows.stale_after_days
+    members = config.themes[theme_key].proxy.members
+    tickers = {*members, config.benchmark_for(theme_key)}
+    prices = _upto(inputs.prices, last)
+    if not prices.empty:
+        prices = prices[prices["ticker"].isin(tickers)]
+    prices, frozen = drop_frozen_prices(prices, price_min_run(stale_after))
+    flows = _upto(inputs.flows, last)
+    if flows.empty:
+        return prices, frozen, flows, []
+    flows = flows[flows["ticker"].isin(members)].reset_index(drop=True)
+    checked = frozen_flows_missing(flows, stale_after)
+    was = flows["stale"].fillna(False).astype(bool)
+    newly = checked[checked["stale"] & ~was & (checked["flow_usd"] == 0)]
+    notes = [
+        f"frozen feed: {ticker}'s shares outstanding stopped changing; {len(rows)} zero flow(s) "
+        f"from {_day(rows['date'].min())} to {_day(rows['date'].max())} sit in that frozen run and are "
+        "missing, not 0"
+        for ticker, rows in newly.groupby("ticker")
+    ]
+    return prices, frozen, checked, notes
+
+
+def _day(value: object) -> object:
+    return pd.Timestamp(value).date()
+
+
+def _upto(frame: pd.DataFrame, last: pd.Timestamp) -> pd.DataFrame:
+    """Rows dated on or before ``last``."""
+    return frame if frame.empty else frame[pd.to_datetime(frame["date"]) <= last]
 
 
 def build_panels(

@@ -69,9 +69,9 @@ def market_columns(
     grouped = daily.groupby(weeks.to_numpy())
     weekly = pd.DataFrame(
         {
-            "theme_return": grouped["theme_return"].apply(_compound),
+            "theme_return": grouped["theme_return"].apply(_week_return),
             "basket_weight": grouped["basket_weight"].min(),  # the week's thinnest session
-            "benchmark_return": grouped["benchmark_return"].apply(_compound),
+            "benchmark_return": grouped["benchmark_return"].apply(_week_return),
             "dollar_volume": grouped["dollar_volume"].sum(min_count=1),
             # strict: a week with any unknown session flow has an unknown weekly flow
             "flow_usd": grouped["flow_usd"].apply(lambda s: s.sum() if s.notna().all() else np.nan),
@@ -95,6 +95,15 @@ def _basket_return(rets: pd.DataFrame, weights: Mapping[str, float]) -> pd.Serie
     total = present.sum(axis=1)
     out = values.fillna(0).mul(w, axis=1).sum(axis=1) / total
     return out.where(total > 0)
+
+
+def _week_return(values: pd.Series) -> float:
+    """A week's compounded return; missing when its last session has no return (a missing or
+    frozen bar): the move from the last known close to the week's end is not known, and the
+    return up to an earlier session is not the week's."""
+    if values.empty or pd.isna(values.iloc[-1]):
+        return np.nan
+    return _compound(values)
 
 
 def _compound(values: pd.Series) -> float:

@@ -143,7 +143,8 @@ def _streak_text(context: MarketContext) -> str:
         return "0 (did not beat it on the last session)"
     since = context.streak_longest_since
     when = "the longest in the data" if since is None else f"longest since {since}"
-    return f"{streak} session{'s' if streak != 1 else ''} ({when})"
+    gaps = context.streak_gap_text()
+    return f"{streak} session{'s' if streak != 1 else ''} ({when})" + (f", {gaps}" if gaps else "")
 
 
 def _rsi_text(value: float) -> str:
@@ -167,7 +168,7 @@ def market_context(data: ReportData) -> str:
         rows.append(
             [
                 esc(theme.label),
-                esc(f"{c.asof}" + (" (stale)" if any(n.startswith("stale:") for n in c.notes) else "")),
+                esc(f"{c.asof}" + (" (stale)" if c.stale else "")),
                 pct(c.ytd_return),
                 pct(c.benchmark_ytd_return),
                 pct(c.relative_ytd),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -127,7 +128,15 @@ def test_asof_uses_the_last_date_both_series_have() -> None:
     assert ctx.ytd_return == pytest.approx(theme["2024-06-26"] / theme["2023-12-29"] - 1)
     assert ctx.benchmark_ytd_return == 0.0 and ctx.return_vs_other_3m == pytest.approx(0.0)
     assert any("last date with a benchmark close" in n for n in ctx.notes)
-    assert ctx == market_context(theme, bench, other=theme * 0.5)  # no asof: the same date
+    # asked for 06-28, the data is of 06-26: two sessions behind, not yet stale
+    assert (ctx.requested, ctx.data_as_of, ctx.stale_sessions, ctx.stale) == (
+        dt.date(2024, 6, 28),
+        dt.date(2024, 6, 26),
+        2,
+        False,
+    )
+    latest = market_context(theme, bench, other=theme * 0.5)  # no asof: the same date
+    assert latest == dataclasses.replace(ctx, requested=None, stale_sessions=0)
     # the benchmark alone has a date: it is not the theme's, so the common date is earlier
     assert market_context(theme[:-3], bench, asof="2024-06-26").asof == dt.date(2024, 6, 25)
     with pytest.raises(AnalysisInputError, match="both theme and benchmark"):

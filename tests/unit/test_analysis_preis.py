@@ -16,7 +16,8 @@ WEEKS = pd.to_datetime(["2024-01-06", "2024-01-13", "2024-01-20", "2024-01-27", 
 
 def _prices(values: dict[str, float]) -> pd.Series:
     days = pd.bdate_range("2024-01-22", "2024-02-16")
-    base = pd.Series(95.0, index=days)
+    # closes that move (a close repeated on 5 bars is a frozen feed: missing, never traded)
+    base = pd.Series([95.0 + 0.25 * (i % 3) for i in range(len(days))], index=days)
     for day, value in values.items():
         base[pd.Timestamp(day)] = value
     return base
@@ -42,11 +43,11 @@ def test_holiday_rolls_to_next_session_and_zero_dn_means_no_trade() -> None:
     prices = prices.drop(pd.Timestamp("2024-02-05"))
     result = preis_backtest(search, prices, delta_t=3, n_random=0)
     # week 01-27: dn = 20 - 20 = 0 -> no trade; week 02-03: dn < 0 -> long
-    # Monday 02-05 missing: entry rolls to 02-06 (110); exit first session after 02-10 = 02-12 (95)
+    # Monday 02-05 missing: entry rolls to 02-06 (110); exit first session after 02-10 = 02-12
     assert len(result.trades) == 1
     trade = result.trades[0]
     assert trade.position == 1 and trade.entry_date == pd.Timestamp("2024-02-06")
-    assert result.cumulative_return == pytest.approx(95 / 110 - 1)
+    assert result.cumulative_return == pytest.approx(prices["2024-02-12"] / 110 - 1)
 
 
 def test_trade_without_exit_yet_is_dropped_and_delta_t_matters() -> None:

@@ -95,7 +95,9 @@ def test_monthly_and_step_search_are_refused() -> None:
         preis_backtest(pd.Series(np.arange(24.0), index=months), _prices())
     weeks = pd.date_range("2020-01-04", "2021-12-25", freq="W-SAT")
     steps = pd.Series(weeks.month * 3.0 + weeks.year, index=weeks)  # one value per calendar month
-    prices = pd.Series(100.0, index=pd.bdate_range("2020-01-01", "2022-01-31"))
+    days = pd.bdate_range("2020-01-01", "2022-01-31")
+    # closes that move: one close on 5 bars is a frozen feed (dropped, noted)
+    prices = pd.Series(100.0 + np.arange(len(days)) % 2, index=days)
     with pytest.raises(AnalysisInputError, match="monthly values copied onto weeks.*--allow-steps"):
         preis_backtest(steps, prices, n_random=0)
     anyway = preis_backtest(steps, prices, n_random=0, allow_steps=True)

@@ -6,6 +6,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -41,7 +42,14 @@ def _write_world(path: Path, params: LoopParams, seed: int = 1, n: int = 1300) -
             )
         frames.append(
             pd.DataFrame(
-                {"ticker": "QQQ", "date": world.index.date, "close": 50.0, "adj_close": 50.0, "volume": 1e6}
+                {
+                    "ticker": "QQQ",
+                    "date": world.index.date,
+                    # it moves: a close repeated on 5 bars is a frozen feed, dropped as missing
+                    "close": 50.0 + np.arange(len(world)) % 2,
+                    "adj_close": 50.0 + np.arange(len(world)) % 2,
+                    "volume": 1e6,
+                }
             )
         )
         store.upsert_frame("prices", pd.concat(frames), ["ticker", "date"])
@@ -158,7 +166,8 @@ def test_cli_backtest_preis(tmp_path: Path) -> None:
     days = pd.bdate_range("2024-01-22", "2024-02-16")
     closes = {pd.Timestamp("2024-01-29"): 100, pd.Timestamp("2024-02-05"): 90, pd.Timestamp("2024-02-12"): 99}
     lines = ["Date,Close,Volume", ",^GSPC,^GSPC"]  # yfinance's second header row
-    lines += [f"{d.date()},{closes.get(d, 95)},1" for d in days]
+    # between the three trade closes the close moves (5 equal closes would be a frozen feed)
+    lines += [f"{d.date()},{closes.get(d, 95 + 0.25 * (i % 3))},1" for i, d in enumerate(days)]
     (tmp_path / "prices.csv").write_text("\n".join(lines) + "\n")
     out = runner.invoke(
         app,

@@ -82,7 +82,9 @@ def test_a_theme_benchmark_overrides_the_global_one(tmp_path: Path) -> None:
     themes["small_caps"]["context_indices"] = ["IWM"]
     config = load_config(None, overrides={"themes": themes, "store.path": str(tmp_path / "s")})
     assert {"^GSPC", "^RUT", "IWM", "SPY"} <= set(config.all_tickers())
-    closes = {"^RUT": [100.0 + i for i in range(10)], "^GSPC": [100.0] * 9 + [110.0], "SPY": [1.0] * 10}
+    # ^GSPC moves (one close on 5 bars would be a frozen feed) and ends +10% on 07-19
+    gspc = [100.0, 101.0] * 4 + [100.0, 110.0]
+    closes = {"^RUT": [100.0 + i for i in range(10)], "^GSPC": gspc, "SPY": [1.0 + i for i in range(10)]}
     empty = PanelInputs.empty()
     inputs = PanelInputs(_prices(closes), empty.flows, empty.mentions, empty.search)
     panel = build_theme_panel(inputs, config, "small_caps")

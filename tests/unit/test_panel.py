@@ -35,13 +35,27 @@ def config(default_config_path: Path):
     return load_config(default_config_path)
 
 
-def _prices(tickers: dict[str, list[float]], sessions: pd.DatetimeIndex = SESSIONS) -> pd.DataFrame:
+def _prices(
+    tickers: dict[str, list[float]], sessions: pd.DatetimeIndex = SESSIONS, dollar_volume: float | None = None
+) -> pd.DataFrame:
+    """Bars of ``tickers``; volume 1,000, or ``dollar_volume / close`` when that is given."""
     rows = [
-        {"ticker": t, "date": d.date(), "close": c, "adj_close": c, "volume": 1000.0}
+        {
+            "ticker": t,
+            "date": d.date(),
+            "close": c,
+            "adj_close": c,
+            "volume": 1000.0 if dollar_volume is None else dollar_volume / c,
+        }
         for t, closes in tickers.items()
         for d, c in zip(sessions, closes, strict=True)
     ]
     return pd.DataFrame(rows)
+
+
+def _wiggle(n: int) -> list[float]:
+    """Closes that move every session (a close repeated on 5 bars is a frozen feed, dropped)."""
+    return [100.0 + 0.5 * (i % 2) for i in range(n)]
 
 
 def _inputs(prices=None, flows=None, mentions=None, search=None, coverage=None) -> PanelInputs:
@@ -69,7 +83,8 @@ def _coverage(*spans: tuple[str, str], source: str = "reddit") -> pd.DataFrame:
 
 
 def _flat_prices() -> pd.DataFrame:
-    return _prices({"IWM": [100.0] * 10, "SPY": [100.0] * 10})
+    """Prices that move every session with a constant dollar volume of 100,000."""
+    return _prices({"IWM": _wiggle(10), "SPY": _wiggle(10)}, dollar_volume=100_000.0)
 
 
 def test_prices_only_returns_and_weekly_compounding(config) -> None:
@@ -92,10 +107,12 @@ def test_prices_only_returns_and_weekly_compounding(config) -> None:
 
 
 def test_basket_weights_renormalise_over_listed_members(config) -> None:
-    members = {t: [100.0] * 10 for t in ["AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "META"]}
-    members["AAPL"] = [100.0] * 5 + [110.0] * 5  # +10% on 07-08
+    # unchanged on 07-08 and 07-12, never on 5 bars in a row (that would be a frozen feed)
+    still = [100.0, 100.0, 100.0, 101.0, 101.0, 101.0, 101.0, 100.0, 100.0, 100.0]
+    members = {t: still for t in ["AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "META"]}
+    members["AAPL"] = [100.0, 100.0, 101.0, 101.0, 100.0, 110.0, 110.0, 110.0, 111.0, 111.0]  # +10% 07-08
     tsla = _prices({"TSLA": [50.0, 55.0]}, SESSIONS[-2:])  # lists on 07-11, +10% on 07-12
-    prices = pd.concat([_prices(members | {"SPY": [100.0] * 10}), tsla])
+    prices = pd.concat([_prices(members | {"SPY": still}), tsla])
     daily = build_theme_panel(_inputs(prices), config, "magnificent_seven").daily
     assert daily.loc["2024-07-08", "theme_return"] == pytest.approx(0.10 / 6)
     assert daily.loc["2024-07-12", "theme_return"] == pytest.approx(0.10 / 7)
@@ -279,9 +296,11 @@ def test_weekly_abnormal_volume_is_per_session(config) -> None:
 
     sessions = sessions_and_closes(dt.date(2024, 1, 2), dt.date(2024, 7, 12))[0]
     sessions = sessions[(sessions >= "2024-01-02") & (sessions <= "2024-07-12")]
-    flat = [100.0] * len(sessions)
+    moving = _wiggle(len(sessions))
     weekly = build_theme_panel(
-        _inputs(_prices({"IWM": flat, "SPY": flat}, sessions)), config, "small_caps"
+        _inputs(_prices({"IWM": moving, "SPY": moving}, sessions, dollar_volume=100_000.0)),
+        config,
+        "small_caps",
     ).weekly
     # same volume every session: nothing is abnormal, holiday weeks included
     assert weekly.loc["2024-07-05", "n_sessions"] == 4  # Independence Day

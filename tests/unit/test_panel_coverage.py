@@ -28,9 +28,10 @@ def config(default_config_path: Path):
 def _prices() -> pd.DataFrame:
     return pd.DataFrame(
         [
-            {"ticker": t, "date": d.date(), "close": 100.0, "adj_close": 100.0, "volume": 1.0}
+            # closes that move: a close repeated on 5 bars is a frozen feed, dropped as missing
+            {"ticker": t, "date": d.date(), "close": 100.0 + i % 2, "adj_close": 100.0 + i % 2, "volume": 1.0}
             for t in ("IWM", "SPY")
-            for d in SESSIONS
+            for i, d in enumerate(SESSIONS)
         ]
     )
 
