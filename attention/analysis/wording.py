@@ -33,6 +33,7 @@ from attention.analysis.feedback import series_label as label
 if TYPE_CHECKING:
     from attention.analysis.beyond import BeyondPrice
     from attention.analysis.event import EventStudyResult
+    from attention.analysis.exclusions import DataSpan
     from attention.analysis.feedback import FeedbackResult
     from attention.analysis.granger import GrangerResult
     from attention.analysis.stability import Stability
@@ -268,3 +269,23 @@ def event_verdict(study: EventStudyResult, horizon: int | None = None) -> str:
     )
     what = what.replace("spikes", "spike", 1) if study.n_events == 1 else what
     return f"Event study: {study.n_events} {what}, {dates}. {found}.{warn}"
+
+
+def asof_sentence(span: DataSpan) -> str:
+    """'Data 2022-01-03..2024-07-26, computed 2026-12-06 19:50 UTC.', and when the data end
+    more than a few sessions before the run date: ': stale, the data end 612 sessions before
+    2026-12-06 (attention ends 2024-07-26, excess returns 2026-01-30).'"""
+    computed = f"computed {span.computed_at:%Y-%m-%d %H:%M} UTC"
+    if span.data_from is None or span.data_as_of is None:
+        return f"No attention or excess return data up to {span.run_date}, {computed}."
+    text = f"Data {span.data_from}..{span.data_as_of}, {computed}"
+    if not span.stale:
+        return text + "."
+    ends = ", ".join(f"{name} ends {end}" for name, end in span.ends)
+    return f"{text}: stale, the data end {span.sessions_behind} sessions before {span.run_date} ({ends})."
+
+
+def excluded_sentence(items: Sequence[str]) -> str:
+    """'Excluded or used late: A; B.' (or 'nothing'): every input the panel dropped or delayed
+    (:func:`attention.analysis.exclusions.excluded_inputs`)."""
+    return f"Excluded or used late: {'; '.join(items) if items else 'nothing'}."

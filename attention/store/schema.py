@@ -329,6 +329,21 @@ FEEDBACK_TESTS_SHIFT_PVALUE = """
 ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS shift_pvalue DOUBLE;
 """
 
+# The dates each analysis result was computed from (attention.analysis.exclusions): first and last
+# date of the analysed data, and on the verdict whether it was stale and what was excluded.
+ASOF_DATA_SPAN = """
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS data_from DATE;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS data_as_of DATE;
+ALTER TABLE feedback_verdicts ADD COLUMN IF NOT EXISTS data_from DATE;
+ALTER TABLE feedback_verdicts ADD COLUMN IF NOT EXISTS data_as_of DATE;
+ALTER TABLE feedback_verdicts ADD COLUMN IF NOT EXISTS stale BOOLEAN;
+ALTER TABLE feedback_verdicts ADD COLUMN IF NOT EXISTS excluded VARCHAR;
+ALTER TABLE event_studies ADD COLUMN IF NOT EXISTS data_from DATE;
+ALTER TABLE event_studies ADD COLUMN IF NOT EXISTS data_as_of DATE;
+ALTER TABLE impulse_responses ADD COLUMN IF NOT EXISTS data_from DATE;
+ALTER TABLE impulse_responses ADD COLUMN IF NOT EXISTS data_as_of DATE;
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
@@ -348,4 +363,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     # Parallel to items.themes: each theme's weight for the item (attention.themes.evidence_weights).
     # NULL for items matched before this migration (`attention rescore --themes` fills it).
     ("sentiment_0001_theme_weights", "ALTER TABLE items ADD COLUMN IF NOT EXISTS theme_weights DOUBLE[];"),
+    ("asof_0001_data_span", ASOF_DATA_SPAN),
 ]
