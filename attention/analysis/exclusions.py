@@ -189,8 +189,12 @@ def _flagged(flags: pd.DataFrame, subjects: set[str]) -> list[str]:
         if row.check_name in FROM_DATA or str(row.subject).upper() not in subjects:
             continue
         words = CHECK_WORDS.get(row.check_name, str(row.check_name).replace("_", " "))
-        first, last = row.first_date, row.last_date
-        when = f", {first}..{last}" if pd.notna(first) and pd.notna(last) and first != last else ""
-        when = when or (f", {first}" if pd.notna(first) else "")
+        first, last = _day(row.first_date), _day(row.last_date)
+        when = f", {first}..{last}" if first and last and first != last else f", {first}" if first else ""
         out.append(f"{row.subject} ({words}{when})")
     return list(dict.fromkeys(out))
+
+
+def _day(value: object) -> dt.date | None:
+    """A stored date (a date, a timestamp or missing) as a date."""
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
