@@ -53,8 +53,16 @@ class DataSpan:
     data_as_of: dt.date | None
     run_date: dt.date
     computed_at: dt.datetime
-    ends: tuple[tuple[str, dt.date], ...] = ()  # last date of each analysed series
+    # each analysed series: (name, first date, last date)
+    series: tuple[tuple[str, dt.date, dt.date], ...] = ()
     sessions_behind: int = 0  # NYSE sessions after data_as_of up to run_date
+
+    @property
+    def overlap(self) -> bool:
+        """Whether the analysed series share any dates."""
+        return (
+            self.data_from is not None and self.data_as_of is not None and self.data_from <= self.data_as_of
+        )
 
     @property
     def stale(self) -> bool:
@@ -62,21 +70,18 @@ class DataSpan:
 
 
 def data_span(panel: ThemePanel, run_date: dt.date, computed_at: dt.datetime) -> DataSpan:
-    """First and last dates of the analysed series (attention, excess returns) in the daily
-    panel, up to ``run_date``. ``data_as_of`` is the earlier of their last dates: a test of
-    one against the other has no data after it."""
-    daily = panel.daily[panel.daily.index <= pd.Timestamp(run_date)]
-    firsts, ends = [], []
+    """Where the analysed series (attention, excess returns) of the daily panel overlap: a
+    test of one against the other has no data outside it. ``data_as_of`` is the earlier of
+    their last dates (a panel cut at an as-of date, as the report's, ends there)."""
+    series = []
     for name, column in SPAN_COLUMNS.items():
-        values = daily[column].dropna() if column in daily else pd.Series(dtype=float)
+        values = panel.daily[column].dropna() if column in panel.daily else pd.Series(dtype=float)
         if not values.empty:
-            firsts.append(values.index.min().date())
-            ends.append((name, values.index.max().date()))
-    if not ends:
+            series.append((name, values.index.min().date(), values.index.max().date()))
+    if not series:
         return DataSpan(None, None, run_date, computed_at)
-    as_of = min(end for _, end in ends)
-    behind = sessions_after(as_of, run_date)
-    return DataSpan(min(firsts), as_of, run_date, computed_at, tuple(ends), behind)
+    first, last = max(s[1] for s in series), min(s[2] for s in series)
+    return DataSpan(first, last, run_date, computed_at, tuple(series), sessions_after(last, run_date))
 
 
 def sessions_after(first: dt.date, last: dt.date) -> int:
@@ -110,10 +115,10 @@ def _uncovered(panel: ThemePanel) -> list[str]:
         partly = int(((fraction > 0) & (fraction < FULL_COVERAGE)).sum())
         missing = int((fraction < FULL_COVERAGE).sum())
         if missing:
-            part = f", {partly} of them partly watched" if partly else ""
+            part = f", {partly} of them watched in part" if partly else ""
             out.append(
-                f"{SOURCE_NAMES[source]} mentions in {missing} of {len(fraction)} weeks{part} "
-                "(not watched: missing, not zero)"
+                f"{SOURCE_NAMES[source]} mentions in {missing} of {len(fraction)} weeks (not fully "
+                f"watched{part}: missing, not zero)"
             )
     return out
 

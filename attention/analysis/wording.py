@@ -272,17 +272,20 @@ def event_verdict(study: EventStudyResult, horizon: int | None = None) -> str:
 
 
 def asof_sentence(span: DataSpan) -> str:
-    """'Data 2022-01-03..2024-07-26, computed 2026-12-06 19:50 UTC.', and when the data end
-    more than a few sessions before the run date: ': stale, the data end 612 sessions before
-    2026-12-06 (attention ends 2024-07-26, excess returns 2026-01-30).'"""
+    """'Data 2022-01-03..2024-07-26, computed 2026-12-06 19:50 UTC.' (the dates where attention
+    and excess returns overlap), and when they end more than a few sessions before the run
+    date: ': stale, the data end 612 sessions before 2026-12-06 (attention 2022-01-03..
+    2024-07-26, excess returns 2021-01-04..2026-01-30).'"""
     computed = f"computed {span.computed_at:%Y-%m-%d %H:%M} UTC"
+    each = ", ".join(f"{name} {first}..{last}" for name, first, last in span.series)
     if span.data_from is None or span.data_as_of is None:
         return f"No attention or excess return data up to {span.run_date}, {computed}."
+    if not span.overlap:
+        return f"No dates with both attention and excess returns ({each}), {computed}."
     text = f"Data {span.data_from}..{span.data_as_of}, {computed}"
     if not span.stale:
         return text + "."
-    ends = ", ".join(f"{name} ends {end}" for name, end in span.ends)
-    return f"{text}: stale, the data end {span.sessions_behind} sessions before {span.run_date} ({ends})."
+    return f"{text}: stale, the data end {span.sessions_behind} sessions before {span.run_date} ({each})."
 
 
 def excluded_sentence(items: Sequence[str]) -> str:

@@ -111,7 +111,8 @@ def test_every_known_exclusion_is_named_once(config_path: Path) -> None:
     items = excluded_inputs(_panel("ai_stocks"), _inputs(config_path), config)
     joined = "; ".join(items)
     assert (
-        "Reddit mentions in 9 of 20 weeks, 1 of them partly watched (not watched: missing, not zero)" in items
+        "Reddit mentions in 9 of 20 weeks (not fully watched, 1 of them watched in part: missing, not zero)"
+        in items
     )
     assert f"search '{term}' (monthly values on weekly labels, each used only after its month ends)" in items
     assert any(i.startswith("the basket (") and "on 3 of " in i and "lowest 40%" in i for i in items)
@@ -142,12 +143,21 @@ def test_data_span_and_stale_in_words() -> None:
     assert late.sessions_behind > STALE_SESSIONS
     assert asof_sentence(late) == (
         "Data 2024-03-11..2024-06-28, computed 2026-12-06 19:50 UTC: stale, the data end "
-        f"{late.sessions_behind} sessions before 2024-12-31 (attention ends 2024-07-26, excess "
-        "returns ends 2024-06-28)."
+        f"{late.sessions_behind} sessions before 2024-12-31 (attention 2024-03-11..2024-07-26, "
+        "excess returns 2024-03-11..2024-06-28)."
     )
-    # a run date inside the data: only what was known by then counts
+    # a run date inside the data (analyze_store with an as-of): the span still says where the
+    # data analysed end, and it is not stale
     early = data_span(panel, dt.date(2024, 5, 31), AT)
-    assert early.data_as_of == dt.date(2024, 5, 31) and not early.stale
+    assert early.data_as_of == dt.date(2024, 6, 28) and early.sessions_behind == 0 and not early.stale
+    # attention and returns that never overlap: said so, not a span
+    apart = _panel("ai_stocks")
+    apart.daily.loc[:"2024-06-28", "attention_index"] = np.nan
+    split = data_span(apart, dt.date(2024, 7, 26), AT)
+    assert not split.overlap and asof_sentence(split) == (
+        "No dates with both attention and excess returns (attention 2024-07-01..2024-07-26, "
+        "excess returns 2024-03-11..2024-06-28), computed 2026-12-06 19:50 UTC."
+    )
     none = DataSpan(None, None, dt.date(2024, 1, 2), AT)
     assert none.stale and asof_sentence(none).startswith(
         "No attention or excess return data up to 2024-01-02"
