@@ -272,17 +272,17 @@ def event_verdict(study: EventStudyResult, horizon: int | None = None) -> str:
 
 
 def asof_sentence(span: DataSpan) -> str:
-    """'Data 2022-01-03..2024-07-26, computed 2026-12-06 19:50 UTC.' (the dates where attention
-    and excess returns overlap), and when they end more than a few sessions before the run
-    date: ': stale, the data end 612 sessions before 2026-12-06 (attention 2022-01-03..
-    2024-07-26, excess returns 2021-01-04..2026-01-30).'"""
-    computed = f"computed {span.computed_at:%Y-%m-%d %H:%M} UTC"
+    """'Data 2022-01-03..2024-07-26.' (the dates where attention and excess returns overlap),
+    and when they end more than a few sessions before the run date: 'Data 2022-01-03..
+    2024-07-26: stale, the data end 612 sessions before 2026-12-06 (attention 2022-01-03..
+    2024-07-26, excess returns 2021-01-04..2026-01-30).' When it was computed is a column
+    (``computed_at``), not part of the sentence: a rerun on the same data reads the same."""
     each = ", ".join(f"{name} {first}..{last}" for name, first, last in span.series)
     if span.data_from is None or span.data_as_of is None:
-        return f"No attention or excess return data up to {span.run_date}, {computed}."
+        return f"No attention or excess return data up to {span.run_date}."
     if not span.overlap:
-        return f"No dates with both attention and excess returns ({each}), {computed}."
-    text = f"Data {span.data_from}..{span.data_as_of}, {computed}"
+        return f"No dates with both attention and excess returns ({each})."
+    text = f"Data {span.data_from}..{span.data_as_of}"
     if not span.stale:
         return text + "."
     return f"{text}: stale, the data end {span.sessions_behind} sessions before {span.run_date} ({each})."
