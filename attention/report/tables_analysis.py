@@ -90,8 +90,8 @@ FEEDBACK_TESTS = _spec(
     ("break_pvalue", "float", "F test that the causing lags' coefficients are equal in every subperiod"),
     ("subperiods", "string", "JSON list of subperiods with label, nobs, pvalue and effect (sd)"),
     ("computed_at", "timestamp", "when the analysis ran (UTC)"),
-    ("data_from", "date", "first date of the analysed data (attention or excess returns)"),
-    ("data_as_of", "date", "last date of the analysed data: the earlier of the two series' last dates"),
+    ("data_from", "date", "first date with both attention and excess returns (the theme's analysed data)"),
+    ("data_as_of", "date", "last date with both attention and excess returns: what the results are as of"),
 )
 
 FEEDBACK_VERDICTS = _spec(
@@ -104,8 +104,8 @@ FEEDBACK_VERDICTS = _spec(
     ("skipped", "string", "JSON list of pairs that could not be tested, with the reason"),
     ("notes", "string", "JSON list of data notes"),
     ("computed_at", "timestamp", "when the analysis ran (UTC)"),
-    ("data_from", "date", "first date of the analysed data (attention or excess returns)"),
-    ("data_as_of", "date", "last date of the analysed data: the earlier of the two series' last dates"),
+    ("data_from", "date", "first date with both attention and excess returns (the theme's analysed data)"),
+    ("data_as_of", "date", "last date with both attention and excess returns: what the results are as of"),
     (
         "stale",
         "bool",
@@ -136,8 +136,8 @@ EVENT_STUDIES = _spec(
     ("n_obs", "int", "spikes with a complete window at this horizon"),
     ("threshold", "float", "spike threshold (trailing z-score)"),
     ("computed_at", "timestamp", "when the analysis ran (UTC)"),
-    ("data_from", "date", "first date of the analysed data (attention or excess returns)"),
-    ("data_as_of", "date", "last date of the analysed data: the earlier of the two series' last dates"),
+    ("data_from", "date", "first date with both attention and excess returns (the theme's analysed data)"),
+    ("data_as_of", "date", "last date with both attention and excess returns: what the results are as of"),
 )
 EVENT_STUDIES = _without_empty_results(EVENT_STUDIES, ("mean_car", "lower", "upper"))
 
@@ -180,8 +180,8 @@ IMPULSE_RESPONSES = _spec(
     ("lower", "float", "95% band, lower"),
     ("upper", "float", "95% band, upper"),
     ("computed_at", "timestamp", "when the analysis ran (UTC)"),
-    ("data_from", "date", "first date of the analysed data (attention or excess returns)"),
-    ("data_as_of", "date", "last date of the analysed data: the earlier of the two series' last dates"),
+    ("data_from", "date", "first date with both attention and excess returns (the theme's analysed data)"),
+    ("data_as_of", "date", "last date with both attention and excess returns: what the results are as of"),
 )
 
 ANALYSIS_TABLES = (FEEDBACK_TESTS, FEEDBACK_VERDICTS, EVENT_STUDIES, CONTEXT, IMPULSE_RESPONSES)
