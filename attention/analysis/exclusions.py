@@ -92,8 +92,11 @@ def sessions_after(first: dt.date, last: dt.date) -> int:
     return int(((sessions > pd.Timestamp(first)) & (sessions <= pd.Timestamp(last))).sum())
 
 
-def excluded_inputs(panel: ThemePanel, inputs: PanelInputs, config: Config) -> tuple[str, ...]:
-    """Every input the theme's panel dropped or used late, one phrase each (empty: none)."""
+def excluded_inputs(
+    panel: ThemePanel, inputs: PanelInputs, config: Config, run_date: dt.date | None = None
+) -> tuple[str, ...]:
+    """Every input the theme's panel dropped or used late, one phrase each (empty: none).
+    Stored flags about dates after ``run_date`` (a report for a past date) are left out."""
     theme = config.themes[panel.theme]
     items = _uncovered(panel) + _steps(inputs, theme.search_terms) + _thin(panel, theme.proxy.members)
     items += _stale_flows(inputs, theme.proxy.members) + _silent(panel, config)
@@ -103,7 +106,7 @@ def excluded_inputs(panel: ThemePanel, inputs: PanelInputs, config: Config) -> t
         panel.theme,
         *(f"search '{t}'" for t in theme.search_terms),
     }
-    return tuple(items + _flagged(inputs.flags, {s.upper() for s in subjects}))
+    return tuple(items + _flagged(inputs.flags, {s.upper() for s in subjects}, run_date))
 
 
 def _uncovered(panel: ThemePanel) -> list[str]:
@@ -172,6 +175,7 @@ def _silent(panel: ThemePanel, config: Config) -> list[str]:
         "news": ("news" in on, "news_coverage"),
         "Wikipedia page views": ("wikipedia" in on and bool(theme.wikipedia_articles), "page_views"),
         "flows": ("flows" in on, "flow_usd"),
+        **{f"the imported series {name}": (True, f"ext_{name}") for name in theme.external_series},
     }
     daily = panel.daily
     silent = [name for name, (enabled, column) in wanted.items() if enabled and not _has_value(daily, column)]
@@ -183,10 +187,11 @@ def _has_value(frame: pd.DataFrame, column: str) -> bool:
     if column not in frame:
         return True  # not a column of this panel: nothing to say
     values = frame[column]
-    return bool(values.notna().any() if column == "flow_usd" else (values.fillna(0) > 0).any())
+    counted = column == "flow_usd" or column.startswith("ext_")  # 0 is a value there
+    return bool(values.notna().any() if counted else (values.fillna(0) > 0).any())
 
 
-def _flagged(flags: pd.DataFrame, subjects: set[str]) -> list[str]:
+def _flagged(flags: pd.DataFrame, subjects: set[str], run_date: dt.date | None) -> list[str]:
     if flags.empty:
         return []
     out = []
@@ -195,6 +200,8 @@ def _flagged(flags: pd.DataFrame, subjects: set[str]) -> list[str]:
             continue
         words = CHECK_WORDS.get(row.check_name, str(row.check_name).replace("_", " "))
         first, last = _day(row.first_date), _day(row.last_date)
+        if run_date is not None and first is not None and first > run_date:
+            continue  # not known yet on the date the analysis is for
         when = f", {first}..{last}" if first and last and first != last else f", {first}" if first else ""
         out.append(f"{row.subject} ({words}{when})")
     return list(dict.fromkeys(out))

@@ -144,7 +144,7 @@ def analyze_panels(
             context,
             (*panel.notes, *notes),
             data_span(panel, run_date, computed_at),
-            excluded_inputs(panel, inputs, config),
+            excluded_inputs(panel, inputs, config, run_date),
         )
     return AnalysisResults(computed_at, themes)
 

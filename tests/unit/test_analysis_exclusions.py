@@ -124,6 +124,23 @@ def test_every_known_exclusion_is_named_once(config_path: Path) -> None:
     # news is on in the config but never watched: named as a source with no data
     assert "news (no data: not collected, or the source did not answer)" in items
     assert not any(i.startswith("search interest") for i in items)  # search had values
+    # a report for a date before the frozen run started does not name it
+    earlier = excluded_inputs(_panel("ai_stocks"), _inputs(config_path), config, dt.date(2024, 4, 30))
+    assert not any(i.startswith(f"{members[1]} (frozen feed") for i in earlier)
+    assert "ai_stocks (a check added later, 2024-01-02)" in earlier
+
+
+def test_an_imported_series_without_values_is_named(config_path: Path) -> None:
+    config = load_config(config_path)
+    theme = config.themes["ai_stocks"].model_copy(update={"external_series": ["mood"]})
+    config = config.model_copy(update={"themes": {**config.themes, "ai_stocks": theme}})
+    panel = _panel("ai_stocks")
+    panel.daily["ext_mood"] = np.nan
+    assert "the imported series mood (no data: not collected, or the source did not answer)" in (
+        excluded_inputs(panel, PanelInputs.empty(), config)
+    )
+    panel.daily["ext_mood"] = 0.0  # a value of 0 is a value
+    assert not any("mood" in i for i in excluded_inputs(panel, PanelInputs.empty(), config))
 
 
 def test_nothing_excluded_says_so() -> None:
