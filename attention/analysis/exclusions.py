@@ -31,6 +31,7 @@ from attention.config import Config
 from attention.panel.build import PanelInputs, ThemePanel
 from attention.panel.text import FULL_COVERAGE, TEXT_SOURCES
 
+VALUED = ("flow_usd", "theme_return", "benchmark_return")  # columns where 0 is a value
 STALE_SESSIONS = 5  # data ending more sessions than this before the run date is stale
 SPAN_COLUMNS = {"attention": "attention_index", "excess returns": "excess_return"}
 SOURCE_NAMES = {"reddit": "Reddit", "news": "news"}
@@ -167,9 +168,12 @@ def _stale_flows(inputs: PanelInputs, members: list[str]) -> list[str]:
 
 
 def _silent(panel: ThemePanel, config: Config) -> list[str]:
-    """Sources on in the config that gave the theme no value at all."""
+    """Inputs of the theme (sources on in the config, its proxy and benchmark prices, its
+    imported series) that gave no value at all, as one phrase."""
     theme, on = config.themes[panel.theme], set(config.sources.enabled_names())
     wanted = {
+        f"prices of the proxy ({', '.join(theme.proxy.members)})": (True, "theme_return"),
+        f"prices of the benchmark {config.benchmark_for(panel.theme)}": (True, "benchmark_return"),
         "search interest": ("google_trends" in on, "search"),
         "Reddit": ("reddit" in on and bool(theme.subreddits), "reddit_coverage"),
         "news": ("news" in on, "news_coverage"),
@@ -179,7 +183,9 @@ def _silent(panel: ThemePanel, config: Config) -> list[str]:
     }
     daily = panel.daily
     silent = [name for name, (enabled, column) in wanted.items() if enabled and not _has_value(daily, column)]
-    return [f"{name} (no data: not collected, or the source did not answer)" for name in silent]
+    if not silent:
+        return []
+    return [f"no data from {', '.join(silent)} (not collected, or the source did not answer)"]
 
 
 def _has_value(frame: pd.DataFrame, column: str) -> bool:
@@ -187,7 +193,7 @@ def _has_value(frame: pd.DataFrame, column: str) -> bool:
     if column not in frame:
         return True  # not a column of this panel: nothing to say
     values = frame[column]
-    counted = column == "flow_usd" or column.startswith("ext_")  # 0 is a value there
+    counted = column in VALUED or column.startswith("ext_")  # 0 is a value there
     return bool(values.notna().any() if counted else (values.fillna(0) > 0).any())
 
 

@@ -46,13 +46,10 @@ class ThemeAnalysis:
         """What `analyze` prints, the report shows and the exports save (one wording module)."""
         from attention.analysis.wording import event_verdict, feedback_verdict
 
-        return " ".join(
-            [
-                feedback_verdict(self.feedback, self.label),
-                *(event_verdict(e) for e in self.events),
-                self.qualifier,
-            ]
-        ).rstrip()
+        parts = [feedback_verdict(self.feedback, self.label), *(event_verdict(e) for e in self.events)]
+        if self.qualifier:  # each part a sentence of its own before the qualifier's sentences
+            parts = [p if p.endswith(".") else f"{p}." for p in parts] + [self.qualifier]
+        return " ".join(parts)
 
     @property
     def qualifier(self) -> str:

@@ -122,8 +122,9 @@ def test_every_known_exclusion_is_named_once(config_path: Path) -> None:
     assert "NOT_A_MEMBER" not in joined  # a flag about another theme's input
     assert joined.count(f"search '{term}'") == 1  # the stored step flag is not named twice
     # news is on in the config but never watched: named as a source with no data
-    assert "news (no data: not collected, or the source did not answer)" in items
-    assert not any(i.startswith("search interest") for i in items)  # search had values
+    silent = next(i for i in items if i.startswith("no data from "))
+    assert "news" in silent and silent.endswith("(not collected, or the source did not answer)")
+    assert "search interest" not in silent and "prices of the" not in silent  # they had values
     # a report for a date before the frozen run started does not name it
     earlier = excluded_inputs(_panel("ai_stocks"), _inputs(config_path), config, dt.date(2024, 4, 30))
     assert not any(i.startswith(f"{members[1]} (frozen feed") for i in earlier)
@@ -136,9 +137,7 @@ def test_an_imported_series_without_values_is_named(config_path: Path) -> None:
     config = config.model_copy(update={"themes": {**config.themes, "ai_stocks": theme}})
     panel = _panel("ai_stocks")
     panel.daily["ext_mood"] = np.nan
-    assert "the imported series mood (no data: not collected, or the source did not answer)" in (
-        excluded_inputs(panel, PanelInputs.empty(), config)
-    )
+    assert any("the imported series mood" in i for i in excluded_inputs(panel, PanelInputs.empty(), config))
     panel.daily["ext_mood"] = 0.0  # a value of 0 is a value
     assert not any("mood" in i for i in excluded_inputs(panel, PanelInputs.empty(), config))
 
@@ -233,6 +232,11 @@ def test_analyze_report_and_export_print_the_same_sentence(config_path: Path, tm
     sentence = analyzed[0]
     assert "search 'IWM' (monthly values on weekly labels" in sentence
     assert "IWM (frozen feed, its values treated as unknown, 2019-03-01..2019-04-01)" in sentence
+    # a theme without prices says so, each part of its verdict a sentence
+    ai = next(v for v in out.stdout.splitlines() if v.startswith("AI stocks:"))
+    assert (
+        "no data from prices of the proxy (" in ai and "flow_usd). No attention or excess return data" in ai
+    )
     # the world ends in 2020, analysed as of today: stale, in words
     assert ": stale, the data end " in line
     as_json = json.loads(runner.invoke(app, ["analyze", "--config", str(config_path), "--json"]).stdout)
