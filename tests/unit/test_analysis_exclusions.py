@@ -237,8 +237,9 @@ def test_analyze_report_and_export_print_the_same_sentence(config_path: Path, tm
     assert (
         "no data from prices of the proxy (" in ai and "flow_usd). No attention or excess return data" in ai
     )
-    # the world ends in 2020, analysed as of today: stale, in words
+    # the world ends in 2020, analysed as of today: stale, in words (and on stderr for cron)
     assert ": stale, the data end " in line
+    assert "attention: Small caps: Data 2019-" in out.stderr and ": stale, " in out.stderr
     as_json = json.loads(runner.invoke(app, ["analyze", "--config", str(config_path), "--json"]).stdout)
     small = as_json["themes"]["small_caps"]
     assert small["excluded_sentence"] == sentence and small["stale"] is True
