@@ -16,6 +16,9 @@ Rules the wording keeps:
   moderate (q < 0.05), weak (q < 0.10), none;
 * a test that finds nothing says "no evidence of", never "no" link: absence of evidence is not
   evidence of absence.
+* every verdict ends with the dates its data span, called stale in words when they end more
+  than a few sessions before the run date, and "Excluded or used late: ..." naming the inputs
+  the panel dropped or delayed (the facts come from :mod:`attention.analysis.exclusions`).
 
 It lives in the analysis layer (pure functions of result objects) because the saved verdict rows
 are built there; the report only imports it.
