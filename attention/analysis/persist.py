@@ -1,6 +1,7 @@
 """Analysis results as rows for the result tables (see ``attention.store.schema``, migrations
-``analysis_results_v1``, ``analysis_results_v2_irf`` and ``stats_0001``..``stats_0003``; the store
-writes them with ``Store.replace_analysis_results``). The exports read these tables."""
+``analysis_results_v1``, ``analysis_results_v2_irf``, ``stats_0001``..``stats_0003`` and
+``asof_0001_data_span``; the store writes them with ``Store.replace_analysis_results``). The
+exports read these tables."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import numpy as np
 import pandas as pd
 
 from attention.analysis.context import MarketContext
+from attention.analysis.wording import excluded_sentence
 
 if TYPE_CHECKING:
     from attention.analysis.beyond import BeyondPrice
     from attention.analysis.granger import GrangerResult
-    from attention.analysis.run import AnalysisResults
+    from attention.analysis.run import AnalysisResults, ThemeAnalysis
     from attention.analysis.stability import Stability
 
 
@@ -29,6 +31,7 @@ def result_frames(results: AnalysisResults) -> dict[str, pd.DataFrame]:
     tests, verdicts, events, contexts, irfs = [], [], [], [], []
     for key, theme in results.themes.items():
         fb = theme.feedback
+        span = _span_columns(theme)
         for t in fb.tests:
             tests.append(
                 {
@@ -52,6 +55,7 @@ def result_frames(results: AnalysisResults) -> dict[str, pd.DataFrame]:
                     "significant": t.significant(fb.alpha),
                     "shift_pvalue": _num(t.shift_pvalue),
                     "computed_at": at,
+                    **span,
                     **_beyond_columns(t, fb.beyond_for(t.causing, t.caused), fb.alpha),
                     **_stability_columns(fb.stability_for(t.causing, t.caused)),
                 }
@@ -64,6 +68,9 @@ def result_frames(results: AnalysisResults) -> dict[str, pd.DataFrame]:
                 "skipped": json.dumps(list(fb.skipped)),
                 "notes": json.dumps(list(theme.notes)),
                 "computed_at": at,
+                **span,
+                "stale": theme.span.stale if theme.span else None,
+                "excluded": excluded_sentence(theme.excluded),
             }
         )
         for study in theme.events:
@@ -83,6 +90,7 @@ def result_frames(results: AnalysisResults) -> dict[str, pd.DataFrame]:
                         "n_obs": study.n_by_horizon[i],
                         "threshold": study.threshold,
                         "computed_at": at,
+                        **span,
                     }
                 )
         for r in fb.impulse_responses:
@@ -97,6 +105,7 @@ def result_frames(results: AnalysisResults) -> dict[str, pd.DataFrame]:
                     "lower": _num(r.lower[h]),
                     "upper": _num(r.upper[h]),
                     "computed_at": at,
+                    **span,
                 }
                 for h in range(len(r.irf))
             ]
@@ -108,6 +117,15 @@ def result_frames(results: AnalysisResults) -> dict[str, pd.DataFrame]:
         "event_studies": pd.DataFrame(events),
         "context": pd.DataFrame(contexts),
         "impulse_responses": pd.DataFrame(irfs),
+    }
+
+
+def _span_columns(theme: ThemeAnalysis) -> dict[str, object]:
+    """Migration ``asof_0001_data_span``: the first and last date of the data analysed."""
+    span = theme.span
+    return {
+        "data_from": span.data_from if span else None,
+        "data_as_of": span.data_as_of if span else None,
     }
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from attention.analysis.context import MarketContext, MonthDay, market_context, period_return
 from attention.analysis.errors import AnalysisInputError
 from attention.analysis.event import EventStudyResult, event_study
+from attention.analysis.exclusions import DataSpan, data_span, excluded_inputs
 from attention.analysis.feedback import FeedbackResult, feedback_tests
 from attention.analysis.granger import with_qvalues
 from attention.calendar import sessions_and_closes
@@ -39,15 +40,28 @@ class ThemeAnalysis:
     events: tuple[EventStudyResult, ...]
     context: MarketContext | None
     notes: tuple[str, ...] = ()
+    span: DataSpan | None = None  # the dates the analysis rests on (None: built by hand)
+    excluded: tuple[str, ...] = ()  # inputs the panel dropped or used late
 
     @property
     def verdict(self) -> str:
         """What `analyze` prints, the report shows and the exports save (one wording module)."""
         from attention.analysis.wording import event_verdict, feedback_verdict
 
-        return " ".join(
-            [feedback_verdict(self.feedback, self.label), *(event_verdict(e) for e in self.events)]
-        )
+        parts = [feedback_verdict(self.feedback, self.label), *(event_verdict(e) for e in self.events)]
+        if self.qualifier:  # each part a sentence of its own before the qualifier's sentences
+            parts = [p if p.endswith(".") else f"{p}." for p in parts] + [self.qualifier]
+        return " ".join(parts)
+
+    @property
+    def qualifier(self) -> str:
+        """The data span (stale in words) and what was excluded or used late: the sentences that
+        follow every verdict and headline of the theme."""
+        from attention.analysis.wording import asof_sentence, excluded_sentence
+
+        if self.span is None:
+            return ""
+        return f"{asof_sentence(self.span)} {excluded_sentence(self.excluded)}"
 
     def summary(self) -> str:
         parts = [self.feedback.summary(), *(e.summary() for e in self.events)]
@@ -70,11 +84,19 @@ class AnalysisResults:
 
     def to_dict(self) -> dict[str, object]:
         """Plain data for ``--json`` (NaN becomes None)."""
+        from attention.analysis.wording import excluded_sentence
+
         data = plain(
             {
                 "computed_at": self.computed_at,
                 "themes": {
-                    k: {**dataclasses.asdict(v), "verdict": v.verdict} for k, v in self.themes.items()
+                    k: {
+                        **dataclasses.asdict(v),
+                        "verdict": v.verdict,
+                        "stale": v.span.stale if v.span else None,
+                        "excluded_sentence": excluded_sentence(v.excluded),
+                    }
+                    for k, v in self.themes.items()
                 },
             }
         )
@@ -108,13 +130,22 @@ def analyze_panels(
         for k, p in panels.items()
     }
     feedback = _bh_across_themes(feedback)
+    computed_at = dt.datetime.now(dt.UTC)
+    run_date = asof or computed_at.date()
     themes = {}
     for key, panel in panels.items():
         context, notes = _context(panel, inputs, config, asof)
         themes[key] = ThemeAnalysis(
-            key, config.themes[key].label, feedback[key], _events(panel), context, (*panel.notes, *notes)
+            key,
+            config.themes[key].label,
+            feedback[key],
+            _events(panel),
+            context,
+            (*panel.notes, *notes),
+            data_span(panel, run_date, computed_at),
+            excluded_inputs(panel, inputs, config, run_date),
         )
-    return AnalysisResults(dt.datetime.now(dt.UTC), themes)
+    return AnalysisResults(computed_at, themes)
 
 
 def context_all(

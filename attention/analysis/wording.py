@@ -16,6 +16,9 @@ Rules the wording keeps:
   moderate (q < 0.05), weak (q < 0.10), none;
 * a test that finds nothing says "no evidence of", never "no" link: absence of evidence is not
   evidence of absence.
+* every verdict ends with the dates its data span, called stale in words when they end more
+  than a few sessions before the run date, and "Excluded or used late: ..." naming the inputs
+  the panel dropped or delayed (the facts come from :mod:`attention.analysis.exclusions`).
 
 It lives in the analysis layer (pure functions of result objects) because the saved verdict rows
 are built there; the report only imports it.
@@ -33,6 +36,7 @@ from attention.analysis.feedback import series_label as label
 if TYPE_CHECKING:
     from attention.analysis.beyond import BeyondPrice
     from attention.analysis.event import EventStudyResult
+    from attention.analysis.exclusions import DataSpan
     from attention.analysis.feedback import FeedbackResult
     from attention.analysis.granger import GrangerResult
     from attention.analysis.stability import Stability
@@ -268,3 +272,26 @@ def event_verdict(study: EventStudyResult, horizon: int | None = None) -> str:
     )
     what = what.replace("spikes", "spike", 1) if study.n_events == 1 else what
     return f"Event study: {study.n_events} {what}, {dates}. {found}.{warn}"
+
+
+def asof_sentence(span: DataSpan) -> str:
+    """'Data 2022-01-03..2024-07-26.' (the dates where attention and excess returns overlap),
+    and when they end more than a few sessions before the run date: 'Data 2022-01-03..
+    2024-07-26: stale, the data end 612 sessions before 2026-12-06 (attention 2022-01-03..
+    2024-07-26, excess returns 2021-01-04..2026-01-30).' When it was computed is a column
+    (``computed_at``), not part of the sentence: a rerun on the same data reads the same."""
+    each = ", ".join(f"{name} {first}..{last}" for name, first, last in span.series)
+    if span.data_from is None or span.data_as_of is None:
+        return f"No attention or excess return data up to {span.run_date}."
+    if not span.overlap:
+        return f"No dates with both attention and excess returns ({each})."
+    text = f"Data {span.data_from}..{span.data_as_of}"
+    if not span.stale:
+        return text + "."
+    return f"{text}: stale, the data end {span.sessions_behind} sessions before {span.run_date} ({each})."
+
+
+def excluded_sentence(items: Sequence[str]) -> str:
+    """'Excluded or used late: A; B.' (or 'nothing'): every input the panel dropped or delayed
+    (:func:`attention.analysis.exclusions.excluded_inputs`)."""
+    return f"Excluded or used late: {'; '.join(items) if items else 'nothing'}."

@@ -26,6 +26,7 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
 @handle_errors
 def analyze(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Feedback-loop tests, event studies and market context for every theme; saves results."""
+    from attention.analysis.wording import asof_sentence
     from attention.daily.outputs import analyze_store
     from attention.store import Store
 
@@ -41,6 +42,8 @@ def analyze(config: Path = CONFIG_OPTION, store: Path = STORE_OPTION, as_json: b
         for note in theme.notes:
             if note.startswith(("warning:", "no prices")):
                 typer.echo(f"attention: {theme.label}: {note}", err=True)
+        if theme.span is not None and theme.span.stale and theme.span.data_as_of is not None:
+            typer.echo(f"attention: {theme.label}: {asof_sentence(theme.span)}", err=True)
 
 
 @handle_errors

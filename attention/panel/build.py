@@ -62,6 +62,7 @@ from attention.panel.external import empty_external, external_columns
 from attention.panel.text import FULL_COVERAGE, TEXT_SOURCES, text_columns
 from attention.store import Store
 from attention.store.coverage import SPAN_COLUMNS as COVERAGE_COLUMNS
+from attention.store.flags import FLAG_COLUMNS
 
 DAILY_COLUMNS = [
     "search",
@@ -108,6 +109,8 @@ class PanelInputs:
     comments: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["subreddit", "day", "value"])
     )
+    # the stored data-quality flags (check_name, subject, detail, first_date, last_date, ...)
+    flags: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FLAG_COLUMNS))
 
     @classmethod
     def empty(cls) -> PanelInputs:
@@ -156,6 +159,7 @@ def load_inputs(store: Store, config: Config) -> PanelInputs:
         external=store.panel_external(series) if series else empty_external(),
         page_views=store.panel_page_views(),
         comments=store.panel_subreddit_volume("comments"),
+        flags=store.data_flags(),
     )
 
 

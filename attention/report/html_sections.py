@@ -87,6 +87,9 @@ def verdict_cards(statuses: dict[str, LoopStatus], data: ReportData) -> str:
         "excess return that followed a one-standard-deviation rise. Evidence: strong (q below "
         "0.01), moderate (below 0.05), weak (below 0.10), none.</p>"
     )
+    if data.analysis is not None:  # when it ran and on what: each card gives its data's dates
+        when = f"{data.analysis.computed_at:%Y-%m-%d %H:%M} UTC"
+        note += f'<p class="muted">Computed {esc(when)} from the data known by {esc(str(data.as_of))}.</p>'
     return section("verdicts", "Feedback loop: the verdict", "".join(cards) + note)
 
 

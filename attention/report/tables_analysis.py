@@ -90,11 +90,13 @@ FEEDBACK_TESTS = _spec(
     ("break_pvalue", "float", "F test that the causing lags' coefficients are equal in every subperiod"),
     ("subperiods", "string", "JSON list of subperiods with label, nobs, pvalue and effect (sd)"),
     ("computed_at", "timestamp", "when the analysis ran (UTC)"),
+    ("data_from", "date", "first date with both attention and excess returns (the theme's analysed data)"),
+    ("data_as_of", "date", "last date with both attention and excess returns: what the results are as of"),
 )
 
 FEEDBACK_VERDICTS = _spec(
     "feedback_verdicts",
-    "The feedback-loop verdict per theme, in words.",
+    "The feedback-loop verdict per theme, in words, with the dates it rests on and what was left out.",
     "theme",
     ("theme", "string", "theme key"),
     ("verdict", "string", "what was and was not found, with effect sizes"),
@@ -102,6 +104,18 @@ FEEDBACK_VERDICTS = _spec(
     ("skipped", "string", "JSON list of pairs that could not be tested, with the reason"),
     ("notes", "string", "JSON list of data notes"),
     ("computed_at", "timestamp", "when the analysis ran (UTC)"),
+    ("data_from", "date", "first date with both attention and excess returns (the theme's analysed data)"),
+    ("data_as_of", "date", "last date with both attention and excess returns: what the results are as of"),
+    (
+        "stale",
+        "bool",
+        "the data end more than 5 NYSE sessions before the date the analysis was run for",
+    ),
+    (
+        "excluded",
+        "string",
+        "'Excluded or used late: ...': inputs the panel dropped or delayed (the verdict's last sentence)",
+    ),
 )
 
 EVENT_STUDIES = _spec(
@@ -122,6 +136,8 @@ EVENT_STUDIES = _spec(
     ("n_obs", "int", "spikes with a complete window at this horizon"),
     ("threshold", "float", "spike threshold (trailing z-score)"),
     ("computed_at", "timestamp", "when the analysis ran (UTC)"),
+    ("data_from", "date", "first date with both attention and excess returns (the theme's analysed data)"),
+    ("data_as_of", "date", "last date with both attention and excess returns: what the results are as of"),
 )
 EVENT_STUDIES = _without_empty_results(EVENT_STUDIES, ("mean_car", "lower", "upper"))
 
@@ -164,6 +180,8 @@ IMPULSE_RESPONSES = _spec(
     ("lower", "float", "95% band, lower"),
     ("upper", "float", "95% band, upper"),
     ("computed_at", "timestamp", "when the analysis ran (UTC)"),
+    ("data_from", "date", "first date with both attention and excess returns (the theme's analysed data)"),
+    ("data_as_of", "date", "last date with both attention and excess returns: what the results are as of"),
 )
 
 ANALYSIS_TABLES = (FEEDBACK_TESTS, FEEDBACK_VERDICTS, EVENT_STUDIES, CONTEXT, IMPULSE_RESPONSES)

@@ -5,7 +5,8 @@ loop_status`): ``loop`` when performance led attention and attention led prices,
 through money (flows, abnormal volume), every leg significant (BH q < ``analysis.fdr_alpha``)
 with a positive effect; ``partial`` when only some legs are; ``none`` otherwise. This module adds
 ``untested`` (too little data); the headline's words come from :mod:`attention.analysis.wording`,
-the one module that writes every verdict sentence.
+the one module that writes every verdict sentence. Each card ends with the theme's data span
+(stale in words) and what was excluded or used late, the same sentences as its verdict.
 """
 
 from __future__ import annotations
@@ -25,24 +26,29 @@ class LoopStatus:
     status: str  # loop | partial | none | untested
     links: tuple[GrangerResult, ...]  # significant directions, in test order
     result: FeedbackResult  # the tests behind it (n, dates, power for the headline)
+    qualifier: str = ""  # the data span and what was excluded (ThemeAnalysis.qualifier)
 
     @property
     def headline(self) -> str:
-        return loop_card(self.label, self.status, self.links, self.result)
+        card = loop_card(self.label, self.status, self.links, self.result)
+        return f"{card} {self.qualifier}" if self.qualifier else card
 
     def summary(self) -> str:
         return self.headline
 
 
-def loop_status(result: FeedbackResult, label: str = "") -> LoopStatus:
+def loop_status(result: FeedbackResult, label: str = "", qualifier: str = "") -> LoopStatus:
     label = label or result.theme
     links = tuple(t for t in result.tests if t.significant(result.alpha))
     status = result.loop_status if result.tests else "untested"
-    return LoopStatus(result.theme, label, status, links, result)
+    return LoopStatus(result.theme, label, status, links, result, qualifier)
 
 
 def loop_statuses(analysis: AnalysisResults | None) -> dict[str, LoopStatus]:
     """Per theme of an ``AnalysisResults`` (empty when the analysis did not run)."""
     if analysis is None:
         return {}
-    return {key: loop_status(theme.feedback, theme.label) for key, theme in analysis.themes.items()}
+    return {
+        key: loop_status(theme.feedback, theme.label, theme.qualifier)
+        for key, theme in analysis.themes.items()
+    }

@@ -329,6 +329,21 @@ FEEDBACK_TESTS_SHIFT_PVALUE = """
 ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS shift_pvalue DOUBLE;
 """
 
+# The dates each analysis result was computed from (attention.analysis.exclusions): first and last
+# date of the analysed data, and on the verdict whether it was stale and what was excluded.
+ASOF_DATA_SPAN = """
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS data_from DATE;
+ALTER TABLE feedback_tests ADD COLUMN IF NOT EXISTS data_as_of DATE;
+ALTER TABLE feedback_verdicts ADD COLUMN IF NOT EXISTS data_from DATE;
+ALTER TABLE feedback_verdicts ADD COLUMN IF NOT EXISTS data_as_of DATE;
+ALTER TABLE feedback_verdicts ADD COLUMN IF NOT EXISTS stale BOOLEAN;
+ALTER TABLE feedback_verdicts ADD COLUMN IF NOT EXISTS excluded VARCHAR;
+ALTER TABLE event_studies ADD COLUMN IF NOT EXISTS data_from DATE;
+ALTER TABLE event_studies ADD COLUMN IF NOT EXISTS data_as_of DATE;
+ALTER TABLE impulse_responses ADD COLUMN IF NOT EXISTS data_from DATE;
+ALTER TABLE impulse_responses ADD COLUMN IF NOT EXISTS data_as_of DATE;
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
@@ -354,4 +369,5 @@ MIGRATIONS: list[tuple[str, str]] = [
         "themew_0001_theme_daily_weighted_mentions",
         "ALTER TABLE theme_daily ADD COLUMN IF NOT EXISTS weighted_mentions DOUBLE;",
     ),
+    ("asof_0001_data_span", ASOF_DATA_SPAN),
 ]
