@@ -20,9 +20,13 @@ OUTLETS = ["Example Wire", "Market Daily", "The Sim Street Journal"]
 
 
 def _theme_names(world: World, theme: str) -> list[str]:
-    """How people name the theme: its first phrases, cashtags and (unambiguous) bare tickers."""
+    """How people name the theme: its first phrases, cashtags, and bare tickers the theme
+    matcher takes on their own (not "MAGS" or "ARM", which are words too)."""
+    from attention.themes import get_matcher
+
     rules = world.config.themes[theme].match
-    bare = [t for t in rules.tickers[:2] if t not in rules.ambiguous_tickers and t not in ("ARM", "META")]
+    matcher = get_matcher(world.config.themes)
+    bare = [t for t in rules.tickers[:2] if theme in matcher.match(t)]
     names = list(rules.phrases[:5]) + [f"${t}" for t in rules.tickers[:3]] + bare
     return names or [world.config.themes[theme].label]
 
