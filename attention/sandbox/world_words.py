@@ -98,7 +98,7 @@ CLOSERS = {
 }
 POST_SHAPES = [
     "{opener}{subject} {move} {reason}, {take}{closer}",
-    "{opener}{subject} {move}. {take}{closer}",
+    "{opener}{subject} {move}. {take_cap}{closer}",
     "{subject} {move} and {take}?",
     "Is it time for {subject}? {take}{closer}",
     "{opener}{take} on {subject}{closer}",
@@ -151,11 +151,14 @@ COMMENTS = {
 }
 HEADLINE_SHAPES = [
     "{Subject} {hmove} {reason}",
-    "{Subject} {hmove} as {cause}",
+    "{Subject} {hmove} {pct} as {cause}",
     "Why {subject} {hmove} this week",
     "{Ticker} shares {hmove} {pct} {reason}",
     "{Subject}: {analyst}",
     "{cause_cap}; {subject} {hmove}",
+    "{Ticker} {hmove} {pct}, {Subject} {hmove2} {pct2}",
+    "{Subject} {hmove} for a {nth} straight session",
+    "{Subject} {hmove} {pct} {when} {reason}",
 ]
 HEADLINE_MOVES = {
     1: ["rally", "surge", "climb", "jump", "extend gains", "hit record highs", "beat expectations"],
@@ -230,7 +233,7 @@ def post_text(rng: np.random.Generator, subject: str, mood: float) -> tuple[str,
     }
     title = _fill(rng, _pick(rng, POST_SHAPES), **parts)
     body = _fill(rng, _pick(rng, BODIES), **parts)
-    return title[:1].upper() + title[1:], body
+    return title[:1].upper() + title[1:].rstrip(), body
 
 
 def comment_text(rng: np.random.Generator, mood: float) -> str:
@@ -246,6 +249,12 @@ def headline_text(rng: np.random.Generator, subject: str, ticker: str, mood: flo
         "Subject": subject[:1].upper() + subject[1:],
         "Ticker": ticker,
         "hmove": _pick(rng, HEADLINE_MOVES[way]),
+        "hmove2": _pick(rng, HEADLINE_MOVES[way]),
+        "pct2": f"{rng.uniform(0.2, 6):.1f}%",
+        "nth": _pick(rng, ["second", "third", "fourth", "fifth"]),
+        "when": _pick(
+            rng, ["on Monday", "on Tuesday", "midweek", "on Thursday", "into Friday", "in early trade"]
+        ),
         "reason": _pick(rng, REASONS),
         "cause": cause,
         "cause_cap": cause[:1].upper() + cause[1:],
