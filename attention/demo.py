@@ -3,8 +3,10 @@
 It starts the local replica of every source (Yahoo/Stooq, Reddit, news feeds, Google Trends) on
 loopback, serving a simulated world in which small caps carry a planted attention -> flows ->
 returns -> attention loop and the other themes none. The real collectors backfill the history
-and then run the daily pipeline against the replicas, exactly as they would against the real
-services; then the analysis runs and the exports, charts and report are written. Everything it
+the replicas' windows reach, the Reddit and news history before those windows is imported from
+a simulated dump and news archive (so every source covers the whole span), and then the daily
+pipeline runs against the replicas, exactly as it would against the real services; then the
+analysis runs and the exports, charts and report are written. Everything it
 shows is simulated, and the report says so.
 
 Because every service is a replica on 127.0.0.1, the demo skips the pacing sleeps that protect
