@@ -3,8 +3,10 @@
 It starts the local replica of every source (Yahoo/Stooq, Reddit, news feeds, Google Trends) on
 loopback, serving a simulated world in which small caps carry a planted attention -> flows ->
 returns -> attention loop and the other themes none. The real collectors backfill the history
-and then run the daily pipeline against the replicas, exactly as they would against the real
-services; then the analysis runs and the exports, charts and report are written. Everything it
+the replicas' windows reach, the Reddit and news history before those windows is imported from
+a simulated dump and news archive (so every source covers the whole span), and then the daily
+pipeline runs against the replicas, exactly as it would against the real services; then the
+analysis runs and the exports, charts and report are written. Everything it
 shows is simulated, and the report says so.
 
 Because every service is a replica on 127.0.0.1, the demo skips the pacing sleeps that protect
@@ -146,13 +148,13 @@ def run_demo(
     seed: int = DEFAULT_SEED,
     end: dt.date | None = None,
     progress: Progress | None = None,
-    history: bool = False,
+    history: bool = True,
 ) -> DemoResult:
     """Simulate, collect through the replicas, analyse, and write store, exports and report.
 
-    ``history``: also import the Reddit and news history before the replicas' recent windows
-    from simulated files (every chart then covers the whole span; the low simulated post volume
-    makes the attention index noisier, so the planted loop can lose a leg in some spans)."""
+    ``history`` (the default): also import the Reddit and news history before the replicas'
+    recent windows from simulated files, so every source covers the whole span and every chart
+    has data across its axis; False collects only what the replicas' windows reach."""
     if days < MIN_DAYS:
         raise FatalError(f"--days {days}: the demo needs at least {MIN_DAYS} days of history")
     say = progress or (lambda message: None)
@@ -225,9 +227,10 @@ def _collect(result: DemoResult, say: Progress, lap: Callable[[str], None], hist
             progress=lambda name: say(f"backfill: {name}"),
         )
         result.runs.append(backfill)
+        lap("backfill")
         if history:
             _import_history(config, world, result, say)
-        lap("backfill")
+            lap("history")
         daily = run_daily(
             config,
             run_date=result.end,
@@ -242,29 +245,40 @@ def _collect(result: DemoResult, say: Progress, lap: Callable[[str], None], hist
 def _import_history(config: Config, world: World, result: DemoResult, say: Progress) -> None:
     """The history before the replicas' recent windows (Reddit's listings reach back about a
     month, news feeds a week), imported from files the way a user imports real history: a
-    Pushshift-style dump and a headline archive written from the same simulated world."""
-    from attention.daily.collect import annotate
-    from attention.imports.news_archive import parse_news_line
+    Pushshift-style dump and a headline archive written from the same simulated world, from the
+    world's first day up to the day the live windows all began (they overlap the live window by
+    up to a day; an item in both is stored once). Each file's coverage is the span it was
+    written for, so every source covers the whole span."""
+    from attention.imports.news_archive import import_news_archive
     from attention.imports.reddit_dump import import_dumps, store_author_policy
-    from attention.sandbox.history import write_news_archive, write_reddit_dump
+    from attention.sandbox.history import (
+        dump_coverage,
+        live_window_start,
+        write_news_archive,
+        write_reddit_dump,
+    )
     from attention.store import Store
 
     folder = result.out_dir / "history"
     folder.mkdir(parents=True, exist_ok=True)
+    first = dt.datetime.combine(result.start, dt.time(), dt.UTC)
     with Store(config.store.path) as store:
-        first = {row.source: row.first for row in store.source_coverage().itertuples()}
-        reddit_until, news_until = first.get("reddit", result.end), first.get("news", result.end)
+        reddit_until = live_window_start(store, "reddit", result.end)
         dump = folder / "RS_demo.ndjson"
         write_reddit_dump(world, dump, result.start, reddit_until)
         authors = store_author_policy(config, secrets=_sandbox_secrets())  # the run's salt
         imported = import_dumps([dump], config, store, authors=authors)
+        store.write(dump_coverage(config, dump, first, _midnight(reddit_until)))
         say(f"history: reddit {result.start}..{reddit_until} from {dump.name}: {imported.kept:,} items")
+        news_until = live_window_start(store, "news", result.end)
         archive = folder / "news_demo.ndjson"
         write_news_archive(world, archive, result.start, news_until)
-        now = dt.datetime.now(dt.UTC)
-        items = [parse_news_line(line, str(archive), now) for line in archive.read_bytes().splitlines()]
-        written = store.write(annotate([item for item in items if item is not None], config)).get("items", 0)
-        say(f"history: news {result.start}..{news_until} from {archive.name}: {written:,} items")
+        kept, _ = import_news_archive(archive, config, store, span=(first, _midnight(news_until)))
+        say(f"history: news {result.start}..{news_until} from {archive.name}: {kept:,} items")
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
 
 
 def _take_outputs(result: DemoResult, daily: DailyResult, lap: Callable[[str], None]) -> None:

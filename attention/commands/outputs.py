@@ -89,9 +89,10 @@ def demo(
         None, "--end", help="Last day of the simulated world YYYY-MM-DD (default: yesterday, UTC)."
     ),
     history: bool = typer.Option(
-        False,
-        "--history",
-        help="Also import Reddit and news history before the replicas' windows from simulated files.",
+        True,
+        "--history/--no-history",
+        help="Import the Reddit and news history before the replicas' recent windows from "
+        "simulated files (the default), so every source covers the whole span.",
     ),
 ) -> None:
     """Run everything offline on a simulated world served by local replicas of every source."""

@@ -7,6 +7,9 @@ from links, the outlet suffix cut from the title, id from guid / canonical link 
 
 Title-level de-duplication across feeds (collectors.news.dedupe) is order-dependent and needs
 the whole archive; the backfill de-duplicates by item id only (upserts).
+
+:func:`import_news_archive` imports one archive in this process (the Dask backfill is for big
+ones): the headlines that match a theme, with the archive's coverage in the same transaction.
 """
 
 from __future__ import annotations
@@ -17,11 +20,15 @@ import email.utils
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attention.errors import FatalError, InputFileError, ItemError
-from collectors.core.records import TextItem
+from collectors.core.records import CoverageSpan, Provenance, Record, TextItem
 from collectors.news.parse import FeedSpec, entry_to_item
+
+if TYPE_CHECKING:
+    from attention.config import Config
+    from attention.store import Store
 
 ARCHIVE_VERSION = "news-archive/1"
 # Accepted column names, first match wins.
@@ -186,3 +193,54 @@ def _header_columns(path: str | Path, seen: list[str], chosen: Mapping[str, str]
 
 def path_is_tsv(path: str | Path) -> bool:
     return Path(path).suffix.lower() == ".tsv"
+
+
+def import_news_archive(
+    path: str | Path,
+    config: Config,
+    store: Store,
+    span: tuple[dt.datetime, dt.datetime] | None = None,
+) -> tuple[int, int]:
+    """Import an NDJSON or CSV news archive: its headlines that match a theme, theme-matched and
+    scored, and its coverage (source ``news``, kind ``file``, unit the file name, as the backfill
+    records it), in one transaction. The coverage is ``span`` (the half-open UTC span the
+    archive is known to hold in full, e.g. the day range it was exported for) or else its first
+    to its last headline (nothing is claimed before or after them). A row that cannot be read
+    is skipped. Returns (headlines kept, bad rows)."""
+    from attention.imports.reddit_dump import default_annotator
+
+    now = dt.datetime.now(dt.UTC)
+    items: list[TextItem] = []
+    bad = 0
+    rows: Iterator[Any] = news_csv_rows(path) if is_csv(path) else _ndjson_lines(path)
+    for row in rows:
+        try:
+            item = (
+                news_item(row, str(path), now)
+                if isinstance(row, dict)
+                else parse_news_line(row, str(path), now)
+            )
+        except ItemError:
+            bad += 1
+            continue
+        if item is not None:
+            items.append(item)
+    kept = [item for item in default_annotator(config)(items) if item.themes]
+    records: list[Record] = list(kept)
+    if span is None and items:
+        times = [item.created_utc for item in items]
+        span = (min(times), max(times) + dt.timedelta(seconds=1))
+    if span is not None:
+        provenance = Provenance(
+            f"file:{Path(path).name}", ARCHIVE_VERSION, now, {"file": str(Path(path).resolve())}
+        )
+        records.append(
+            CoverageSpan("news", "file", Path(path).name, span[0], span[1], "import", provenance, len(kept))
+        )
+    store.write(records)
+    return len(kept), bad
+
+
+def _ndjson_lines(path: str | Path) -> Iterator[bytes]:
+    with open(path, "rb") as handle:
+        yield from (line for line in handle if line.strip())

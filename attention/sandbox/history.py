@@ -11,8 +11,11 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from attention.config import Config
 from attention.sandbox.world import SimText, World
 from attention.sandbox.world_text import headlines_for_day, posts_for_day
+from attention.store import Store
+from collectors.core.records import CoverageSpan, Provenance, Record
 
 
 def _days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
@@ -21,6 +24,33 @@ def _days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
     while day < end:
         yield day
         day += dt.timedelta(days=1)
+
+
+def live_window_start(store: Store, source: str, end: dt.date) -> dt.date:
+    """The day after which every unit the live collectors watched for ``source`` (subreddit
+    listings, searches, feeds) was covered: the latest first-covered day among them, so a
+    history written up to it leaves no unit a gap. ``end`` when nothing was watched."""
+    found = store.query(
+        "SELECT max(first) AS day FROM (SELECT min(span_start) AS first FROM coverage "
+        "WHERE source = ? AND unit_kind IN ('subreddit', 'query', 'feed') GROUP BY unit_kind, unit)",
+        [source],
+    )
+    day = found["day"].iloc[0] if not found.empty else None
+    if day is None or day != day:  # NULL or NaT: no live coverage
+        return end
+    return min(end, day.date() + dt.timedelta(days=1))
+
+
+def dump_coverage(config: Config, path: Path, start: dt.datetime, end: dt.datetime) -> list[Record]:
+    """What a dump written by :func:`write_reddit_dump` for ``[start, end)`` covers: every
+    subreddit of every theme (and the off-topic one) over the whole span it was written for.
+    The import itself records each subreddit's first to last item only."""
+    subreddits = {s.lower() for theme in config.themes.values() for s in theme.subreddits} | {"investing"}
+    provenance = Provenance(f"file:{path.name}", "sandbox-history/1", dt.datetime.now(dt.UTC))
+    return [
+        CoverageSpan("reddit", "subreddit", sub, start, end, "import", provenance)
+        for sub in sorted(subreddits)
+    ]
 
 
 def reddit_dump_line(text: SimText) -> dict:

@@ -343,12 +343,15 @@ def listing(children: list[dict[str, Any]], after: str | None, before: str | Non
 
 
 def _matching(posts: list[SimText], query: str) -> list[SimText]:
-    """Reddit search, roughly: any OR-term (quoted phrases kept whole) in title or body."""
-    terms = [t.strip().strip('"()').lower() for t in re.split(r"\s+OR\s+", query or "")]
+    """Reddit search, roughly: any OR-term (quoted phrases kept whole) in title or body, as
+    whole words like Reddit's search (``IWM`` finds "$IWM" and "IWM," but not "IWMX"; "small
+    cap" does not find "small caps")."""
+    terms = [t.strip().strip('"()') for t in re.split(r"\s+OR\s+", query or "")]
     terms = [t for t in terms if t]
     if not terms:
         return []
-    return [p for p in posts if any(t in f"{p.title}\n{p.body}".lower() for t in terms)]
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(t)}(?!\w)" for t in terms), re.IGNORECASE)
+    return [p for p in posts if pattern.search(f"{p.title}\n{p.body}")]
 
 
 def _md_html(text: str) -> str:

@@ -52,6 +52,7 @@ class SimText:
     score: int
     parent_id: str | None = None
     num_comments: int = 0
+    mood: float = 0.0  # the writer's tone (world_words.side: > 0.25 upbeat, < -0.25 downbeat)
 
 
 @dataclass
@@ -62,6 +63,11 @@ class World:
     seed: int = 0
     loop_themes: tuple[str, ...] = ("small_caps",)
     term_weights: dict[str, float] = field(default_factory=dict)
+    # How strongly the volume of posts and headlines follows a theme's attention: the expected
+    # count is base * (attention / its mean) ** attention_swing. Attention moves about +-20%
+    # (log s.d. ~0.2), which a few posts a day cannot show through Poisson noise; the swing
+    # makes text counts carry it (as real mention counts swing far more than search interest).
+    attention_swing: float = 3.0
 
     # -- the driving series ------------------------------------------------------------------
     @cached_property

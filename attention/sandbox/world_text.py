@@ -1,8 +1,9 @@
 """Posts, comments and headlines of the simulated world.
 
-Volume follows each theme's attention, tone follows its recent excess return, and each text
-names its theme the way people do ("small caps", "$IWM", "Mag 7"), so the real theme matcher and
-sentiment scorer have something true to find. Deterministic per (seed, day).
+Volume follows each theme's attention (amplified by ``World.attention_swing``), tone follows
+its recent excess return, and each text names its theme the way people do ("small caps", "$IWM",
+"Mag 7"), in words assembled by :mod:`attention.sandbox.world_words`, so the real theme matcher
+and sentiment scorer have something true to find. Deterministic per (seed, day).
 """
 
 from __future__ import annotations
@@ -13,38 +14,20 @@ import numpy as np
 import pandas as pd
 
 from attention.sandbox.world import SimText, World, stable_seed
+from attention.sandbox.world_words import comment_text, filler_title, headline_text, post_text
 
-POSITIVE = [
-    "are ripping higher",
-    "look great here",
-    "beat expectations again",
-    "are rallying hard",
-    "keep winning, very bullish",
-    "just broke out to new highs",
-]
-NEGATIVE = [
-    "are getting crushed",
-    "look terrible",
-    "missed badly",
-    "are selling off hard",
-    "keep losing, very bearish",
-    "just broke down, ugly",
-]
-NEUTRAL = ["are trading sideways", "were flat today", "are in focus this week", "are on my watchlist"]
-COMMENTS_POS = ["Agreed, great setup.", "Love this, bought more.", "Strong move, nice gains."]
-COMMENTS_NEG = ["Terrible idea, I lost money.", "This is a trap, be careful.", "Awful, I sold."]
 OUTLETS = ["Example Wire", "Market Daily", "The Sim Street Journal"]
-FILLER_TITLES = [
-    "What are you all buying this week?",
-    "Daily discussion thread",
-    "Best brokerage for beginners?",
-    "Bond yields and the Fed",
-]
 
 
 def _theme_names(world: World, theme: str) -> list[str]:
+    """How people name the theme: its first phrases, cashtags, and bare tickers the theme
+    matcher takes on their own (not "MAGS" or "ARM", which are words too)."""
+    from attention.themes import get_matcher
+
     rules = world.config.themes[theme].match
-    names = list(rules.phrases[:4]) + [f"${t}" for t in rules.tickers[:2]]
+    matcher = get_matcher(world.config.themes)
+    bare = [t for t in rules.tickers[:2] if theme in matcher.match(t)]
+    names = list(rules.phrases[:5]) + [f"${t}" for t in rules.tickers[:3]] + bare
     return names or [world.config.themes[theme].label]
 
 
@@ -55,19 +38,18 @@ def _tone(world: World, theme: str, day: pd.Timestamp) -> float:
     return float(np.tanh(recent * 60))
 
 
-def _phrase(rng: np.random.Generator, tone: float) -> tuple[str, float]:
-    draw = tone + rng.normal(0, 0.6)
-    if draw > 0.25:
-        return str(rng.choice(POSITIVE)), 1.0
-    if draw < -0.25:
-        return str(rng.choice(NEGATIVE)), -1.0
-    return str(rng.choice(NEUTRAL)), 0.0
+def _mood(rng: np.random.Generator, tone: float) -> float:
+    """One writer's tone: the theme's tone plus personal noise."""
+    return float(tone + rng.normal(0, 0.6))
 
 
 def _attention_ratio(world: World, theme: str, day: pd.Timestamp) -> float:
+    """Text volume relative to the mean: attention on ``day``, or on a weekend or holiday that
+    of the next session (the panel counts those days' texts in the next session's period)."""
     attention = world.theme_state(theme)["attention"]
-    level = attention.loc[:day].iloc[-1] if (attention.index <= day).any() else attention.iloc[0]
-    return float(level / attention.mean())
+    later = attention.index >= day
+    level = attention[later].iloc[0] if later.any() else attention.iloc[-1]
+    return float((level / attention.mean()) ** world.attention_swing)
 
 
 def posts_for_day(world: World, day: dt.date, per_theme: float = 3.0) -> list[SimText]:
@@ -80,11 +62,11 @@ def posts_for_day(world: World, day: dt.date, per_theme: float = 3.0) -> list[Si
         tone = _tone(world, theme_name, stamp)
         for i in range(count):
             subreddit = str(rng.choice(theme.subreddits or ["stocks"]))
-            verb, sign = _phrase(rng, tone)
-            title = f"{rng.choice(_theme_names(world, theme_name))} {verb}"
+            mood = _mood(rng, tone)
+            title, body = post_text(rng, str(rng.choice(_theme_names(world, theme_name))), mood)
             post_id = f"{stable_seed(world.seed, 'post', day, theme_name, i) % 36**6:06x}"
             created = _time_on(day, rng)
-            comments = _comments(rng, post_id, created, sign, subreddit)
+            comments = _comments(rng, post_id, created, mood, subreddit)
             out.append(
                 SimText(
                     post_id,
@@ -92,12 +74,13 @@ def posts_for_day(world: World, day: dt.date, per_theme: float = 3.0) -> list[Si
                     theme_name,
                     created,
                     title,
-                    f"My take: {title}.",
+                    body,
                     _author(rng),
                     subreddit,
                     int(rng.integers(1, 500)),
                     None,
                     len(comments),
+                    mood,
                 )
             )
             out.extend(comments)
@@ -110,7 +93,7 @@ def posts_for_day(world: World, day: dt.date, per_theme: float = 3.0) -> list[Si
                 "post",
                 None,
                 created,
-                str(rng.choice(FILLER_TITLES)),
+                filler_title(rng, day.isoformat()),
                 "",
                 _author(rng),
                 "investing",
@@ -121,11 +104,12 @@ def posts_for_day(world: World, day: dt.date, per_theme: float = 3.0) -> list[Si
 
 
 def _comments(
-    rng: np.random.Generator, post_id: str, created: dt.datetime, sign: float, subreddit: str
+    rng: np.random.Generator, post_id: str, created: dt.datetime, mood: float, subreddit: str
 ) -> list[SimText]:
     out = []
     for j in range(int(rng.integers(0, 4))):
-        text = str(rng.choice(COMMENTS_POS if sign + rng.normal(0, 0.7) >= 0 else COMMENTS_NEG))
+        reply = mood + rng.normal(0, 0.5)
+        text = comment_text(rng, reply)
         when = created + dt.timedelta(minutes=int(rng.integers(1, 600)))
         out.append(
             SimText(
@@ -139,6 +123,7 @@ def _comments(
                 subreddit,
                 int(rng.integers(-5, 100)),
                 parent_id=f"t3_{post_id}",
+                mood=reply,
             )
         )
     return out
@@ -151,15 +136,12 @@ def headlines_for_day(world: World, day: dt.date, per_theme: float = 1.5) -> lis
     for theme_name in world.config.themes:
         count = rng.poisson(per_theme * _attention_ratio(world, theme_name, stamp))
         tone = _tone(world, theme_name, stamp)
+        rules = world.config.themes[theme_name].match
+        subjects = rules.phrases[:3] or [world.config.themes[theme_name].label]
+        tickers = rules.tickers[:3] or [world.config.themes[theme_name].label]
         for i in range(count):
-            verb, _ = _phrase(rng, tone)
-            subject = str(
-                rng.choice(
-                    world.config.themes[theme_name].match.phrases[:3]
-                    or [world.config.themes[theme_name].label]
-                )
-            )
-            title = f"{subject.title()} {verb}, analysts say"
+            mood = _mood(rng, tone)
+            title, summary = headline_text(rng, str(rng.choice(subjects)), str(rng.choice(tickers)), mood)
             item_id = f"sim-{stable_seed(world.seed, 'headline', day, theme_name, i) % 10**10}"
             out.append(
                 SimText(
@@ -168,10 +150,11 @@ def headlines_for_day(world: World, day: dt.date, per_theme: float = 1.5) -> lis
                     theme_name,
                     _time_on(day, rng),
                     title,
-                    f"<p>{title}. Full story inside &amp; more.</p>",
+                    f"<p>{summary}</p>",
                     "newsdesk",
                     str(rng.choice(OUTLETS)),
                     0,
+                    mood=mood,
                 )
             )
     return out

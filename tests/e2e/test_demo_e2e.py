@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from attention.report.charts_analysis import CHARTS
@@ -17,6 +18,17 @@ from tests.e2e.conftest import run_demo
 
 END = "2026-06-30"
 DAYS = 900  # the default: at 700 days the coverage-aware panel has < 100 weekly rows (low power)
+
+
+def _uncovered(spans: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> list[tuple]:
+    """The gaps in [start, end) that no span covers."""
+    gaps, reached = [], start
+    pairs = zip(pd.to_datetime(spans["span_start"]), pd.to_datetime(spans["span_end"]), strict=True)
+    for begin, finish in sorted(pairs):
+        if begin > reached and reached < end:
+            gaps.append((reached, min(begin, end)))
+        reached = max(reached, finish)
+    return gaps + ([(reached, end)] if reached < end else [])
 
 
 def _card(page: str, label: str) -> str:
@@ -72,5 +84,18 @@ def test_demo_finds_the_planted_loop_and_writes_everything(tmp_path: Path) -> No
         assert list(read_export(path).columns) == spec.names
     items = read_export(out / "exports" / "items.csv")
     assert len(items) == counts["items"] and items["author"].isna().all()
+    # the history (simulated dump and news archive) and the live windows cover the whole span
+    # for every source, so every panel row but the first (whose period began before the
+    # world) has its Reddit and news counts
+    spans = read_export(out / "exports" / "coverage.csv")
+    first_day = pd.Timestamp(END, tz="UTC") - pd.Timedelta(days=DAYS - 1)
+    for source in ("reddit", "news", "prices", "trends", "wikipedia"):
+        assert _uncovered(spans[spans["source"] == source], first_day, pd.Timestamp(END, tz="UTC")) == [], (
+            source
+        )
+    panel = read_export(out / "exports" / "panel_daily.csv")
+    for theme, rows in panel.groupby("theme"):
+        counts_seen = rows[["reddit_mentions", "news_mentions"]].iloc[1:]
+        assert counts_seen.notna().all().all(), (theme, counts_seen.isna().sum())
     drawn = {p.name for p in (out / "report" / "charts").iterdir()}
     assert drawn == {f"{name}{size}.png" for name, _, _ in CHARTS for size in ("", ".phone")}
