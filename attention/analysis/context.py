@@ -127,6 +127,7 @@ class MarketContext:
     stale: bool = False  # the data lags ``requested`` by over STALE_SESSIONS sessions
     stale_sessions: int = 0  # NYSE sessions after data_as_of up to ``requested``
     streak_gaps: tuple[dt.date, ...] = ()  # sessions inside the streak without both closes
+    basket_weight: float | None = None  # share of a basket's weight priced on asof (None: not one)
 
     @property
     def relative_ytd(self) -> float:
