@@ -111,20 +111,53 @@ def excluded_inputs(
 
 
 def _uncovered(panel: ThemePanel) -> list[str]:
-    weekly, out = panel.weekly, []
+    """Per text source, the periods its counts are missing: before its first and after its last
+    watched day (never watched there), and the weeks between not fully watched. Weeks before a
+    source was first watched are not counted as gaps: a reader needs when it was watched and
+    how often it was not in that time."""
+    out = []
     for source in TEXT_SOURCES:
-        fraction = weekly.get(f"{source}_coverage", pd.Series(dtype=float)).fillna(0.0)
+        column = f"{source}_coverage"
+        fraction = panel.weekly.get(column, pd.Series(dtype=float)).fillna(0.0)
         if fraction.empty or not (fraction > 0).any():
             continue  # never watched: named by _silent when the source is on
-        partly = int(((fraction > 0) & (fraction < FULL_COVERAGE)).sum())
-        missing = int((fraction < FULL_COVERAGE).sum())
-        if missing:
-            part = f", {partly} of them watched in part" if partly else ""
-            out.append(
-                f"{SOURCE_NAMES[source]} mentions in {missing} of {len(fraction)} weeks (not fully "
-                f"watched{part}: missing, not zero)"
+        watched = fraction[fraction > 0].index
+        inside = fraction.loc[watched[0] : watched[-1]]
+        first, last = _watched_days(panel.daily.get(column), watched[0], watched[-1])
+        parts = []
+        before, after = fraction.index[0] < watched[0], fraction.index[-1] > watched[-1]
+        if before or after:
+            sides = [f"before {first}"] * before + [f"after {last}"] * after
+            parts.append(f"{' and '.join(sides)} (not watched)")
+        gaps = int((inside < FULL_COVERAGE).sum())
+        if gaps:
+            parts.append(
+                f"in {gaps} of the {len(inside)} weeks from {first} to {last} ({_gap_kinds(inside)})"
             )
+        if parts:
+            out.append(f"{SOURCE_NAMES[source]} mentions {' and '.join(parts)}: missing, not zero")
     return out
+
+
+def _gap_kinds(inside: pd.Series) -> str:
+    """How the weeks between a source's first and last watched day fell short: not watched at
+    all, or watched in part."""
+    unwatched, partly = int((inside == 0).sum()), int(((inside > 0) & (inside < FULL_COVERAGE)).sum())
+    kinds = [f"{unwatched} not watched"] * bool(unwatched) + [f"{partly} watched in part"] * bool(partly)
+    return ", ".join(kinds)
+
+
+def _watched_days(
+    daily: pd.Series | None, first: pd.Timestamp, last: pd.Timestamp
+) -> tuple[dt.date, dt.date]:
+    """The first and last day with any coverage in the daily panel, within the watched weeks
+    (``first``, ``last``: their week-end labels); the week labels when the daily panel has none."""
+    lo, hi = first - pd.Timedelta(days=6), last
+    days = daily[(daily.index >= lo) & (daily.index <= hi)] if daily is not None else pd.Series(dtype=float)
+    seen = days[days.fillna(0) > 0].index
+    if seen.empty:
+        return first.date(), last.date()
+    return seen[0].date(), seen[-1].date()
 
 
 def _steps(inputs: PanelInputs, terms: list[str]) -> list[str]:

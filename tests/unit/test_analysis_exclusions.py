@@ -70,6 +70,7 @@ def _panel(theme: str, weeks: int = 20) -> ThemePanel:
         index=d_index,
     )
     daily.loc["2024-07-01":, "excess_return"] = np.nan  # returns end earlier than attention
+    daily.loc["2024-06-01":, "reddit_coverage"] = 0.0  # as the weeks: not watched after May
     return ThemePanel(theme, daily, weekly)
 
 
@@ -110,10 +111,11 @@ def test_every_known_exclusion_is_named_once(config_path: Path) -> None:
     term = config.themes["ai_stocks"].search_terms[0]
     items = excluded_inputs(_panel("ai_stocks"), _inputs(config_path), config)
     joined = "; ".join(items)
+    # when Reddit was watched, and how often it fell short in that time (not the weeks after)
     assert (
-        "Reddit mentions in 9 of 20 weeks (not fully watched, 1 of them watched in part: missing, not zero)"
-        in items
-    )
+        "Reddit mentions after 2024-05-31 (not watched) and in 1 of the 12 weeks from 2024-03-11 to "
+        "2024-05-31 (1 watched in part): missing, not zero"
+    ) in items
     assert f"search '{term}' (monthly values on weekly labels, each used only after its month ends)" in items
     assert any(i.startswith("the basket (") and "on 3 of " in i and "lowest 40%" in i for i in items)
     assert f"flows of {members[0]} on 3 date(s) (stale feed: missing, not zero)" in items
@@ -129,6 +131,30 @@ def test_every_known_exclusion_is_named_once(config_path: Path) -> None:
     earlier = excluded_inputs(_panel("ai_stocks"), _inputs(config_path), config, dt.date(2024, 4, 30))
     assert not any(i.startswith(f"{members[1]} (frozen feed") for i in earlier)
     assert "ai_stocks (a check added later, 2024-01-02)" in earlier
+
+
+def test_text_gaps_name_the_watched_period_and_count_only_the_weeks_inside_it(config_path: Path) -> None:
+    """Two watched stretches with years between (as the two real WSB files): the weeks before
+    the first and after the last are "not watched", not counted among the gaps; the weeks
+    between are counted as not watched or watched in part."""
+    config = load_config(config_path)
+    w_index = pd.date_range("2022-01-07", periods=30, freq="W-FRI")
+    coverage = np.zeros(30)
+    coverage[[5, 6, 20]] = [0.4, 1.0, 0.9]  # 5: in part, 6: in full, 7..19 never, 20: in part
+    weekly = pd.DataFrame({"reddit_coverage": coverage, "news_coverage": 0.0}, index=w_index)
+    d_index = pd.bdate_range("2022-01-03", w_index[-1])
+    daily = pd.DataFrame({"reddit_coverage": 0.0, "news_coverage": 0.0}, index=d_index)
+    daily.loc["2022-02-10":"2022-02-18", "reddit_coverage"] = 1.0
+    daily.loc["2022-05-23":"2022-05-26", "reddit_coverage"] = 1.0
+    panel = ThemePanel("small_caps", daily, weekly)
+    reddit = [i for i in excluded_inputs(panel, PanelInputs.empty(), config) if i.startswith("Reddit")]
+    assert reddit == [
+        "Reddit mentions before 2022-02-10 and after 2022-05-26 (not watched) and in 15 of the 16 weeks "
+        "from 2022-02-10 to 2022-05-26 (13 not watched, 2 watched in part): missing, not zero"
+    ]
+    # watched in full from the first week to the last: nothing to name
+    full = ThemePanel("small_caps", daily.assign(reddit_coverage=1.0), weekly.assign(reddit_coverage=1.0))
+    assert not [i for i in excluded_inputs(full, PanelInputs.empty(), config) if i.startswith("Reddit")]
 
 
 def test_an_imported_series_without_values_is_named(config_path: Path) -> None:
