@@ -20,6 +20,7 @@ change here:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -101,13 +102,10 @@ def excluded_inputs(
     theme = config.themes[panel.theme]
     items = _uncovered(panel) + _steps(inputs, theme.search_terms) + _thin(panel, theme.proxy.members)
     items += _stale_flows(inputs, theme.proxy.members) + _silent(panel, config)
-    subjects = {
-        *theme.proxy.members,
-        config.benchmark_for(panel.theme),
-        panel.theme,
-        *(f"search '{t}'" for t in theme.search_terms),
-    }
-    return tuple(items + _flagged(inputs.flags, {s.upper() for s in subjects}, run_date))
+    tickers = {*theme.proxy.members, config.benchmark_for(panel.theme), panel.theme}
+    subjects = {*tickers, *(f"search '{t}'" for t in theme.search_terms)}
+    mine = _Subjects({s.upper() for s in subjects}, {t.upper() for t in tickers})
+    return tuple(items + _flagged(inputs.flags, mine, run_date))
 
 
 def _uncovered(panel: ThemePanel) -> list[str]:
@@ -230,12 +228,34 @@ def _has_value(frame: pd.DataFrame, column: str) -> bool:
     return bool(values.notna().any() if counted else (values.fillna(0) > 0).any())
 
 
-def _flagged(flags: pd.DataFrame, subjects: set[str], run_date: dt.date | None) -> list[str]:
+@dataclass(frozen=True)
+class _Subjects:
+    """The flag subjects that are a theme's inputs: exactly one of ``exact`` (its tickers, its
+    key, ``search '<term>'``), or a subject naming one of its ``tickers`` among other words
+    ("IWM shares", "shares of IWM"). A search subject matches only exactly: a ticker that is
+    also a word ("AI") must not pull in another theme's search term."""
+
+    exact: set[str]
+    tickers: set[str]
+
+    def __contains__(self, subject: object) -> bool:
+        text = str(subject).upper()
+        if text in self.exact:
+            return True
+        if text.startswith("SEARCH '"):
+            return False
+        return not self.tickers.isdisjoint(t.rstrip(".-_") for t in TOKEN.findall(text))
+
+
+TOKEN = re.compile(r"[A-Z0-9^][A-Z0-9^.=_-]*")  # tickers: IWM, ^GSPC, BRK.B, ES=F, small_caps
+
+
+def _flagged(flags: pd.DataFrame, subjects: _Subjects, run_date: dt.date | None) -> list[str]:
     if flags.empty:
         return []
     out = []
     for row in flags.itertuples(index=False):
-        if row.check_name in FROM_DATA or str(row.subject).upper() not in subjects:
+        if row.check_name in FROM_DATA or row.subject not in subjects:
             continue
         words = CHECK_WORDS.get(row.check_name, str(row.check_name).replace("_", " "))
         first, last = _day(row.first_date), _day(row.last_date)

@@ -157,6 +157,32 @@ def test_text_gaps_name_the_watched_period_and_count_only_the_weeks_inside_it(co
     assert not [i for i in excluded_inputs(full, PanelInputs.empty(), config) if i.startswith("Reddit")]
 
 
+def test_a_flag_naming_a_ticker_among_other_words_is_named(config_path: Path) -> None:
+    """Stored flags whose subject names one of the theme's tickers among other words ("IWM
+    shares", "flows of IWM.") are the theme's; another ticker, or a search term that contains
+    a ticker as a word, is not."""
+    config = load_config(config_path)
+    proxy = config.themes["small_caps"].proxy.members[0]
+    other_term = config.themes["ai_stocks"].search_terms[0]
+    flags = pd.DataFrame(
+        [
+            ["frozen_feed", f"{proxy} shares", "unchanged", dt.date(2024, 5, 1), dt.date(2024, 5, 9)],
+            ["holiday_dates", f"flows of {proxy}.", "moved", dt.date(2024, 3, 29), None],
+            ["frozen_feed", "QQQ shares", "unchanged", dt.date(2024, 5, 1), dt.date(2024, 5, 9)],
+            ["frozen_feed", f"search '{proxy} {other_term}'", "frozen", dt.date(2024, 1, 5), None],
+            ["a_later_check", f"{proxy}X shares", "no", dt.date(2024, 1, 5), None],
+        ],
+        columns=FLAG_COLUMNS[:5],
+    )
+    empty = PanelInputs.empty()
+    inputs = PanelInputs(empty.prices, empty.flows, empty.mentions, empty.search, flags=flags)
+    items = excluded_inputs(_panel("small_caps"), inputs, config)
+    assert f"{proxy} shares (frozen feed, its values treated as unknown, 2024-05-01..2024-05-09)" in items
+    assert any(i.startswith(f"flows of {proxy}. (records dated on days without a session") for i in items)
+    joined = "; ".join(items)
+    assert "QQQ shares" not in joined and f"{proxy}X" not in joined and "search '" not in joined
+
+
 def test_an_imported_series_without_values_is_named(config_path: Path) -> None:
     config = load_config(config_path)
     theme = config.themes["ai_stocks"].model_copy(update={"external_series": ["mood"]})
