@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from attention.analysis.context import STALE_SESSIONS  # one threshold: verdicts and context agree
 from attention.calendar import sessions_and_closes
 from attention.checks.baskets import MIN_COVERED_WEIGHT
 from attention.checks.series import detect_step
@@ -33,7 +34,6 @@ from attention.panel.build import PanelInputs, ThemePanel
 from attention.panel.text import FULL_COVERAGE, TEXT_SOURCES
 
 VALUED = ("flow_usd", "theme_return", "benchmark_return")  # columns where 0 is a value
-STALE_SESSIONS = 5  # data ending more sessions than this before the run date is stale
 SPAN_COLUMNS = {"attention": "attention_index", "excess returns": "excess_return"}
 SOURCE_NAMES = {"reddit": "Reddit", "news": "news"}
 # stored checks whose subject the panel's own columns already name (not repeated)

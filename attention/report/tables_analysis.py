@@ -109,7 +109,7 @@ FEEDBACK_VERDICTS = _spec(
     (
         "stale",
         "bool",
-        "the data end more than 5 NYSE sessions before the date the analysis was run for",
+        "the data end more than 3 NYSE sessions before the date the analysis was run for",
     ),
     (
         "excluded",

@@ -310,3 +310,21 @@ def test_analyze_report_and_export_print_the_same_sentence(config_path: Path, tm
     # the verdict card and the detailed verdict both end with it
     assert page.count(sentence) >= 2, SENTENCE.findall(page)
     assert re.search(r"Computed \d{4}-\d\d-\d\d \d\d:\d\d UTC from the data known by 20\d\d-", page)
+
+
+def test_the_verdict_and_the_context_call_the_same_data_stale() -> None:
+    """Data ending 2022-11-18 for a run on 2022-11-25 (4 NYSE sessions: Thanksgiving is 11-24):
+    the report's verdict and its market context, side by side, must not disagree."""
+    from attention.analysis.context import market_context
+
+    days = pd.bdate_range("2022-06-01", "2022-11-18")
+    walk = pd.Series(100 + np.arange(len(days)) % 3, index=days, dtype=float)
+    context = market_context(walk, walk * 1.01 + 1, asof="2022-11-25")
+    lag = sessions_after(dt.date(2022, 11, 18), dt.date(2022, 11, 25))
+    span = DataSpan(
+        dt.date(2022, 6, 1), dt.date(2022, 11, 18), dt.date(2022, 11, 25), AT, sessions_behind=lag
+    )
+    assert lag == context.stale_sessions == 4
+    assert span.stale and context.stale
+    fresh = DataSpan(dt.date(2022, 6, 1), dt.date(2022, 11, 18), dt.date(2022, 11, 22), AT, sessions_behind=2)
+    assert not fresh.stale and not market_context(walk, walk * 1.01 + 1, asof="2022-11-22").stale
