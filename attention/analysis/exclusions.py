@@ -43,6 +43,7 @@ CHECK_WORDS = {
     "missing_sessions": "sessions without a price, returns across them span several sessions",
     "partial_bar": "partial (intraday) last bar",
     "holiday_dates": "records dated on days without a session, used from the next session",
+    "import_dates": "records dated on days without a session, used from the next session",
     "benchmark_is_proxy": "the benchmark is the proxy, so no excess return",
 }
 

@@ -27,6 +27,9 @@ CHECKS = (
     "thin_basket",
     "benchmark_is_proxy",
 )
+# Written by the shares import (the rows it moved or set aside), per ticker: the stored rows no
+# longer carry the day they were dated, so derive_checks cannot find them again and keeps them.
+IMPORT_DATES = "import_dates"
 
 
 def derive_checks(store: Store, config: Config) -> int:
