@@ -32,9 +32,12 @@ Columns (NaN where a source is missing; the panel works with prices alone):
                           week's lowest); under 80% the panel notes say so
 ``benchmark_return``      config.benchmark's adj_close return
 ``excess_return``         theme minus benchmark (weekly: compounded returns, then minus)
-``dollar_volume``         sum over proxy members of close * volume
-``abnormal_volume``       ln(dollar volume / mean of previous 20 sessions); weekly: the
-                          week's mean per session over the mean of the previous 12 weeks
+``dollar_volume``         sum over the proxy members priced of close * volume (how much of
+                          the basket that is: ``basket_weight``)
+``abnormal_volume``       ln(dollar volume / mean of previous 20 sessions) per member, averaged
+                          with the basket's weights over the members that have one (a member
+                          that starts or stops trading is no jump); weekly: the week's mean
+                          per session over the mean of the previous 12 weeks, the same way
 ``flow_usd``              net flows into the proxy members; missing or stale stays NaN
 ========================  =====================================================================
 
