@@ -34,7 +34,7 @@ import pandas as pd
 
 from attention.analysis.errors import AnalysisInputError
 from attention.analysis.preis import clean_series
-from attention.calendar import sessions_and_closes
+from attention.calendar import STALE_SESSIONS, sessions_and_closes
 
 MonthDay = tuple[int, int]
 
@@ -252,7 +252,6 @@ def _as_of(
     return when, []
 
 
-STALE_SESSIONS = 3  # data older than the requested date by more sessions than this is stale
 STALE_PREFIX = "stale: "
 STREAK_PREFIX = "the streak spans "
 

@@ -54,7 +54,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from attention.calendar import sessions_and_closes, week_labels
+from attention.calendar import STALE_SESSIONS, sessions_and_closes, week_labels
 from attention.checks.baskets import BenchmarkIsProxyError, check_benchmark, thin_basket_finding
 from attention.checks.feeds import drop_frozen_prices, frozen_flows_missing, price_min_run
 from attention.checks.findings import Finding
@@ -377,6 +377,13 @@ def _notes(daily: pd.DataFrame, members: list[str], benchmark: str) -> list[str]
         notes.append(f"no prices for the proxy ({', '.join(members)}): {fix}")
     if daily["benchmark_return"].isna().all():
         notes.append(f"no prices for the benchmark {benchmark}: {fix}")
+    for col, what in (("theme_return", f"the proxy ({', '.join(members)})"), ("benchmark_return", benchmark)):
+        seen = daily[col].last_valid_index()
+        if seen is not None and (behind := int((daily.index > seen).sum())) > STALE_SESSIONS:
+            end = daily.index[-1].date()
+            notes.append(
+                f"prices of {what} end {seen.date()}, {behind} sessions before {end}: stale, no return after"
+            )
     for col, what in (
         ("search", "search interest"),
         ("reddit_mentions", "Reddit items"),

@@ -247,3 +247,21 @@ def test_no_uncovered_cell_of_either_source_nor_of_the_index_is_a_number(
             assert not parts[partial[source]].fillna("").str.contains(source).any()
         neither = partial["reddit"] & partial["news"]
         assert frame.loc[neither, "attention_index"].isna().all()
+
+
+def test_prices_that_end_before_the_panel_are_noted_stale(config) -> None:
+    """The proxy's prices end four sessions before the panel's last session (built up to a
+    report date, or to the end of another input): the notes, which the report's data-quality
+    section lists, say so; a lag of three sessions or fewer is current."""
+    e = PanelInputs.empty()
+    prices = _prices()
+    cut = prices[~((prices["ticker"] == "IWM") & (pd.to_datetime(prices["date"]) > "2024-07-12"))]
+    panel = build_theme_panel(PanelInputs(cut, e.flows, e.mentions, e.search), config, "small_caps")
+    stale = [n for n in panel.notes if n.startswith("prices of ")]
+    # 07-15..07-19 are five sessions after 07-12
+    assert stale == [
+        "prices of the proxy (IWM) end 2024-07-12, 5 sessions before 2024-07-19: stale, no return after"
+    ]
+    near = prices[~((prices["ticker"] == "IWM") & (pd.to_datetime(prices["date"]) > "2024-07-16"))]
+    panel = build_theme_panel(PanelInputs(near, e.flows, e.mentions, e.search), config, "small_caps")
+    assert not [n for n in panel.notes if n.startswith("prices of ")]
