@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from attention.analysis.context import MarketContext, MonthDay, market_context, period_return
+from attention.analysis.context import MarketContext, MonthDay, market_context, vs_other_3m
 from attention.analysis.context_basket import basket_context
 from attention.analysis.errors import AnalysisInputError
 from attention.analysis.event import EventStudyResult, event_study
@@ -276,10 +276,10 @@ def _more_indices(theme: pd.Series, others: list[pd.Series], context: MarketCont
     when = pd.Timestamp(context.asof)
     for other in others[1:]:
         try:
-            diff = period_return(theme[:when], 3) - period_return(other.dropna()[:when], 3)
+            diff, late = vs_other_3m(theme[:when], other.dropna()[:when])
         except (AnalysisInputError, ValueError, IndexError):
             continue
-        notes.append(f"3-month return vs {other.name} {diff:+.2%}")
+        notes.append(f"3-month return vs {other.name} {diff:+.2%}" + (f" ({late[0]})" if late else ""))
     return notes
 
 
