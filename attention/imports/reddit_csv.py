@@ -200,9 +200,25 @@ def import_reddit_csv(
         if len(items) > len(kept):
             summary.skipped["posts matching no theme"] += len(items) - len(kept)
         summary.new, summary.changed, summary.unchanged = store.compare_stored(kept)
-        store.write([*kept, *_coverage(items)])
+        spans = _coverage(items)
+        store.write([*kept, *spans])
+        summary.notes += _coverage_note(spans)
         summaries.append(summary)
     return summaries
+
+
+def _coverage_note(spans: list[Record]) -> list[str]:
+    """What the import records as watched, in words: a file is taken to hold every post of each
+    subreddit between its first and last one, so a day there without a matching post counts 0."""
+    shown = [s for s in spans if isinstance(s, CoverageSpan) and (s.items or 0) > 1][:3]
+    if not shown:
+        return []
+    stamp = "%Y-%m-%d %H:%M"
+    parts = [f"r/{s.unit} {s.span_start:{stamp}}..{s.span_end:{stamp}} UTC" for s in shown]
+    return [
+        f"recorded as watched: {', '.join(parts)}; every post of that time is taken to be in the file, so "
+        "a period there without a matching post counts 0 (a sample of posts is not a full watch)"
+    ]
 
 
 def _coverage(items: list[TextItem]) -> list[Record]:

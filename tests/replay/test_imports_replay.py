@@ -104,6 +104,28 @@ def test_praw_style_wsb_csv(shared_data: Path) -> None:
     assert any("comments column was not imported" in n for n in summary.notes)
 
 
+def test_reddit_csv_import_says_what_it_records_as_watched(
+    shared_data: Path, tmp_path: Path, default_config_path: Path
+) -> None:
+    """A CSV of posts is taken to hold every post of its subreddit between its first and last:
+    the import says so, with the span, so a sampled file is not silently a full watch."""
+    from attention.config import load_config
+    from attention.imports.reddit_csv import import_reddit_csv
+
+    config = load_config(default_config_path, overrides={"store.path": str(tmp_path / "s.duckdb")})
+    path = shared_data / "reddit_wsb_posts" / "wsb_praw_2024-06-22_to_2024-07-02_with_comments.csv"
+    with Store(config.store.path) as store:
+        (summary,) = import_reddit_csv(store, config, [path], annotate=lambda items: items)
+        spans = store.coverage_spans(["reddit"])
+    assert list(spans["unit"]) == ["wallstreetbets"]
+    watched = [n for n in summary.notes if n.startswith("recorded as watched: ")]
+    assert watched == [
+        "recorded as watched: r/wallstreetbets 2024-06-22 17:46..2024-07-02 19:12 UTC; every post of "
+        "that time is taken to be in the file, so a period there without a matching post counts 0 "
+        "(a sample of posts is not a full watch)"
+    ]
+
+
 def test_gen_ai_trends_two_payloads(shared_data: Path) -> None:
     text = (shared_data / "ai_tool_search_trends_2022-2025" / "gen_ai_trends.csv").read_text()
     timelines, notes = parse_trends_file(text, "gen_ai_trends.csv", geo="")
