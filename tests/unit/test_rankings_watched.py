@@ -94,6 +94,11 @@ def test_rank_ends_at_the_newest_item_and_says_what_was_watched(tmp_path: Path) 
     text = " ".join(shown.output.split())
     assert "the 7 days before 50%. A change against a window watched less than 95% is n/a" in text
     assert "Authors ?: unknown, the items carry no author" in text
+    # asked for a day weeks after the newest item: the windows still end there, and it says so
+    late = runner.invoke(app, [*args, "--date", "2026-03-13"], terminal_width=200)
+    assert late.exit_code == 0, late.output
+    assert "Stale: the newest stored mention is from 2026-02-13, 28 days before 2026-03-13" in late.output
+    assert "Stale:" not in shown.output
 
 
 def test_a_window_never_watched_is_not_zero_and_a_half_watched_day_has_no_rank_change() -> None:
