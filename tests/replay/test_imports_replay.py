@@ -90,8 +90,8 @@ def test_kaggle_wsb_csv(shared_data: Path) -> None:
     assert set(summary.skipped) == {"rows without a subreddit (no column, no /r/ URL; pass --subreddit)"}
     items, summary = read_reddit_csv(path, AUTHORS, subreddit="wallstreetbets")
     assert len(items) == 1892 and not summary.skipped
-    # every row is a r/wallstreetbets post: the 9 whose url links a post in another subreddit
-    # (r/sofi, r/pcgaming, ... crossposts) are not made posts of that subreddit
+    # every row is a r/wallstreetbets post: the 4 whose url links a post in another subreddit
+    # (crossposts from r/pcgaming, r/Daytrading, ...) are not made posts of that subreddit
     assert {item.container for item in items} == {"wallstreetbets"}
     # and each item links its own post, not the one its url pointed at
     assert all(i.url and f"/comments/{i.item_id[3:]}/" in i.url for i in items)
