@@ -19,6 +19,7 @@ change here:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -59,12 +60,16 @@ class DataSpan:
     # each analysed series: (name, first date, last date)
     series: tuple[tuple[str, dt.date, dt.date], ...] = ()
     sessions_behind: int = 0  # NYSE sessions after data_as_of up to run_date
+    shared: bool = True  # False: the series have no date with a value in both (holes included)
 
     @property
     def overlap(self) -> bool:
         """Whether the analysed series share any dates."""
         return (
-            self.data_from is not None and self.data_as_of is not None and self.data_from <= self.data_as_of
+            self.shared
+            and self.data_from is not None
+            and self.data_as_of is not None
+            and self.data_from <= self.data_as_of
         )
 
     @property
@@ -76,15 +81,21 @@ def data_span(panel: ThemePanel, run_date: dt.date, computed_at: dt.datetime) ->
     """Where the analysed series (attention, excess returns) of the daily panel overlap: a
     test of one against the other has no data outside it. ``data_as_of`` is the earlier of
     their last dates (a panel cut at an as-of date, as the report's, ends there)."""
-    series = []
+    series, common = [], None
     for name, column in SPAN_COLUMNS.items():
         values = panel.daily[column].dropna() if column in panel.daily else pd.Series(dtype=float)
         if not values.empty:
             series.append((name, values.index.min().date(), values.index.max().date()))
-    if not series:
+            common = values.index if common is None else common.intersection(values.index)
+    if not series or common is None:
         return DataSpan(None, None, run_date, computed_at)
+    # the dates with a value in every series: a series with holes (text watched in two short
+    # periods) may start before and end after the other and still share no date with it
     first, last = max(s[1] for s in series), min(s[2] for s in series)
-    return DataSpan(first, last, run_date, computed_at, tuple(series), sessions_after(last, run_date))
+    if len(common):
+        first, last = common.min().date(), common.max().date()
+    span = DataSpan(first, last, run_date, computed_at, tuple(series), sessions_after(last, run_date))
+    return dataclasses.replace(span, shared=len(common) > 0)
 
 
 def sessions_after(first: dt.date, last: dt.date) -> int:

@@ -328,3 +328,31 @@ def test_the_verdict_and_the_context_call_the_same_data_stale() -> None:
     assert span.stale and context.stale
     fresh = DataSpan(dt.date(2022, 6, 1), dt.date(2022, 11, 18), dt.date(2022, 11, 22), AT, sessions_behind=2)
     assert not fresh.stale and not market_context(walk, walk * 1.01 + 1, asof="2022-11-22").stale
+
+
+def test_a_span_with_holes_is_the_dates_both_series_have() -> None:
+    """Attention from two short watched periods (January 2022, June 2024, as the real WSB files)
+    and excess returns from June to November 2022: their first and last dates overlap, yet no
+    date has both, so the verdict must not say "Data 2022-06-28..2022-11-18"."""
+    days = pd.bdate_range("2022-01-03", "2024-07-31")
+    attention = pd.Series(np.nan, index=days)
+    attention.loc["2022-01-18":"2022-01-21"] = 1.0
+    attention.loc["2024-06-24":"2024-07-02"] = 2.0
+    excess = pd.Series(np.nan, index=days)
+    excess.loc["2022-06-28":"2022-11-18"] = 0.01
+    panel = ThemePanel(
+        "x", pd.DataFrame({"attention_index": attention, "excess_return": excess}), pd.DataFrame()
+    )
+    span = data_span(panel, dt.date(2024, 7, 31), AT)
+    assert not span.overlap
+    assert asof_sentence(span) == (
+        "No dates with both attention and excess returns (attention 2022-01-18..2024-07-02, excess "
+        "returns 2022-06-28..2022-11-18)."
+    )
+    # some dates in common: the span is theirs, not the outer bounds of the two series
+    excess.loc["2024-06-26":"2024-06-28"] = 0.02
+    panel = ThemePanel(
+        "x", pd.DataFrame({"attention_index": attention, "excess_return": excess}), pd.DataFrame()
+    )
+    span = data_span(panel, dt.date(2024, 7, 31), AT)
+    assert span.overlap and (span.data_from, span.data_as_of) == (dt.date(2024, 6, 26), dt.date(2024, 6, 28))
