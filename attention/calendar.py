@@ -32,6 +32,9 @@ import numpy as np
 import pandas as pd
 
 CALENDAR = "XNYS"
+# data ending more NYSE sessions than this before the date asked for is stale (one threshold for
+# the verdicts, market context and the panel notes)
+STALE_SESSIONS = 3
 
 
 @functools.lru_cache(maxsize=8)

@@ -34,7 +34,7 @@ import pandas as pd
 
 from attention.analysis.errors import AnalysisInputError
 from attention.analysis.preis import clean_series
-from attention.calendar import sessions_and_closes
+from attention.calendar import STALE_SESSIONS, sessions_and_closes
 
 MonthDay = tuple[int, int]
 
@@ -127,6 +127,7 @@ class MarketContext:
     stale: bool = False  # the data lags ``requested`` by over STALE_SESSIONS sessions
     stale_sessions: int = 0  # NYSE sessions after data_as_of up to ``requested``
     streak_gaps: tuple[dt.date, ...] = ()  # sessions inside the streak without both closes
+    basket_weight: float | None = None  # share of a basket's weight priced on asof (None: not one)
 
     @property
     def relative_ytd(self) -> float:
@@ -202,8 +203,8 @@ def market_context(
     data_from = max(theme.index[0], benchmark.index[0])
     vs_other = None
     if other is not None:
-        other = clean_series(other, "other")[:when]
-        vs_other = period_return(theme, months=3) - period_return(other, months=3)
+        vs_other, other_note = vs_other_3m(theme, clean_series(other, "other")[:when])
+        notes += other_note
     seasonal = None
     if seasonal_window is not None:
         seasonal = seasonal_relative_return(theme, benchmark, *seasonal_window)
@@ -251,7 +252,6 @@ def _as_of(
     return when, []
 
 
-STALE_SESSIONS = 3  # data older than the requested date by more sessions than this is stale
 STALE_PREFIX = "stale: "
 STREAK_PREFIX = "the streak spans "
 
@@ -351,6 +351,16 @@ def rsi_wilder(closes: pd.Series, period: int = 14) -> float:
     if avg_loss == 0:
         return 100.0 if avg_gain > 0 else 50.0
     return float(100 - 100 / (1 + avg_gain / avg_loss))
+
+
+def vs_other_3m(theme: pd.Series, other: pd.Series) -> tuple[float, list[str]]:
+    """Theme minus ``other`` 3-month return, both to their last common close (a note if early)."""
+    common = theme.index.intersection(other.index)
+    if common.empty:
+        raise AnalysisInputError(f"the other index {other.name or ''} has no close on a theme date")
+    end, name = common[-1], other.name or "other index"
+    note = [f"3-month return vs {name} as of {end.date()}, its last close"] * (end < theme.index[-1])
+    return period_return(theme[:end], months=3) - period_return(other[:end], months=3), note
 
 
 def period_return(closes: pd.Series, months: int) -> float:

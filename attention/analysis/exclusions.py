@@ -19,11 +19,14 @@ change here:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
+from attention.analysis.context import STALE_SESSIONS  # one threshold: verdicts and context agree
 from attention.calendar import sessions_and_closes
 from attention.checks.baskets import MIN_COVERED_WEIGHT
 from attention.checks.series import detect_step
@@ -32,7 +35,6 @@ from attention.panel.build import PanelInputs, ThemePanel
 from attention.panel.text import FULL_COVERAGE, TEXT_SOURCES
 
 VALUED = ("flow_usd", "theme_return", "benchmark_return")  # columns where 0 is a value
-STALE_SESSIONS = 5  # data ending more sessions than this before the run date is stale
 SPAN_COLUMNS = {"attention": "attention_index", "excess returns": "excess_return"}
 SOURCE_NAMES = {"reddit": "Reddit", "news": "news"}
 # stored checks whose subject the panel's own columns already name (not repeated)
@@ -42,6 +44,7 @@ CHECK_WORDS = {
     "missing_sessions": "sessions without a price, returns across them span several sessions",
     "partial_bar": "partial (intraday) last bar",
     "holiday_dates": "records dated on days without a session, used from the next session",
+    "import_dates": "records dated on days without a session, used from the next session",
     "benchmark_is_proxy": "the benchmark is the proxy, so no excess return",
 }
 
@@ -57,12 +60,16 @@ class DataSpan:
     # each analysed series: (name, first date, last date)
     series: tuple[tuple[str, dt.date, dt.date], ...] = ()
     sessions_behind: int = 0  # NYSE sessions after data_as_of up to run_date
+    shared: bool = True  # False: the series have no date with a value in both (holes included)
 
     @property
     def overlap(self) -> bool:
         """Whether the analysed series share any dates."""
         return (
-            self.data_from is not None and self.data_as_of is not None and self.data_from <= self.data_as_of
+            self.shared
+            and self.data_from is not None
+            and self.data_as_of is not None
+            and self.data_from <= self.data_as_of
         )
 
     @property
@@ -74,15 +81,21 @@ def data_span(panel: ThemePanel, run_date: dt.date, computed_at: dt.datetime) ->
     """Where the analysed series (attention, excess returns) of the daily panel overlap: a
     test of one against the other has no data outside it. ``data_as_of`` is the earlier of
     their last dates (a panel cut at an as-of date, as the report's, ends there)."""
-    series = []
+    series, common = [], None
     for name, column in SPAN_COLUMNS.items():
         values = panel.daily[column].dropna() if column in panel.daily else pd.Series(dtype=float)
         if not values.empty:
             series.append((name, values.index.min().date(), values.index.max().date()))
-    if not series:
+            common = values.index if common is None else common.intersection(values.index)
+    if not series or common is None:
         return DataSpan(None, None, run_date, computed_at)
+    # the dates with a value in every series: a series with holes (text watched in two short
+    # periods) may start before and end after the other and still share no date with it
     first, last = max(s[1] for s in series), min(s[2] for s in series)
-    return DataSpan(first, last, run_date, computed_at, tuple(series), sessions_after(last, run_date))
+    if len(common):
+        first, last = common.min().date(), common.max().date()
+    span = DataSpan(first, last, run_date, computed_at, tuple(series), sessions_after(last, run_date))
+    return dataclasses.replace(span, shared=len(common) > 0)
 
 
 def sessions_after(first: dt.date, last: dt.date) -> int:
@@ -101,30 +114,60 @@ def excluded_inputs(
     theme = config.themes[panel.theme]
     items = _uncovered(panel) + _steps(inputs, theme.search_terms) + _thin(panel, theme.proxy.members)
     items += _stale_flows(inputs, theme.proxy.members) + _silent(panel, config)
-    subjects = {
-        *theme.proxy.members,
-        config.benchmark_for(panel.theme),
-        panel.theme,
-        *(f"search '{t}'" for t in theme.search_terms),
-    }
-    return tuple(items + _flagged(inputs.flags, {s.upper() for s in subjects}, run_date))
+    tickers = {*theme.proxy.members, config.benchmark_for(panel.theme), panel.theme}
+    subjects = {*tickers, *(f"search '{t}'" for t in theme.search_terms)}
+    mine = _Subjects({s.upper() for s in subjects}, {t.upper() for t in tickers})
+    return tuple(items + _flagged(inputs.flags, mine, run_date))
 
 
 def _uncovered(panel: ThemePanel) -> list[str]:
-    weekly, out = panel.weekly, []
+    """Per text source, the periods its counts are missing: before its first and after its last
+    watched day (never watched there), and the weeks between not fully watched. Weeks before a
+    source was first watched are not counted as gaps: a reader needs when it was watched and
+    how often it was not in that time."""
+    out = []
     for source in TEXT_SOURCES:
-        fraction = weekly.get(f"{source}_coverage", pd.Series(dtype=float)).fillna(0.0)
+        column = f"{source}_coverage"
+        fraction = panel.weekly.get(column, pd.Series(dtype=float)).fillna(0.0)
         if fraction.empty or not (fraction > 0).any():
             continue  # never watched: named by _silent when the source is on
-        partly = int(((fraction > 0) & (fraction < FULL_COVERAGE)).sum())
-        missing = int((fraction < FULL_COVERAGE).sum())
-        if missing:
-            part = f", {partly} of them watched in part" if partly else ""
-            out.append(
-                f"{SOURCE_NAMES[source]} mentions in {missing} of {len(fraction)} weeks (not fully "
-                f"watched{part}: missing, not zero)"
+        watched = fraction[fraction > 0].index
+        inside = fraction.loc[watched[0] : watched[-1]]
+        first, last = _watched_days(panel.daily.get(column), watched[0], watched[-1])
+        parts = []
+        before, after = fraction.index[0] < watched[0], fraction.index[-1] > watched[-1]
+        if before or after:
+            sides = [f"before {first}"] * before + [f"after {last}"] * after
+            parts.append(f"{' and '.join(sides)} (not watched)")
+        gaps = int((inside < FULL_COVERAGE).sum())
+        if gaps:
+            parts.append(
+                f"in {gaps} of the {len(inside)} weeks from {first} to {last} ({_gap_kinds(inside)})"
             )
+        if parts:
+            out.append(f"{SOURCE_NAMES[source]} mentions {' and '.join(parts)}: missing, not zero")
     return out
+
+
+def _gap_kinds(inside: pd.Series) -> str:
+    """How the weeks between a source's first and last watched day fell short: not watched at
+    all, or watched in part."""
+    unwatched, partly = int((inside == 0).sum()), int(((inside > 0) & (inside < FULL_COVERAGE)).sum())
+    kinds = [f"{unwatched} not watched"] * bool(unwatched) + [f"{partly} watched in part"] * bool(partly)
+    return ", ".join(kinds)
+
+
+def _watched_days(
+    daily: pd.Series | None, first: pd.Timestamp, last: pd.Timestamp
+) -> tuple[dt.date, dt.date]:
+    """The first and last day with any coverage in the daily panel, within the watched weeks
+    (``first``, ``last``: their week-end labels); the week labels when the daily panel has none."""
+    lo, hi = first - pd.Timedelta(days=6), last
+    days = daily[(daily.index >= lo) & (daily.index <= hi)] if daily is not None else pd.Series(dtype=float)
+    seen = days[days.fillna(0) > 0].index
+    if seen.empty:
+        return first.date(), last.date()
+    return seen[0].date(), seen[-1].date()
 
 
 def _steps(inputs: PanelInputs, terms: list[str]) -> list[str]:
@@ -197,12 +240,34 @@ def _has_value(frame: pd.DataFrame, column: str) -> bool:
     return bool(values.notna().any() if counted else (values.fillna(0) > 0).any())
 
 
-def _flagged(flags: pd.DataFrame, subjects: set[str], run_date: dt.date | None) -> list[str]:
+@dataclass(frozen=True)
+class _Subjects:
+    """The flag subjects that are a theme's inputs: exactly one of ``exact`` (its tickers, its
+    key, ``search '<term>'``), or a subject naming one of its ``tickers`` among other words
+    ("IWM shares", "shares of IWM"). A search subject matches only exactly: a ticker that is
+    also a word ("AI") must not pull in another theme's search term."""
+
+    exact: set[str]
+    tickers: set[str]
+
+    def __contains__(self, subject: object) -> bool:
+        text = str(subject).upper()
+        if text in self.exact:
+            return True
+        if text.startswith("SEARCH '"):
+            return False
+        return not self.tickers.isdisjoint(t.rstrip(".-_") for t in TOKEN.findall(text))
+
+
+TOKEN = re.compile(r"[A-Z0-9^][A-Z0-9^.=_-]*")  # tickers: IWM, ^GSPC, BRK.B, ES=F, small_caps
+
+
+def _flagged(flags: pd.DataFrame, subjects: _Subjects, run_date: dt.date | None) -> list[str]:
     if flags.empty:
         return []
     out = []
     for row in flags.itertuples(index=False):
-        if row.check_name in FROM_DATA or str(row.subject).upper() not in subjects:
+        if row.check_name in FROM_DATA or row.subject not in subjects:
             continue
         words = CHECK_WORDS.get(row.check_name, str(row.check_name).replace("_", " "))
         first, last = _day(row.first_date), _day(row.last_date)

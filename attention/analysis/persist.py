@@ -1,7 +1,7 @@
 """Analysis results as rows for the result tables (see ``attention.store.schema``, migrations
 ``analysis_results_v1``, ``analysis_results_v2_irf``, ``stats_0001``..``stats_0003`` and
-``asof_0001_data_span``; the store writes them with ``Store.replace_analysis_results``). The
-exports read these tables."""
+``asof_0001_data_span``, ``truth_0001_context_asof``; the store writes them with
+``Store.replace_analysis_results``). The exports read these tables."""
 
 from __future__ import annotations
 
@@ -177,4 +177,11 @@ def _context_row(key: str, c: MarketContext, at: dt.datetime) -> dict:
         "seasonal_years": seasonal.n_years if seasonal else None,
         "notes": json.dumps(list(c.notes)),
         "computed_at": at,
+        # migration truth_0001_context_asof
+        "data_from": c.data_from,
+        "requested": c.requested,
+        "stale": c.stale,
+        "stale_sessions": c.stale_sessions,
+        "streak_gaps": json.dumps([d.isoformat() for d in c.streak_gaps]),
+        "basket_weight": _num(c.basket_weight),
     }

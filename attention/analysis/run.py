@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from attention.analysis.context import MarketContext, MonthDay, market_context, period_return
+from attention.analysis.context import MarketContext, MonthDay, market_context, vs_other_3m
+from attention.analysis.context_basket import basket_context
 from attention.analysis.errors import AnalysisInputError
 from attention.analysis.event import EventStudyResult, event_study
 from attention.analysis.exclusions import DataSpan, data_span, excluded_inputs
@@ -134,7 +135,7 @@ def analyze_panels(
     run_date = asof or computed_at.date()
     themes = {}
     for key, panel in panels.items():
-        context, notes = _context(panel, inputs, config, asof)
+        context, notes = _context(panel, inputs, config, asof, requested=run_date)
         themes[key] = ThemeAnalysis(
             key,
             config.themes[key].label,
@@ -153,9 +154,11 @@ def context_all(
 ) -> dict[str, tuple[MarketContext | None, list[str]]]:
     """Market context per theme (None plus the reason when it cannot be computed); ``window``
     is the seasonal calendar window (:func:`attention.analysis.context.parse_window`)."""
-    # built up to ``asof``: the input checks (frozen closes) see only what was known by then
+    # built up to ``asof``: the input checks (frozen closes) see only what was known by then;
+    # without an ``asof`` the figures are judged against today (stale when the data ended earlier)
+    requested = asof or dt.datetime.now(dt.UTC).date()
     return {
-        k: _context(build_theme_panel(inputs, config, k, end=asof), inputs, config, asof, window)
+        k: _context(build_theme_panel(inputs, config, k, end=asof), inputs, config, asof, window, requested)
         for k in config.themes
     }
 
@@ -190,6 +193,21 @@ def _context(
     config: Config,
     asof: dt.date | None,
     window: SeasonalWindow = DEFAULT_WINDOW,
+    requested: dt.date | None = None,
+) -> tuple[MarketContext | None, list[str]]:
+    """The theme's market context up to ``asof``; ``requested`` (default ``asof``) is the date
+    the figures are judged against: data ending more than a few sessions before it is stale."""
+    context, notes = _context_at(panel, inputs, config, asof, window, requested or asof)
+    return (basket_context(context, panel, inputs, config) if context else None), notes
+
+
+def _context_at(
+    panel: ThemePanel,
+    inputs: PanelInputs,
+    config: Config,
+    asof: dt.date | None,
+    window: SeasonalWindow,
+    requested: dt.date | None,
 ) -> tuple[MarketContext | None, list[str]]:
     theme, bench = _level(panel.daily["theme_return"]), _level(panel.daily["benchmark_return"])
     if theme.empty or bench.empty:
@@ -199,12 +217,14 @@ def _context(
     other = others[0] if others else None
     name = config.themes[panel.theme].label
     try:
-        context = market_context(theme, bench, asof=asof, other=other, seasonal_window=window, name=name)
+        context = market_context(theme, bench, asof=requested, other=other, seasonal_window=window, name=name)
         return context, _more_indices(theme, others, context) + frozen
     except AnalysisInputError as exc:
         if other is not None:  # e.g. under 3 months of the other index: drop it, keep the rest
             try:
-                return market_context(theme, bench, asof=asof, seasonal_window=window, name=name), [str(exc)]
+                return market_context(theme, bench, asof=requested, seasonal_window=window, name=name), [
+                    str(exc)
+                ]
             except AnalysisInputError as inner:
                 exc = inner
         return None, [f"market context skipped: {exc}"]
@@ -256,10 +276,10 @@ def _more_indices(theme: pd.Series, others: list[pd.Series], context: MarketCont
     when = pd.Timestamp(context.asof)
     for other in others[1:]:
         try:
-            diff = period_return(theme[:when], 3) - period_return(other.dropna()[:when], 3)
+            diff, late = vs_other_3m(theme[:when], other.dropna()[:when])
         except (AnalysisInputError, ValueError, IndexError):
             continue
-        notes.append(f"3-month return vs {other.name} {diff:+.2%}")
+        notes.append(f"3-month return vs {other.name} {diff:+.2%}" + (f" ({late[0]})" if late else ""))
     return notes
 
 

@@ -39,8 +39,9 @@ def rank(
 ) -> None:
     """Rank themes and tickers by mentions: last day and week, change, authors, where, top items."""
     cfg = load(config, store__path=str(store) if store else None)
+    asked = parse_date(date)
     with readable_store(cfg.store.path) as db:  # during a run: a copy taken now
-        frame, day = rankings(db, cfg, parse_date(date))
+        frame, day = rankings(db, cfg, asked)
     if as_json:
         typer.echo(json.dumps(_document(frame, day), indent=2))
         return
@@ -57,7 +58,8 @@ def rank(
             labels = {key: theme.label for key, theme in cfg.themes.items()} if kind == "theme" else {}
             console.print(words.title(what, first["window_end"]), markup=False, highlight=False)
             console.print(ranking_table(rows, labels))
-    for line in (words.watched_line(first, frame.attrs.get("watched_by_source")), words.authors_note(frame)):
+    notes = (words.watched_line(first, frame.attrs.get("watched_by_source")), words.authors_note(frame))
+    for line in (words.behind_line(first["window_end"], asked), *notes):
         if line:
             console.print(line, markup=False, highlight=False)
     themes = frame[frame["kind"] == "theme"]

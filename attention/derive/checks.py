@@ -27,6 +27,9 @@ CHECKS = (
     "thin_basket",
     "benchmark_is_proxy",
 )
+# Written by the shares import (the rows it moved or set aside), per ticker: the stored rows no
+# longer carry the day they were dated, so derive_checks cannot find them again and keeps them.
+IMPORT_DATES = "import_dates"
 
 
 def derive_checks(store: Store, config: Config) -> int:
@@ -97,27 +100,36 @@ def shares_findings(shares: pd.DataFrame, stale_after: int) -> list[Finding]:
         values = pd.Series(rows["shares"].to_numpy(dtype=float), index=dates)
         out += frozen_findings(str(ticker), "shares outstanding", values, stale_after, done=SHARES_DONE)
         mapped, moved = to_next_session(dates.reset_index(drop=True))
-        for day, session in zip(dates.reset_index(drop=True)[moved], mapped[moved], strict=True):
-            out.append(
-                Finding(
-                    "holiday_dates",
-                    str(ticker),
-                    f"shares outstanding dated {day.date()}, a day without a NYSE session: counted "
-                    f"in the flow of the next session, {session.date()}",
-                    day.date(),
-                    day.date(),
-                    "info",
-                )
-            )
+        out += _holiday_findings(str(ticker), "shares outstanding", dates, "counted in the flow of")
     return out
 
 
+def _holiday_findings(ticker: str, what: str, dates: pd.Series, used: str) -> list[Finding]:
+    """One ``holiday_dates`` flag per record dated on a day without a NYSE session."""
+    days = pd.to_datetime(dates).reset_index(drop=True)
+    mapped, moved = to_next_session(days)
+    return [
+        Finding(
+            "holiday_dates",
+            ticker,
+            f"{what} dated {day.date()}, a day without a NYSE session: {used} the next session, "
+            f"{session.date()}",
+            day.date(),
+            day.date(),
+            "info",
+        )
+        for day, session in zip(days[moved], mapped[moved], strict=True)
+    ]
+
+
 def imported_flow_findings(flows: pd.DataFrame, stale_after: int) -> list[Finding]:
-    """Runs of exact zeros in imported flows: the trace of a frozen shares feed upstream."""
+    """Runs of exact zeros in imported flows (the trace of a frozen shares feed upstream), and
+    flows dated on days without a session (added to the next session's)."""
     out: list[Finding] = []
     for ticker, rows in flows.groupby("ticker"):
         values = pd.Series(rows["flow_usd"].to_numpy(dtype=float), index=pd.to_datetime(rows["date"]))
         out += frozen_findings(str(ticker), "imported flows", values, stale_after, zero_only=True)
+        out += _holiday_findings(str(ticker), "an imported flow", rows["date"], "added to the flow of")
     return out
 
 

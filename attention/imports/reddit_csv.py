@@ -8,7 +8,8 @@ sentiment annotation as a dump import, so a CSV post is stored exactly like a du
 matching no theme are not kept, as in the dump import. A row without an id or a readable time is
 rejected and counted by reason. ``created`` may be epoch seconds or a date-time; a date-time
 without a zone is read in ``--timezone`` (default UTC) and the summary says so. The subreddit
-comes from a ``subreddit`` column, else the post's URL (``/r/NAME/``), else ``--subreddit``.
+comes from a ``subreddit`` column, else the post's own permalink (``/r/NAME/comments/ID/``: a
+link to another post, a crosspost, names that post's subreddit), else ``--subreddit``.
 A ``comments`` column (a list of comment texts without ids or times) is not imported.
 Coverage: one span per subreddit from the first to the last post time in the file.
 """
@@ -147,11 +148,14 @@ def _payload(
         created = parse_created(raw_time, zone)
     except (ValueError, OverflowError, OSError):
         return {}, "rows with an unreadable time"
-    found = _SUBREDDIT_IN_URL.search(cell("url"))
+    url = cell("url")
+    # only the post's own permalink names its subreddit: a link post's URL (the Kaggle layout's
+    # ``url``) may point at another subreddit's post, a crosspost, not where this one was made
+    own = f"/comments/{post_id}/" in url
+    found = _SUBREDDIT_IN_URL.search(url) if own else None
     sub = cell("subreddit") or (found.group(1) if found else "") or (subreddit or "")
     if not sub:
         return {}, "rows without a subreddit (no column, no /r/ URL; pass --subreddit)"
-    url = cell("url")
     return {
         "id": post_id,
         "title": cell("title"),
@@ -160,7 +164,7 @@ def _payload(
         "subreddit": sub,
         "score": _int(cell("score")),
         "num_comments": _int(cell("num_comments")),
-        "permalink": url if "/comments/" in url else None,
+        "permalink": url if own else f"/r/{sub}/comments/{post_id}/",  # the post's own, not its link
         "author": cell("author") or None,
         "_naive": not _has_zone(raw_time),
     }, None
@@ -200,9 +204,25 @@ def import_reddit_csv(
         if len(items) > len(kept):
             summary.skipped["posts matching no theme"] += len(items) - len(kept)
         summary.new, summary.changed, summary.unchanged = store.compare_stored(kept)
-        store.write([*kept, *_coverage(items)])
+        spans = _coverage(items)
+        store.write([*kept, *spans])
+        summary.notes += _coverage_note(spans)
         summaries.append(summary)
     return summaries
+
+
+def _coverage_note(spans: list[Record]) -> list[str]:
+    """What the import records as watched, in words: a file is taken to hold every post of each
+    subreddit between its first and last one, so a day there without a matching post counts 0."""
+    shown = [s for s in spans if isinstance(s, CoverageSpan) and (s.items or 0) > 1][:3]
+    if not shown:
+        return []
+    stamp = "%Y-%m-%d %H:%M"
+    parts = [f"r/{s.unit} {s.span_start:{stamp}}..{s.span_end:{stamp}} UTC" for s in shown]
+    return [
+        f"recorded as watched: {', '.join(parts)}; every post of that time is taken to be in the file, so "
+        "a period there without a matching post counts 0 (a sample of posts is not a full watch)"
+    ]
 
 
 def _coverage(items: list[TextItem]) -> list[Record]:

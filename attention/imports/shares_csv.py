@@ -22,7 +22,9 @@ from pathlib import Path
 import pandas as pd
 
 from attention.calendar import session_on_or_after, sessions_and_closes
+from attention.checks.findings import Finding
 from attention.config import Config
+from attention.derive.checks import IMPORT_DATES, derive_checks, flag_frame
 from attention.derive.flows import derive_flows
 from attention.errors import InputFileError
 from attention.imports.prices_csv import ticker_from_name
@@ -102,34 +104,51 @@ def parse_shares_file(
     problems.raise_if_any()
     if not found:
         raise InputFileError(f"{table.path}: no data rows after the header")
-    records, moved, superseded = on_sessions([r for _, r in found.values()])
+    records, shifted = on_sessions([r for _, r in found.values()])
+    superseded = sum(1 for _, session, used in shifted if not used)
     skipped["rows on a non-trading day superseded by that session's own row"] += superseded
-    if moved:
+    if moved := len(shifted) - superseded:
         summary.notes.append(f"{moved} row(s) dated on a weekend or holiday moved to the next session")
+    summary.findings += [_dated_finding(*shift) for shift in shifted]
     summary.skipped.update(+skipped)
     return records, summary
 
 
-def on_sessions(records: list[SharesOutstanding]) -> tuple[list[SharesOutstanding], int, int]:
+def on_sessions(
+    records: list[SharesOutstanding],
+) -> tuple[list[SharesOutstanding], list[tuple[SharesOutstanding, dt.date | None, bool]]]:
     """Records dated on a non-trading day moved to the next NYSE session (the day the flow they
     report can trade), unless that session has its own row: the same mapping as collected data.
-    Returns the records sorted, how many moved and how many were superseded."""
+    Returns the records sorted and every row not on a session: ``(row, its session, used)``
+    (``used`` False: superseded by the session's own row, or no session after it in the file)."""
     days = pd.Series(pd.to_datetime(sorted({r.date for r in records})))
     sessions, _ = sessions_and_closes(days.min(), days.max())
     target = dict(zip(days.dt.date, session_on_or_after(days, sessions).dt.date, strict=True))
     own = {(r.ticker, r.date) for r in records if target[r.date] == r.date}
-    out, moved, superseded = [], 0, 0
+    out, shifted = [], []
     for record in sorted(records, key=lambda r: r.date, reverse=True):  # the latest row of a gap wins
         session = target[record.date]
         if session == record.date:
             out.append(record)
         elif (record.ticker, session) in own or pd.isna(session):
-            superseded += 1
+            shifted.append((record, None if pd.isna(session) else session, False))
         else:
             own.add((record.ticker, session))
             out.append(dataclasses.replace(record, date=session))
-            moved += 1
-    return sorted(out, key=lambda r: (r.ticker, r.date)), moved, superseded
+            shifted.append((record, session, True))
+    return sorted(out, key=lambda r: (r.ticker, r.date)), sorted(shifted, key=lambda s: s[0].date)
+
+
+def _dated_finding(row: SharesOutstanding, session: dt.date | None, used: bool) -> Finding:
+    """A row dated on a day without a session, as a data-quality flag (``import_dates``)."""
+    head = f"shares outstanding dated {row.date}, a day without a NYSE session: "
+    if session is None:
+        tail = "no session after it in the file, not used"
+    elif used:
+        tail = f"moved to the next session, {session}, and counted in its flow"
+    else:
+        tail = f"the row of the next session, {session}, was used instead"
+    return Finding(IMPORT_DATES, row.ticker, head + tail, row.date, row.date, "info")
 
 
 def import_shares(
@@ -141,7 +160,12 @@ def import_shares(
     for records, summary in parsed:
         summary.new, summary.changed, summary.unchanged = store.compare_stored(records)
         store.write([*records, *_coverage(records)])
-    return [summary for _, summary in parsed], derive_flows(store, config)
+    flows = derive_flows(store, config)
+    derive_checks(store, config)  # frozen shares feeds, as after every import
+    findings = [f for _, summary in parsed for f in summary.findings]
+    tickers = sorted({r.ticker for records, _ in parsed for r in records})
+    store.replace_subject_flags(IMPORT_DATES, tickers, flag_frame(findings, utcnow()))
+    return [summary for _, summary in parsed], flows
 
 
 def _coverage(records: list[SharesOutstanding]) -> list[Record]:

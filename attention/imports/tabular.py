@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from attention.checks.findings import Finding
 from attention.errors import InputFileError
 
 MAX_REPORTED = 5
@@ -143,6 +144,7 @@ class ImportSummary:
     unchanged: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # data-quality flags the import stores
 
     def line(self) -> str:
         skipped = sum(self.skipped.values())

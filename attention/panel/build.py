@@ -32,9 +32,12 @@ Columns (NaN where a source is missing; the panel works with prices alone):
                           week's lowest); under 80% the panel notes say so
 ``benchmark_return``      config.benchmark's adj_close return
 ``excess_return``         theme minus benchmark (weekly: compounded returns, then minus)
-``dollar_volume``         sum over proxy members of close * volume
-``abnormal_volume``       ln(dollar volume / mean of previous 20 sessions); weekly: the
-                          week's mean per session over the mean of the previous 12 weeks
+``dollar_volume``         sum over the proxy members priced of close * volume (how much of
+                          the basket that is: ``basket_weight``)
+``abnormal_volume``       ln(dollar volume / mean of previous 20 sessions) per member, averaged
+                          with the basket's weights over the members that have one (a member
+                          that starts or stops trading is no jump); weekly: the week's mean
+                          per session over the mean of the previous 12 weeks, the same way
 ``flow_usd``              net flows into the proxy members; missing or stale stays NaN
 ========================  =====================================================================
 
@@ -51,7 +54,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from attention.calendar import sessions_and_closes, week_labels
+from attention.calendar import STALE_SESSIONS, sessions_and_closes, week_labels
 from attention.checks.baskets import BenchmarkIsProxyError, check_benchmark, thin_basket_finding
 from attention.checks.feeds import drop_frozen_prices, frozen_flows_missing, price_min_run
 from attention.checks.findings import Finding
@@ -374,6 +377,13 @@ def _notes(daily: pd.DataFrame, members: list[str], benchmark: str) -> list[str]
         notes.append(f"no prices for the proxy ({', '.join(members)}): {fix}")
     if daily["benchmark_return"].isna().all():
         notes.append(f"no prices for the benchmark {benchmark}: {fix}")
+    for col, what in (("theme_return", f"the proxy ({', '.join(members)})"), ("benchmark_return", benchmark)):
+        seen = daily[col].last_valid_index()
+        if seen is not None and (behind := int((daily.index > seen).sum())) > STALE_SESSIONS:
+            end = daily.index[-1].date()
+            notes.append(
+                f"prices of {what} end {seen.date()}, {behind} sessions before {end}: stale, no return after"
+            )
     for col, what in (
         ("search", "search interest"),
         ("reddit_mentions", "Reddit items"),

@@ -63,9 +63,10 @@ def market_columns(
     daily["basket_weight"] = covered_weight(rets.reindex(columns=list(weights)), weights)
     daily["benchmark_return"] = rets[benchmark] if benchmark in rets else np.nan
     daily["excess_return"] = daily["theme_return"] - daily["benchmark_return"]
-    daily["dollar_volume"] = _dollar_volume(prices, list(weights), sessions)
+    volumes = _member_volume(prices, list(weights), sessions)
+    daily["dollar_volume"] = volumes.sum(axis=1, min_count=1)
     daily["flow_usd"] = _flows(flows, list(weights), sessions)
-    daily["abnormal_volume"] = _abnormal(daily["dollar_volume"], VOLUME_WINDOW_DAYS)
+    daily["abnormal_volume"] = _basket_abnormal(volumes, weights, VOLUME_WINDOW_DAYS)
     grouped = daily.groupby(weeks.to_numpy())
     weekly = pd.DataFrame(
         {
@@ -79,7 +80,8 @@ def market_columns(
     )
     weekly["excess_return"] = weekly["theme_return"] - weekly["benchmark_return"]
     # per-session average: a 4-session holiday week is not a 20% drop in activity
-    weekly["abnormal_volume"] = _abnormal(grouped["dollar_volume"].mean(), VOLUME_WINDOW_WEEKS)
+    weekly_volumes = volumes.groupby(weeks.to_numpy()).mean()
+    weekly["abnormal_volume"] = _basket_abnormal(weekly_volumes, weights, VOLUME_WINDOW_WEEKS)
     return daily, weekly
 
 
@@ -111,12 +113,24 @@ def _compound(values: pd.Series) -> float:
     return float(np.prod(1 + clean) - 1) if len(clean) else np.nan
 
 
-def _dollar_volume(prices: pd.DataFrame, members: Sequence[str], sessions: pd.DatetimeIndex) -> pd.Series:
+def _member_volume(prices: pd.DataFrame, members: Sequence[str], sessions: pd.DatetimeIndex) -> pd.DataFrame:
+    """close * volume per session (rows) and proxy member (columns); NaN where a member has no bar."""
     if prices.empty:
-        return pd.Series(np.nan, index=sessions)
+        return pd.DataFrame(index=sessions)
     mine = prices[prices["ticker"].isin(members)]
     mine = mine.assign(dv=mine["close"] * mine["volume"], session=session_on_or_after(mine["date"], sessions))
-    return mine.groupby("session")["dv"].sum(min_count=1).reindex(sessions)
+    mine = mine.dropna(subset=["dv"])  # a bar without a volume has no dollar volume (not 0)
+    return mine.pivot_table(index="session", columns="ticker", values="dv", aggfunc="sum").reindex(sessions)
+
+
+def _basket_abnormal(volumes: pd.DataFrame, weights: Mapping[str, float], window: int) -> pd.Series:
+    """Each member's abnormal volume against its own trailing mean, averaged with the basket's
+    weights over the members that have one: a member whose prices start (a listing) or stop
+    changes which members are averaged, never the level (a summed volume would jump there and
+    read as abnormal activity that was not observed). One member: :func:`_abnormal` itself."""
+    if volumes.empty:
+        return pd.Series(np.nan, index=volumes.index)
+    return _basket_return(volumes.apply(lambda member: _abnormal(member, window)), weights)
 
 
 def _abnormal(volume: pd.Series, window: int) -> pd.Series:

@@ -44,6 +44,25 @@ def title(what: str, end: Any) -> str:
     return f"{what} by mentions in the 24 hours to {end_text(end)}"
 
 
+STALE_DAYS = 3  # windows ending more days than this before the day asked for are not current
+
+
+def behind_line(end: Any, as_of: dt.date | None) -> str:
+    """A sentence when the windows (which end just after the newest stored mention) end more
+    than :data:`STALE_DAYS` days before ``as_of``: the ranking is that of an earlier day, stale,
+    not the report day's ("" otherwise)."""
+    if as_of is None:
+        return ""
+    newest = pd.Timestamp(end_text(end)[:10]).date()
+    days = (as_of - newest).days
+    if days <= STALE_DAYS:
+        return ""
+    return (
+        f"Stale: the newest stored mention is from {newest}, {days} days before {as_of}; these are "
+        f"the counts of the 24 hours and 7 days to {end_text(end)}, not current."
+    )
+
+
 def watched(row: Mapping[str, Any]) -> dict[str, float]:
     """The watched fraction of each window, from a row's ``watched_*`` columns."""
     return {w: float(row[f"watched_{w}"]) for w in WINDOWS}

@@ -34,7 +34,11 @@ def rankings(data: ReportData) -> str:
     themes = frame[frame["kind"] == "theme"]
     tickers = frame[(frame["kind"] == "ticker") & (frame["mentions_week"].fillna(0) > 0)].head(TICKERS_SHOWN)
     first = frame.iloc[0].to_dict()
-    notes = [words.watched_line(first, frame.attrs.get("watched_by_source")), words.authors_note(frame)]
+    notes = [
+        words.behind_line(first["window_end"], data.as_of),
+        words.watched_line(first, frame.attrs.get("watched_by_source")),
+        words.authors_note(frame),
+    ]
     body = (
         f"<p><strong>{esc(words.title('Themes', first['window_end']))}</strong></p>"
         f'<p class="muted">Against the 24 hours and the 7 days before. Weighted: each item counts '

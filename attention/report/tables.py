@@ -259,8 +259,13 @@ PANEL_DAILY = TableSpec(
         _c("basket_weight", "float", "share of the proxy's weight priced that session, 0..1"),
         _c("benchmark_return", "float", "benchmark daily return, fraction"),
         _c("excess_return", "float", "theme minus benchmark return, fraction"),
-        _c("dollar_volume", "float", "close x volume over the proxy members, USD"),
-        _c("abnormal_volume", "float", "ln(dollar volume / mean of the previous 20 sessions)"),
+        _c("dollar_volume", "float", "close x volume over the proxy members priced, USD (see basket_weight)"),
+        _c(
+            "abnormal_volume",
+            "float",
+            "ln(dollar volume / mean of the previous 20 sessions), per member, averaged over the "
+            "members with one",
+        ),
         _c("flow_usd", "float", "net flows into the proxy, USD (missing or stale: empty)"),
         _c("attention_index_parts", "string", "components observed in the period (search+reddit...)"),
     ),

@@ -109,7 +109,7 @@ FEEDBACK_VERDICTS = _spec(
     (
         "stale",
         "bool",
-        "the data end more than 5 NYSE sessions before the date the analysis was run for",
+        "the data end more than 3 NYSE sessions before the date the analysis was run for",
     ),
     (
         "excluded",
@@ -163,6 +163,21 @@ CONTEXT = _spec(
     ("seasonal_years", "int", "years with a complete window"),
     ("notes", "string", "JSON list of notes"),
     ("computed_at", "timestamp", "when the analysis ran (UTC)"),
+    ("data_from", "date", "first date with both a theme and a benchmark close"),
+    ("requested", "date", "the date asked for (the run date when none was given)"),
+    ("stale", "bool", "as_of lags requested by more than a few NYSE sessions: the figures are not current"),
+    ("stale_sessions", "int", "NYSE sessions after as_of up to requested"),
+    (
+        "streak_gaps",
+        "string",
+        "JSON list of sessions inside the beat streak without a close (each gap counted as one session)",
+    ),
+    (
+        "basket_weight",
+        "float",
+        "share of a basket proxy's weight priced on as_of (empty: a single-ticker proxy); under 0.8 "
+        "every figure is that of the priced members only",
+    ),
 )
 
 IMPULSE_RESPONSES = _spec(

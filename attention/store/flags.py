@@ -27,17 +27,33 @@ class FlagsMixin(StoreCore):
             for check in checks:
                 self.con.execute("DELETE FROM data_flags WHERE check_name = ?", [check])
             if len(rows):
-                self.con.register("_flag_rows", rows)
-                try:
-                    self.con.execute(
-                        "INSERT INTO data_flags (check_name, subject, detail, first_date, last_date, "
-                        "severity, detected_at) SELECT check_name, subject, detail, first_date, "
-                        "last_date, severity, detected_at FROM _flag_rows"
-                    )
-                finally:
-                    with contextlib.suppress(duckdb.Error):
-                        self.con.unregister("_flag_rows")
+                self._insert_flags(rows)
         return len(rows)
+
+    def replace_subject_flags(self, check: str, subjects: Sequence[str], flags: pd.DataFrame) -> int:
+        """Replace the flags of ``check`` about ``subjects`` only (a check written by an import
+        of some tickers keeps its flags about the others)."""
+        rows = flags[FLAG_COLUMNS] if len(flags) else flags
+        with self.transaction():
+            for subject in subjects:
+                self.con.execute(
+                    "DELETE FROM data_flags WHERE check_name = ? AND subject = ?", [check, subject]
+                )
+            if len(rows):
+                self._insert_flags(rows)
+        return len(rows)
+
+    def _insert_flags(self, rows: pd.DataFrame) -> None:
+        self.con.register("_flag_rows", rows)
+        try:
+            self.con.execute(
+                "INSERT INTO data_flags (check_name, subject, detail, first_date, last_date, "
+                "severity, detected_at) SELECT check_name, subject, detail, first_date, "
+                "last_date, severity, detected_at FROM _flag_rows"
+            )
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                self.con.unregister("_flag_rows")
 
     def data_flags(self) -> pd.DataFrame:
         """Every stored flag, errors first, then by check and subject: :data:`FLAG_COLUMNS`

@@ -344,6 +344,18 @@ ALTER TABLE impulse_responses ADD COLUMN IF NOT EXISTS data_from DATE;
 ALTER TABLE impulse_responses ADD COLUMN IF NOT EXISTS data_as_of DATE;
 """
 
+# Market context as-of honesty (attention.analysis.context.MarketContext): the first date of the
+# data, the date asked for, whether the data lags it (and by how many NYSE sessions), the sessions
+# inside the beat streak without a close, and the share of a basket's weight priced on as_of.
+CONTEXT_ASOF = """
+ALTER TABLE context ADD COLUMN IF NOT EXISTS data_from DATE;
+ALTER TABLE context ADD COLUMN IF NOT EXISTS requested DATE;
+ALTER TABLE context ADD COLUMN IF NOT EXISTS stale BOOLEAN;
+ALTER TABLE context ADD COLUMN IF NOT EXISTS stale_sessions INTEGER;
+ALTER TABLE context ADD COLUMN IF NOT EXISTS streak_gaps VARCHAR;
+ALTER TABLE context ADD COLUMN IF NOT EXISTS basket_weight DOUBLE;
+"""
+
 # (name, SQL). Append only.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
@@ -370,4 +382,5 @@ MIGRATIONS: list[tuple[str, str]] = [
         "ALTER TABLE theme_daily ADD COLUMN IF NOT EXISTS weighted_mentions DOUBLE;",
     ),
     ("asof_0001_data_span", ASOF_DATA_SPAN),
+    ("truth_0001_context_asof", CONTEXT_ASOF),
 ]

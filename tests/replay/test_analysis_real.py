@@ -42,6 +42,23 @@ def test_market_context_iwm_vs_spy(shared_data: Path) -> None:
     assert ctx.asof == dt.date(2021, 12, 31)
 
 
+def test_the_other_index_ending_earlier_is_compared_on_its_last_close(shared_data: Path) -> None:
+    """QQQ cut at 2022-09-30, IWM and SPY to 2022-11-18: the 3-month comparison is of the same
+    window for both (to 2022-09-30) and says so, not IWM to 11-18 against QQQ to 09-30."""
+    iwm, spy, qqq = (_closes(shared_data, t) for t in ("IWM", "SPY", "QQQ"))
+    qqq.name = "QQQ"
+    ctx = market_context(iwm, spy, asof="2022-11-18", other=qqq[:"2022-09-30"])
+    both = iwm["2022-09-30"] / iwm[:"2022-06-30"].iloc[-1] - qqq["2022-09-30"] / qqq[:"2022-06-30"].iloc[-1]
+    assert ctx.return_vs_other_3m == pytest.approx(both)
+    assert "3-month return vs QQQ as of 2022-09-30, its last close" in ctx.notes
+    assert "note: 3-month return vs QQQ as of 2022-09-30, its last close" in ctx.summary()
+    # with QQQ to the same date: no note, the window ends on the context date
+    full = market_context(iwm, spy, asof="2022-11-18", other=qqq)
+    assert not [n for n in full.notes if n.startswith("3-month return vs")]
+    expected = iwm.iloc[-1] / iwm[:"2022-08-18"].iloc[-1] - qqq.iloc[-1] / qqq[:"2022-08-18"].iloc[-1]
+    assert full.return_vs_other_3m == pytest.approx(expected)
+
+
 def test_preis_rule_on_real_weekly_search_and_sp500(shared_data: Path) -> None:
     search = read_series_csv(shared_data / MOOD / "google_trends.csv")
     gspc = _closes(shared_data, "^GSPC", column="Close")

@@ -68,18 +68,27 @@ def test_real_gaps_and_steps_are_named_in_the_verdict(shared_data: Path, tmp_pat
         )
         results = analyze_store(store, config, persist=True, asof=dt.date(2022, 12, 30))
         stored = store.query("SELECT * FROM feedback_verdicts")
+        both = analyze_store(store, config, persist=False, asof=dt.date(2024, 7, 31)).themes["small_caps"]
     small = results.themes["small_caps"]
     excluded = "; ".join(small.excluded)
     # the monthly-filled series, used only after each month ends
     assert (
         f"search '{TERM}' (monthly values on weekly labels, each used only after its month ends)" in excluded
     )
-    # Reddit: watched in two short periods only, every other week of the panel is missing
-    reddit = next(i for i in small.excluded if i.startswith("Reddit mentions in "))
-    unwatched, weeks = (
-        int(x) for x in reddit.split(" weeks")[0].removeprefix("Reddit mentions in ").split(" of ")
-    )
-    assert weeks > 900 and unwatched > weeks - 5, reddit
+    # Reddit: by the run date (2022-12-30) only the January 2022 file was watched. The sentence
+    # says when it was watched and counts gaps inside that time only: the ~940 weeks of the panel
+    # before it (search from 2004) are "before 2022-01-18 (not watched)", not 940 missing weeks
+    reddit = [i for i in small.excluded if i.startswith("Reddit mentions ")]
+    assert reddit == [
+        "Reddit mentions before 2022-01-18 and after 2022-01-21 (not watched) and in 1 of the 1 weeks "
+        "from 2022-01-18 to 2022-01-21 (1 watched in part): missing, not zero"
+    ]
+    # by 2024-07-31 both files: the weeks between them are counted (126 never watched), the
+    # years before the first are not
+    assert [i for i in both.excluded if i.startswith("Reddit mentions ")] == [
+        "Reddit mentions before 2022-01-18 and after 2024-07-02 (not watched) and in 129 of the 129 weeks "
+        "from 2022-01-18 to 2024-07-02 (126 not watched, 3 watched in part): missing, not zero"
+    ]
     # prices end 2022-11-18, the analysis was run for 2022-12-30: stale, in words
     assert small.span is not None and small.span.data_as_of <= dt.date(2022, 11, 18) and small.span.stale
     assert ": stale, the data end " in small.verdict and "before 2022-12-30" in small.verdict

@@ -90,6 +90,12 @@ def test_kaggle_wsb_csv(shared_data: Path) -> None:
     assert set(summary.skipped) == {"rows without a subreddit (no column, no /r/ URL; pass --subreddit)"}
     items, summary = read_reddit_csv(path, AUTHORS, subreddit="wallstreetbets")
     assert len(items) == 1892 and not summary.skipped
+    # every row is a r/wallstreetbets post: the 4 whose url links a post in another subreddit
+    # (crossposts from r/pcgaming, r/Daytrading, ...) are not made posts of that subreddit
+    assert {item.container for item in items} == {"wallstreetbets"}
+    # and each item links its own post, not the one its url pointed at
+    assert all(i.url and f"/comments/{i.item_id[3:]}/" in i.url for i in items)
+    assert items[0].url.startswith("https://www.reddit.com/r/wallstreetbets/comments/s9i9bw/")
     assert items[0].item_id == "t3_s9i9bw" and items[0].created_utc == dt.datetime.fromtimestamp(
         1642792067, dt.UTC
     )
@@ -102,6 +108,28 @@ def test_praw_style_wsb_csv(shared_data: Path) -> None:
     first = items[0]
     assert (first.item_id, first.score, first.num_comments) == ("t3_1dticah", 91, 9013)
     assert any("comments column was not imported" in n for n in summary.notes)
+
+
+def test_reddit_csv_import_says_what_it_records_as_watched(
+    shared_data: Path, tmp_path: Path, default_config_path: Path
+) -> None:
+    """A CSV of posts is taken to hold every post of its subreddit between its first and last:
+    the import says so, with the span, so a sampled file is not silently a full watch."""
+    from attention.config import load_config
+    from attention.imports.reddit_csv import import_reddit_csv
+
+    config = load_config(default_config_path, overrides={"store.path": str(tmp_path / "s.duckdb")})
+    path = shared_data / "reddit_wsb_posts" / "wsb_praw_2024-06-22_to_2024-07-02_with_comments.csv"
+    with Store(config.store.path) as store:
+        (summary,) = import_reddit_csv(store, config, [path], annotate=lambda items: items)
+        spans = store.coverage_spans(["reddit"])
+    assert list(spans["unit"]) == ["wallstreetbets"]
+    watched = [n for n in summary.notes if n.startswith("recorded as watched: ")]
+    assert watched == [
+        "recorded as watched: r/wallstreetbets 2024-06-22 17:46..2024-07-02 19:12 UTC; every post of "
+        "that time is taken to be in the file, so a period there without a matching post counts 0 "
+        "(a sample of posts is not a full watch)"
+    ]
 
 
 def test_gen_ai_trends_two_payloads(shared_data: Path) -> None:

@@ -70,6 +70,7 @@ def _panel(theme: str, weeks: int = 20) -> ThemePanel:
         index=d_index,
     )
     daily.loc["2024-07-01":, "excess_return"] = np.nan  # returns end earlier than attention
+    daily.loc["2024-06-01":, "reddit_coverage"] = 0.0  # as the weeks: not watched after May
     return ThemePanel(theme, daily, weekly)
 
 
@@ -110,10 +111,11 @@ def test_every_known_exclusion_is_named_once(config_path: Path) -> None:
     term = config.themes["ai_stocks"].search_terms[0]
     items = excluded_inputs(_panel("ai_stocks"), _inputs(config_path), config)
     joined = "; ".join(items)
+    # when Reddit was watched, and how often it fell short in that time (not the weeks after)
     assert (
-        "Reddit mentions in 9 of 20 weeks (not fully watched, 1 of them watched in part: missing, not zero)"
-        in items
-    )
+        "Reddit mentions after 2024-05-31 (not watched) and in 1 of the 12 weeks from 2024-03-11 to "
+        "2024-05-31 (1 watched in part): missing, not zero"
+    ) in items
     assert f"search '{term}' (monthly values on weekly labels, each used only after its month ends)" in items
     assert any(i.startswith("the basket (") and "on 3 of " in i and "lowest 40%" in i for i in items)
     assert f"flows of {members[0]} on 3 date(s) (stale feed: missing, not zero)" in items
@@ -129,6 +131,56 @@ def test_every_known_exclusion_is_named_once(config_path: Path) -> None:
     earlier = excluded_inputs(_panel("ai_stocks"), _inputs(config_path), config, dt.date(2024, 4, 30))
     assert not any(i.startswith(f"{members[1]} (frozen feed") for i in earlier)
     assert "ai_stocks (a check added later, 2024-01-02)" in earlier
+
+
+def test_text_gaps_name_the_watched_period_and_count_only_the_weeks_inside_it(config_path: Path) -> None:
+    """Two watched stretches with years between (as the two real WSB files): the weeks before
+    the first and after the last are "not watched", not counted among the gaps; the weeks
+    between are counted as not watched or watched in part."""
+    config = load_config(config_path)
+    w_index = pd.date_range("2022-01-07", periods=30, freq="W-FRI")
+    coverage = np.zeros(30)
+    coverage[[5, 6, 20]] = [0.4, 1.0, 0.9]  # 5: in part, 6: in full, 7..19 never, 20: in part
+    weekly = pd.DataFrame({"reddit_coverage": coverage, "news_coverage": 0.0}, index=w_index)
+    d_index = pd.bdate_range("2022-01-03", w_index[-1])
+    daily = pd.DataFrame({"reddit_coverage": 0.0, "news_coverage": 0.0}, index=d_index)
+    daily.loc["2022-02-10":"2022-02-18", "reddit_coverage"] = 1.0
+    daily.loc["2022-05-23":"2022-05-26", "reddit_coverage"] = 1.0
+    panel = ThemePanel("small_caps", daily, weekly)
+    reddit = [i for i in excluded_inputs(panel, PanelInputs.empty(), config) if i.startswith("Reddit")]
+    assert reddit == [
+        "Reddit mentions before 2022-02-10 and after 2022-05-26 (not watched) and in 15 of the 16 weeks "
+        "from 2022-02-10 to 2022-05-26 (13 not watched, 2 watched in part): missing, not zero"
+    ]
+    # watched in full from the first week to the last: nothing to name
+    full = ThemePanel("small_caps", daily.assign(reddit_coverage=1.0), weekly.assign(reddit_coverage=1.0))
+    assert not [i for i in excluded_inputs(full, PanelInputs.empty(), config) if i.startswith("Reddit")]
+
+
+def test_a_flag_naming_a_ticker_among_other_words_is_named(config_path: Path) -> None:
+    """Stored flags whose subject names one of the theme's tickers among other words ("IWM
+    shares", "flows of IWM.") are the theme's; another ticker, or a search term that contains
+    a ticker as a word, is not."""
+    config = load_config(config_path)
+    proxy = config.themes["small_caps"].proxy.members[0]
+    other_term = config.themes["ai_stocks"].search_terms[0]
+    flags = pd.DataFrame(
+        [
+            ["frozen_feed", f"{proxy} shares", "unchanged", dt.date(2024, 5, 1), dt.date(2024, 5, 9)],
+            ["holiday_dates", f"flows of {proxy}.", "moved", dt.date(2024, 3, 29), None],
+            ["frozen_feed", "QQQ shares", "unchanged", dt.date(2024, 5, 1), dt.date(2024, 5, 9)],
+            ["frozen_feed", f"search '{proxy} {other_term}'", "frozen", dt.date(2024, 1, 5), None],
+            ["a_later_check", f"{proxy}X shares", "no", dt.date(2024, 1, 5), None],
+        ],
+        columns=FLAG_COLUMNS[:5],
+    )
+    empty = PanelInputs.empty()
+    inputs = PanelInputs(empty.prices, empty.flows, empty.mentions, empty.search, flags=flags)
+    items = excluded_inputs(_panel("small_caps"), inputs, config)
+    assert f"{proxy} shares (frozen feed, its values treated as unknown, 2024-05-01..2024-05-09)" in items
+    assert any(i.startswith(f"flows of {proxy}. (records dated on days without a session") for i in items)
+    joined = "; ".join(items)
+    assert "QQQ shares" not in joined and f"{proxy}X" not in joined and "search '" not in joined
 
 
 def test_an_imported_series_without_values_is_named(config_path: Path) -> None:
@@ -258,3 +310,49 @@ def test_analyze_report_and_export_print_the_same_sentence(config_path: Path, tm
     # the verdict card and the detailed verdict both end with it
     assert page.count(sentence) >= 2, SENTENCE.findall(page)
     assert re.search(r"Computed \d{4}-\d\d-\d\d \d\d:\d\d UTC from the data known by 20\d\d-", page)
+
+
+def test_the_verdict_and_the_context_call_the_same_data_stale() -> None:
+    """Data ending 2022-11-18 for a run on 2022-11-25 (4 NYSE sessions: Thanksgiving is 11-24):
+    the report's verdict and its market context, side by side, must not disagree."""
+    from attention.analysis.context import market_context
+
+    days = pd.bdate_range("2022-06-01", "2022-11-18")
+    walk = pd.Series(100 + np.arange(len(days)) % 3, index=days, dtype=float)
+    context = market_context(walk, walk * 1.01 + 1, asof="2022-11-25")
+    lag = sessions_after(dt.date(2022, 11, 18), dt.date(2022, 11, 25))
+    span = DataSpan(
+        dt.date(2022, 6, 1), dt.date(2022, 11, 18), dt.date(2022, 11, 25), AT, sessions_behind=lag
+    )
+    assert lag == context.stale_sessions == 4
+    assert span.stale and context.stale
+    fresh = DataSpan(dt.date(2022, 6, 1), dt.date(2022, 11, 18), dt.date(2022, 11, 22), AT, sessions_behind=2)
+    assert not fresh.stale and not market_context(walk, walk * 1.01 + 1, asof="2022-11-22").stale
+
+
+def test_a_span_with_holes_is_the_dates_both_series_have() -> None:
+    """Attention from two short watched periods (January 2022, June 2024, as the real WSB files)
+    and excess returns from June to November 2022: their first and last dates overlap, yet no
+    date has both, so the verdict must not say "Data 2022-06-28..2022-11-18"."""
+    days = pd.bdate_range("2022-01-03", "2024-07-31")
+    attention = pd.Series(np.nan, index=days)
+    attention.loc["2022-01-18":"2022-01-21"] = 1.0
+    attention.loc["2024-06-24":"2024-07-02"] = 2.0
+    excess = pd.Series(np.nan, index=days)
+    excess.loc["2022-06-28":"2022-11-18"] = 0.01
+    panel = ThemePanel(
+        "x", pd.DataFrame({"attention_index": attention, "excess_return": excess}), pd.DataFrame()
+    )
+    span = data_span(panel, dt.date(2024, 7, 31), AT)
+    assert not span.overlap
+    assert asof_sentence(span) == (
+        "No dates with both attention and excess returns (attention 2022-01-18..2024-07-02, excess "
+        "returns 2022-06-28..2022-11-18)."
+    )
+    # some dates in common: the span is theirs, not the outer bounds of the two series
+    excess.loc["2024-06-26":"2024-06-28"] = 0.02
+    panel = ThemePanel(
+        "x", pd.DataFrame({"attention_index": attention, "excess_return": excess}), pd.DataFrame()
+    )
+    span = data_span(panel, dt.date(2024, 7, 31), AT)
+    assert span.overlap and (span.data_from, span.data_as_of) == (dt.date(2024, 6, 26), dt.date(2024, 6, 28))

@@ -97,3 +97,22 @@ def test_flags_are_stored_replaced_and_shown(tmp_path: Path) -> None:
         again = store.data_flags()
     assert ("frozen_feed", "QQQ") not in set(zip(again["check_name"], again["subject"], strict=True))
     assert ("missing_sessions", "IWM") in set(zip(again["check_name"], again["subject"], strict=True))
+
+
+def test_an_imported_flow_dated_on_a_holiday_is_flagged(tmp_path: Path) -> None:
+    """A flow file with a row on Good Friday 2026-04-03: the panel adds it to Monday's flow; the
+    flags name the date, so the data-quality section says where that Monday's flow came from."""
+    config = load_config(REPO / "config.yaml", overrides={"store.path": str(tmp_path / "s.duckdb")})
+    late = _prov(dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
+    days = [dt.date(2026, 4, d) for d in (1, 2, 3, 6, 7)]
+    flows = [FlowRecord("IWM", d, 1e6 * (i + 1), "import", False, late) for i, d in enumerate(days)]
+    with Store(config.store.path) as store:
+        store.write(flows)
+        derive_checks(store, config)
+        flags = store.data_flags()
+    holiday = flags[flags["check_name"] == "holiday_dates"]
+    assert holiday["detail"].tolist() == [
+        "an imported flow dated 2026-04-03, a day without a NYSE session: added to the flow of the next "
+        "session, 2026-04-06"
+    ]
+    assert holiday["subject"].tolist() == ["IWM"]

@@ -142,6 +142,18 @@ def test_shares_on_weekends_and_holidays_map_to_the_next_session(tmp_path: Path)
         sum(summary.skipped.values()) == 2
         and "2 row(s) dated on a weekend or holiday moved" in summary.notes[0]
     )
+    # every row not on a session is a flag, moved or set aside (stored by import_shares)
+    assert [(f.check, f.subject, f.first.isoformat(), f.severity) for f in summary.findings] == [
+        ("import_dates", "IWM", day, "info")
+        for day in ("2024-07-04", "2024-07-06", "2024-07-07", "2024-07-13")
+    ]
+    details = [f.detail.split(": ", 1)[1] for f in summary.findings]
+    assert details == [
+        "moved to the next session, 2024-07-05, and counted in its flow",
+        "the row of the next session, 2024-07-08, was used instead",
+        "moved to the next session, 2024-07-08, and counted in its flow",
+        "the row of the next session, 2024-07-15, was used instead",
+    ]
 
 
 def test_reddit_csv_in_windows_1252_with_semicolons(tmp_path: Path) -> None:

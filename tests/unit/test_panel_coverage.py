@@ -183,3 +183,85 @@ def test_a_source_that_starts_changes_the_index_composition_and_says_so(config) 
     assert any(
         n.startswith("the attention index is made of different sources over time") for n in panel.notes
     )
+
+
+def _two_sources(spans: dict[str, list[tuple[int, int]]], items: list[tuple[int, str]]) -> PanelInputs:
+    """Reddit and news, each watched in its own random spans, items of both (all the theme's)."""
+    units = {"reddit": ("subreddit", "wallstreetbets"), "news": ("feed", "reuters")}
+    coverage = pd.DataFrame(
+        [
+            {
+                "source": source,
+                "unit_kind": units[source][0],
+                "unit": units[source][1],
+                "span_start": START + pd.Timedelta(hours=a),
+                "span_end": START + pd.Timedelta(hours=a + n),
+            }
+            for source, pairs in spans.items()
+            for a, n in pairs
+        ],
+        columns=["source", "unit_kind", "unit", "span_start", "span_end"],
+    )
+    mentions = pd.DataFrame(
+        [
+            {
+                "source": source,
+                "item_id": f"{source}_{k}",
+                "created_utc": START + pd.Timedelta(hours=hour, minutes=7),
+                "theme": "small_caps",
+                "compound": 0.1,
+                "scoreable": True,
+            }
+            for k, (hour, source) in enumerate(items)
+        ],
+        columns=["source", "item_id", "created_utc", "theme", "compound", "scoreable"],
+    )
+    e = PanelInputs.empty()
+    return PanelInputs(_prices(), e.flows, mentions, e.search, coverage)
+
+
+SPANS = st.lists(st.tuples(st.integers(0, HOURS), st.integers(1, 24 * 6)), max_size=4)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    SPANS,
+    SPANS,
+    st.lists(st.tuples(st.integers(0, HOURS), st.sampled_from(["reddit", "news"])), max_size=40),
+)
+def test_no_uncovered_cell_of_either_source_nor_of_the_index_is_a_number(
+    config, reddit: list[tuple[int, int]], news: list[tuple[int, int]], items: list[tuple[int, str]]
+) -> None:
+    """Two text sources watched at different random times: every cell of a source in a period it
+    did not watch in full is missing, the index is made only of the sources watched, and with
+    no source watched (no search or page views here) the attention index is missing, not 0."""
+    panel = build_theme_panel(_two_sources({"reddit": reddit, "news": news}, items), config, "small_caps")
+    for frame, parts in zip((panel.daily, panel.weekly), panel.index_parts, strict=True):
+        partial = {}
+        for source in ("reddit", "news"):
+            partial[source] = frame[f"{source}_coverage"] < FULL_COVERAGE
+            assert frame.loc[partial[source], f"{source}_mentions"].isna().all()
+            unwatched = frame[f"{source}_coverage"] == 0
+            for column in (f"{source}_share", f"{source}_sentiment"):
+                assert frame.loc[unwatched, column].isna().all()
+            assert not parts[partial[source]].fillna("").str.contains(source).any()
+        neither = partial["reddit"] & partial["news"]
+        assert frame.loc[neither, "attention_index"].isna().all()
+
+
+def test_prices_that_end_before_the_panel_are_noted_stale(config) -> None:
+    """The proxy's prices end four sessions before the panel's last session (built up to a
+    report date, or to the end of another input): the notes, which the report's data-quality
+    section lists, say so; a lag of three sessions or fewer is current."""
+    e = PanelInputs.empty()
+    prices = _prices()
+    cut = prices[~((prices["ticker"] == "IWM") & (pd.to_datetime(prices["date"]) > "2024-07-12"))]
+    panel = build_theme_panel(PanelInputs(cut, e.flows, e.mentions, e.search), config, "small_caps")
+    stale = [n for n in panel.notes if n.startswith("prices of ")]
+    # 07-15..07-19 are five sessions after 07-12
+    assert stale == [
+        "prices of the proxy (IWM) end 2024-07-12, 5 sessions before 2024-07-19: stale, no return after"
+    ]
+    near = prices[~((prices["ticker"] == "IWM") & (pd.to_datetime(prices["date"]) > "2024-07-16"))]
+    panel = build_theme_panel(PanelInputs(near, e.flows, e.mentions, e.search), config, "small_caps")
+    assert not [n for n in panel.notes if n.startswith("prices of ")]

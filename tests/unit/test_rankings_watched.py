@@ -94,6 +94,11 @@ def test_rank_ends_at_the_newest_item_and_says_what_was_watched(tmp_path: Path) 
     text = " ".join(shown.output.split())
     assert "the 7 days before 50%. A change against a window watched less than 95% is n/a" in text
     assert "Authors ?: unknown, the items carry no author" in text
+    # asked for a day weeks after the newest item: the windows still end there, and it says so
+    late = runner.invoke(app, [*args, "--date", "2026-03-13"], terminal_width=200)
+    assert late.exit_code == 0, late.output
+    assert "Stale: the newest stored mention is from 2026-02-13, 28 days before 2026-03-13" in late.output
+    assert "Stale:" not in shown.output
 
 
 def test_a_window_never_watched_is_not_zero_and_a_half_watched_day_has_no_rank_change() -> None:
@@ -153,3 +158,47 @@ def test_watched_fractions_take_the_least_watched_source() -> None:
     assert watched_fractions(coverage[coverage["source"] == "reddit"], END)["week_before"] == 1.0
     assert set(watched_fractions(coverage.iloc[0:0], END).values()) == {0.0}  # nothing recorded
     assert words.end_text(END) == "2026-02-13 15:30 UTC"
+
+
+def test_a_ranking_older_than_the_report_day_says_it_is_stale() -> None:
+    """The windows end at the newest stored mention: a report for 2022-11-25 whose newest mention
+    is from 2022-01-21 (the real WSB file) ranks January, and must say so in words."""
+    from types import SimpleNamespace
+
+    from attention.config import load_config
+    from attention.report.html_rankings import rankings
+
+    end = dt.datetime(2022, 1, 21, 19, 8, 1, tzinfo=dt.UTC)
+    line = words.behind_line(end, dt.date(2022, 11, 25))
+    assert line == (
+        "Stale: the newest stored mention is from 2022-01-21, 308 days before 2022-11-25; these are "
+        "the counts of the 24 hours and 7 days to 2022-01-21 19:08 UTC, not current."
+    )
+    assert words.behind_line(end, dt.date(2022, 1, 24)) == ""  # a weekend behind: current
+    assert words.behind_line(end, None) == ""
+    items = pd.DataFrame(
+        {
+            "source": ["reddit"],
+            "item_id": ["t3_a"],
+            "kind": ["post"],
+            "created_utc": [end - dt.timedelta(hours=2)],
+            "title": ["small caps"],
+            "body": [""],
+            "url": [None],
+            "author": ["x"],
+            "container": ["wallstreetbets"],
+            "outlet": [None],
+            "score": [1],
+            "num_comments": [0],
+            "themes": [["small_caps"]],
+            "compound": [0.1],
+        }
+    )
+    config = load_config(REPO / "config.yaml", environ={})
+    frame = rank_mentions(
+        items, end, watched={"day": 1.0, "day_before": 1.0, "week": 1.0, "week_before": 1.0}
+    )
+    data = SimpleNamespace(
+        rankings=frame, as_of=dt.date(2022, 11, 25), config=config, label=lambda k: config.themes[k].label
+    )
+    assert "Stale: the newest stored mention is from 2022-01-21, 308 days before 2022-11-25" in rankings(data)  # type: ignore[arg-type]
