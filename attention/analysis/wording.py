@@ -249,6 +249,7 @@ def event_verdict(study: EventStudyResult, horizon: int | None = None) -> str:
         return f"Event study: no {what} above {study.threshold:g} sd, so nothing to average."
     first, last = min(study.event_dates).date(), max(study.event_dates).date()
     dates = f"{first}..{last}" if first != last else f"on {first}"
+    what = what.replace("spikes", "spike", 1) if study.n_events == 1 else what
     h = horizon if horizon in study.horizons else study.horizons[min(1, len(study.horizons) - 1)]
     car, lo, hi = study.at(h)
     i = study.horizons.index(h)
@@ -258,20 +259,27 @@ def event_verdict(study: EventStudyResult, horizon: int | None = None) -> str:
         if np.isfinite(lo) and np.isfinite(hi)
         else "no interval from one event"
     )
+    after = f"{h} {unit}{'s' if h > 1 else ''} after a spike"
+    if not study.n_by_horizon[i] or not np.isfinite(car):
+        found = (
+            f"{after}, no excess return was measured for any of them (no prices for those "
+            "dates), so nothing to average"
+        )
+        return f"Event study: {study.n_events} {what}, {dates}. {_capital(found)}.{_low_power(study)}"
     found = (
-        f"{h} {unit}{'s' if h > 1 else ''} after a spike, excess returns averaged {car:+.2%} "
+        f"{after}, excess returns averaged {car:+.2%} "
         f"({interval}, n = {study.n_by_horizon[i]}); "
         + ("outside" if outside else "within")
         + " the range of random dates"
         + ("" if outside else ", so no evidence of an effect")
     )
-    warn = (
-        f" Low power: fewer than {LOW_POWER_EVENTS} events, an average of so few says little."
-        if study.n_events < LOW_POWER_EVENTS
-        else ""
-    )
-    what = what.replace("spikes", "spike", 1) if study.n_events == 1 else what
-    return f"Event study: {study.n_events} {what}, {dates}. {found}.{warn}"
+    return f"Event study: {study.n_events} {what}, {dates}. {found}.{_low_power(study)}"
+
+
+def _low_power(study: EventStudyResult) -> str:
+    if study.n_events >= LOW_POWER_EVENTS:
+        return ""
+    return f" Low power: fewer than {LOW_POWER_EVENTS} events, an average of so few says little."
 
 
 def asof_sentence(span: DataSpan) -> str:

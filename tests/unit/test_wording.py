@@ -151,6 +151,13 @@ def test_golden_event_verdicts() -> None:
     assert "nan" not in event_verdict(
         dataclasses.replace(_study(1, 0.012, True), lower=(np.nan,) * 3, upper=(np.nan,) * 3)
     )
+    # spikes found, but none with prices after it (seen on real data as "averaged +nan%")
+    unmeasured = dataclasses.replace(_study(4, np.nan, True), n_by_horizon=(0, 0, 0))
+    assert event_verdict(unmeasured) == (
+        "Event study: 4 spikes in abnormal search (weekly), 2021-01-02..2021-07-31. 2 weeks after a "
+        "spike, no excess return was measured for any of them (no prices for those dates), so nothing "
+        "to average. Low power: fewer than 10 events, an average of so few says little."
+    )
     assert event_verdict(_study(0, 0.0, True)) == (
         "Event study: no spikes in abnormal search (weekly) above 2 sd, so nothing to average."
     )
