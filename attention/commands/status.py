@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -140,12 +141,14 @@ def show_status(facts: dict[str, Any], console: Console) -> None:
     _table(
         console,
         "What was watched (coverage)",
-        ["source", "unit", "from", "to", "days seen/span", "by"],
+        ["source", "unit", "from", "to", "watched, of days", "by"],
         [
             {
                 **row,
-                "unit": f"{row['unit_kind']} {row['unit']}",
-                "days": f"{row['days']:.1f}/{row['between']:.1f}",
+                "unit": f"{row['unit_kind']}\n{row['unit']}",  # two short lines fold less
+                "first": _two_lines(row["first"]),
+                "last": _two_lines(row["last"]),
+                "days": watched_days(row["days"], row["between"]),
             }
             for row in facts.get("coverage", [])
         ],
@@ -154,6 +157,21 @@ def show_status(facts: dict[str, Any], console: Console) -> None:
     _print_flags(console, facts.get("data_flags", []))
     if facts.get("rescore_hint"):
         console.print(facts["rescore_hint"], style="yellow", markup=False)
+
+
+def watched_days(days: float, between: float) -> str:
+    """'100% of 8,212': the share of the days from first to last that were watched (the
+    days themselves are in --json); a share under 100% never rounds up to it."""
+    if between <= 0:
+        return f"{days:,.1f}"
+    share = min(days / between, 1.0)
+    shown = "100%" if share >= 1 else f"{min(share * 100, 99.9):.3g}%"
+    return f"{shown} of {between:,.0f}" if between >= 10 else f"{shown} of {between:.1f}"
+
+
+def _two_lines(value: Any) -> Any:
+    """'2024-06-22 17:46' as the date over the time: narrower, so other columns fold less."""
+    return value.replace(" ", "\n", 1) if isinstance(value, str) else value
 
 
 def _print_flags(console: Console, flags: list[dict[str, Any]]) -> None:
@@ -176,7 +194,8 @@ def _table(
     if not rows:
         console.print(f"{title}: none yet")
         return
-    table = Table(title=title, title_justify="left", expand=False)
+    # no vertical rules: their columns of characters go to the values, which then fold less
+    table = Table(title=title, title_justify="left", expand=False, box=box.SIMPLE_HEAD)
     for header in headers:
         table.add_column(header, overflow="fold")
     for row in rows:

@@ -170,3 +170,25 @@ def test_ctrl_c_marks_the_run_interrupted_at_once(tmp_path: Path) -> None:
 def test_sigterm_stops_a_run_like_ctrl_c(tmp_path: Path) -> None:
     code, err = _stop_a_run(tmp_path, signal.SIGTERM)
     assert code == 130 and "attention: interrupted" in err
+
+
+def test_coverage_at_80_columns_keeps_names_whole_and_says_the_share_watched() -> None:
+    from rich.console import Console
+
+    from attention.commands.status import watched_days
+
+    # the real WSB import and the Yahoo SPY file, as `status` showed them (the subreddit was
+    # folded as "wallstreetbe" / "ts", and days as "8356.0/8356.0")
+    coverage = [
+        {"source": "reddit", "unit_kind": "subreddit", "unit": "wallstreetbets", "first": "2024-06-22 17:46",
+         "last": "2024-07-02 19:12", "days": 10.06, "between": 10.06, "origins": "import"},
+        {"source": "prices", "unit_kind": "ticker", "unit": "SPY", "first": "2000-01-03",
+         "last": "2022-11-19", "days": 8356.0, "between": 8356.0, "origins": "import"},
+    ]  # fmt: skip
+    facts = {"store": "s.duckdb", "schema_version": 17, "sources": [], "themes": [], "last_runs": []}
+    console = Console(width=80, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    show_status({**facts, "coverage": coverage}, console)
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "wallstreetbets" in text and "100% of 8,356" in text and "100% of 10.1" not in text
+    assert watched_days(9.99, 10.0) == "99.9% of 10" and watched_days(1.0, 2.0) == "50% of 2.0"
