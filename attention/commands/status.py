@@ -51,6 +51,8 @@ def status(
             raise
         facts = {"store": str(cfg.store.path)}
     facts["run_in_progress"] = _writer_facts(writer)
+    if writer is None:
+        _no_run_is_running(facts.get("last_runs", []))
     if as_json:
         typer.echo(json.dumps(facts, indent=2, default=str))
     else:
@@ -94,6 +96,21 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return value
+
+
+# A source logged 'running' while no process holds the store: its run was killed (kill -9, a
+# power loss) before it could say so; the next run marks it interrupted in the store too.
+DIED = (
+    "no run holds the store: the run was killed or crashed before this source finished; "
+    "its committed batches are kept and the next run completes it"
+)
+
+
+def _no_run_is_running(last_runs: list[dict[str, Any]]) -> None:
+    """Show such a source as interrupted at once, never as still running."""
+    for row in last_runs:
+        if row.get("status") == "running":
+            row["status"], row["error"] = "interrupted", DIED
 
 
 def _writer_facts(writer: RunningWriter | None) -> dict[str, str] | None:

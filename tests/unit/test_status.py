@@ -192,3 +192,17 @@ def test_coverage_at_80_columns_keeps_names_whole_and_says_the_share_watched() -
     assert max(len(line) for line in text.splitlines()) <= 80
     assert "wallstreetbets" in text and "100% of 8,356" in text and "100% of 10.1" not in text
     assert watched_days(9.99, 10.0) == "99.9% of 10" and watched_days(1.0, 2.0) == "50% of 2.0"
+
+
+def test_a_run_killed_without_a_word_is_shown_interrupted_not_running(tmp_path: Path) -> None:
+    # kill -9 (or a power loss) leaves the source logged 'running'; no process holds the store
+    path = tmp_path / "s.duckdb"
+    with Store(path) as db:
+        db.start_run("r-dead", "reddit", dt.date(2026, 2, 13))
+    args = ["status", "--config", str(REPO / "config.yaml"), "--store", str(path)]
+    facts = json.loads(runner.invoke(app, [*args, "--json"]).output)
+    assert facts["run_in_progress"] is None
+    (reddit,) = [r for r in facts["last_runs"] if r["source"] == "reddit"]
+    assert reddit["status"] == "interrupted" and "killed or crashed" in reddit["error"]
+    shown = runner.invoke(app, args, terminal_width=80)
+    assert "running" not in shown.output and "reddit interrupted: no run holds the store" in shown.output
