@@ -52,8 +52,9 @@ def alerts(
     ),
     store: Path = typer.Option(None, "--store", help="Store path (overrides store.path)."),
 ) -> None:
-    """List what moved more than k sd against its trailing window: attention, sentiment, excess
-    return, flows per theme; mentions and return per ticker. Exit 5 when anything moved."""
+    """List what moved more than k sd against its trailing window. Exit 5 when anything moved.
+
+    Per theme: attention, sentiment, excess return, flows; per ticker: mentions per 24 h, daily return."""
     cfg = load(config, store__path=str(store) if store else None)
     settings = cfg.alerts
     k, window = k or settings.k, window or settings.window
