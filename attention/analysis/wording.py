@@ -177,9 +177,10 @@ def link_brief(test: GrangerResult) -> str:
 
 def loop_card(name: str, status: str, links: Sequence[GrangerResult], result: FeedbackResult) -> str:
     """The report card's headline for one theme."""
-    if status == "untested":
-        return f"{name}: {loop_headline(status)}."
     found = "; ".join(link_brief(t) for t in links)
+    if status == "untested":  # links may have run (not those the loop needs): named, if found
+        named = f" Links found, none feeding the loop: {found}." if found else ""
+        return f"{name}: {loop_headline(status)}.{named}"
     # With status "none" a significant link can still exist, but against the loop's direction
     # (a fall in volume after attention rose): it is named as such, never as a loop leg.
     lead = "Links found, none feeding the loop" if status == "none" else "Links found"
@@ -216,12 +217,14 @@ def feedback_verdict(result: FeedbackResult, name: str = "") -> str:
         for t in result.tests
     ]
     extra = [x for x in (untested(result.skipped), low_power(result.tests, result.freq)) if x]
-    return (
-        f"{name}: {loop_headline(result.loop_status)} ({sample(result.tests, result.freq)}). "
-        + _capital("; ".join(parts))
-        + "".join(f". {_capital(x)}" for x in extra)
-        + "."
-    )
+    status = result.loop_status
+    opening = f"{name}: {loop_headline(status)} ({sample(result.tests, result.freq)}). "
+    if status == "untested":  # some links ran, but not the ones the loop needs: say so first
+        opening = (
+            f"{name}: {loop_headline(status)}: the links it needs could not all be tested "
+            f"(tested: {sample(result.tests, result.freq)}). "
+        )
+    return opening + _capital("; ".join(parts)) + "".join(f". {_capital(x)}" for x in extra) + "."
 
 
 def _capital(text: str) -> str:
