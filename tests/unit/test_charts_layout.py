@@ -1,5 +1,6 @@
 """Every chart, at the desktop and at the phone width: the source note at its foot covers no
-panel, tick label or axis label (on a phone a three-line note ran over the x-axis label)."""
+panel, tick label or axis label (on a phone a three-line note ran over the x-axis label), and
+the panels start just under the legend (half an inch was left empty there)."""
 
 from __future__ import annotations
 
@@ -39,22 +40,29 @@ def kept(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Figure]]:
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
-def test_the_source_note_covers_no_panel_or_label(full: ReportData, kept: list[Figure], phone: bool) -> None:
+def test_the_source_note_covers_no_panel_and_the_panels_start_under_the_legend(
+    full: ReportData, kept: list[Figure], phone: bool
+) -> None:
     with base.phone_sized() if phone else nullcontext():
         for _, _, draw in CHARTS:
             draw(full)
     assert len(kept) == len(CHARTS)
     for fig in kept:
+        name = fig.get_suptitle()
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
         (note,) = [t for t in fig.texts if "Source:" in t.get_text()]
         foot = note.get_window_extent(renderer)
-        assert foot.x1 <= fig.bbox.x1 + 1, f"{fig.texts[0].get_text()!r}: the note runs off the side"
-        for ax in fig.axes:
-            if not ax.get_visible():
-                continue
-            body = ax.get_tightbbox(renderer)  # the panel with its ticks, labels and title
+        assert foot.x1 <= fig.bbox.x1 + 1, f"{name!r}: the note runs off the side"
+        # each panel with its ticks, labels and title
+        bodies = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
+        for body in bodies:
             assert body is not None
             assert foot.y1 <= body.y0 + 1, (
-                f"{fig._suptitle.get_text() if fig._suptitle else ''!r}: the note (top {foot.y1:.0f} px) "
-                f"covers a panel or its labels (bottom {body.y0:.0f} px)"
+                f"{name!r}: the note (top {foot.y1:.0f} px) covers a panel or its labels "
+                f"(bottom {body.y0:.0f} px)"
             )
+        if fig.legends:
+            under = fig.legends[0].get_window_extent(renderer).y0
+            room = (under - max(b.y1 for b in bodies if b is not None)) / fig.dpi
+            assert room >= -0.01, f"{name!r}: the legend covers a panel"
+            assert room <= 0.25, f"{name!r}: {room:.2f} inch left empty under the legend"
