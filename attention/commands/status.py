@@ -24,7 +24,7 @@ from attention.config import Config
 from attention.daily.messages import root_cause
 from attention.derive.rescore import stale_hint, stale_versions
 from attention.errors import StoreError
-from attention.panel.coverage import watched_summary
+from attention.panel.coverage import covered_fraction, watched_summary
 from attention.scoring import scorer_for
 from attention.store import Store
 from attention.store.people import RunningWriter, running_writer
@@ -68,7 +68,7 @@ def gather_status(db: Store, cfg: Config) -> dict[str, Any]:
         "schema_version": db.schema_version(),
         "tables": {t: db.count(t) for t in db.tables() if t != "schema_migrations"},
         "sources": _records(db.source_coverage()),
-        "themes": _records(db.theme_coverage()),
+        "themes": _records(theme_watched(db.theme_coverage(), db.coverage_spans())),
         "last_runs": _records(db.last_run_of_each_source()),
         "lexicon_version": lexicon,
         "stale_scores": stale_versions(db, lexicon),
@@ -76,6 +76,24 @@ def gather_status(db: Store, cfg: Config) -> dict[str, Any]:
         "coverage": _records(watched_summary(db.coverage_spans())),
         "data_flags": _records(db.data_flags()),
     }
+
+
+def theme_watched(themes: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
+    """Per theme and source, ``watched``: the fraction (0..1) of the days from its first to its
+    last item (whole UTC days) that the source was watched, from the coverage records; missing
+    when the source recorded no coverage at all (an old store: unknown, not 0)."""
+    themes = themes.copy()
+    watched: list[float | None] = []
+    for row in themes.itertuples():
+        own = spans[spans["source"] == row.source]
+        if own.empty:
+            watched.append(None)
+            continue
+        start = pd.DatetimeIndex([pd.Timestamp(row.first)], tz="UTC")
+        stop = pd.DatetimeIndex([pd.Timestamp(row.last) + pd.Timedelta(days=1)], tz="UTC")
+        watched.append(round(float(covered_fraction(own, start, stop)[0]), 3))
+    themes["watched"] = watched
+    return themes
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -139,9 +157,9 @@ def show_status(facts: dict[str, Any], console: Console) -> None:
     _table(
         console,
         "Items per theme",
-        ["theme", "source", "from", "to", "items"],
-        facts["themes"],
-        ["theme", "source", "first", "last", "items"],
+        ["theme", "source", "from", "to", "items", "watched"],
+        [{**row, "watched": _share(row.get("watched"))} for row in facts["themes"]],
+        ["theme", "source", "first", "last", "items", "watched"],
     )
     _table(
         console,
@@ -184,6 +202,13 @@ def watched_days(days: float, between: float) -> str:
     share = min(days / between, 1.0)
     shown = "100%" if share >= 1 else f"{min(share * 100, 99.9):.3g}%"
     return f"{shown} of {between:,.0f}" if between >= 10 else f"{shown} of {between:.1f}"
+
+
+def _share(value: float | None) -> str:
+    """0.994 as '99.4%' (never rounded up to 100%); unknown as '?'."""
+    if value is None:
+        return "?"
+    return "100%" if value >= 1 else f"{min(value * 100, 99.9):.3g}%"
 
 
 def _two_lines(value: Any) -> Any:

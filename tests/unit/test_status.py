@@ -206,3 +206,32 @@ def test_a_run_killed_without_a_word_is_shown_interrupted_not_running(tmp_path: 
     assert reddit["status"] == "interrupted" and "killed or crashed" in reddit["error"]
     shown = runner.invoke(app, args, terminal_width=80)
     assert "running" not in shown.output and "reddit interrupted: no run holds the store" in shown.output
+
+
+def test_each_theme_says_how_much_of_its_span_was_watched() -> None:
+    # the real WSB import: items of a theme from Jun 25 to Jul 2 2024, Reddit watched from
+    # Jun 22 17:46 to Jul 2 19:12 (the file's first and last post): 7 whole days and 19.2 hours
+    # of the 8 days -> 97.5%; a source without any coverage record is unknown, not 0
+    import pandas as pd
+
+    from attention.commands.status import theme_watched
+
+    themes = pd.DataFrame(
+        {
+            "theme": ["ai_stocks", "ai_stocks"],
+            "source": ["reddit", "news"],
+            "first": [dt.date(2024, 6, 25), dt.date(2024, 6, 1)],
+            "last": [dt.date(2024, 7, 2), dt.date(2024, 6, 2)],
+            "items": [95, 3],
+        }
+    )
+    spans = pd.DataFrame(
+        {
+            "source": ["reddit"],
+            "span_start": [pd.Timestamp("2024-06-22 17:46", tz="UTC")],
+            "span_end": [pd.Timestamp("2024-07-02 19:12", tz="UTC")],
+        }
+    )
+    out = theme_watched(themes, spans)
+    reddit, news = out["watched"].tolist()
+    assert reddit == round((7 * 24 + 19.2) / (8 * 24), 3) == 0.975 and pd.isna(news)
