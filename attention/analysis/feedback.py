@@ -103,6 +103,7 @@ class FeedbackResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
     beyond: tuple[BeyondPrice, ...] = ()  # each lead of returns or capital against price only
     stability: tuple[Stability, ...] = ()  # each test re-run in subperiods and rolling windows
+    attention: str = ""  # the attention column tested ("": the first test's, for hand-built results)
 
     def stability_for(self, causing: str, caused: str) -> Stability | None:
         return next((s for s in self.stability if s.causing == causing and s.caused == caused), None)
@@ -123,21 +124,34 @@ class FeedbackResult:
     @property
     def loop_status(self) -> str:
         """'loop' when every leg of performance -> attention -> (capital ->) prices is
-        significant with a positive effect; 'partial' when some legs are; 'none' otherwise.
+        significant with a positive effect; 'partial' when some legs are; 'none' when none is
+        though the back leg and a way forward were tested; 'untested' otherwise.
 
         The price leg may run directly (attention -> excess return) or through capital
         (attention -> flows or volume -> excess return); the attention leg is excess return ->
         attention.
         """
-        attention = self.tests[0].causing if self.tests else "attention_index"
+        attention = self.attention or self._first_attention()
         back = self._led("excess_return", attention)
         direct = self._led(attention, "excess_return")
         capital = {t.causing for t in self.tests if t.caused == "excess_return"} - {attention}
         via_capital = any(self._led(attention, c) and self._led(c, "excess_return") for c in capital)
         if back and (direct or via_capital):
             return "loop"
-        legs = [self._led(t.causing, t.caused) for t in self.tests]
-        return "partial" if any(legs) else "none"
+        if any(self._led(t.causing, t.caused) for t in self.tests):
+            return "partial"
+        # "No evidence" only when the loop could have been found: its back leg and one way
+        # forward were tested. Otherwise (on real data: 1,167 weeks of volume -> returns,
+        # attention too short to test) nothing was learnt about the loop.
+        tested = {(t.causing, t.caused) for t in self.tests}
+        forward = (attention, "excess_return") in tested or any((attention, c) in tested for c in capital)
+        return "none" if ("excess_return", attention) in tested and forward else "untested"
+
+    def _first_attention(self) -> str:
+        if not self.tests:
+            return "attention_index"
+        first = self.tests[0]
+        return first.caused if first.causing == "excess_return" else first.causing
 
     def headline(self) -> str:
         from attention.analysis.wording import loop_headline
@@ -237,6 +251,7 @@ def feedback_tests(
         notes=notes,
         beyond=beyond,
         stability=stable,
+        attention=attention,
     )
 
 

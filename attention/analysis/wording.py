@@ -177,9 +177,10 @@ def link_brief(test: GrangerResult) -> str:
 
 def loop_card(name: str, status: str, links: Sequence[GrangerResult], result: FeedbackResult) -> str:
     """The report card's headline for one theme."""
-    if status == "untested":
-        return f"{name}: {loop_headline(status)}."
     found = "; ".join(link_brief(t) for t in links)
+    if status == "untested":  # links may have run (not those the loop needs): named, if found
+        named = f" Links found, none feeding the loop: {found}." if found else ""
+        return f"{name}: {loop_headline(status)}.{named}"
     # With status "none" a significant link can still exist, but against the loop's direction
     # (a fall in volume after attention rose): it is named as such, never as a loop leg.
     lead = "Links found, none feeding the loop" if status == "none" else "Links found"
@@ -216,12 +217,14 @@ def feedback_verdict(result: FeedbackResult, name: str = "") -> str:
         for t in result.tests
     ]
     extra = [x for x in (untested(result.skipped), low_power(result.tests, result.freq)) if x]
-    return (
-        f"{name}: {loop_headline(result.loop_status)} ({sample(result.tests, result.freq)}). "
-        + _capital("; ".join(parts))
-        + "".join(f". {_capital(x)}" for x in extra)
-        + "."
-    )
+    status = result.loop_status
+    opening = f"{name}: {loop_headline(status)} ({sample(result.tests, result.freq)}). "
+    if status == "untested":  # some links ran, but not the ones the loop needs: say so first
+        opening = (
+            f"{name}: {loop_headline(status)}: the links it needs could not all be tested "
+            f"(tested: {sample(result.tests, result.freq)}). "
+        )
+    return opening + _capital("; ".join(parts)) + "".join(f". {_capital(x)}" for x in extra) + "."
 
 
 def _capital(text: str) -> str:
@@ -249,6 +252,7 @@ def event_verdict(study: EventStudyResult, horizon: int | None = None) -> str:
         return f"Event study: no {what} above {study.threshold:g} sd, so nothing to average."
     first, last = min(study.event_dates).date(), max(study.event_dates).date()
     dates = f"{first}..{last}" if first != last else f"on {first}"
+    what = what.replace("spikes", "spike", 1) if study.n_events == 1 else what
     h = horizon if horizon in study.horizons else study.horizons[min(1, len(study.horizons) - 1)]
     car, lo, hi = study.at(h)
     i = study.horizons.index(h)
@@ -258,20 +262,27 @@ def event_verdict(study: EventStudyResult, horizon: int | None = None) -> str:
         if np.isfinite(lo) and np.isfinite(hi)
         else "no interval from one event"
     )
+    after = f"{h} {unit}{'s' if h > 1 else ''} after a spike"
+    if not study.n_by_horizon[i] or not np.isfinite(car):
+        found = (
+            f"{after}, no excess return was measured for any of them (no prices for those "
+            "dates), so nothing to average"
+        )
+        return f"Event study: {study.n_events} {what}, {dates}. {_capital(found)}.{_low_power(study)}"
     found = (
-        f"{h} {unit}{'s' if h > 1 else ''} after a spike, excess returns averaged {car:+.2%} "
+        f"{after}, excess returns averaged {car:+.2%} "
         f"({interval}, n = {study.n_by_horizon[i]}); "
         + ("outside" if outside else "within")
         + " the range of random dates"
         + ("" if outside else ", so no evidence of an effect")
     )
-    warn = (
-        f" Low power: fewer than {LOW_POWER_EVENTS} events, an average of so few says little."
-        if study.n_events < LOW_POWER_EVENTS
-        else ""
-    )
-    what = what.replace("spikes", "spike", 1) if study.n_events == 1 else what
-    return f"Event study: {study.n_events} {what}, {dates}. {found}.{warn}"
+    return f"Event study: {study.n_events} {what}, {dates}. {found}.{_low_power(study)}"
+
+
+def _low_power(study: EventStudyResult) -> str:
+    if study.n_events >= LOW_POWER_EVENTS:
+        return ""
+    return f" Low power: fewer than {LOW_POWER_EVENTS} events, an average of so few says little."
 
 
 def asof_sentence(span: DataSpan) -> str:

@@ -6,6 +6,7 @@ acts on it), 3 the webhook could not be reached (the alerts were still printed),
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from attention.commands.common import (
     readable_store,
 )
 from attention.errors import AttentionError
-from attention.rankings.alerts import METRICS, Alert, find_alerts
+from attention.rankings.alerts import METRICS, Alert, find_alerts, judgeable
 from attention.rankings.load import alert_series
 from attention.rankings.webhook import post_alerts
 
@@ -51,19 +52,24 @@ def alerts(
     ),
     store: Path = typer.Option(None, "--store", help="Store path (overrides store.path)."),
 ) -> None:
-    """List what moved more than k sd against its trailing window: attention, sentiment, excess
-    return, flows per theme; mentions and return per ticker. Exit 5 when anything moved."""
+    """List what moved more than k sd against its trailing window. Exit 5 when anything moved.
+
+    Per theme: attention, sentiment, excess return, flows; per ticker: mentions per 24 h, daily return."""
     cfg = load(config, store__path=str(store) if store else None)
     settings = cfg.alerts
     k, window = k or settings.k, window or settings.window
     with readable_store(cfg.store.path) as db:  # during a run: a copy taken now
-        series, day = alert_series(db, cfg, parse_date(date), window)
-    found = find_alerts(series, day, k=k, window=window, min_obs=min(20, window))
+        series, day, mentions_end = alert_series(db, cfg, parse_date(date), window)
+    min_obs = min(20, window)
+    found = find_alerts(series, day, k=k, window=window, min_obs=min_obs)
+    judged = judgeable(series, day, window, min_obs)
     if as_json:
-        payload = {"as_of": day.isoformat(), "k": k, "window": window, "judged": len(series)}
+        payload = {"as_of": day.isoformat(), "mentions_to": mentions_end.isoformat(), "k": k}
+        payload |= {"window": window, "series": len(series), "judged": judged, "min_baseline": min_obs}
         typer.echo(json.dumps({**payload, "alerts": [a.as_dict() for a in found]}, indent=2))
     else:
-        _show(found, day.isoformat(), k, window, len(series))
+        _show(found, day.isoformat(), k, window, (judged, len(series), min_obs))
+        _mentions_note(found, mentions_end)
     code = EXIT_ALERTS if found else EXIT_OK
     if found and webhook and settings.webhook_url:
         try:
@@ -81,12 +87,15 @@ def alerts(
     raise typer.Exit(code)
 
 
-def _show(found: list[Alert], day: str, k: float, window: int, judged: int) -> None:
+def _show(found: list[Alert], day: str, k: float, window: int, counts: tuple[int, int, int]) -> None:
+    judged, total, min_obs = counts
     console = Console()
+    could = (
+        f"{judged} of {total} series could be judged (the others have fewer than {min_obs} observed "
+        f"days in the last {window}, are flat or stopped more than 4 days before)"
+    )
     if not found:
-        console.print(
-            f"nothing moved {k:g} sd or more on {day} ({judged} series against their last {window} days)"
-        )
+        console.print(f"nothing moved {k:g} sd or more on {day}; {could}", markup=False)
         return
     table = Table(title=f"Moves of {k:g} sd or more on {day}", title_justify="left", box=box.SIMPLE_HEAD)
     for header in ("what", "measure", "day", "z", "value", f"{window}-day mean"):
@@ -105,3 +114,16 @@ def _show(found: list[Alert], day: str, k: float, window: int, judged: int) -> N
     console.print(table)
     for metric in sorted({a.metric for a in found}):
         console.print(f"{metric}: {METRICS[metric]}", markup=False, style="dim")
+    console.print(could, markup=False, style="dim")
+
+
+def _mentions_note(found: list[Alert], end: dt.datetime) -> None:
+    """Where the mention periods end: the newest item, not midnight."""
+    if any(a.metric == "mentions" for a in found):
+        stamp = f"{end - dt.timedelta(seconds=1):%Y-%m-%d %H:%M} UTC"
+        Console().print(
+            f"mentions are counted in periods of 24 hours, the last ending at the newest item ({stamp}); "
+            "a period not watched in full is left out, not counted as 0",
+            markup=False,
+            style="dim",
+        )

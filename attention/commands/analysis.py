@@ -8,7 +8,8 @@ from pathlib import Path
 
 import typer
 
-from attention.commands.common import CONFIG_OPTION, handle_errors, load, parse_date
+from attention.analysis.preis import WEEK_LABELS
+from attention.commands.common import CONFIG_OPTION, choices, handle_errors, load, parse_date
 
 JSON_OPTION = typer.Option(False, "--json", help="Machine-readable output on stdout.")
 STORE_OPTION = typer.Option(None, "--store", help="Store path (overrides store.path).")
@@ -99,18 +100,23 @@ def preis(
     prices: Path = typer.Option(
         ..., "--prices", help="CSV: date, daily close (Yahoo format works; 'Close' is used when present)."
     ),
-    delta_t: int = typer.Option(3, "--delta-t", help="Weeks in the moving average."),
+    delta_t: int = typer.Option(3, "--delta-t", min=1, help="Weeks in the moving average."),
     seed: int = typer.Option(0, "--seed", help="Seed of the random-strategy baseline."),
     weeks: str = typer.Option(
         "auto",
         "--weeks",
+        callback=choices(WEEK_LABELS),
         help="How --search rows are labelled: "
         "end (the week's last day), start (its first day, as "
         "Google Trends exports), or auto (all-Sunday labels are "
         "taken as starts, with a note).",
     ),
     cost_bp: float = typer.Option(
-        10.0, "--cost-bp", help="Transaction cost in basis points per side (each trade pays two sides)."
+        10.0,
+        "--cost-bp",
+        min=0,
+        max=10000,
+        help="Transaction cost in basis points per side (each trade pays two sides).",
     ),
     resample_search: bool = typer.Option(
         False, "--resample-search", help="Average daily search into Sunday-Saturday weeks."

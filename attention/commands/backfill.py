@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import typer
@@ -137,8 +138,10 @@ def _run(
         _bar(console, total) as bar,
     ):
         link = dashboard_link(client)
-        if link:
+        if link and stderr_is_tty():  # with the progress bar; in a log (cron) only with -v
             console.print(f"Dask dashboard: {link}")
+        elif link:
+            logging.getLogger(__name__).info("Dask dashboard: %s", link)
         task = bar.add_task("backfill", total=total or None)
 
         def progress(result: BackfillResult, part: Partition) -> None:

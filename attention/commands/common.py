@@ -139,6 +139,19 @@ def choices(allowed: Iterable[str]) -> Callable[[Any], Any]:
     return check
 
 
+def time_zone(value: str | None) -> str | None:
+    """A typer callback: a ``--timezone`` that is not an IANA zone name is a usage error (exit 2)."""
+    import zoneinfo
+
+    if value is not None:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            example = "e.g. UTC, America/New_York"
+            raise typer.BadParameter(f"{value!r} is not a time zone name ({example})") from None
+    return value
+
+
 def out_folder(path: Path | None, option: str = "--out") -> Path | None:
     """An ``--out`` folder: absent (it is created) or a folder, never an existing file."""
     if path is not None and path.exists() and not path.is_dir():

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import typer
 
-from attention.commands.common import CONFIG_OPTION, handle_errors, load, stderr_is_tty
+from attention.commands.common import CONFIG_OPTION, choices, handle_errors, load, stderr_is_tty, time_zone
+from attention.imports.external_series import KINDS
 from attention.imports.tabular import ImportSummary
 from attention.store import Store
 
@@ -102,7 +103,10 @@ def reddit_csv(
         None, "--subreddit", help="Subreddit of rows with no subreddit column and no /r/ URL."
     ),
     timezone: str = typer.Option(
-        "UTC", "--timezone", help="Zone of date-times written without one (epoch times are UTC)."
+        "UTC",
+        "--timezone",
+        callback=time_zone,
+        help="Zone of date-times written without one (epoch times are UTC).",
     ),
     config: Path = CONFIG_OPTION,
     store: Path = STORE_OPTION,
@@ -122,7 +126,9 @@ def reddit_csv(
 def series(
     file: Path = typer.Argument(..., help="A CSV with a date column and a numeric column."),
     name: str = typer.Option(..., "--name", help="The series name (lower-case; panel column ext_NAME)."),
-    kind: str = typer.Option(..., "--kind", help="What it measures: attention, sentiment or volume."),
+    kind: str = typer.Option(
+        ..., "--kind", callback=choices(KINDS), help="What it measures: attention, sentiment or volume."
+    ),
     column: str = typer.Option(None, "--column", help="The value column when the file has several."),
     price_derived: bool = typer.Option(
         False, "--price-derived", help="The series is computed from prices (e.g. fear & greed)."

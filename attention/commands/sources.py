@@ -7,9 +7,10 @@ from pathlib import Path
 
 import typer
 
-from attention.commands.common import CONFIG_OPTION, EXIT_PARTIAL, handle_errors, load
+from attention.commands.common import CONFIG_OPTION, EXIT_PARTIAL, choices, handle_errors, load
 from attention.config import Secrets
 from attention.daily.sources_check import CheckResult, check_sources
+from collectors import REGISTRY
 
 sources_app = typer.Typer(help="Check the data sources.", no_args_is_help=True)
 
@@ -22,12 +23,19 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
 @handle_errors
 def check(
     config: Path = CONFIG_OPTION,
-    source: list[str] = typer.Option(None, "--source", "-s", help="Only these sources (repeatable)."),
+    source: list[str] = typer.Option(
+        None, "--source", "-s", callback=choices(REGISTRY), help="Only these sources (repeatable)."
+    ),
 ) -> None:
     """One cheap request per enabled source: reachable, blocked, needs credentials, DNS or TLS failure."""
     cfg = load(config)
     results = check_sources(cfg, Secrets.from_env(), only=source or None)
     typer.echo(render(results))
+    for name in dict.fromkeys(source or []):
+        if not any(r.source == name for r in results):
+            typer.echo(
+                f"attention: {name}: not checked, it is off in the config (sources.{name}.enabled)", err=True
+            )
     if any(not r.ok for r in results):
         raise typer.Exit(EXIT_PARTIAL)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -23,7 +24,7 @@ from attention.config import Config
 from attention.daily.messages import root_cause
 from attention.derive.rescore import stale_hint, stale_versions
 from attention.errors import StoreError
-from attention.panel.coverage import watched_summary
+from attention.panel.coverage import covered_fraction, watched_summary
 from attention.scoring import scorer_for
 from attention.store import Store
 from attention.store.people import RunningWriter, running_writer
@@ -50,6 +51,8 @@ def status(
             raise
         facts = {"store": str(cfg.store.path)}
     facts["run_in_progress"] = _writer_facts(writer)
+    if writer is None:
+        _no_run_is_running(facts.get("last_runs", []))
     if as_json:
         typer.echo(json.dumps(facts, indent=2, default=str))
     else:
@@ -65,7 +68,7 @@ def gather_status(db: Store, cfg: Config) -> dict[str, Any]:
         "schema_version": db.schema_version(),
         "tables": {t: db.count(t) for t in db.tables() if t != "schema_migrations"},
         "sources": _records(db.source_coverage()),
-        "themes": _records(db.theme_coverage()),
+        "themes": _records(theme_watched(db.theme_coverage(), db.coverage_spans())),
         "last_runs": _records(db.last_run_of_each_source()),
         "lexicon_version": lexicon,
         "stale_scores": stale_versions(db, lexicon),
@@ -73,6 +76,24 @@ def gather_status(db: Store, cfg: Config) -> dict[str, Any]:
         "coverage": _records(watched_summary(db.coverage_spans())),
         "data_flags": _records(db.data_flags()),
     }
+
+
+def theme_watched(themes: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
+    """Per theme and source, ``watched``: the fraction (0..1) of the days from its first to its
+    last item (whole UTC days) that the source was watched, from the coverage records; missing
+    when the source recorded no coverage at all (an old store: unknown, not 0)."""
+    themes = themes.copy()
+    watched: list[float | None] = []
+    for row in themes.itertuples():
+        own = spans[spans["source"] == row.source]
+        if own.empty:
+            watched.append(None)
+            continue
+        start = pd.DatetimeIndex([pd.Timestamp(row.first)], tz="UTC")
+        stop = pd.DatetimeIndex([pd.Timestamp(row.last) + pd.Timedelta(days=1)], tz="UTC")
+        watched.append(round(float(covered_fraction(own, start, stop)[0]), 3))
+    themes["watched"] = watched
+    return themes
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -93,6 +114,21 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return value
+
+
+# A source logged 'running' while no process holds the store: its run was killed (kill -9, a
+# power loss) before it could say so; the next run marks it interrupted in the store too.
+DIED = (
+    "no run holds the store: the run was killed or crashed before this source finished; "
+    "its committed batches are kept and the next run completes it"
+)
+
+
+def _no_run_is_running(last_runs: list[dict[str, Any]]) -> None:
+    """Show such a source as interrupted at once, never as still running."""
+    for row in last_runs:
+        if row.get("status") == "running":
+            row["status"], row["error"] = "interrupted", DIED
 
 
 def _writer_facts(writer: RunningWriter | None) -> dict[str, str] | None:
@@ -121,9 +157,9 @@ def show_status(facts: dict[str, Any], console: Console) -> None:
     _table(
         console,
         "Items per theme",
-        ["theme", "source", "from", "to", "items"],
-        facts["themes"],
-        ["theme", "source", "first", "last", "items"],
+        ["theme", "source", "from", "to", "items", "watched"],
+        [{**row, "watched": _share(row.get("watched"))} for row in facts["themes"]],
+        ["theme", "source", "first", "last", "items", "watched"],
     )
     _table(
         console,
@@ -140,12 +176,14 @@ def show_status(facts: dict[str, Any], console: Console) -> None:
     _table(
         console,
         "What was watched (coverage)",
-        ["source", "unit", "from", "to", "days seen/span", "by"],
+        ["source", "unit", "from", "to", "watched, of days", "by"],
         [
             {
                 **row,
-                "unit": f"{row['unit_kind']} {row['unit']}",
-                "days": f"{row['days']:.1f}/{row['between']:.1f}",
+                "unit": f"{row['unit_kind']}\n{row['unit']}",  # two short lines fold less
+                "first": _two_lines(row["first"]),
+                "last": _two_lines(row["last"]),
+                "days": watched_days(row["days"], row["between"]),
             }
             for row in facts.get("coverage", [])
         ],
@@ -154,6 +192,28 @@ def show_status(facts: dict[str, Any], console: Console) -> None:
     _print_flags(console, facts.get("data_flags", []))
     if facts.get("rescore_hint"):
         console.print(facts["rescore_hint"], style="yellow", markup=False)
+
+
+def watched_days(days: float, between: float) -> str:
+    """'100% of 8,212': the share of the days from first to last that were watched (the
+    days themselves are in --json); a share under 100% never rounds up to it."""
+    if between <= 0:
+        return f"{days:,.1f}"
+    share = min(days / between, 1.0)
+    shown = "100%" if share >= 1 else f"{min(share * 100, 99.9):.3g}%"
+    return f"{shown} of {between:,.0f}" if between >= 10 else f"{shown} of {between:.1f}"
+
+
+def _share(value: float | None) -> str:
+    """0.994 as '99.4%' (never rounded up to 100%); unknown as '?'."""
+    if value is None:
+        return "?"
+    return "100%" if value >= 1 else f"{min(value * 100, 99.9):.3g}%"
+
+
+def _two_lines(value: Any) -> Any:
+    """'2024-06-22 17:46' as the date over the time: narrower, so other columns fold less."""
+    return value.replace(" ", "\n", 1) if isinstance(value, str) else value
 
 
 def _print_flags(console: Console, flags: list[dict[str, Any]]) -> None:
@@ -176,7 +236,8 @@ def _table(
     if not rows:
         console.print(f"{title}: none yet")
         return
-    table = Table(title=title, title_justify="left", expand=False)
+    # no vertical rules: their columns of characters go to the values, which then fold less
+    table = Table(title=title, title_justify="left", expand=False, box=box.SIMPLE_HEAD)
     for header in headers:
         table.add_column(header, overflow="fold")
     for row in rows:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from attention.commands.common import CONFIG_OPTION, handle_errors, load
+from attention.commands.common import CONFIG_OPTION, choices, handle_errors, load
 from attention.derive.checks import derive_checks
 from attention.imports.trends_csv import import_trends_file
 from attention.store import Store
@@ -35,7 +35,10 @@ def trends_csv(
         help="Region code when the file does not say it (e.g. GB; '' for worldwide); default: from the file.",
     ),
     week_label: str = typer.Option(
-        None, "--week-label", help="Weekly dates that are not Sundays: each is the week's 'start' or 'end'."
+        None,
+        "--week-label",
+        callback=choices(("start", "end")),
+        help="Weekly dates that are not Sundays: each is the week's 'start' or 'end'.",
     ),
     payload_size: int = typer.Option(
         5, "--payload-size", min=1, max=5, help="Terms per request in a file holding several payloads."

@@ -148,7 +148,7 @@ class ImportSummary:
 
     def line(self) -> str:
         skipped = sum(self.skipped.values())
-        reasons = ", ".join(f"{count} {reason}" for reason, count in self.skipped.most_common())
+        reasons = ", ".join(f"{count:,} {reason}" for reason, count in self.skipped.most_common())
         stored = self.new + self.changed
         state = (
             "updated"

@@ -20,7 +20,7 @@ import pandas as pd
 # What each metric is, for people (the series are named "<metric>").
 METRICS = {
     "attention": "attention index (search and mentions, z-scored)",
-    "mentions": "items naming it per day",
+    "mentions": "items naming it in 24 hours",
     "reddit_sentiment": "mean sentiment of its Reddit items",
     "news_sentiment": "mean sentiment of its headlines",
     "excess_return": "return minus the benchmark's, per day",
@@ -72,6 +72,23 @@ def find_alerts(
             date, value, (mean, sd, n), z = alert
             alerts.append(Alert(kind, subject, metric, date, value, mean, sd, round(z, 2), n))
     return sorted(alerts, key=lambda a: (-abs(a.z), a.kind, a.subject, a.metric))
+
+
+def judgeable(
+    series: Mapping[tuple[str, str, str], pd.Series],
+    as_of: dt.date,
+    window: int = 60,
+    min_obs: int = 20,
+    max_age_days: int = 4,
+) -> int:
+    """How many series :func:`find_alerts` could judge: a recent value and a baseline of at
+    least ``min_obs`` observations that is not flat (the rest cannot alert, whatever they do)."""
+    return sum(
+        1
+        for values in series.values()
+        if (found := _judge(values, as_of, window, min_obs)) is not None
+        and (as_of - found[0]).days <= max_age_days
+    )
 
 
 def _judge(

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from attention.config import Config
 from attention.panel.build import load_inputs
 from attention.panel.coverage import covered_fraction
 from attention.panel.snapshot import snapshot
-from attention.panel.text import TEXT_SOURCES
-from attention.rankings.mentions import WEEK, WINDOWS, rank_mentions, window_bounds
+from attention.panel.text import FULL_COVERAGE, TEXT_SOURCES
+from attention.rankings.mentions import DAY, WEEK, WINDOWS, rank_mentions, window_bounds
 from attention.store import Store
 from attention.themes import get_matcher
 
@@ -106,9 +107,15 @@ THEME_METRICS = {
 
 def alert_series(
     store: Store, config: Config, as_of: dt.date | None, window: int
-) -> tuple[dict[tuple[str, str, str], pd.Series], dt.date]:
+) -> tuple[dict[tuple[str, str, str], pd.Series], dt.date, dt.datetime]:
     """Daily series to judge, keyed (kind, subject, metric): per theme its panel's attention,
-    sentiment, excess return and flows; per ticker (theme members) its mentions and return."""
+    sentiment, excess return and flows; per ticker (theme members) its mentions and return.
+
+    A ticker's mentions are counted, like the ranking's, in periods of 24 hours ending at the
+    newest item of the day judged (:func:`observed_end`), not at midnight: a run at 22:15 or
+    at 08:00 judges a whole 24 hours. Each period is labelled with the UTC day it ends on and
+    is missing (not 0) unless the text sources were watched over all of it. Returns the series,
+    the day judged and where the mention periods end."""
     end = window_end(store, as_of)
     day = (end - dt.timedelta(days=1)).date()
     inputs = load_inputs(store, config)
@@ -126,31 +133,52 @@ def alert_series(
         closes = prices[prices["ticker"] == ticker].set_index("date")["adj_close"].sort_index()
         if len(closes) > 1:
             series[("ticker", ticker, "return")] = closes.astype(float).pct_change().iloc[1:]
-    lookback = end - dt.timedelta(days=2 * window + 14)
-    counts = _ticker_mentions(store.theme_items_between(lookback, end), config, lookback, end)
-    for ticker, values in counts.items():
+    mentions_end = observed_end(store, day)
+    periods = mention_periods(store, mentions_end, 2 * window + 14)
+    items = store.theme_items_between(periods.index[0][0], mentions_end)
+    for ticker, values in _ticker_mentions(items, config, periods).items():
         series[("ticker", ticker, "mentions")] = values
-    return series, day
+    return series, day, mentions_end
 
 
-def _ticker_mentions(
-    items: pd.DataFrame, config: Config, start: dt.datetime, end: dt.datetime
-) -> dict[str, pd.Series]:
-    """Items naming each ticker per UTC day, from the first stored item's day (before it, the
-    store does not know, so those days are not zeros)."""
+def mention_periods(store: Store, end: dt.datetime, count: int) -> pd.DataFrame:
+    """The ``count`` periods of 24 hours ending at ``end``, oldest first, indexed by their
+    ``(start, stop)``: ``label`` (the UTC day the period ends on) and ``watched`` (True when
+    every text source that watched anything then was watched over the whole period; False
+    when none did)."""
+    stops = pd.DatetimeIndex([end - i * DAY for i in range(count, 0, -1)], tz="UTC") + DAY
+    starts = stops - DAY
+    coverage = store.coverage_spans(TEXT_SOURCES)
+    coverage = coverage[(coverage["span_end"] > starts[0]) & (coverage["span_start"] < stops[-1])]
+    fractions = [
+        covered_fraction(coverage[coverage["source"] == source], starts, stops)
+        for source in coverage["source"].unique()
+    ]
+    least = np.min(fractions, axis=0) if fractions else np.zeros(count)
+    labels = [(stop - dt.timedelta(microseconds=1)).date() for stop in stops]
+    index = pd.MultiIndex.from_arrays([starts, stops], names=["start", "stop"])
+    return pd.DataFrame({"label": labels, "watched": least >= FULL_COVERAGE}, index=index)
+
+
+def _ticker_mentions(items: pd.DataFrame, config: Config, periods: pd.DataFrame) -> dict[str, pd.Series]:
+    """Items naming each ticker per period of :func:`mention_periods`, labelled by the day the
+    period ends; a period not watched in full is missing, not a zero (DESIGN.md 4.14)."""
     if items.empty:
         return {}
     created = pd.to_datetime(items["created_utc"], utc=True)
-    days = pd.date_range(created.min().normalize(), end - dt.timedelta(days=1), freq="D").date
+    stops = periods.index.get_level_values("stop")
+    slot = stops.searchsorted(created, side="right")  # the period whose [start, stop) holds it
     matcher = get_matcher(config.themes)
-    named: dict[str, list[dt.date]] = {}
+    named: dict[str, list[int]] = {}
     texts = items["title"].fillna("") + "\n" + items["body"].fillna("")
-    for text, when in zip(texts, created, strict=True):
+    for text, where in zip(texts, slot, strict=True):
         for found in {
             e.text.lstrip("$").upper() for e in matcher.explain(text) if e.kind in ("cashtag", "ticker")
         }:
-            named.setdefault(found, []).append(when.date())
-    return {
-        ticker: pd.Series(pd.Series(dates).value_counts(), index=days).fillna(0.0)
-        for ticker, dates in named.items()
-    }
+            named.setdefault(found, []).append(int(where))
+    watched = periods["watched"].to_numpy()
+    out = {}
+    for ticker, slots in named.items():
+        counts = np.bincount(slots, minlength=len(periods))[: len(periods)].astype(float)
+        out[ticker] = pd.Series(np.where(watched, counts, np.nan), index=periods["label"].to_numpy())
+    return out

@@ -114,6 +114,16 @@ def widest_legend(axes: np.ndarray) -> list:
 def finish(fig: Figure, title: str, note: str, data: ReportData, legend: list | None = None) -> bytes:
     """Title, a shared legend under it, the source note (with the simulated-data warning),
     tight layout, PNG bytes."""
+    lay_out(fig, title, note, data, legend)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def lay_out(fig: Figure, title: str, note: str, data: ReportData, legend: list | None = None) -> None:
+    """Everything :func:`finish` does before saving: the title, legend and source note placed
+    so that none of them covers a panel, its ticks or its axis labels, at either width."""
     height = fig.get_figheight()
     phone = WIDTH < 5  # narrow: wrap the title and legend instead of letting them run off
     title_lines = textwrap.wrap(title, int(WIDTH * 9)) if phone else [title]
@@ -144,22 +154,38 @@ def finish(fig: Figure, title: str, note: str, data: ReportData, legend: list | 
     source = f"Source: {note}"
     if data.simulated:
         source = "SIMULATED DATA (attention demo). " + source
-    fig.text(
-        0.01,
-        0.005,
-        source + f" As of {data.as_of}.",
-        fontsize=7,
-        color="#555555",
-        ha="left",
-        va="bottom",
-        wrap=True,
-    )
-    bottom = 0.3 / height  # room for the source note, in figure units
-    fig.tight_layout(rect=(0, bottom, 1, top))
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
-    plt.close(fig)
-    return buffer.getvalue()
+    fig.tight_layout(rect=(0, _source_note(fig, f"{source} As of {data.as_of}."), 1, top))
+    _close_the_gap(fig, top)
+
+
+def _close_the_gap(fig: Figure, top: float) -> None:
+    """Move the panels' top up to just under the legend as drawn (or ``top``, a fraction of the
+    figure, without one) when the layout left them lower: tight_layout kept about half an inch
+    empty there, a tenth of a phone drawing; or down when the legend's estimated height was
+    short and it covered the panels."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    if fig.legends:
+        top = fig.legends[0].get_window_extent(renderer).y0 / fig.bbox.height
+    top -= 0.06 / fig.get_figheight()
+    shown = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
+    highest = max((b.y1 for b in shown if b is not None), default=None)
+    if highest is None:
+        return
+    gap = top - highest / fig.bbox.height
+    fig.subplots_adjust(top=min(fig.subplotpars.top + gap, 0.99))
+
+
+# The source note: 7-point text, about 17 characters an inch, lines 0.125 inch apart.
+NOTE_CHARS_PER_INCH, NOTE_LINE_INCHES = 17, 0.125
+
+
+def _source_note(fig: Figure, text: str) -> float:
+    """The note at the foot of the figure, wrapped to its width here (matplotlib's own wrap
+    is not known to the layout, so a three-line note on a phone ran over the axis label);
+    returns the height it takes, with a gap above it, as a fraction of the figure."""
+    lines = textwrap.wrap(text, int(fig.get_figwidth() * NOTE_CHARS_PER_INCH))
+    fig.text(0.01, 0.005, "\n".join(lines), fontsize=7, color="#555555", ha="left", va="bottom")
+    return (0.08 + NOTE_LINE_INCHES * len(lines)) / fig.get_figheight()
 
 
 def date_axis(ax: plt.Axes) -> None:

@@ -20,6 +20,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -86,6 +87,10 @@ class HttpClient:
     errors: list[AttentionError] = field(default_factory=list)  # every failure, in order
     _last_request_at: float | None = None
     _not_before: float = 0.0  # monotonic time before which no request goes out (defer)
+    # Hosts whose name did not resolve or whose TLS failed in this run, with that error: the
+    # next request to them fails at once, unpaced and unbudgeted (offline, the Atom feeds'
+    # 6-second pacing made a run wait a minute for nothing)
+    _unreachable: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.session is None:  # an explicit session=None from an untyped caller
@@ -109,6 +114,11 @@ class HttpClient:
         """
         kwargs.setdefault("timeout", self.timeout)
         url = self.rewrite(url)
+        host = urlsplit(url).netloc
+        if host in self._unreachable:
+            self.last_error = RetriableError(self._unreachable[host])
+            self.errors.append(self.last_error)
+            raise self.last_error
         attempt = 0
         while True:
             self._spend_budget(url)
@@ -123,6 +133,8 @@ class HttpClient:
                     + ("; check the URL, DNS, proxy or CA bundle" if root else "")
                 )
                 wait: float | None = None if root else self._backoff(attempt)
+                if root:
+                    self._unreachable[host] = f"{error} (unreachable earlier in this run)"
             else:
                 outcome = self._classify(response, url, attempt)
                 if isinstance(outcome, requests.Response):

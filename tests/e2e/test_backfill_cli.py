@@ -32,6 +32,11 @@ def test_reddit_dump_backfill_then_rerun_does_nothing(tmp_path: Path) -> None:
     )
     assert first.exit_code == 0, first.output
     assert "backfilled 1 file(s)" in first.output and "on 2 worker(s)" in first.output
+    # quiet without -v when not at a terminal (a cron log): the summary line only, no Dask
+    # dashboard link, no Dask INFO lines
+    assert [line for line in first.output.splitlines() if line.strip()] == [
+        line for line in first.output.splitlines() if line.startswith("backfilled ")
+    ]
     with Store(store, read_only=True) as db:
         items, daily = db.count("items"), db.count("theme_daily")
     assert items > 1000 and daily > 100

@@ -88,6 +88,8 @@ def test_kaggle_wsb_csv(shared_data: Path) -> None:
     items, summary = read_reddit_csv(path, AUTHORS)
     assert summary.read == 1892 and len(items) + sum(summary.skipped.values()) == 1892
     assert set(summary.skipped) == {"rows without a subreddit (no column, no /r/ URL; pass --subreddit)"}
+    skipped = summary.skipped["rows without a subreddit (no column, no /r/ URL; pass --subreddit)"]
+    assert f"({skipped:,} rows without a subreddit" in summary.line()  # counts by reason as 1,606
     items, summary = read_reddit_csv(path, AUTHORS, subreddit="wallstreetbets")
     assert len(items) == 1892 and not summary.skipped
     # every row is a r/wallstreetbets post: the 4 whose url links a post in another subreddit

@@ -236,7 +236,7 @@ def test_cli_backtest_preis(tmp_path: Path) -> None:
             "mid",
         ],
     )
-    assert wrong.exit_code != 0 and "weeks must be one of" in wrong.output
+    assert wrong.exit_code == 2 and "'mid': choose from auto, end, start" in wrong.output  # usage error
     (tmp_path / "broken.csv").write_text("Date,Close\n2024-01-02,1\nnot-a-date,2\n")
     bad = runner.invoke(
         app,

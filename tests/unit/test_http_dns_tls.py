@@ -53,3 +53,24 @@ def test_a_reset_connection_is_still_retried() -> None:
     with pytest.raises(RetriableError, match="ConnectionError"):
         client.get("https://news.example/rss")
     assert session.calls == 3
+
+
+def test_a_host_that_did_not_resolve_is_not_asked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # offline, the Atom feeds' 6-second pacing made `attention run` wait a minute for requests
+    # to a host whose name had already failed to resolve
+    waits: list[float] = []
+    monkeypatch.setattr("collectors.core.http.sleep", waits.append)
+    unknown = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    session = _Failing(unknown, requests.ConnectionError)
+    client = HttpClient("reddit", session=session, min_interval=6.0, budget=10)
+    for feed in ("stocks", "investing", "wallstreetbets"):
+        with pytest.raises(RetriableError, match="DNS failure") as caught:
+            client.get(f"https://www.reddit.test/r/{feed}/new/.rss")
+    assert session.calls == 1 and client.requests_made == 1  # asked once, counted once
+    assert waits == []  # no pacing before requests that are never sent
+    assert "unreachable earlier in this run" in str(caught.value) and len(client.errors) == 3
+    other = _Failing(ConnectionResetError(104, "reset"), requests.ConnectionError)
+    client.session = other  # another host is still asked
+    with pytest.raises(RetriableError, match="ConnectionError"):
+        client.get("https://arctic.test/api")
+    assert other.calls == 4

@@ -170,3 +170,68 @@ def test_ctrl_c_marks_the_run_interrupted_at_once(tmp_path: Path) -> None:
 def test_sigterm_stops_a_run_like_ctrl_c(tmp_path: Path) -> None:
     code, err = _stop_a_run(tmp_path, signal.SIGTERM)
     assert code == 130 and "attention: interrupted" in err
+
+
+def test_coverage_at_80_columns_keeps_names_whole_and_says_the_share_watched() -> None:
+    from rich.console import Console
+
+    from attention.commands.status import watched_days
+
+    # the real WSB import and the Yahoo SPY file, as `status` showed them (the subreddit was
+    # folded as "wallstreetbe" / "ts", and days as "8356.0/8356.0")
+    coverage = [
+        {"source": "reddit", "unit_kind": "subreddit", "unit": "wallstreetbets", "first": "2024-06-22 17:46",
+         "last": "2024-07-02 19:12", "days": 10.06, "between": 10.06, "origins": "import"},
+        {"source": "prices", "unit_kind": "ticker", "unit": "SPY", "first": "2000-01-03",
+         "last": "2022-11-19", "days": 8356.0, "between": 8356.0, "origins": "import"},
+    ]  # fmt: skip
+    facts = {"store": "s.duckdb", "schema_version": 17, "sources": [], "themes": [], "last_runs": []}
+    console = Console(width=80, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    show_status({**facts, "coverage": coverage}, console)
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "wallstreetbets" in text and "100% of 8,356" in text and "100% of 10.1" not in text
+    assert watched_days(9.99, 10.0) == "99.9% of 10" and watched_days(1.0, 2.0) == "50% of 2.0"
+
+
+def test_a_run_killed_without_a_word_is_shown_interrupted_not_running(tmp_path: Path) -> None:
+    # kill -9 (or a power loss) leaves the source logged 'running'; no process holds the store
+    path = tmp_path / "s.duckdb"
+    with Store(path) as db:
+        db.start_run("r-dead", "reddit", dt.date(2026, 2, 13))
+    args = ["status", "--config", str(REPO / "config.yaml"), "--store", str(path)]
+    facts = json.loads(runner.invoke(app, [*args, "--json"]).output)
+    assert facts["run_in_progress"] is None
+    (reddit,) = [r for r in facts["last_runs"] if r["source"] == "reddit"]
+    assert reddit["status"] == "interrupted" and "killed or crashed" in reddit["error"]
+    shown = runner.invoke(app, args, terminal_width=80)
+    assert "running" not in shown.output and "reddit interrupted: no run holds the store" in shown.output
+
+
+def test_each_theme_says_how_much_of_its_span_was_watched() -> None:
+    # the real WSB import: items of a theme from Jun 25 to Jul 2 2024, Reddit watched from
+    # Jun 22 17:46 to Jul 2 19:12 (the file's first and last post): 7 whole days and 19.2 hours
+    # of the 8 days -> 97.5%; a source without any coverage record is unknown, not 0
+    import pandas as pd
+
+    from attention.commands.status import theme_watched
+
+    themes = pd.DataFrame(
+        {
+            "theme": ["ai_stocks", "ai_stocks"],
+            "source": ["reddit", "news"],
+            "first": [dt.date(2024, 6, 25), dt.date(2024, 6, 1)],
+            "last": [dt.date(2024, 7, 2), dt.date(2024, 6, 2)],
+            "items": [95, 3],
+        }
+    )
+    spans = pd.DataFrame(
+        {
+            "source": ["reddit"],
+            "span_start": [pd.Timestamp("2024-06-22 17:46", tz="UTC")],
+            "span_end": [pd.Timestamp("2024-07-02 19:12", tz="UTC")],
+        }
+    )
+    out = theme_watched(themes, spans)
+    reddit, news = out["watched"].tolist()
+    assert reddit == round((7 * 24 + 19.2) / (8 * 24), 3) == 0.975 and pd.isna(news)

@@ -151,6 +151,13 @@ def test_golden_event_verdicts() -> None:
     assert "nan" not in event_verdict(
         dataclasses.replace(_study(1, 0.012, True), lower=(np.nan,) * 3, upper=(np.nan,) * 3)
     )
+    # spikes found, but none with prices after it (seen on real data as "averaged +nan%")
+    unmeasured = dataclasses.replace(_study(4, np.nan, True), n_by_horizon=(0, 0, 0))
+    assert event_verdict(unmeasured) == (
+        "Event study: 4 spikes in abnormal search (weekly), 2021-01-02..2021-07-31. 2 weeks after a "
+        "spike, no excess return was measured for any of them (no prices for those dates), so nothing "
+        "to average. Low power: fewer than 10 events, an average of so few says little."
+    )
     assert event_verdict(_study(0, 0.0, True)) == (
         "Event study: no spikes in abnormal search (weekly) above 2 sd, so nothing to average."
     )
@@ -182,9 +189,53 @@ def test_a_card_without_a_loop_names_links_against_its_direction_as_such() -> No
     """A significant fall in volume after attention rose is no loop leg: the card once said "no
     significant link" and then "Links found" in the same breath."""
     falling = _test("attention_index", "abnormal_volume", 0.01, effect=-0.29)
-    result = FeedbackResult("t", "W", (falling,))
+    # the loop's legs were tested too (else nothing is known of it: "untested")
+    legs = (_test("attention_index", "excess_return", 0.5), _test("excess_return", "attention_index", 0.9))
+    result = FeedbackResult("t", "W", (*legs, falling))
     card = loop_card("Magnificent Seven", result.loop_status, (falling,), result)
     assert result.loop_status == "none"
     head = "no evidence of a feedback loop — no significant link in the direction the loop needs"
     assert card.startswith(f"Magnificent Seven: {head}")
     assert "Links found, none feeding the loop: attention → abnormal volume (-0.29 sd;" in card
+
+
+def test_a_loop_with_no_test_through_attention_is_untested_not_none() -> None:
+    # the real WSB + GDELT + Yahoo store: attention overlaps excess returns for ~20 weeks, so
+    # only abnormal volume -> excess returns ran (1,167 weeks); that was read "no evidence"
+    volume_only = FeedbackResult(
+        "t",
+        "W",
+        (_test("abnormal_volume", "excess_return", 0.77, nobs=1167),),
+        skipped=(
+            "attention_index -> excess_return: fewer than 30 overlapping observations",
+            "excess_return -> attention_index: fewer than 30 overlapping observations",
+        ),
+        attention="attention_index",
+    )
+    assert volume_only.loop_status == "untested"
+    assert loop_status(volume_only, "Small caps").headline == (
+        "Small caps: not enough data to test for a feedback loop."
+    )
+    text = feedback_verdict(volume_only, "Small caps")
+    assert text.startswith(
+        "Small caps: not enough data to test for a feedback loop: the links it needs could not all "
+        "be tested (tested: n = 1167 weekly observations, 2020-01-11..2024-10-26). "
+    )
+    # the real Magnificent Seven: only attention -> abnormal volume ran, nothing significant;
+    # without the leg from excess returns the loop could not have been found either
+    forward_only = dataclasses.replace(volume_only, tests=(_test("attention_index", "abnormal_volume", 0.8),))
+    assert forward_only.loop_status == "untested"
+    back = _test("excess_return", "attention_index", 0.9)
+    assert dataclasses.replace(forward_only, tests=(*forward_only.tests, back)).loop_status == "untested"
+    # the back leg and a whole way forward (attention -> volume -> returns) tested: "none" is earned
+    through_volume = (*forward_only.tests, back, _test("abnormal_volume", "excess_return", 0.6))
+    assert dataclasses.replace(forward_only, tests=through_volume).loop_status == "none"
+    card = loop_card("M7", "untested", (), forward_only)
+    assert card == "M7: not enough data to test for a feedback loop."
+    falling = _test("attention_index", "abnormal_volume", 0.01, effect=-0.29)
+    named = loop_card("M7", "untested", (falling,), forward_only)
+    assert named.startswith("M7: not enough data to test for a feedback loop. Links found, none feeding")
+    # a hand-built result without the attention name: guessed from the first test, even when
+    # that test is the one led by excess returns
+    back_only = FeedbackResult("t", "W", (_test("excess_return", "attention_index", 0.001),))
+    assert back_only.loop_status == "partial"
