@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from attention.sentiment.finance_model import FinanceModel, load_finance_model
+from attention.sentiment.finance_model import FinanceModel, TokenColumns, load_finance_model
 from attention.sentiment.finance_overlay import load_finance_lexicon
 from attention.sentiment.trader_rules import (
     SARCASM_PHRASE,
@@ -120,16 +120,20 @@ class Finance3Engine:
         out[empty] = 0.0  # nothing to read: VADER's all-zero scores
         return out
 
-    def rule_features(self, texts: Sequence[str]) -> tuple[np.ndarray, list[list[int]], np.ndarray]:
-        """Rule scores (n, 4), the model's feature ids per text, and which texts had no tokens."""
+    def rule_features(self, texts: Sequence[str]) -> tuple[np.ndarray, TokenColumns, np.ndarray]:
+        """Rule scores (n, 4), the model's word columns of every token, and which texts had no
+        tokens. One pass: VADER's tokens are split once and looked up in the model's cache."""
         engine, feature_ids = self.rules, self.model.feature_ids
-        flat = array("d")
-        extend = flat.extend
-        ids: list[list[int]] = []
-        append = ids.append
+        flat, cols, lengths = array("d"), array("q"), array("q")
+        extend, extend_cols, append_length = flat.extend, cols.extend, lengths.append
         for text in texts:
             scores, keys = rule_scores(engine, text)
             extend(scores)
-            append(feature_ids(keys))
-        empty = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids)) == 0
-        return np.frombuffer(flat, dtype=np.float64).reshape(-1, 4), ids, empty
+            extend_cols(feature_ids(keys))
+            append_length(len(keys))
+        size = np.frombuffer(lengths, dtype=np.int64) if lengths else np.zeros(0, dtype=np.int64)
+        tokens = TokenColumns(
+            np.frombuffer(cols, dtype=np.int64) if cols else np.zeros(0, dtype=np.int64), size
+        )
+        rules = np.frombuffer(flat, dtype=np.float64).reshape(-1, 4) if flat else np.zeros((0, 4))
+        return rules, tokens, size == 0

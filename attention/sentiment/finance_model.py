@@ -56,6 +56,15 @@ def normalise_token(raw: str) -> str:
     return key
 
 
+@dataclass(frozen=True)
+class TokenColumns:
+    """The word column of every token of a batch, texts one after another (-1: not in the
+    vocabulary), and the number of tokens of each text."""
+
+    cols: np.ndarray  # int64
+    lengths: np.ndarray  # int64, one per text
+
+
 @dataclass
 class FinanceModel:
     """Vocabulary (words and "a b" pairs) and weights; ``predict`` gives class probabilities.
@@ -102,23 +111,37 @@ class FinanceModel:
                     cache[k] = get(normalise_token(k), -1)
             return list(map(cache.__getitem__, keys))
 
-    def sparse(self, id_lists: Sequence[list[int]]) -> sp.csr_matrix:
-        """Binary (n, len(vocab)) matrix of each text's words and adjacent word pairs."""
+    def flatten(self, id_lists: Sequence[list[int]]) -> TokenColumns:
+        """Per-text lists of word columns as one :class:`TokenColumns`."""
         n = len(id_lists)
         lengths = np.fromiter((len(ids) for ids in id_lists), dtype=np.int64, count=n)
         cols = np.fromiter(chain.from_iterable(id_lists), dtype=np.int64, count=int(lengths.sum()))
-        rows = np.repeat(np.arange(n), lengths)
+        return TokenColumns(cols, lengths)
+
+    def present(self, tokens: TokenColumns) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, columns) of every word and adjacent word pair present in each text, each once,
+        sorted by row then column (the order of a CSR matrix with sorted indices)."""
+        cols, lengths = tokens.cols, tokens.lengths
+        rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
         same_text = rows[1:] == rows[:-1]
         first, second = cols[:-1], cols[1:]
         ok = same_text & (first >= 0) & (second >= 0)
         pair_rows, pair_cols = rows[1:][ok], self._pair_columns(first[ok] * self._size + second[ok])
         found = pair_cols >= 0
         word = cols >= 0
-        all_rows = np.concatenate([rows[word], pair_rows[found]])
-        all_cols = np.concatenate([cols[word], pair_cols[found]])
-        matrix = sp.csr_matrix((np.ones(len(all_rows)), (all_rows, all_cols)), shape=(n, len(self.vocab)))
-        matrix.data[:] = 1.0  # presence, not counts: duplicates were summed
-        return matrix
+        width = max(len(self.vocab), 1)
+        keys = np.concatenate([rows[word] * width + cols[word], pair_rows[found] * width + pair_cols[found]])
+        keys.sort()
+        keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys  # presence
+        return keys // width, keys % width
+
+    def sparse(self, tokens: TokenColumns) -> sp.csr_matrix:
+        """Binary (n, len(vocab)) matrix of each text's words and adjacent word pairs."""
+        rows, cols = self.present(tokens)
+        n = len(tokens.lengths)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        return sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(n, len(self.vocab)))
 
     def _pair_columns(self, keys: np.ndarray) -> np.ndarray:
         if not len(self._pair_keys):
@@ -126,16 +149,21 @@ class FinanceModel:
         pos = np.minimum(np.searchsorted(self._pair_keys, keys), len(self._pair_keys) - 1)
         return np.where(self._pair_keys[pos] == keys, self._pair_cols[pos], -1)
 
-    def design(self, id_lists: Sequence[list[int]], dense: np.ndarray) -> sp.csr_matrix:
+    def design(self, tokens: TokenColumns, dense: np.ndarray) -> sp.csr_matrix:
         """The full feature matrix (training): sparse columns, then the scaled dense rule features."""
-        return sp.hstack([self.sparse(id_lists), sp.csr_matrix(dense * DENSE_SCALE)], format="csr")
+        return sp.hstack([self.sparse(tokens), sp.csr_matrix(dense * DENSE_SCALE)], format="csr")
 
-    def predict(self, id_lists: Sequence[list[int]], dense: np.ndarray) -> np.ndarray:
-        """(n, 3) probabilities of negative, neutral, positive."""
+    def predict(self, tokens: TokenColumns, dense: np.ndarray) -> np.ndarray:
+        """(n, 3) probabilities of negative, neutral, positive.
+
+        The word part of the logits is summed per text with ``np.bincount`` over the present
+        columns (no sparse matrix is built), in the order a CSR product would sum them."""
+        n = len(tokens.lengths)
+        rows, cols = self.present(tokens)
+        picked = self.weights[cols]
+        words = np.column_stack([np.bincount(rows, weights=picked[:, k], minlength=n) for k in range(3)])
         v = len(self.vocab)
-        logits = (
-            self.sparse(id_lists) @ self.weights[:v] + (dense * DENSE_SCALE) @ self.weights[v:] + self.bias
-        )
+        logits = words + (dense * DENSE_SCALE) @ self.weights[v:] + self.bias
         logits -= logits.max(axis=1, keepdims=True)
         np.exp(logits, out=logits)
         logits /= logits.sum(axis=1, keepdims=True)

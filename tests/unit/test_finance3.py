@@ -48,8 +48,21 @@ def test_tokens_are_folded_into_placeholders() -> None:
 def test_word_pairs_are_features_and_presence_not_counts() -> None:
     model = FinanceModel({"beats": 0, "estimates": 1, "beats estimates": 2}, np.zeros((5, 3)), np.zeros(3), 0)
     ids = [model.feature_ids(["beats", "estimates", "beats", "estimates"]), model.feature_ids(["estimates"])]
-    matrix = model.sparse(ids).toarray()
+    matrix = model.sparse(model.flatten(ids)).toarray()
     assert matrix.tolist() == [[1.0, 1.0, 1.0], [0.0, 1.0, 0.0]]
+
+
+def test_predict_sums_each_present_feature_once_like_the_sparse_product() -> None:
+    rng = np.random.default_rng(0)
+    vocab = {"beats": 0, "estimates": 1, "beats estimates": 2, "misses": 3}
+    model = FinanceModel(vocab, rng.normal(size=(len(vocab) + len(DENSE), 3)), rng.normal(size=3), 0)
+    keys = [["beats", "estimates", "beats", "estimates"], [], ["misses", "unknown"], ["estimates"]]
+    tokens = model.flatten([model.feature_ids(k) for k in keys])
+    dense = rng.normal(size=(4, len(DENSE)))
+    probs = model.predict(tokens, dense)
+    logits = model.design(tokens, dense) @ model.weights + model.bias
+    expected = np.exp(logits - logits.max(axis=1, keepdims=True))
+    assert probs == pytest.approx(expected / expected.sum(axis=1, keepdims=True), abs=1e-12)
 
 
 def test_blend_keeps_model_neutral_calls_neutral_and_lets_rules_speak() -> None:
