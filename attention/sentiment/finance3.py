@@ -66,13 +66,11 @@ def rule_engine() -> VaderEngine:
 
 def rule_scores(engine: VaderEngine, text: str) -> tuple[Scores, list[str]]:
     """The rule-based scores of one text (sarcasm applied) and its raw tokens for the model."""
-    scores, stripped, toks = engine.scores_and_tokens(text)
-    if not toks:
-        return scores, []
+    scores, stripped, words, toks = engine.scores_and_words(text)
     # Cheap substring tests first: almost no text has a sarcasm marker.
     if ("/s" in stripped or SARCASM_PHRASE in stripped) and is_sarcastic([t[0] for t in toks], stripped):
         scores = apply_sarcasm(scores)
-    return scores, stripped.split()
+    return scores, words
 
 
 def blend(rules: np.ndarray, probs: np.ndarray) -> np.ndarray:

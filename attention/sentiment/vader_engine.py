@@ -112,6 +112,7 @@ class VaderEngine:
         self._phrase_index: dict[tuple[str, str], list[tuple[tuple[str, ...], float]]] = {}
         for words, value in sorted(self.phrases.items(), key=lambda kv: -len(kv[0])):
             self._phrase_index.setdefault((words[0], words[1]), []).append((words, value))
+        self._phrase_firsts = frozenset(first for first, _ in self._phrase_index)
         self._cache: dict[str, _Tok] = {}
 
     # -- tokens -----------------------------------------------------------------------------
@@ -145,6 +146,11 @@ class VaderEngine:
 
     def tokens(self, text: str) -> tuple[str, list[_Tok]]:
         """The emoji-free, stripped text and its token records (VADER's tokenisation)."""
+        text, _, toks = self.split_tokens(text)
+        return text, toks
+
+    def split_tokens(self, text: str) -> tuple[str, list[str], list[_Tok]]:
+        """The emoji-free, stripped text, its whitespace tokens and their records."""
         # Every emoji key is non-ASCII: most texts skip the emoji pass after one C-level check.
         if not text.isascii() and not self._emoji_chars.isdisjoint(text):
             text = self._demoji(text)
@@ -152,7 +158,7 @@ class VaderEngine:
         words = text.split()
         cache = self._cache
         try:
-            return text, list(map(cache.__getitem__, words))
+            return text, words, list(map(cache.__getitem__, words))
         except KeyError:  # first sighting of some token: build the missing records once
             missing = set(words).difference(cache)
             if len(cache) + len(missing) > _CACHE_LIMIT:
@@ -160,7 +166,7 @@ class VaderEngine:
                 missing = set(words)
             for w in missing:
                 cache[w] = self._tok(w)
-            return text, list(map(cache.__getitem__, words))
+            return text, words, list(map(cache.__getitem__, words))
 
     # -- scoring ----------------------------------------------------------------------------
     def polarity_scores(self, text: str) -> dict[str, float]:
@@ -171,19 +177,20 @@ class VaderEngine:
     def scores(self, text: str) -> Scores:
         if not isinstance(text, str):
             raise TypeError(f"VADER scores text (str), not {type(text).__name__}")
-        text, toks = self.tokens(text)
+        text, _, toks = self.split_tokens(text)
         if not toks:
             return EMPTY
         sentiments, idx = self._valences(toks, None)
         return score_valence(sentiments, idx, text)
 
-    def scores_and_tokens(self, text: str) -> tuple[Scores, str, list[_Tok]]:
-        """Scores plus the stripped text and token records (for models that reuse VADER's tokens)."""
-        text, toks = self.tokens(text)
+    def scores_and_words(self, text: str) -> tuple[Scores, str, list[str], list[_Tok]]:
+        """Scores plus the stripped text, its whitespace tokens and their records (for models
+        that reuse VADER's tokens)."""
+        text, words, toks = self.split_tokens(text)
         if not toks:
-            return EMPTY, text, toks
+            return EMPTY, text, words, toks
         sentiments, idx = self._valences(toks, None)
-        return score_valence(sentiments, idx, text), text, toks
+        return score_valence(sentiments, idx, text), text, words, toks
 
     def explain(self, text: str) -> tuple[Scores, list[str]]:
         """Scores plus the overlay entries (words and phrases) that set a valence."""
@@ -203,11 +210,14 @@ class VaderEngine:
         lows, uppers, vals, boosts, negs, keys, scored = zip(*toks, strict=True)
         n = len(toks)
         if self._phrase_index or self._rules is not None:
-            # Positions where a phrase's first two words occur, found at C speed: most texts have
-            # few or none.
-            starts = list(
-                compress(range(n), map(self._phrase_index.__contains__, zip(keys, keys[1:], strict=False)))
-            )
+            # Positions where a phrase's first two words occur: the first word is tested at C
+            # speed, the pair only where a phrase can start (most texts have few or none).
+            index = self._phrase_index
+            starts = [
+                i
+                for i in compress(range(n - 1), map(self._phrase_firsts.__contains__, keys))
+                if (keys[i], keys[i + 1]) in index
+            ]
             matches = self._phrase_matches(keys, starts) if starts else []
             rules_due = self._rules is not None and not self._rule_triggers.isdisjoint(keys)
             covered: set[int] = set()
