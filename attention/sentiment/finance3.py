@@ -121,17 +121,18 @@ class Finance3Engine:
     def rule_features(self, texts: Sequence[str]) -> tuple[np.ndarray, TokenColumns, np.ndarray]:
         """Rule scores (n, 4), the model's word columns of every token, and which texts had no
         tokens. One pass: VADER's tokens are split once and looked up in the model's cache."""
-        engine, feature_ids = self.rules, self.model.feature_ids
-        flat, cols, lengths = array("d"), array("q"), array("q")
-        extend, extend_cols, append_length = flat.extend, cols.extend, lengths.append
+        engine = self.rules
+        flat, lengths = array("d"), array("q")
+        words: list[str] = []
+        extend, append_length, extend_words = flat.extend, lengths.append, words.extend
         for text in texts:
             scores, keys = rule_scores(engine, text)
             extend(scores)
-            extend_cols(feature_ids(keys))
+            extend_words(keys)
             append_length(len(keys))
+        # Every token of the batch looked up at once: one C-level pass over a cached dict.
+        cols = np.array(self.model.feature_ids(words), dtype=np.int64)
         size = np.frombuffer(lengths, dtype=np.int64) if lengths else np.zeros(0, dtype=np.int64)
-        tokens = TokenColumns(
-            np.frombuffer(cols, dtype=np.int64) if cols else np.zeros(0, dtype=np.int64), size
-        )
+        tokens = TokenColumns(cols, size)
         rules = np.frombuffer(flat, dtype=np.float64).reshape(-1, 4) if flat else np.zeros((0, 4))
         return rules, tokens, size == 0
