@@ -8,7 +8,10 @@ finance-3 parts (the rule scores and the model's class probabilities), nothing r
 * ``model``: the model's most probable class;
 * ``model+rules t=.. shift=..``: the model's class, except that a text the model calls neutral
   takes the rules' sign when the rules' |compound| >= t; ``shift`` lowers the neutral class's
-  log-probability first (a prior correction toward polar calls).
+  log-probability first (a prior correction toward polar calls);
+* ``gate p=..``: neutral only where the model gives neutral probability >= p (a threshold that
+  does not move with a domain's neutral share), otherwise the sign of the mean of the model's
+  P(positive) - P(negative) and the rules' compound.
 
 The figures show the trade-off behind the README's statement that no setting reaches both
 targets (TFNS >= 0.75 and SemEval >= 0.58): every step toward headlines costs tweets.
@@ -32,6 +35,7 @@ from attention.sentiment.finance3 import Finance3Engine, blend
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 THRESHOLDS = (0.05, 0.3, 0.5, 0.7)
 SHIFTS = (0.0, 0.5, 1.0)
+GATES = (0.5, 0.7, 0.8, 0.9, 0.95)
 
 
 def decisions(engine: Finance3Engine, texts: list[str]) -> dict[str, np.ndarray]:
@@ -47,6 +51,9 @@ def decisions(engine: Finance3Engine, texts: list[str]) -> dict[str, np.ndarray]
         for t in THRESHOLDS:
             rule = np.where(compound >= t, 1, np.where(compound <= -t, -1, 0))
             out[f"model+rules t={t} shift={shift}"] = np.where(model != 0, model, rule)
+    signal = np.sign(0.5 * (probs[:, 2] - probs[:, 0]) + 0.5 * compound).astype(int)
+    for gate in GATES:
+        out[f"gate p={gate}"] = np.where(probs[:, 1] >= gate, 0, signal)
     return out
 
 
