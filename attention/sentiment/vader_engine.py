@@ -207,7 +207,7 @@ class VaderEngine:
         boosts: list[float | None] | tuple[float | None, ...]
         negs: list[bool] | tuple[bool, ...]
         scored: Sequence[bool]
-        lows, uppers, vals, boosts, negs, keys, scored = zip(*toks, strict=True)
+        lows, uppers, vals, boosts, negs, keys, scored = zip(*toks, strict=False)  # all 7 long
         n = len(toks)
         if self._phrase_index or self._rules is not None:
             # Positions where a phrase's first two words occur: the first word is tested at C
@@ -237,10 +237,12 @@ class VaderEngine:
                 fired.extend(w for k, w in enumerate(lows) if w in self.overlay and k not in covered)
         elif fired is not None and self.overlay:
             fired.extend(w for w in lows if w in self.overlay)
+        idx = list(compress(range(n), scored))
+        if not idx:  # nothing can score: score_valence gives VADER's all-neutral result
+            return [], idx
         upper_count = sum(uppers)
         cap_diff = 0 < n - upper_count < n
         sentiments: list = [0] * n
-        idx = list(compress(range(n), scored))
         for i in idx:
             if i < n - 1 and lows[i] == "kind" and lows[i + 1] == "of":
                 continue
