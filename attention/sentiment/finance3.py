@@ -17,9 +17,10 @@ with VADER's convention (>= 0.05 positive, <= -0.05 negative).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,7 @@ RULE_WEIGHT = 0.5
 POLAR = 0.05  # VADER's convention: |compound| >= 0.05 is positive or negative
 # A neutral call keeps the model's lean (for Pearson r) but stays inside the +-0.05 band.
 NEUTRAL_SHRINK = 0.04
+WORD_COLUMN = 7  # the token record's extra field (see build_rule_engine)
 
 
 def trader_lexicon_path() -> Path:
@@ -51,6 +53,12 @@ def trader_lexicon_path() -> Path:
 @lru_cache(maxsize=1)
 def rule_engine() -> VaderEngine:
     """VADER with the finance-2 overlay, the trader entries on top, and the window rules."""
+    return build_rule_engine()
+
+
+def build_rule_engine(token_extra: Callable[[str], int] | None = None) -> VaderEngine:
+    """:func:`rule_engine`, with ``token_extra`` (the model's word column of a raw token) kept in
+    the engine's token cache so the model needs no lookup of its own."""
     base, trader = load_finance_lexicon(), load_finance_lexicon(trader_lexicon_path())
     words = {**base.words, **trader.words}
     phrases = {**base.phrases, **trader.phrases}
@@ -61,16 +69,17 @@ def rule_engine() -> VaderEngine:
         phrases=phrases,
         rules=apply_window_rules,
         rule_triggers=TRIGGERS,
+        token_extra=token_extra,
     )
 
 
-def rule_scores(engine: VaderEngine, text: str) -> tuple[Scores, list[str]]:
-    """The rule-based scores of one text (sarcasm applied) and its raw tokens for the model."""
-    scores, stripped, words, toks = engine.scores_and_words(text)
+def rule_scores(engine: VaderEngine, text: str) -> tuple[Scores, list]:
+    """The rule-based scores of one text (sarcasm applied) and its token records."""
+    scores, stripped, _, toks = engine.scores_and_words(text)
     # Cheap substring tests first: almost no text has a sarcasm marker.
     if ("/s" in stripped or SARCASM_PHRASE in stripped) and is_sarcastic([t[0] for t in toks], stripped):
         scores = apply_sarcasm(scores)
-    return scores, words
+    return scores, toks
 
 
 def blend(rules: np.ndarray, probs: np.ndarray) -> np.ndarray:
@@ -96,8 +105,8 @@ class Finance3Engine:
     """Scores texts with the rules and the model in one pass over VADER's tokens."""
 
     def __init__(self, model: FinanceModel | None = None) -> None:
-        self.rules = rule_engine()
         self.model = model or load_finance_model()
+        self.rules = build_rule_engine(self.model.word_column)
 
     def scores(self, text: str) -> Scores:
         row = self.score_many([text])[0]
@@ -120,19 +129,19 @@ class Finance3Engine:
 
     def rule_features(self, texts: Sequence[str]) -> tuple[np.ndarray, TokenColumns, np.ndarray]:
         """Rule scores (n, 4), the model's word columns of every token, and which texts had no
-        tokens. One pass: VADER's tokens are split once and looked up in the model's cache."""
-        engine = self.rules
-        flat, lengths = array("d"), array("q")
-        words: list[str] = []
-        extend, append_length, extend_words = flat.extend, lengths.append, words.extend
+        tokens. One pass: each text is split once, and each token's record in VADER's token cache
+        carries the model's word column, so the model adds no lookup of its own."""
+        engine, column = self.rules, itemgetter(WORD_COLUMN)
+        flat, cols, lengths = array("d"), array("q"), array("q")
+        extend, extend_cols, append_length = flat.extend, cols.extend, lengths.append
         for text in texts:
-            scores, keys = rule_scores(engine, text)
+            scores, toks = rule_scores(engine, text)
             extend(scores)
-            extend_words(keys)
-            append_length(len(keys))
-        # Every token of the batch looked up at once: one C-level pass over a cached dict.
-        cols = np.array(self.model.feature_ids(words), dtype=np.int64)
+            extend_cols(map(column, toks))  # the model's word column, kept in VADER's token cache
+            append_length(len(toks))
         size = np.frombuffer(lengths, dtype=np.int64) if lengths else np.zeros(0, dtype=np.int64)
-        tokens = TokenColumns(cols, size)
+        tokens = TokenColumns(
+            np.frombuffer(cols, dtype=np.int64) if cols else np.zeros(0, dtype=np.int64), size
+        )
         rules = np.frombuffer(flat, dtype=np.float64).reshape(-1, 4) if flat else np.zeros((0, 4))
         return rules, tokens, size == 0

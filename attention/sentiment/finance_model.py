@@ -97,6 +97,10 @@ class FinanceModel:
         self._pair_cols = np.array([c for _, c in pairs], dtype=np.int64)
         self._size = size
 
+    def word_column(self, raw: str) -> int:
+        """The word column of one raw token (-1: not in the vocabulary)."""
+        return self._words.get(normalise_token(raw), -1)
+
     def feature_ids(self, keys: Sequence[str]) -> list[int]:
         """The word column of each raw token in order (-1: not in the vocabulary)."""
         cache = self._word_col

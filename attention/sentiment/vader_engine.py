@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from itertools import compress
 from pathlib import Path
+from typing import Any
 
 from vaderSentiment import vaderSentiment as _vs  # noqa: N813 - the module, read-only
 
@@ -48,7 +49,9 @@ _CACHE_LIMIT = 500_000  # distinct raw tokens kept; the cache is cleared when it
 #   neg     a negation word (in NEGATE or contains "n't")
 #   key     lowercase with all edge punctuation stripped (overlay phrase matching only)
 #   scored  in the lexicon and not a booster: the only tokens whose valence can be != 0
-_Tok = tuple[str, bool, float | None, float | None, bool, str, bool]
+#   extra   (only with ``token_extra``) what that function returns for the raw token, e.g. the
+#           finance model's word column, so a caller's per-token lookup rides on this cache
+_Tok = tuple[Any, ...]
 # A rule over (keys, vals, boosts, negs, fired) that sets valences in place after the phrases.
 WindowRules = Callable[[Sequence[str], list, list, list, "list[str] | None"], None]
 
@@ -96,8 +99,10 @@ class VaderEngine:
         phrases: Mapping[tuple[str, ...], float] | None = None,
         rules: WindowRules | None = None,
         rule_triggers: frozenset[str] = frozenset(),
+        token_extra: Callable[[str], Any] | None = None,
     ) -> None:
         self.lexicon = dict(lexicon)
+        self._token_extra = token_extra
         self._rules = rules
         self._rule_triggers = rule_triggers  # the rules run only when one of these keys is present
         self.overlay = dict(overlay or {})
@@ -121,7 +126,7 @@ class VaderEngine:
         token = raw if len(stripped) <= 2 else stripped
         low = token.lower()
         val, boost = self.lexicon.get(low), BOOSTER_DICT.get(low)
-        return (
+        record = (
             low,
             token.isupper(),
             val,
@@ -130,6 +135,7 @@ class VaderEngine:
             stripped.lower() or low,
             val is not None and boost is None,
         )
+        return record if self._token_extra is None else (*record, self._token_extra(raw))
 
     def _demoji(self, text: str) -> str:
         """Replace emoji by their descriptions with vaderSentiment's exact spacing rule."""
@@ -207,7 +213,7 @@ class VaderEngine:
         boosts: list[float | None] | tuple[float | None, ...]
         negs: list[bool] | tuple[bool, ...]
         scored: Sequence[bool]
-        lows, uppers, vals, boosts, negs, keys, scored = zip(*toks, strict=False)  # all 7 long
+        lows, uppers, vals, boosts, negs, keys, scored, *_ = zip(*toks, strict=False)  # records: same length
         n = len(toks)
         if self._phrase_index or self._rules is not None:
             # Positions where a phrase's first two words occur: the first word is tested at C
