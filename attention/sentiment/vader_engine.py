@@ -213,7 +213,10 @@ class VaderEngine:
         boosts: list[float | None] | tuple[float | None, ...]
         negs: list[bool] | tuple[bool, ...]
         scored: Sequence[bool]
-        lows, uppers, vals, boosts, negs, keys, scored, *_ = zip(*toks, strict=False)  # records: same length
+        if self._token_extra is None:
+            lows, uppers, vals, boosts, negs, keys, scored = zip(*toks, strict=True)
+        else:  # the records carry one extra field, not read here
+            lows, uppers, vals, boosts, negs, keys, scored, _ = zip(*toks, strict=True)
         n = len(toks)
         if self._phrase_index or self._rules is not None:
             # Positions where a phrase's first two words occur: the first word is tested at C
