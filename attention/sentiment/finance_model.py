@@ -33,6 +33,8 @@ CLASSES = ("negative", "neutral", "positive")
 DENSE = ("rule_compound", "rule_pos", "rule_neg")
 _CACHE_LIMIT = 500_000
 _EDGE = string.punctuation
+_HASH_MULT = 0x9E3779B97F4A7C15  # Fibonacci hashing: the top bits of key * this (mod 2**64)
+_U64 = (1 << 64) - 1
 # The rule features are scaled up so the shared L2 penalty holds them back less than a word.
 DENSE_SCALE = 4.0
 
@@ -93,9 +95,19 @@ class FinanceModel:
             if a in words and b in words
         ]
         pairs.sort()
-        self._pair_keys = np.array([k for k, _ in pairs], dtype=np.int64)
-        self._pair_cols = np.array([c for _, c in pairs], dtype=np.int64)
         self._size = size
+        # An open-addressing hash table of the pair keys (at most 1/4 full, linear probing):
+        # a batch's pairs are looked up with a few vectorised gathers into a table that stays
+        # in the CPU cache, several times faster than a binary search of unsorted queries.
+        bits = max(4, int(np.ceil(np.log2(4 * max(len(pairs), 1)))))
+        self._shift, self._mask = np.uint64(64 - bits), (1 << bits) - 1
+        self._table_keys = np.full(1 << bits, -1, dtype=np.int64)
+        self._table_cols = np.full(1 << bits, -1, dtype=np.int64)
+        for key, col in pairs:
+            slot = ((key * _HASH_MULT) & _U64) >> (64 - bits)
+            while self._table_keys[slot] != -1:
+                slot = (slot + 1) & self._mask
+            self._table_keys[slot], self._table_cols[slot] = key, col
 
     def word_column(self, raw: str) -> int:
         """The word column of one raw token (-1: not in the vocabulary)."""
@@ -148,10 +160,17 @@ class FinanceModel:
         return sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(n, len(self.vocab)))
 
     def _pair_columns(self, keys: np.ndarray) -> np.ndarray:
-        if not len(self._pair_keys):
-            return np.full(len(keys), -1, dtype=np.int64)
-        pos = np.minimum(np.searchsorted(self._pair_keys, keys), len(self._pair_keys) - 1)
-        return np.where(self._pair_keys[pos] == keys, self._pair_cols[pos], -1)
+        """The column of each pair key (-1: not a kept pair), by probing the hash table."""
+        out = np.full(len(keys), -1, dtype=np.int64)
+        slots = ((keys.astype(np.uint64) * np.uint64(_HASH_MULT)) >> self._shift).astype(np.int64)
+        pending = np.arange(len(keys))
+        while len(pending):
+            found = self._table_keys[slots]
+            hit = found == keys[pending]
+            out[pending[hit]] = self._table_cols[slots[hit]]
+            again = ~hit & (found != -1)  # an occupied slot of another key: probe the next one
+            pending, slots = pending[again], (slots[again] + 1) & self._mask
+        return out
 
     def design(self, tokens: TokenColumns, dense: np.ndarray) -> sp.csr_matrix:
         """The full feature matrix (training): sparse columns, then the scaled dense rule features."""

@@ -106,3 +106,17 @@ def test_lexicon_path_is_for_the_finance_overlay_only() -> None:
 def test_engine_reuses_a_given_model() -> None:
     model = load_finance_model()
     assert Finance3Engine(model).model is model
+
+
+def test_pair_lookup_finds_every_kept_pair_and_nothing_else() -> None:
+    words = [f"w{i}" for i in range(60)]
+    rng = np.random.default_rng(1)
+    pairs = {f"{words[a]} {words[b]}" for a, b in rng.integers(0, 60, size=(900, 2))}
+    vocab = {w: i for i, w in enumerate([*words, *sorted(pairs)])}
+    model = FinanceModel(vocab, np.zeros((len(vocab) + len(DENSE), 3)), np.zeros(3), 0)
+    size = len(vocab) + 1
+    a, b = rng.integers(0, 60, size=(2, 5000))
+    got = model._pair_columns(a * size + b)
+    expected = [vocab.get(f"{words[x]} {words[y]}", -1) for x, y in zip(a, b, strict=True)]
+    assert got.tolist() == expected
+    assert (got >= 0).sum() > 1000 and (got == -1).sum() > 1000  # both cases exercised
