@@ -11,7 +11,9 @@ Trained on the MIT-licensed Twitter Financial News train split only, by
 Tokens are the whitespace tokens of the text the rule scorer read (emoji already turned into
 words), lowercased with edge punctuation stripped; cashtags, numbers and links are folded into
 placeholders so that the model learns "a ticker" rather than which tickers fell in 2022. Each
-distinct raw token is normalised once (cached), so a text costs one dict lookup per token.
+distinct raw token is normalised once: the finance-3 scorer keeps its word column in VADER's
+token cache (:func:`attention.sentiment.finance3.build_rule_engine`), so a token costs the model
+no lookup of its own.
 """
 
 from __future__ import annotations
@@ -71,9 +73,9 @@ class TokenColumns:
 class FinanceModel:
     """Vocabulary (words and "a b" pairs) and weights; ``predict`` gives class probabilities.
 
-    Per text, only the word columns are looked up (one dict lookup per token, cached); the
-    word-pair columns of a whole batch are found at once with numpy (a pair is the two word
-    columns packed in one integer, searched in the sorted pair keys). A pair kept in the
+    Per text, only the word columns are looked up (:meth:`word_column`, cached by the caller);
+    the word-pair columns of a whole batch are found at once with numpy (a pair is the two word
+    columns packed in one integer, looked up in a small hash table). A pair kept in the
     vocabulary always has both words in it (a pair seen twice means each word was seen twice).
     """
 
