@@ -86,8 +86,8 @@ def macro_f1(gold: np.ndarray, pred: np.ndarray) -> float:
 
 
 def design(engine: Finance3Engine, texts: list[str]) -> sp.csr_matrix:
-    rules, ids, _ = engine.rule_features(texts)
-    return engine.model.design(ids, rules[:, [3, 2, 0]])
+    rules, tokens, _ = engine.rule_features(texts)
+    return engine.model.design(tokens, rules[:, [3, 2, 0]])
 
 
 def choose_penalty(x: sp.csr_matrix, y: np.ndarray) -> tuple[float, dict[str, float]]:

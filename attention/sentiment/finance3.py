@@ -17,14 +17,15 @@ with VADER's convention (>= 0.05 positive, <= -0.05 negative).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 
-from attention.sentiment.finance_model import FinanceModel, load_finance_model
+from attention.sentiment.finance_model import FinanceModel, TokenColumns, load_finance_model
 from attention.sentiment.finance_overlay import load_finance_lexicon
 from attention.sentiment.trader_rules import (
     SARCASM_PHRASE,
@@ -42,6 +43,7 @@ RULE_WEIGHT = 0.5
 POLAR = 0.05  # VADER's convention: |compound| >= 0.05 is positive or negative
 # A neutral call keeps the model's lean (for Pearson r) but stays inside the +-0.05 band.
 NEUTRAL_SHRINK = 0.04
+WORD_COLUMN = 7  # the token record's extra field (see build_rule_engine)
 
 
 def trader_lexicon_path() -> Path:
@@ -51,6 +53,12 @@ def trader_lexicon_path() -> Path:
 @lru_cache(maxsize=1)
 def rule_engine() -> VaderEngine:
     """VADER with the finance-2 overlay, the trader entries on top, and the window rules."""
+    return build_rule_engine()
+
+
+def build_rule_engine(token_extra: Callable[[str], int] | None = None) -> VaderEngine:
+    """:func:`rule_engine`, with ``token_extra`` (the model's word column of a raw token) kept in
+    the engine's token cache so the model needs no lookup of its own."""
     base, trader = load_finance_lexicon(), load_finance_lexicon(trader_lexicon_path())
     words = {**base.words, **trader.words}
     phrases = {**base.phrases, **trader.phrases}
@@ -61,18 +69,17 @@ def rule_engine() -> VaderEngine:
         phrases=phrases,
         rules=apply_window_rules,
         rule_triggers=TRIGGERS,
+        token_extra=token_extra,
     )
 
 
-def rule_scores(engine: VaderEngine, text: str) -> tuple[Scores, list[str]]:
-    """The rule-based scores of one text (sarcasm applied) and its raw tokens for the model."""
-    scores, stripped, toks = engine.scores_and_tokens(text)
-    if not toks:
-        return scores, []
+def rule_scores(engine: VaderEngine, text: str) -> tuple[Scores, list]:
+    """The rule-based scores of one text (sarcasm applied) and its token records."""
+    scores, stripped, _, toks = engine.scores_and_words(text)
     # Cheap substring tests first: almost no text has a sarcasm marker.
     if ("/s" in stripped or SARCASM_PHRASE in stripped) and is_sarcastic([t[0] for t in toks], stripped):
         scores = apply_sarcasm(scores)
-    return scores, stripped.split()
+    return scores, toks
 
 
 def blend(rules: np.ndarray, probs: np.ndarray) -> np.ndarray:
@@ -98,8 +105,8 @@ class Finance3Engine:
     """Scores texts with the rules and the model in one pass over VADER's tokens."""
 
     def __init__(self, model: FinanceModel | None = None) -> None:
-        self.rules = rule_engine()
         self.model = model or load_finance_model()
+        self.rules = build_rule_engine(self.model.word_column)
 
     def scores(self, text: str) -> Scores:
         row = self.score_many([text])[0]
@@ -120,16 +127,21 @@ class Finance3Engine:
         out[empty] = 0.0  # nothing to read: VADER's all-zero scores
         return out
 
-    def rule_features(self, texts: Sequence[str]) -> tuple[np.ndarray, list[list[int]], np.ndarray]:
-        """Rule scores (n, 4), the model's feature ids per text, and which texts had no tokens."""
-        engine, feature_ids = self.rules, self.model.feature_ids
-        flat = array("d")
-        extend = flat.extend
-        ids: list[list[int]] = []
-        append = ids.append
+    def rule_features(self, texts: Sequence[str]) -> tuple[np.ndarray, TokenColumns, np.ndarray]:
+        """Rule scores (n, 4), the model's word columns of every token, and which texts had no
+        tokens. One pass: each text is split once, and each token's record in VADER's token cache
+        carries the model's word column, so the model adds no lookup of its own."""
+        engine, column = self.rules, itemgetter(WORD_COLUMN)
+        flat, cols, lengths = array("d"), array("q"), array("q")
+        extend, extend_cols, append_length = flat.extend, cols.extend, lengths.append
         for text in texts:
-            scores, keys = rule_scores(engine, text)
+            scores, toks = rule_scores(engine, text)
             extend(scores)
-            append(feature_ids(keys))
-        empty = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids)) == 0
-        return np.frombuffer(flat, dtype=np.float64).reshape(-1, 4), ids, empty
+            extend_cols(map(column, toks))  # the model's word column, kept in VADER's token cache
+            append_length(len(toks))
+        size = np.frombuffer(lengths, dtype=np.int64) if lengths else np.zeros(0, dtype=np.int64)
+        tokens = TokenColumns(
+            np.frombuffer(cols, dtype=np.int64) if cols else np.zeros(0, dtype=np.int64), size
+        )
+        rules = np.frombuffer(flat, dtype=np.float64).reshape(-1, 4) if flat else np.zeros((0, 4))
+        return rules, tokens, size == 0

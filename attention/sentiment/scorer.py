@@ -184,7 +184,9 @@ def _score_chunk(key: tuple[str, str | None], texts: Sequence[str]) -> array:
     is built once per worker process."""
     engine = _engine(*key)
     if isinstance(engine, Finance3Engine):
-        return array("d", engine.score_many(texts).ravel().tolist())
+        flat = array("d")
+        flat.frombytes(np.ascontiguousarray(engine.score_many(texts), dtype=np.float64).tobytes())
+        return flat
     scores = engine.scores
     flat = array("d")
     extend = flat.extend

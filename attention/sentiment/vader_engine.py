@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from itertools import compress
 from pathlib import Path
+from typing import Any
 
 from vaderSentiment import vaderSentiment as _vs  # noqa: N813 - the module, read-only
 
@@ -48,7 +49,9 @@ _CACHE_LIMIT = 500_000  # distinct raw tokens kept; the cache is cleared when it
 #   neg     a negation word (in NEGATE or contains "n't")
 #   key     lowercase with all edge punctuation stripped (overlay phrase matching only)
 #   scored  in the lexicon and not a booster: the only tokens whose valence can be != 0
-_Tok = tuple[str, bool, float | None, float | None, bool, str, bool]
+#   extra   (only with ``token_extra``) what that function returns for the raw token, e.g. the
+#           finance model's word column, so a caller's per-token lookup rides on this cache
+_Tok = tuple[Any, ...]
 # A rule over (keys, vals, boosts, negs, fired) that sets valences in place after the phrases.
 WindowRules = Callable[[Sequence[str], list, list, list, "list[str] | None"], None]
 
@@ -96,8 +99,10 @@ class VaderEngine:
         phrases: Mapping[tuple[str, ...], float] | None = None,
         rules: WindowRules | None = None,
         rule_triggers: frozenset[str] = frozenset(),
+        token_extra: Callable[[str], Any] | None = None,
     ) -> None:
         self.lexicon = dict(lexicon)
+        self._token_extra = token_extra
         self._rules = rules
         self._rule_triggers = rule_triggers  # the rules run only when one of these keys is present
         self.overlay = dict(overlay or {})
@@ -112,6 +117,7 @@ class VaderEngine:
         self._phrase_index: dict[tuple[str, str], list[tuple[tuple[str, ...], float]]] = {}
         for words, value in sorted(self.phrases.items(), key=lambda kv: -len(kv[0])):
             self._phrase_index.setdefault((words[0], words[1]), []).append((words, value))
+        self._phrase_firsts = frozenset(first for first, _ in self._phrase_index)
         self._cache: dict[str, _Tok] = {}
 
     # -- tokens -----------------------------------------------------------------------------
@@ -120,7 +126,7 @@ class VaderEngine:
         token = raw if len(stripped) <= 2 else stripped
         low = token.lower()
         val, boost = self.lexicon.get(low), BOOSTER_DICT.get(low)
-        return (
+        record = (
             low,
             token.isupper(),
             val,
@@ -129,6 +135,7 @@ class VaderEngine:
             stripped.lower() or low,
             val is not None and boost is None,
         )
+        return record if self._token_extra is None else (*record, self._token_extra(raw))
 
     def _demoji(self, text: str) -> str:
         """Replace emoji by their descriptions with vaderSentiment's exact spacing rule."""
@@ -145,6 +152,11 @@ class VaderEngine:
 
     def tokens(self, text: str) -> tuple[str, list[_Tok]]:
         """The emoji-free, stripped text and its token records (VADER's tokenisation)."""
+        text, _, toks = self.split_tokens(text)
+        return text, toks
+
+    def split_tokens(self, text: str) -> tuple[str, list[str], list[_Tok]]:
+        """The emoji-free, stripped text, its whitespace tokens and their records."""
         # Every emoji key is non-ASCII: most texts skip the emoji pass after one C-level check.
         if not text.isascii() and not self._emoji_chars.isdisjoint(text):
             text = self._demoji(text)
@@ -152,7 +164,7 @@ class VaderEngine:
         words = text.split()
         cache = self._cache
         try:
-            return text, list(map(cache.__getitem__, words))
+            return text, words, list(map(cache.__getitem__, words))
         except KeyError:  # first sighting of some token: build the missing records once
             missing = set(words).difference(cache)
             if len(cache) + len(missing) > _CACHE_LIMIT:
@@ -160,7 +172,7 @@ class VaderEngine:
                 missing = set(words)
             for w in missing:
                 cache[w] = self._tok(w)
-            return text, list(map(cache.__getitem__, words))
+            return text, words, list(map(cache.__getitem__, words))
 
     # -- scoring ----------------------------------------------------------------------------
     def polarity_scores(self, text: str) -> dict[str, float]:
@@ -171,19 +183,20 @@ class VaderEngine:
     def scores(self, text: str) -> Scores:
         if not isinstance(text, str):
             raise TypeError(f"VADER scores text (str), not {type(text).__name__}")
-        text, toks = self.tokens(text)
+        text, _, toks = self.split_tokens(text)
         if not toks:
             return EMPTY
         sentiments, idx = self._valences(toks, None)
         return score_valence(sentiments, idx, text)
 
-    def scores_and_tokens(self, text: str) -> tuple[Scores, str, list[_Tok]]:
-        """Scores plus the stripped text and token records (for models that reuse VADER's tokens)."""
-        text, toks = self.tokens(text)
+    def scores_and_words(self, text: str) -> tuple[Scores, str, list[str], list[_Tok]]:
+        """Scores plus the stripped text, its whitespace tokens and their records (for models
+        that reuse VADER's tokens)."""
+        text, words, toks = self.split_tokens(text)
         if not toks:
-            return EMPTY, text, toks
+            return EMPTY, text, words, toks
         sentiments, idx = self._valences(toks, None)
-        return score_valence(sentiments, idx, text), text, toks
+        return score_valence(sentiments, idx, text), text, words, toks
 
     def explain(self, text: str) -> tuple[Scores, list[str]]:
         """Scores plus the overlay entries (words and phrases) that set a valence."""
@@ -200,14 +213,20 @@ class VaderEngine:
         boosts: list[float | None] | tuple[float | None, ...]
         negs: list[bool] | tuple[bool, ...]
         scored: Sequence[bool]
-        lows, uppers, vals, boosts, negs, keys, scored = zip(*toks, strict=True)
+        if self._token_extra is None:
+            lows, uppers, vals, boosts, negs, keys, scored = zip(*toks, strict=True)
+        else:  # the records carry one extra field, not read here
+            lows, uppers, vals, boosts, negs, keys, scored, _ = zip(*toks, strict=True)
         n = len(toks)
         if self._phrase_index or self._rules is not None:
-            # Positions where a phrase's first two words occur, found at C speed: most texts have
-            # few or none.
-            starts = list(
-                compress(range(n), map(self._phrase_index.__contains__, zip(keys, keys[1:], strict=False)))
-            )
+            # Positions where a phrase's first two words occur: the first word is tested at C
+            # speed, the pair only where a phrase can start (most texts have few or none).
+            index = self._phrase_index
+            starts = [
+                i
+                for i in compress(range(n - 1), map(self._phrase_firsts.__contains__, keys))
+                if (keys[i], keys[i + 1]) in index
+            ]
             matches = self._phrase_matches(keys, starts) if starts else []
             rules_due = self._rules is not None and not self._rule_triggers.isdisjoint(keys)
             covered: set[int] = set()
@@ -227,10 +246,12 @@ class VaderEngine:
                 fired.extend(w for k, w in enumerate(lows) if w in self.overlay and k not in covered)
         elif fired is not None and self.overlay:
             fired.extend(w for w in lows if w in self.overlay)
+        idx = list(compress(range(n), scored))
+        if not idx:  # nothing can score: score_valence gives VADER's all-neutral result
+            return [], idx
         upper_count = sum(uppers)
         cap_diff = 0 < n - upper_count < n
         sentiments: list = [0] * n
-        idx = list(compress(range(n), scored))
         for i in idx:
             if i < n - 1 and lows[i] == "kind" and lows[i + 1] == "of":
                 continue

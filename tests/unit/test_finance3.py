@@ -48,8 +48,21 @@ def test_tokens_are_folded_into_placeholders() -> None:
 def test_word_pairs_are_features_and_presence_not_counts() -> None:
     model = FinanceModel({"beats": 0, "estimates": 1, "beats estimates": 2}, np.zeros((5, 3)), np.zeros(3), 0)
     ids = [model.feature_ids(["beats", "estimates", "beats", "estimates"]), model.feature_ids(["estimates"])]
-    matrix = model.sparse(ids).toarray()
+    matrix = model.sparse(model.flatten(ids)).toarray()
     assert matrix.tolist() == [[1.0, 1.0, 1.0], [0.0, 1.0, 0.0]]
+
+
+def test_predict_sums_each_present_feature_once_like_the_sparse_product() -> None:
+    rng = np.random.default_rng(0)
+    vocab = {"beats": 0, "estimates": 1, "beats estimates": 2, "misses": 3}
+    model = FinanceModel(vocab, rng.normal(size=(len(vocab) + len(DENSE), 3)), rng.normal(size=3), 0)
+    keys = [["beats", "estimates", "beats", "estimates"], [], ["misses", "unknown"], ["estimates"]]
+    tokens = model.flatten([model.feature_ids(k) for k in keys])
+    dense = rng.normal(size=(4, len(DENSE)))
+    probs = model.predict(tokens, dense)
+    logits = model.design(tokens, dense) @ model.weights + model.bias
+    expected = np.exp(logits - logits.max(axis=1, keepdims=True))
+    assert probs == pytest.approx(expected / expected.sum(axis=1, keepdims=True), abs=1e-12)
 
 
 def test_blend_keeps_model_neutral_calls_neutral_and_lets_rules_speak() -> None:
@@ -93,3 +106,17 @@ def test_lexicon_path_is_for_the_finance_overlay_only() -> None:
 def test_engine_reuses_a_given_model() -> None:
     model = load_finance_model()
     assert Finance3Engine(model).model is model
+
+
+def test_pair_lookup_finds_every_kept_pair_and_nothing_else() -> None:
+    words = [f"w{i}" for i in range(60)]
+    rng = np.random.default_rng(1)
+    pairs = {f"{words[a]} {words[b]}" for a, b in rng.integers(0, 60, size=(900, 2))}
+    vocab = {w: i for i, w in enumerate([*words, *sorted(pairs)])}
+    model = FinanceModel(vocab, np.zeros((len(vocab) + len(DENSE), 3)), np.zeros(3), 0)
+    size = len(vocab) + 1
+    a, b = rng.integers(0, 60, size=(2, 5000))
+    got = model._pair_columns(a * size + b)
+    expected = [vocab.get(f"{words[x]} {words[y]}", -1) for x, y in zip(a, b, strict=True)]
+    assert got.tolist() == expected
+    assert (got >= 0).sum() > 1000 and (got == -1).sum() > 1000  # both cases exercised

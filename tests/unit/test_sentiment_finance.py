@@ -103,6 +103,16 @@ def test_phrase_ignores_edge_punctuation_and_case(finance: SentimentScorer) -> N
     assert "beat expectations" in a.fired and a.scores["compound"] > 0
 
 
+@pytest.mark.parametrize("text", ["beat estimates", "Nvidia beat estimates", "beat estimates, again"])
+def test_phrase_found_at_the_start_end_or_as_the_whole_text(finance: SentimentScorer, text: str) -> None:
+    assert finance.explain(text).fired == ("beat estimates",)
+
+
+def test_a_phrase_first_word_alone_is_no_phrase(finance: SentimentScorer) -> None:
+    assert "beat estimates" not in finance.explain("estimates beat").fired
+    assert "beat estimates" not in finance.explain("they beat").fired
+
+
 def test_longest_phrase_wins(finance: SentimentScorer) -> None:
     fired = finance.explain("going to the moon").fired
     assert fired == ("to the moon",)
