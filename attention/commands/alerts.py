@@ -79,6 +79,7 @@ def alerts(
                 day.isoformat(),
                 settings.webhook_timeout,
                 settings.webhook_retries,
+                mentions_to=mentions_end.isoformat(),
             )
             typer.echo(f"attention: {line}", err=True)
         except AttentionError as exc:

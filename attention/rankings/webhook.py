@@ -23,13 +23,21 @@ def post_alerts(
     timeout: float = 10.0,
     retries: int = 2,
     backoff: float = 1.0,
+    mentions_to: str | None = None,
 ) -> str:
-    """POST ``{"as_of", "alerts": [...]}``; returns a one-line outcome. Raises AttentionError
-    (naming the host, not the URL) when every attempt failed."""
+    """POST ``{"as_of", "mentions_to", "count", "alerts": [...]}``; returns a one-line outcome.
+    ``mentions_to`` is the end of the 24-hour periods the mentions were counted in (the newest
+    item, as in ``attention alerts --json``). Raises AttentionError (naming the host, not the URL)
+    when every attempt failed."""
     host = urlsplit(url).netloc or "the webhook"
     policy = RetryPolicy(max_retries=retries, backoff_base=backoff, backoff_max=max(backoff, 1.0))
     client = HttpClient(source="alerts webhook", budget=retries + 1, timeout=timeout, policy=policy)
-    payload = {"as_of": as_of, "count": len(alerts), "alerts": [a.as_dict() for a in alerts]}
+    payload = {
+        "as_of": as_of,
+        "mentions_to": mentions_to,
+        "count": len(alerts),
+        "alerts": [a.as_dict() for a in alerts],
+    }
     try:
         response = client.post(url, json=payload)
     except AttentionError as exc:

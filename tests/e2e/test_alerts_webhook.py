@@ -50,10 +50,11 @@ def receiver() -> Iterator[tuple[str, type[_Receiver]]]:
 
 def test_posts_the_alerts_as_json(receiver: tuple[str, type[_Receiver]]) -> None:
     url, handler = receiver
-    line = post_alerts(url, [ALERT], "2026-02-13")
+    line = post_alerts(url, [ALERT], "2026-02-13", mentions_to="2026-02-13T17:42:00+00:00")
     assert handler.bodies == [
         {
             "as_of": "2026-02-13",
+            "mentions_to": "2026-02-13T17:42:00+00:00",
             "count": 1,
             "alerts": [
                 {
@@ -117,6 +118,11 @@ def test_the_alerts_command_posts_and_exits_3_when_the_webhook_fails(
     posted = CliRunner().invoke(app, [*args, "--date", "2026-02-13"])
     assert posted.exit_code == 5, posted.output
     assert [a["subject"] for a in handler.bodies[0]["alerts"]] == ["NVDA", "ai_stocks"]
+    # the end of the 24-hour mention periods, as `alerts --json` gives it
+    listed = CliRunner().invoke(app, [*args, "--date", "2026-02-13", "--json", "--no-webhook"])
+    assert listed.exit_code == 5, listed.output
+    mentions_to = json.loads(listed.stdout)["mentions_to"]
+    assert handler.bodies[0]["mentions_to"] == mentions_to and mentions_to.startswith("2026-02-1")
     handler.statuses = [500, 500]
     failed = CliRunner().invoke(app, [*args, "--date", "2026-02-13"])
     assert failed.exit_code == 3, failed.output
