@@ -12,8 +12,12 @@ Rules the wording keeps:
 * effects are given in percent where the led series is a return ("a one-standard-deviation
   rise in attention was followed by +0.40% excess return over the next 2 weeks"), with the
   effect in standard deviations beside it;
-* a q-value is shown as a strength of evidence with the number beside it: strong (q < 0.01),
-  moderate (q < 0.05), weak (q < 0.10), none;
+* a q-value is shown as a strength of evidence in words: strong (q < 0.01), moderate
+  (q < 0.05), weak (q < 0.10), none; test names and numbers (q and p-values, circular-shift p,
+  partial R², MSE ratio, Clark-West p, subperiod p-values) stay out of the sentences and go to
+  :func:`feedback_details` (the report's details row and tooltips) and to the export columns;
+* the checks read in plain words: "the link survives a test that shuffles the timing",
+  "forecasts with attention are 15% more accurate than price alone out of sample";
 * a test that finds nothing says "no evidence of", never "no" link: absence of evidence is not
   evidence of absence.
 * every verdict ends with the dates its data span, called stale in words when they end more
@@ -55,9 +59,17 @@ def strength(q: float | None) -> str:
 
 
 def evidence(test: GrangerResult) -> str:
-    """'moderate evidence, q = 0.012' (p when no q-value was computed)."""
-    value, name = (test.qvalue, "q") if test.qvalue is not None else (test.pvalue, "p")
-    return f"{strength(value)} evidence, {name} = {value:.2g}"
+    """'moderate evidence' in words; the q-value itself goes to :func:`link_details`."""
+    return f"{strength(_q(test))} evidence"
+
+
+def _q(test: GrangerResult) -> float:
+    return test.qvalue if test.qvalue is not None else test.pvalue
+
+
+def q_text(test: GrangerResult) -> str:
+    """'q = 0.012' (p when no q-value was computed): for the details, never the headline."""
+    return f"{'q' if test.qvalue is not None else 'p'} = {_q(test):.2g}"
 
 
 def _in_percent(test: GrangerResult) -> bool:
@@ -82,9 +94,22 @@ def effect(test: GrangerResult) -> str:
     )
 
 
+def accuracy(mse_ratio: float, cause: str) -> str:
+    """'forecasts with attention are 15% more accurate than price alone out of sample' (1 minus
+    the out-of-sample MSE ratio)."""
+    if not np.isfinite(mse_ratio):
+        return ""
+    change = 1.0 - mse_ratio
+    if round(abs(change) * 100) == 0:
+        return f"forecasts with {cause} are about as accurate as price alone out of sample"
+    more = "more" if change > 0 else "less"
+    return f"forecasts with {cause} are {abs(change):.0%} {more} accurate than price alone out of sample"
+
+
 def beyond_text(check: BeyondPrice, alpha: float) -> str:
-    """'beyond price (benchmark return, own lags): adds to price (in sample p = 0.003; out of
-    sample MSE 0.97x the price-only model's, Clark-West p = 0.01)'."""
+    """'against a price-only model (own past, benchmark return), attention adds to price:
+    forecasts with attention are 3% more accurate than price alone out of sample' (the tests'
+    names and p-values: :func:`beyond_details`)."""
     controls = "".join(f", {label(c)}" for c in check.controls)
     cause = label(check.causing)
     verb = "add" if cause.endswith("s") else "adds"
@@ -94,29 +119,43 @@ def beyond_text(check: BeyondPrice, alpha: float) -> str:
         "out of sample only": f"{cause} {verb} to price out of sample only, not in sample",
         "adds nothing beyond price": f"no evidence that {cause} {verb} anything beyond price",
     }[check.call(alpha)]
+    better = accuracy(check.mse_ratio, cause)
+    return f"against a price-only model (own past{controls}), {words}" + (f": {better}" if better else "")
+
+
+def beyond_details(check: BeyondPrice) -> str:
+    """'price-only comparison: in-sample F p = 0.003; out of sample MSE 0.97x over 120 forecasts,
+    Clark-West p = 0.01'."""
     return (
-        f"against a price-only model (own past{controls}), {words} "
-        f"(in sample p = {check.f_pvalue:.2g}; out of sample MSE {check.mse_ratio:.2f}x the "
-        f"price-only model's over {check.n_forecasts} forecasts, Clark-West p = {check.cw_pvalue:.2g})"
+        f"price-only comparison: in-sample F p = {check.f_pvalue:.2g}; out of sample MSE "
+        f"{check.mse_ratio:.2f}x over {check.n_forecasts} forecasts, Clark-West p = {check.cw_pvalue:.2g}"
     )
 
 
 def stability_text(found: Stability) -> str:
-    """'in subperiods: stable (2021-01-01..2023-06-23 p = 0.004, +0.26 sd; ...; break test p = 0.98)'."""
+    """'in subperiods: stable' (the subperiods' p-values: :func:`stability_details`)."""
     if found.call == "not tested":
         return "too little data to test it in subperiods"
+    return f"in subperiods: {found.call}"
+
+
+def stability_details(found: Stability) -> str:
+    """'subperiods: 2021-01-01..2023-06-23 p = 0.004, +0.26 sd; ...; break test p = 0.98'."""
+    if found.call == "not tested":
+        return ""
     parts = "; ".join(f"{p.label} p = {p.pvalue:.2g}, {p.effect:+.2f} sd" for p in found.parts)
-    return f"in subperiods: {found.call} ({parts}; break test p = {found.break_pvalue:.2g})"
+    return f"subperiods: {parts}; break test p = {found.break_pvalue:.2g}"
 
 
 def shift_text(test: GrangerResult, alpha: float) -> str:
-    """'; circular-shift p = 0.01' or a warning when the shift null does not confirm the F test."""
+    """'; the link survives a test that shuffles the timing' or a warning when it does not (the
+    circular-shift p-value: :func:`link_details`)."""
     p = test.shift_pvalue
     if p is None or not np.isfinite(p):
         return ""
     if p < alpha:
-        return f"; circular-shift p = {p:.2g}"
-    return f"; not confirmed by circular shifts, p = {p:.2g}"
+        return "; the link survives a test that shuffles the timing"
+    return "; but it does not survive a test that shuffles the timing, so it may be chance"
 
 
 def link_sentence(
@@ -124,15 +163,40 @@ def link_sentence(
 ) -> str:
     cause, led = label(test.causing), label(test.caused)
     if test.significant(alpha):
-        how = f"{evidence(test)}{shift_text(test, alpha)}"
-        found = f"{cause} led {led} by {test.lead_text()} ({how}): {effect(test)}"
+        found = f"{cause} led {led} by {test.lead_text()} ({evidence(test)}): {effect(test)}"
+        found += shift_text(test, alpha)
         found += f"; {beyond_text(check, alpha)}" if check is not None else ""
         return found + (f"; {stability_text(stable)}" if stable is not None else "")
-    value = test.qvalue if test.qvalue is not None else test.pvalue
-    name = "q" if test.qvalue is not None else "p"
-    if strength(value) == "weak":
-        return f"only weak evidence that {cause} led {led} ({name} = {value:.2g}, not below {alpha:g})"
-    return f"no evidence that {cause} led {led} ({name} = {value:.2g})"
+    if strength(_q(test)) == "weak":
+        return f"only weak evidence that {cause} led {led}, too weak to count as a link"
+    return f"no evidence that {cause} led {led}"
+
+
+def link_details(
+    test: GrangerResult, check: BeyondPrice | None = None, stable: Stability | None = None
+) -> str:
+    """The numbers behind one link sentence: 'attention → excess returns: Granger F test q = 0.012
+    (p = 0.006), 2 lags, partial R² = 0.050; circular-shift p = 0.01; price-only comparison: ...'."""
+    head = f"{label(test.causing)} → {label(test.caused)}: Granger F test {q_text(test)}"
+    if test.qvalue is not None:
+        head += f" (p = {test.pvalue:.2g})"
+    parts = [f"{head}, {test.lags} lag{'s' if test.lags > 1 else ''}, partial R² = {test.effect_size:.3f}"]
+    if test.shift_pvalue is not None and np.isfinite(test.shift_pvalue):
+        parts.append(f"circular-shift p = {test.shift_pvalue:.2g}")
+    if check is not None:
+        parts.append(beyond_details(check))
+    if stable is not None and (sub := stability_details(stable)):
+        parts.append(sub)
+    return "; ".join(parts)
+
+
+def feedback_details(result: FeedbackResult) -> tuple[str, ...]:
+    """One details line per test (the report's details row; the exports keep these numbers as
+    columns of ``feedback_tests``)."""
+    return tuple(
+        link_details(t, result.beyond_for(t.causing, t.caused), result.stability_for(t.causing, t.caused))
+        for t in result.tests
+    )
 
 
 def sample(tests: Sequence[GrangerResult], freq: str) -> str:

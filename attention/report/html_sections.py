@@ -18,6 +18,7 @@ import pandas as pd
 
 from attention.analysis.context import MarketContext
 from attention.analysis.feedback import series_label
+from attention.analysis.wording import feedback_details as detail_lines
 from attention.report.charts import ChartResult
 from attention.report.data import ReportData, weekly_moves
 from attention.report.lead import largest_move
@@ -75,7 +76,8 @@ def verdict_cards(statuses: dict[str, LoopStatus], data: ReportData) -> str:
     for status in statuses.values():
         cards.append(
             f'<div class="card {esc(status.status)}"><span class="badge">'
-            f"{esc(status.status.upper())}</span><p>{esc(status.headline)}</p></div>"
+            f'{esc(status.status.upper())}</span><p title="{esc("; ".join(detail_lines(status.result)))}">'
+            f"{esc(status.headline)}</p></div>"
         )
     alpha = data.config.analysis.fdr_alpha
     note = (
@@ -113,6 +115,9 @@ def feedback_details(data: ReportData) -> str:
             for t in fb.tests
         ]
         parts.append(f"<h3>{esc(theme.label)}</h3><p>{esc(theme.verdict)}</p>")
+        if lines := detail_lines(fb):  # the test names and numbers the verdict leaves out
+            items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+            parts.append(f'<details class="muted"><summary>The numbers</summary><ul>{items}</ul></details>')
         if rows:
             parts.append(
                 table(

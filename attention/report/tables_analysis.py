@@ -99,7 +99,7 @@ FEEDBACK_VERDICTS = _spec(
     "The feedback-loop verdict per theme, in words, with the dates it rests on and what was left out.",
     "theme",
     ("theme", "string", "theme key"),
-    ("verdict", "string", "what was and was not found, with effect sizes"),
+    ("verdict", "string", "what was and was not found, in plain words (numbers: feedback_tests)"),
     ("n_tests", "int", "directional tests run"),
     ("skipped", "string", "JSON list of pairs that could not be tested, with the reason"),
     ("notes", "string", "JSON list of data notes"),

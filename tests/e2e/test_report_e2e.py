@@ -198,6 +198,12 @@ def test_every_chart_renders_and_user_text_stays_text(report: ReportResult, serv
     assert "HTTP 429 &lt;b&gt;slow down&lt;/b&gt;" in dom
     assert 'href="../exports/items.csv"' in dom
     assert "SIMULATED DATA" in dom  # stored from a loopback replica: flagged as simulated
+    # verdicts in plain words; test names and numbers in the details rows and card tooltips
+    assert "<summary>The numbers</summary>" in dom and "Granger F test q = " in dom
+    plain = " ".join(re.findall(r"<p>([^<]*)</p>", dom))
+    assert "evidence" in plain
+    for jargon in ("circular-shift", "Clark-West", "MSE", "partial R", "q = "):
+        assert jargon not in plain, jargon
 
 
 @pytest.mark.parametrize("width", [412, 1280])

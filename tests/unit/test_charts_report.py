@@ -92,7 +92,7 @@ def test_loop_status_follows_the_analysis(tests: tuple[GrangerResult, ...], stat
     significant = [t for t in tests if t.qvalue < 0.05]
     assert len(result.links) == len(significant)
     if status in ("loop", "partial"):
-        assert "excess returns → attention (+0.30 sd; strong evidence, q = 0.001)" in result.headline
+        assert "excess returns → attention (+0.30 sd; strong evidence)" in result.headline
 
 
 @pytest.fixture

@@ -13,10 +13,15 @@ from attention.analysis.event import EventStudyResult
 from attention.analysis.feedback import FeedbackResult
 from attention.analysis.granger import GrangerResult, Transform
 from attention.analysis.wording import (
+    accuracy,
+    beyond_text,
     event_verdict,
+    feedback_details,
     feedback_verdict,
+    link_details,
     link_sentence,
     loop_card,
+    stability_details,
     stability_text,
     strength,
 )
@@ -69,11 +74,17 @@ def test_golden_feedback_verdict() -> None:
     )
     assert feedback_verdict(result, "Small caps") == (
         "Small caps: some links found, but the loop does not close (n = 250 weekly observations, "
-        "2020-01-11..2024-10-26). Attention led excess returns by 1-2 weeks (moderate evidence, "
-        "q = 0.012): a one-standard-deviation rise in attention was followed by +0.40% excess returns "
-        "over the next 2 weeks (+0.20 sd); no evidence that excess returns led attention (q = 0.64); "
-        "only weak evidence that attention led abnormal volume (q = 0.07, not below 0.05). "
+        "2020-01-11..2024-10-26). Attention led excess returns by 1-2 weeks (moderate evidence): "
+        "a one-standard-deviation rise in attention was followed by +0.40% excess returns "
+        "over the next 2 weeks (+0.20 sd); no evidence that excess returns led attention; "
+        "only weak evidence that attention led abnormal volume, too weak to count as a link. "
         "Untested: flows → excess returns (no data for flow_usd)."
+    )
+    # the numbers left the sentence for the details row, one line per test
+    assert feedback_details(result) == (
+        "attention → excess returns: Granger F test q = 0.012 (p = 0.006), 2 lags, partial R² = 0.050",
+        "excess returns → attention: Granger F test q = 0.64 (p = 0.32), 2 lags, partial R² = 0.050",
+        "attention → abnormal volume: Granger F test q = 0.07 (p = 0.035), 2 lags, partial R² = 0.050",
     )
 
 
@@ -95,7 +106,7 @@ def test_low_power_and_no_evidence_wording() -> None:
     card = loop_status(short, "Gold").headline
     assert card.startswith("Gold: no evidence of a feedback loop — no significant link")
     assert "Low power" in card
-    assert ". No evidence that attention led excess returns (q = 0.4)" in text
+    assert ". No evidence that attention led excess returns; no evidence that" in text
     nothing = FeedbackResult("t", "W", (), skipped=("attention_index -> flow_usd: no data for flow_usd",))
     assert (
         feedback_verdict(nothing, "Gold")
@@ -108,8 +119,8 @@ def test_links_on_a_card_show_percent_and_strength() -> None:
     back = _test("excess_return", "attention_index", 0.02, sd=4.0)
     result = FeedbackResult("t", "W", (link, back))
     card = loop_card("AI", "loop", (link, back), result)
-    assert "attention → excess returns (+0.30%, +0.10 sd; strong evidence, q = 0.004)" in card
-    assert "excess returns → attention (+0.30 sd; moderate evidence, q = 0.02)" in card
+    assert "attention → excess returns (+0.30%, +0.10 sd; strong evidence)" in card
+    assert "excess returns → attention (+0.30 sd; moderate evidence)." in card
     falling = _test("attention_index", "abnormal_volume", 0.01, effect=-0.25)
     assert link_sentence(falling, 0.05).endswith(
         "followed by a fall of 0.25 sd in abnormal volume over the next 2 weeks"
@@ -177,9 +188,10 @@ def test_golden_stability_wording() -> None:
     found = Stability(
         "attention_index", "excess_return", 1, parts, 6.1, 0.014, "only in 2020-01-03..2022-06-24"
     )
-    assert stability_text(found) == (
-        "in subperiods: only in 2020-01-03..2022-06-24 (2020-01-03..2022-06-24 p = 0.001, +0.41 sd; "
-        "2022-07-01..2024-12-27 p = 0.62, +0.02 sd; break test p = 0.014)"
+    assert stability_text(found) == "in subperiods: only in 2020-01-03..2022-06-24"
+    assert stability_details(found) == (
+        "subperiods: 2020-01-03..2022-06-24 p = 0.001, +0.41 sd; "
+        "2022-07-01..2024-12-27 p = 0.62, +0.02 sd; break test p = 0.014"
     )
     untested = Stability("a", "b", 1, (), float("nan"), float("nan"), "not tested")
     assert stability_text(untested) == "too little data to test it in subperiods"
@@ -239,3 +251,62 @@ def test_a_loop_with_no_test_through_attention_is_untested_not_none() -> None:
     # that test is the one led by excess returns
     back_only = FeedbackResult("t", "W", (_test("excess_return", "attention_index", 0.001),))
     assert back_only.loop_status == "partial"
+
+
+JARGON = ("circular-shift", "Clark-West", "MSE", "partial R", "q = ", "p = ", "F test")
+
+
+def test_golden_plain_checks_with_numbers_in_the_details() -> None:
+    """The shuffled-timing check and the price-only comparison read in plain words; the tests'
+    names and numbers are in the details line only."""
+    from attention.analysis.beyond import BeyondPrice
+
+    link = dataclasses.replace(
+        _test("attention_index", "excess_return", 0.004, effect=0.1), shift_pvalue=0.01
+    )
+    check = BeyondPrice(
+        "attention_index",
+        "excess_return",
+        ("benchmark_return",),
+        2,
+        250,
+        4.2,
+        0.003,
+        9.0,
+        0.004,
+        120,
+        0.85,
+        2.1,
+        0.02,
+    )
+    sentence = link_sentence(link, 0.05, check)
+    assert sentence == (
+        "attention led excess returns by 1-2 weeks (strong evidence): a one-standard-deviation rise in "
+        "attention was followed by +0.20% excess returns over the next 2 weeks (+0.10 sd); the link "
+        "survives a test that shuffles the timing; against a price-only model (own past, benchmark "
+        "return), attention adds to price: forecasts with attention are 15% more accurate than price "
+        "alone out of sample"
+    )
+    assert not any(word in sentence for word in JARGON)
+    assert link_details(link, check) == (
+        "attention → excess returns: Granger F test q = 0.004 (p = 0.002), 2 lags, partial R² = 0.050; "
+        "circular-shift p = 0.01; price-only comparison: in-sample F p = 0.003; out of sample MSE 0.85x "
+        "over 120 forecasts, Clark-West p = 0.02"
+    )
+    chance = dataclasses.replace(link, shift_pvalue=0.3)
+    assert link_sentence(chance, 0.05).endswith(
+        "; but it does not survive a test that shuffles the timing, so it may be chance"
+    )
+    assert (
+        accuracy(1.04, "flows") == "forecasts with flows are 4% less accurate than price alone out of sample"
+    )
+    assert accuracy(0.999, "attention") == (
+        "forecasts with attention are about as accurate as price alone out of sample"
+    )
+    assert accuracy(float("nan"), "attention") == ""
+    worse = dataclasses.replace(check, mse_ratio=1.04, cw_pvalue=0.6)
+    assert beyond_text(worse, 0.05) == (
+        "against a price-only model (own past, benchmark return), attention adds to price in sample "
+        "only, not out of sample: forecasts with attention are 4% less accurate than price alone out "
+        "of sample"
+    )
