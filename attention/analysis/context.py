@@ -36,6 +36,7 @@ from attention.analysis.context_gaps import (
     RSI_PREFIX,
     STALE_PREFIX,
     STREAK_PREFIX,
+    asked_clause,
     asked_text,
     gap_notes,
     gap_text,
@@ -167,7 +168,7 @@ class MarketContext:
             else f"the longest since {self.streak_longest_since}"
         )
         gaps, last = self.streak_gap_text(), self.data_as_of or self.asof
-        asked = f", asked for {self.requested}" if self.requested and self.requested != last else ""
+        asked = asked_clause(self.requested, last)
         lines = [
             f"{self.theme or 'theme'} as of {self.asof}: YTD {self.ytd_return:+.2%} vs "
             f"benchmark {self.benchmark_ytd_return:+.2%}",

@@ -27,6 +27,15 @@ def asked_text(requested: dt.date | None, today: dt.date | None = None) -> str:
     return f"today ({requested})" if requested == today else f"the requested {requested}"
 
 
+def asked_clause(requested: dt.date | None, last: dt.date, today: dt.date | None = None) -> str:
+    """ ", asked for <date>" after the data's dates when a later date was asked for; without one
+    (``requested`` is today's date) ", judged against today (<date>)"."""
+    if requested is None or requested == last:
+        return ""
+    today = today or dt.datetime.now(dt.UTC).date()
+    return f", judged against today ({requested})" if requested == today else f", asked for {requested}"
+
+
 def sessions_after(when: pd.Timestamp, asof: dt.date | str | None) -> int:
     """NYSE sessions after ``when`` up to and including ``asof`` (0 without an ``asof``)."""
     if asof is None or pd.Timestamp(asof) <= when:

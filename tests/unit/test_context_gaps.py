@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from attention.analysis.context import market_context, rsi_wilder
-from attention.analysis.context_gaps import asked_text, rsi_gaps
+from attention.analysis.context_gaps import asked_clause, asked_text, rsi_gaps
 from attention.calendar import sessions_and_closes
 
 
@@ -54,11 +54,15 @@ def test_the_stale_date_is_today_when_none_was_asked() -> None:
     today = dt.date(2026, 12, 6)
     assert asked_text(today, today) == "today (2026-12-06)"
     assert asked_text(dt.date(2026, 11, 2), today) == "the requested 2026-11-02"
+    assert asked_clause(dt.date(2026, 11, 2), dt.date(2026, 10, 30), today) == ", asked for 2026-11-02"
+    assert asked_clause(today, dt.date(2026, 10, 30), today) == ", judged against today (2026-12-06)"
+    assert asked_clause(today, today, today) == "" and asked_clause(None, today, today) == ""
     days = _sessions("2024-01-02", "2024-06-28")
     now = dt.datetime.now(dt.UTC).date()
     ctx = market_context(_walk(days, 1), _walk(days, 2), asof=now)
     assert ctx.stale and f"before today ({now})" in ctx.summary()
-    assert "the requested" not in ctx.summary()
+    assert "the requested" not in ctx.summary() and "asked for" not in ctx.summary()
+    assert f", judged against today ({now})" in ctx.summary()
 
 
 @pytest.mark.shared
