@@ -342,6 +342,16 @@ def _flag_lines(flags: pd.DataFrame) -> list[str]:
     return lines
 
 
+def _once(notes: list[tuple[str, str]]) -> list[str]:
+    """Each note once, after the themes it concerns ("Small caps, AI stocks: prices of SPY end
+    ...": a shared benchmark's note is not repeated per theme), in order of first appearance."""
+    themes: dict[str, list[str]] = {}
+    for label, note in notes:
+        themes.setdefault(note, [])
+        themes[note] += [label] * (label not in themes[note])
+    return [f"{', '.join(labels)}: {note}" for note, labels in themes.items()]
+
+
 def data_quality(data: ReportData) -> str:
     lines = []
     for run in data.runs.itertuples():
@@ -356,12 +366,10 @@ def data_quality(data: ReportData) -> str:
         )
     lines += _partial_lines(data.partial_search)
     lines += _flag_lines(data.flags)
-    for key, panel in data.panels.items():
-        lines += [f"{data.label(key)}: {note}" for note in panel.notes]
-    lines += data.notes
+    per_theme = [(data.label(key), note) for key, panel in data.panels.items() for note in panel.notes]
     if data.analysis is not None:
-        for theme in data.analysis.themes.values():
-            lines += [f"{theme.label}: {n}" for n in theme.notes]
+        per_theme += [(t.label, n) for t in data.analysis.themes.values() for n in t.notes]
+    lines += _once(per_theme) + data.notes
     if not lines:
         return section("quality", "Data quality", "<p>No problems found.</p>")
     unique = list(dict.fromkeys(lines))
