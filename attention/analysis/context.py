@@ -44,6 +44,7 @@ from attention.analysis.context_gaps import (
     sessions_after,
     stale_note,
     streak_gaps,
+    ytd_base_note,
 )
 from attention.analysis.errors import AnalysisInputError
 from attention.analysis.preis import clean_series
@@ -207,6 +208,7 @@ def market_context(
     ytd, note = ytd_return(theme, when)
     bench_ytd, bench_note = ytd_return(benchmark, when)
     notes += [f"theme {note}"] * bool(note) + [f"benchmark {bench_note}"] * bool(bench_note)
+    notes += ytd_base_note(theme, when, "the theme") + ytd_base_note(benchmark, when, "the benchmark")
     count, start, since = beat_streak(theme, benchmark)
     gaps, rsi_missing = streak_gaps(theme, benchmark, start, when) if count else (), rsi_gaps(theme)
     notes += gap_notes(gaps, rsi_missing)

@@ -2,9 +2,10 @@
 
 A figure computed across a missing price bar says so: the beat streak counts the move across
 each missing session as one session, and RSI(14) smooths the change across it as one change, so
-both may be off. ``streak_gaps`` / ``rsi_gaps`` list the NYSE sessions without a close inside
-each figure's window; the notes put them in words. The stale note says how far the data lags
-the date asked for, and names "today" as such when no date was asked.
+both may be off; a YTD whose base bar (the previous year's last session) is missing is measured
+from an earlier close. ``streak_gaps`` / ``rsi_gaps`` list the NYSE sessions without a close
+inside each figure's window; the notes put them in words. The stale note says how far the data
+lags the date asked for, and names "today" as such when no date was asked.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from attention.calendar import STALE_SESSIONS, sessions_and_closes
 STALE_PREFIX = "stale: "
 STREAK_PREFIX = "the streak spans "
 RSI_PREFIX = "RSI(14) spans "
+BASE_PREFIX = "YTD base: "
 
 
 def asked_text(requested: dt.date | None, today: dt.date | None = None) -> str:
@@ -108,3 +110,20 @@ def gap_notes(streak: tuple[dt.date, ...], rsi: tuple[dt.date, ...]) -> list[str
             "each gap is smoothed as one change, so RSI(14) is not that of 14 sessions"
         )
     return notes
+
+
+def ytd_base_note(closes: pd.Series, when: pd.Timestamp, what: str) -> list[str]:
+    """A note when the YTD base of ``what`` is not the close of the previous year's last NYSE
+    session (that bar is missing, so an earlier close stands in for it)."""
+    year_start = pd.Timestamp(when.year, 1, 1)
+    before = closes[: year_start - pd.Timedelta(days=1)]
+    if before.empty:
+        return []  # no close before the year: ytd_return says so already
+    sessions, _ = sessions_and_closes(year_start - pd.Timedelta(days=10), year_start)
+    last = sessions[sessions < year_start][-1]
+    if before.index[-1] >= last:
+        return []
+    return [
+        f"{BASE_PREFIX}{what} has no close on {last.date()}, the last session of {last.year}; "
+        f"its YTD is from the close of {before.index[-1].date()}"
+    ]

@@ -80,3 +80,38 @@ def test_real_iwm_rsi_with_a_removed_bar_says_so(shared_data: Path) -> None:
     assert rsi_wilder(iwm[:"2022-11-18"]) == pytest.approx(full.rsi14)
     print(f"IWM RSI(14) 2022-11-18: full {full.rsi14:.2f}, without 11-10 {holed.rsi14:.2f}")
     print(holed.summary())
+
+
+def test_a_missing_year_end_bar_moves_the_ytd_base_and_says_so() -> None:
+    days = _sessions("2023-11-01", "2024-02-29")
+    theme, bench = _walk(days, 5), _walk(days, 6)
+    full = market_context(theme, bench, asof="2024-02-29")
+    assert not any(n.startswith("YTD base") for n in full.notes)
+    holed = market_context(theme.drop(pd.Timestamp("2023-12-29")), bench, asof="2024-02-29")
+    assert holed.ytd_return == pytest.approx(theme["2024-02-29"] / theme["2023-12-28"] - 1)
+    assert (
+        "note: YTD base: the theme has no close on 2023-12-29, the last session of 2023; its YTD is "
+        "from the close of 2023-12-28"
+    ) in holed.summary()
+    # the benchmark's own missing year-end bar is named as the benchmark's
+    bench_hole = market_context(theme, bench.drop(pd.Timestamp("2023-12-29")), asof="2024-02-29")
+    assert [n for n in bench_hole.notes if n.startswith("YTD base")] == [
+        "YTD base: the benchmark has no close on 2023-12-29, the last session of 2023; its YTD is "
+        "from the close of 2023-12-28"
+    ]
+
+
+@pytest.mark.shared
+def test_real_iwm_without_its_2021_year_end_bar(shared_data: Path) -> None:
+    frame = pd.read_csv(shared_data / "prices_indices_yf_2000-2022" / "IWM.csv", parse_dates=["Date"])
+    iwm = frame.set_index("Date")["Close"]
+    spy = pd.read_csv(shared_data / "prices_indices_yf_2000-2022" / "SPY.csv", parse_dates=["Date"])
+    spy_close = spy.set_index("Date")["Close"]
+    full = market_context(iwm, spy_close, asof="2022-11-18")
+    holed = market_context(iwm.drop(pd.Timestamp("2021-12-31")), spy_close, asof="2022-11-18")
+    print(f"IWM YTD 2022-11-18: full {full.ytd_return:+.2%}, without 2021-12-31 {holed.ytd_return:+.2%}")
+    assert round(full.ytd_return, 4) != round(holed.ytd_return, 4)
+    assert any(
+        n.startswith("YTD base: the theme has no close on 2021-12-31") and "from the close of 2021-12-30" in n
+        for n in holed.notes
+    )
