@@ -8,6 +8,7 @@ user's config) goes through :func:`esc` (``html.escape``): a post titled
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import html
 import json
 import math
@@ -328,15 +329,19 @@ def _partial_lines(partial: pd.DataFrame) -> list[str]:
     return lines
 
 
-def _flag_lines(flags: pd.DataFrame) -> list[str]:
-    """The input checks' stored flags (step series, frozen feeds, missing sessions, ...)."""
+def _flag_lines(flags: pd.DataFrame, as_of: dt.date | None = None) -> list[str]:
+    """The input checks' stored flags (step series, frozen feeds, missing sessions, ...) known on
+    ``as_of`` (None: all): a flag that starts later is left out, one that runs past it says so."""
     lines = []
     for flag in flags.itertuples():
         first, last = flag.first_date, flag.last_date
         span = ""
         if not pd.isna(first):
+            if as_of is not None and pd.Timestamp(first).date() > as_of:
+                continue  # not known yet on the report's date
             until = "" if pd.isna(last) or last == first else f" to {_day(last)}"
-            span = f" ({_day(first)}{until})"
+            later = as_of is not None and not pd.isna(last) and pd.Timestamp(last).date() > as_of
+            span = f" ({_day(first)}{until}{'; found on data after ' + str(as_of) if later else ''})"
         prefix = "error: " if flag.severity == "error" else ""
         lines.append(f"{prefix}{flag.subject}: {flag.detail}{span}")
     return lines
@@ -365,7 +370,7 @@ def data_quality(data: ReportData) -> str:
             "): unknown, not zero"
         )
     lines += _partial_lines(data.partial_search)
-    lines += _flag_lines(data.flags)
+    lines += _flag_lines(data.flags, data.as_of)
     per_theme = [(data.label(key), note) for key, panel in data.panels.items() for note in panel.notes]
     if data.analysis is not None:
         per_theme += [(t.label, n) for t in data.analysis.themes.values() for n in t.notes]

@@ -3,17 +3,19 @@ benchmark's stale note was repeated once per theme), naming the themes it concer
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from typer.testing import CliRunner
 
 from attention.cli import app
 from attention.config import packaged_default_path
-from attention.report.html_sections import _once
+from attention.report.html_sections import _flag_lines, _once
 
 
 def test_a_shared_note_is_said_once_after_its_themes() -> None:
@@ -30,6 +32,27 @@ def test_a_shared_note_is_said_once_after_its_themes() -> None:
         "AI stocks: no search interest",
     ]
     assert _once([]) == []
+
+
+def test_flags_from_after_the_report_date_are_left_out_or_marked() -> None:
+    flags = pd.DataFrame(
+        {
+            "check_name": ["missing_sessions", "frozen_feed", "partial_bar"],
+            "subject": ["IWM", "QQQ", "SPY"],
+            "detail": ["1 session missing", "shares unchanged", "intraday last bar"],
+            "first_date": [dt.date(2024, 3, 1), dt.date(2024, 5, 1), None],
+            "last_date": [dt.date(2024, 4, 30), dt.date(2024, 6, 1), None],
+            "severity": ["warning"] * 3,
+        }
+    )
+    assert _flag_lines(flags, dt.date(2024, 4, 1)) == [
+        "IWM: 1 session missing (2024-03-01 to 2024-04-30; found on data after 2024-04-01)",
+        "SPY: intraday last bar",
+    ]
+    assert _flag_lines(flags)[:2] == [
+        "IWM: 1 session missing (2024-03-01 to 2024-04-30)",
+        "QQQ: shares unchanged (2024-05-01 to 2024-06-01)",
+    ]
 
 
 @pytest.mark.shared
