@@ -32,9 +32,23 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from attention.analysis.context_gaps import (
+    RSI_PREFIX,
+    STALE_PREFIX,
+    STREAK_PREFIX,
+    asked_clause,
+    asked_text,
+    gap_notes,
+    gap_text,
+    rsi_gaps,
+    sessions_after,
+    stale_note,
+    streak_gaps,
+    ytd_base_note,
+)
 from attention.analysis.errors import AnalysisInputError
 from attention.analysis.preis import clean_series
-from attention.calendar import STALE_SESSIONS, sessions_and_closes
+from attention.calendar import STALE_SESSIONS
 
 MonthDay = tuple[int, int]
 
@@ -128,6 +142,7 @@ class MarketContext:
     stale_sessions: int = 0  # NYSE sessions after data_as_of up to ``requested``
     streak_gaps: tuple[dt.date, ...] = ()  # sessions inside the streak without both closes
     basket_weight: float | None = None  # share of a basket's weight priced on asof (None: not one)
+    rsi_gaps: tuple[dt.date, ...] = ()  # sessions inside the RSI(14) window without a theme close
 
     @property
     def relative_ytd(self) -> float:
@@ -139,17 +154,13 @@ class MarketContext:
             return ""
         return (
             f"the latest prices are from {self.data_as_of}, {self.stale_sessions} NYSE sessions "
-            f"before the requested {self.requested}; every figure here is as of {self.data_as_of}, "
+            f"before {asked_text(self.requested)}; every figure here is as of {self.data_as_of}, "
             "not current"
         )
 
     def streak_gap_text(self) -> str:
         """The missing bars inside the streak in words ("" when there are none)."""
-        if not self.streak_gaps:
-            return ""
-        more = " ..." if len(self.streak_gaps) > 5 else ""
-        shown = ", ".join(str(d) for d in self.streak_gaps[:5]) + more
-        return f"across {len(self.streak_gaps)} missing bar(s) ({shown})"
+        return gap_text(self.streak_gaps)
 
     def summary(self) -> str:
         since = (
@@ -158,7 +169,7 @@ class MarketContext:
             else f"the longest since {self.streak_longest_since}"
         )
         gaps, last = self.streak_gap_text(), self.data_as_of or self.asof
-        asked = f", asked for {self.requested}" if self.requested and self.requested != last else ""
+        asked = asked_clause(self.requested, last)
         lines = [
             f"{self.theme or 'theme'} as of {self.asof}: YTD {self.ytd_return:+.2%} vs "
             f"benchmark {self.benchmark_ytd_return:+.2%}",
@@ -170,13 +181,15 @@ class MarketContext:
             f"beat the benchmark {self.streak} session(s) in a row"
             + (f" ({since})" if self.streak else "")
             + (f", {gaps}: the count may be off by as many" if self.streak and gaps else ""),
-            f"RSI(14) {self.rsi14:.1f}",
+            f"RSI(14) {self.rsi14:.1f}"
+            + (f", {gap_text(self.rsi_gaps)}: not that of 14 sessions" if self.rsi_gaps else ""),
         ]
         if self.return_vs_other_3m is not None:
             lines.append(f"3-month return vs other index {self.return_vs_other_3m:+.2%}")
         if self.seasonal is not None:
             lines.append(self.seasonal.summary())
-        lines += [f"note: {n}" for n in self.notes if not n.startswith((STALE_PREFIX, STREAK_PREFIX))]
+        shown_above = (STALE_PREFIX, STREAK_PREFIX, RSI_PREFIX)
+        lines += [f"note: {n}" for n in self.notes if not n.startswith(shown_above)]
         return "\n".join(lines)
 
 
@@ -195,11 +208,12 @@ def market_context(
     ytd, note = ytd_return(theme, when)
     bench_ytd, bench_note = ytd_return(benchmark, when)
     notes += [f"theme {note}"] * bool(note) + [f"benchmark {bench_note}"] * bool(bench_note)
+    notes += ytd_base_note(theme, when, "the theme") + ytd_base_note(benchmark, when, "the benchmark")
     count, start, since = beat_streak(theme, benchmark)
-    gaps = streak_gaps(theme, benchmark, start, when) if count else ()
-    notes += _streak_note(gaps)
+    gaps, rsi_missing = streak_gaps(theme, benchmark, start, when) if count else (), rsi_gaps(theme)
+    notes += gap_notes(gaps, rsi_missing)
     lag = sessions_after(when, asof)
-    notes += _stale(asof, when, lag)
+    notes += stale_note(asof, when, lag)
     data_from = max(theme.index[0], benchmark.index[0])
     vs_other = None
     if other is not None:
@@ -226,6 +240,7 @@ def market_context(
         lag > STALE_SESSIONS,
         lag,
         gaps,
+        rsi_gaps=rsi_missing,
     )
 
 
@@ -250,55 +265,6 @@ def _as_of(
             f"has prices to {latest.date()})"
         ]
     return when, []
-
-
-STALE_PREFIX = "stale: "
-STREAK_PREFIX = "the streak spans "
-
-
-def sessions_after(when: pd.Timestamp, asof: dt.date | str | None) -> int:
-    """NYSE sessions after ``when`` up to and including ``asof`` (0 without an ``asof``)."""
-    if asof is None or pd.Timestamp(asof) <= when:
-        return 0
-    sessions, _ = sessions_and_closes(when, pd.Timestamp(asof))
-    return int(((sessions > when) & (sessions <= pd.Timestamp(asof))).sum())
-
-
-def _stale(asof: dt.date | str | None, when: pd.Timestamp, lag: int) -> list[str]:
-    """A note in words when the context date lags the requested date by over STALE_SESSIONS
-    NYSE sessions: the figures are those of ``when``, not current."""
-    if asof is None or lag <= STALE_SESSIONS:
-        return []
-    return [
-        f"{STALE_PREFIX}the latest prices are from {when.date()}, {lag} NYSE sessions before "
-        f"the requested {pd.Timestamp(asof).date()}; every figure here is as of {when.date()}, not current"
-    ]
-
-
-def streak_gaps(
-    theme: pd.Series, benchmark: pd.Series, start: dt.date | None, when: pd.Timestamp
-) -> tuple[dt.date, ...]:
-    """NYSE sessions the current streak spans without a close of both series: from the session
-    after the last common close before ``start`` to ``when``. The move across each is counted
-    as one session, so the streak may be off by as many."""
-    if start is None:
-        return ()
-    common = theme.index.intersection(benchmark.index)
-    before = common[common < pd.Timestamp(start)]
-    lo = before[-1] if len(before) else pd.Timestamp(start)
-    sessions, _ = sessions_and_closes(lo, when)
-    window = sessions[(sessions > lo) & (sessions <= when)]
-    return tuple(d.date() for d in window.difference(common))
-
-
-def _streak_note(gaps: tuple[dt.date, ...]) -> list[str]:
-    if not gaps:
-        return []
-    days = ", ".join(str(d) for d in gaps[:5])
-    return [
-        f"{STREAK_PREFIX}{len(gaps)} session(s) with a missing close ({days}): the move across "
-        "each gap is counted as one session, so the streak may be off by as many"
-    ]
 
 
 def ytd_return(closes: pd.Series, when: pd.Timestamp) -> tuple[float, str]:

@@ -207,12 +207,14 @@ def import_flows_csv(
         cfg.sources.flows.stale_after_days,
     )
     with Store(cfg.store.path) as opened:
-        added = opened.write([*records, *flows_coverage(records)]).get("flows", 0)
+        # compared before writing: a row stored with the same values is unchanged, not updated
+        new, changed, unchanged = opened.compare_stored(records)
+        opened.write([*records, *flows_coverage(records)])
         derive_checks(opened, cfg)
     tickers = sorted({r.ticker for r in records})
     typer.echo(
         f"imported {len(records)} flow rows for {', '.join(tickers)} "
-        f"({added} new, {len(records) - added} updated)"
+        f"({new} new, {changed} updated, {unchanged} unchanged)"
     )
     for finding in frozen:
         stale = sum(1 for r in records if r.stale and r.ticker == finding.subject)

@@ -75,7 +75,36 @@ def gather_status(db: Store, cfg: Config) -> dict[str, Any]:
         "rescore_hint": stale_hint(db, lexicon),
         "coverage": _records(watched_summary(db.coverage_spans())),
         "data_flags": _records(db.data_flags()),
+        "unpriced": unpriced_members(db.priced_tickers(), cfg),
+        "theme_labels": {k: t.label for k, t in cfg.themes.items()},
     }
+
+
+def unpriced_members(priced: set[str], cfg: Config) -> list[dict[str, Any]]:
+    """Per theme, the proxy members with no stored price at all (what the report's data-quality
+    section and the verdicts call "no data from prices of the proxy"); ``none_priced`` when no
+    member of the basket has any price, so the theme has no return."""
+    out = []
+    for key, theme in cfg.themes.items():
+        members = theme.proxy.members
+        missing = [m for m in members if m not in priced]
+        if missing:
+            out.append(
+                {"theme": key, "members": members, "unpriced": missing, "none_priced": missing == members}
+            )
+    return out
+
+
+def _unpriced_lines(rows: list[dict[str, Any]], labels: dict[str, str]) -> list[str]:
+    lines = []
+    for row in rows:
+        label, members = labels.get(row["theme"], row["theme"]), ", ".join(row["members"])
+        if row["none_priced"]:
+            lines.append(f"  {label}: no member of the proxy ({members}) has any price: no theme return")
+        else:
+            shown = ", ".join(row["unpriced"])
+            lines.append(f"  {label}: no price at all for {shown} (of {members}): its return is the others'")
+    return lines
 
 
 def theme_watched(themes: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
@@ -190,6 +219,13 @@ def show_status(facts: dict[str, Any], console: Console) -> None:
         ["source", "unit", "first", "last", "days", "origins"],
     )
     _print_flags(console, facts.get("data_flags", []))
+    unpriced = _unpriced_lines(facts.get("unpriced", []), facts.get("theme_labels", {}))
+    if unpriced and not facts["tables"].get("prices"):
+        console.print("prices: none stored yet, so no theme has a return", style="yellow")
+    elif unpriced:
+        console.print(f"prices: {len(unpriced)} theme(s) with proxy members never priced", style="yellow")
+        for line in unpriced:
+            console.print(line, style="yellow", markup=False)
     if facts.get("rescore_hint"):
         console.print(facts["rescore_hint"], style="yellow", markup=False)
 

@@ -241,7 +241,7 @@ def build_theme_panel(
     notes += [f"frozen feed: {f.line()}" for f in frozen] + flow_notes
     thin = thin_basket_finding(theme_key, daily["basket_weight"], theme.proxy.members)
     if thin is not None and len(theme.proxy.members) > 1:
-        notes.append(thin.line())
+        notes.append(thin.line().removeprefix(f"{theme_key}: "))  # shown after the theme's label
     return ThemePanel(
         theme_key, daily, weekly, tuple(notes), (parts[0], parts[1]), tuple(frozen), tuple(steps)
     )

@@ -13,6 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from attention.checks.baskets import MIN_COVERED_WEIGHT
+
 if TYPE_CHECKING:
     from attention.report.data import ReportData
 
@@ -22,6 +26,8 @@ _PARTS = {2: "half", 3: "a third", 4: "a quarter", 5: "a fifth"}
 
 def caption_for(chart: str, data: ReportData) -> str | None:
     """The sentence under chart ``chart`` (a name in ``charts_analysis.CHARTS``), if it has one."""
+    if chart == "performance":
+        return performance_caption(data)
     if chart == "attention_share":
         return share_caption(data.theme_weights)
     if chart == "sentiment":
@@ -90,3 +96,31 @@ def _themes(k: int) -> str:
 
 def _part(k: int) -> str:
     return _PARTS.get(k, f"1/{k}")
+
+
+def thin_basket_note(weight: pd.Series | None, members: list[str]) -> str | None:
+    """ "thin basket: 14% of its weight priced" when a basket proxy (two or more members) had
+    prices for under MIN_COVERED_WEIGHT of its weight on its last priced session, else None."""
+    if weight is None or len(members) < 2:
+        return None
+    priced = weight[weight > 0].dropna()
+    if priced.empty or priced.iloc[-1] >= MIN_COVERED_WEIGHT:
+        return None
+    return f"thin basket: {priced.iloc[-1]:.0%} of its weight priced"
+
+
+def performance_caption(data: ReportData) -> str | None:
+    """Which themes' lines on the performance chart are those of a thin basket's priced members."""
+    notes = []
+    for key, panel in data.panels.items():
+        members = data.config.themes[key].proxy.members
+        weight = panel.daily.get("basket_weight")
+        if thin_basket_note(weight, members) and weight is not None:
+            priced = weight[weight > 0].dropna()
+            thin = int((priced < MIN_COVERED_WEIGHT).sum())
+            notes.append(
+                f"{data.label(key)}: only {priced.iloc[-1]:.0%} of the basket's weight priced on its "
+                f"last priced session (under {MIN_COVERED_WEIGHT:.0%} on {thin} of {len(priced)} "
+                "sessions), so its line is the return of the members priced, not of the whole basket"
+            )
+    return "; ".join(notes) + "." if notes else None

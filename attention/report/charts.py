@@ -30,6 +30,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.typing import ColorType  # noqa: E402
 
 from attention.analysis.event import trailing_zscore  # noqa: E402
+from attention.report.captions import thin_basket_note  # noqa: E402
 from attention.report.data import ReportData  # noqa: E402
 
 log = logging.getLogger("attention.report.charts")
@@ -347,7 +348,8 @@ def performance(data: ReportData) -> bytes:
             twin = ax.twinx()
             twin.plot(index.index, index, color=ATTENTION_COLOR, lw=1.0, alpha=0.9)
             twin.set_ylabel("attention (z-score)")
-        ax.set_title(data.label(key), fontsize=10, loc="left")
+        thin = thin_basket_note(daily.get("basket_weight"), data.config.themes[key].proxy.members)
+        ax.set_title(data.label(key) + (f" ({thin})" if thin else ""), fontsize=10, loc="left")
         date_axis(ax)
     axes[-1, 0].set_xlabel("trading session")
     return finish(

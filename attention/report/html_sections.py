@@ -8,6 +8,7 @@ user's config) goes through :func:`esc` (``html.escape``): a post titled
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import html
 import json
 import math
@@ -333,18 +334,32 @@ def _partial_lines(partial: pd.DataFrame) -> list[str]:
     return lines
 
 
-def _flag_lines(flags: pd.DataFrame) -> list[str]:
-    """The input checks' stored flags (step series, frozen feeds, missing sessions, ...)."""
+def _flag_lines(flags: pd.DataFrame, as_of: dt.date | None = None) -> list[str]:
+    """The input checks' stored flags (step series, frozen feeds, missing sessions, ...) known on
+    ``as_of`` (None: all): a flag that starts later is left out, one that runs past it says so."""
     lines = []
     for flag in flags.itertuples():
         first, last = flag.first_date, flag.last_date
         span = ""
         if not pd.isna(first):
+            if as_of is not None and pd.Timestamp(first).date() > as_of:
+                continue  # not known yet on the report's date
             until = "" if pd.isna(last) or last == first else f" to {_day(last)}"
-            span = f" ({_day(first)}{until})"
+            later = as_of is not None and not pd.isna(last) and pd.Timestamp(last).date() > as_of
+            span = f" ({_day(first)}{until}{'; found on data after ' + str(as_of) if later else ''})"
         prefix = "error: " if flag.severity == "error" else ""
         lines.append(f"{prefix}{flag.subject}: {flag.detail}{span}")
     return lines
+
+
+def _once(notes: list[tuple[str, str]]) -> list[str]:
+    """Each note once, after the themes it concerns ("Small caps, AI stocks: prices of SPY end
+    ...": a shared benchmark's note is not repeated per theme), in order of first appearance."""
+    themes: dict[str, list[str]] = {}
+    for label, note in notes:
+        themes.setdefault(note, [])
+        themes[note] += [label] * (label not in themes[note])
+    return [f"{', '.join(labels)}: {note}" for note, labels in themes.items()]
 
 
 def data_quality(data: ReportData) -> str:
@@ -360,13 +375,11 @@ def data_quality(data: ReportData) -> str:
             "): unknown, not zero"
         )
     lines += _partial_lines(data.partial_search)
-    lines += _flag_lines(data.flags)
-    for key, panel in data.panels.items():
-        lines += [f"{data.label(key)}: {note}" for note in panel.notes]
-    lines += data.notes
+    lines += _flag_lines(data.flags, data.as_of)
+    per_theme = [(data.label(key), note) for key, panel in data.panels.items() for note in panel.notes]
     if data.analysis is not None:
-        for theme in data.analysis.themes.values():
-            lines += [f"{theme.label}: {n}" for n in theme.notes]
+        per_theme += [(t.label, n) for t in data.analysis.themes.values() for n in t.notes]
+    lines += _once(per_theme) + data.notes
     if not lines:
         return section("quality", "Data quality", "<p>No problems found.</p>")
     unique = list(dict.fromkeys(lines))

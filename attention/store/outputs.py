@@ -69,6 +69,10 @@ class OutputQueries(StoreCore):
     def latest_price_date(self) -> dt.date | None:
         return self._scalar("SELECT max(date) FROM prices")
 
+    def priced_tickers(self) -> set[str]:
+        """Every ticker with at least one stored close."""
+        return set(self._frame("SELECT DISTINCT ticker FROM prices")["ticker"])
+
     def holds_replica_data(self) -> bool:
         """True when any stored price was fetched from a loopback replica (simulated data)."""
         found = self._scalar(

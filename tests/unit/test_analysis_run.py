@@ -263,7 +263,10 @@ def test_cli_import_flows_csv(tmp_path: Path, config_path: Path) -> None:
     assert out.exit_code == 0, out.output
     assert "imported 2 flow rows for IWM (2 new" in out.output
     again = runner.invoke(app, ["import", "flows-csv", str(good), "--config", str(config_path), *point])
-    assert "0 new, 2 updated" in again.output
+    assert "(0 new, 0 updated, 2 unchanged)" in again.output  # the same file again changes nothing
+    good.write_text('Date,Ticker,Flow_USD\n2024-07-01,iwm,-1500000\n2024-07-02,IWM,"2,500"\n')
+    edited = runner.invoke(app, ["import", "flows-csv", str(good), "--config", str(config_path), *point])
+    assert "(0 new, 1 updated, 1 unchanged)" in edited.output, edited.output
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "date,ticker,flow_usd\n2024-07-03,IWM,12\n2024-13-01,IWM,5\n2024-07-05,IWM,lots\n2024-07-03,IWM,7\n"
