@@ -90,7 +90,7 @@ def test_flags_are_stored_replaced_and_shown(tmp_path: Path) -> None:
     status = runner.invoke(app, ["status", "--config", str(REPO / "config.yaml"), "--store", str(path)])
     assert status.exit_code == 0, status.output
     assert "data quality:" in status.output and "missing_sessions: IWM" in status.output
-    assert "4.0/12.0" in status.output  # days watched / days between first and last
+    assert "33.3% of 12" in status.output  # 4 days watched of the 12 between first and last
     with Store(path) as store:  # the fixed input clears its flag on the next run
         store.query("DELETE FROM flows")
         derive_checks(store, config)
