@@ -87,3 +87,14 @@ def shared_data() -> Path:
 @pytest.fixture
 def default_config_path() -> Path:
     return REPO / "config.yaml"
+
+
+@pytest.fixture
+def config_path(tmp_path: Path, default_config_path: Path) -> Path:
+    """The repository's config.yaml with its store in this test's tmp_path."""
+    text = default_config_path.read_text().replace(
+        "path: data/attention.duckdb", f"path: {tmp_path / 'store.duckdb'}"
+    )
+    path = tmp_path / "config.yaml"
+    path.write_text(text)
+    return path

@@ -14,35 +14,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from attention.cli import app
-from attention.config import packaged_default_path
+from tests.real_prices import real_price_config
 
 pytestmark = pytest.mark.shared
 REMOVED = "2022-11-10"
 
 
 def _setup(shared_data: Path, tmp_path: Path) -> Path:
-    raw = yaml.safe_load(packaged_default_path().read_text())
-    raw["store"]["path"] = str(tmp_path / "store.duckdb")
-    raw["themes"] = {k: raw["themes"][k] for k in ("small_caps", "magnificent_seven")}
-    config = tmp_path / "config.yaml"
-    config.write_text(yaml.safe_dump(raw, sort_keys=False))
-    prices = shared_data / "prices_indices_yf_2000-2022"
-    lines = (prices / "IWM.csv").read_text().splitlines()
-    iwm = tmp_path / "IWM.csv"
-    iwm.write_text("\n".join(x for x in lines if not x.startswith(REMOVED)) + "\n")
-    tsla = shared_data / "tsla_gdelt_news_prices_2022-2024" / "TSLA.csv"
-    runner = CliRunner()
-    for args in (
-        [str(iwm), str(prices / "SPY.csv"), str(prices / "QQQ.csv")],
-        [str(tsla), "--ticker", "TSLA"],
-    ):
-        result = runner.invoke(app, ["import", "prices", *args, "-c", str(config)])
-        assert result.exit_code == 0, result.output
-    return config
+    return real_price_config(shared_data, tmp_path, removed_iwm_bar=REMOVED, qqq=True)
 
 
 def test_real_context_rows_carry_asof_staleness_and_basket_weight(shared_data: Path, tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 from typer.testing import CliRunner
 
 from attention.analysis.exclusions import (
@@ -35,16 +34,6 @@ from .test_analysis_run import _write_world
 runner = CliRunner()
 AT = dt.datetime(2026, 12, 6, 19, 50, tzinfo=dt.UTC)
 SENTENCE = re.compile(r"Excluded or used late: [^.]*(?:\.\.[^.]*)*\.")
-
-
-@pytest.fixture
-def config_path(tmp_path: Path, default_config_path: Path) -> Path:
-    text = default_config_path.read_text().replace(
-        "path: data/attention.duckdb", f"path: {tmp_path / 'store.duckdb'}"
-    )
-    path = tmp_path / "config.yaml"
-    path.write_text(text)
-    return path
 
 
 def _panel(theme: str, weeks: int = 20) -> ThemePanel:

@@ -82,16 +82,6 @@ def _write_world(path: Path, params: LoopParams, seed: int = 1, n: int = 1300) -
     return world
 
 
-@pytest.fixture
-def config_path(tmp_path: Path, default_config_path: Path) -> Path:
-    text = default_config_path.read_text().replace(
-        "path: data/attention.duckdb", f"path: {tmp_path / 'store.duckdb'}"
-    )
-    path = tmp_path / "config.yaml"
-    path.write_text(text)
-    return path
-
-
 def test_planted_loop_is_found_through_store_panel_and_analysis(config_path: Path) -> None:
     config = load_config(config_path)
     _write_world(config.store.path, LoopParams.planted())

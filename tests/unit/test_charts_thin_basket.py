@@ -11,13 +11,12 @@ from typing import Any
 
 import pandas as pd
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from attention.cli import app
-from attention.config import packaged_default_path
 from attention.report import charts
 from attention.report.captions import thin_basket_note
+from tests.real_prices import real_price_config
 
 DAYS = pd.bdate_range("2024-01-02", periods=5)
 
@@ -37,16 +36,8 @@ def test_the_note_follows_the_last_priced_session() -> None:
 def test_real_tsla_alone_marks_the_seven_stock_basket_on_the_chart(
     shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    raw = yaml.safe_load(packaged_default_path().read_text())
-    raw["store"]["path"] = str(tmp_path / "store.duckdb")
-    raw["themes"] = {k: raw["themes"][k] for k in ("small_caps", "magnificent_seven")}
-    config = tmp_path / "config.yaml"
-    config.write_text(yaml.safe_dump(raw, sort_keys=False))
-    prices = shared_data / "prices_indices_yf_2000-2022"
-    tsla = shared_data / "tsla_gdelt_news_prices_2022-2024" / "TSLA.csv"
+    config = real_price_config(shared_data, tmp_path)
     runner = CliRunner()
-    for args in ([str(prices / "IWM.csv"), str(prices / "SPY.csv")], [str(tsla), "--ticker", "TSLA"]):
-        assert runner.invoke(app, ["import", "prices", *args, "-c", str(config)]).exit_code == 0
     titles: list[list[str]] = []
     real_lay_out = charts.lay_out
 

@@ -110,16 +110,6 @@ def test_the_report_marks_stale_themes_and_streak_gaps(default_config_path: Path
     assert f"across 1 missing bar(s) ({days[-3].date()})" in html
 
 
-@pytest.fixture
-def config_path(tmp_path: Path, default_config_path: Path) -> Path:
-    text = default_config_path.read_text().replace(
-        "path: data/attention.duckdb", f"path: {tmp_path / 'store.duckdb'}"
-    )
-    path = tmp_path / "config.yaml"
-    path.write_text(text)
-    return path
-
-
 def test_cli_context_carries_the_dates_and_says_stale(config_path: Path) -> None:
     from attention.config import load_config
 

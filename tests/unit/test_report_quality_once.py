@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from attention.cli import app
-from attention.config import packaged_default_path
 from attention.report.html_sections import _flag_lines, _once
+from tests.real_prices import real_price_config
 
 
 def test_a_shared_note_is_said_once_after_its_themes() -> None:
@@ -57,16 +56,8 @@ def test_flags_from_after_the_report_date_are_left_out_or_marked() -> None:
 
 @pytest.mark.shared
 def test_real_stale_benchmark_is_named_once_in_the_report(shared_data: Path, tmp_path: Path) -> None:
-    raw = yaml.safe_load(packaged_default_path().read_text())
-    raw["store"]["path"] = str(tmp_path / "store.duckdb")
-    raw["themes"] = {k: raw["themes"][k] for k in ("small_caps", "magnificent_seven")}
-    config = tmp_path / "config.yaml"
-    config.write_text(yaml.safe_dump(raw, sort_keys=False))
-    prices = shared_data / "prices_indices_yf_2000-2022"
-    tsla = shared_data / "tsla_gdelt_news_prices_2022-2024" / "TSLA.csv"
+    config = real_price_config(shared_data, tmp_path)
     runner = CliRunner()
-    for args in ([str(prices / "IWM.csv"), str(prices / "SPY.csv")], [str(tsla), "--ticker", "TSLA"]):
-        assert runner.invoke(app, ["import", "prices", *args, "-c", str(config)]).exit_code == 0
     out = tmp_path / "report"
     # SPY (and IWM) end 2022-11-18; TSLA goes on: the benchmark is stale for both themes
     done = runner.invoke(app, ["report", "-c", str(config), "--date", "2023-01-31", "--out", str(out)])
