@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from attention.files import write_text_atomically
-from attention.report import html_rankings
+from attention.report import html_quality, html_rankings
 from attention.report import html_sections as sections
 from attention.report.charts import ChartResult
 from attention.report.charts_analysis import render_charts
@@ -149,7 +149,7 @@ def render_html(
             html_rankings.rankings(data),
             sections.feedback_details(data),
             sections.charts(charts),
-            sections.data_quality(data),
+            html_quality.data_quality(data),
             sections.downloads(links),
             '<p class="muted">Made by attention. Statistics describe association in past data, '
             "not advice.</p>",

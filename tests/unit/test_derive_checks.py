@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from attention.cli import app
 from attention.config import load_config
 from attention.derive.checks import derive_checks
-from attention.report.html_sections import _flag_lines
+from attention.report.html_quality import flag_lines as _flag_lines
 from attention.store import Store
 from collectors.core.records import (
     CoverageSpan,

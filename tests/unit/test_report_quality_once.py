@@ -13,7 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from attention.cli import app
-from attention.report.html_sections import _flag_lines, _once
+from attention.report.html_quality import flag_lines as _flag_lines
+from attention.report.html_quality import said_once as _once
 from tests.real_prices import real_price_config
 
 
