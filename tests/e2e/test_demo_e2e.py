@@ -34,7 +34,8 @@ def _uncovered(spans: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> l
 def _card(page: str, label: str) -> str:
     """The status class of a theme's verdict card in the report."""
     found = re.search(
-        r'<div class="card ([a-z-]+)"><span class="badge">[A-Z-]+</span><p>' + re.escape(label) + ":", page
+        r'<div class="card ([a-z-]+)"><span class="badge">[A-Z-]+</span><p[^>]*>' + re.escape(label) + ":",
+        page,
     )
     assert found, f"no verdict card for {label}"
     return found.group(1)
