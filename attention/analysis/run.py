@@ -201,6 +201,24 @@ def _context(
     return (basket_context(context, panel, inputs, config) if context else None), notes
 
 
+def _no_context(
+    theme_key: str, inputs: PanelInputs, config: Config, asof: dt.date | None, no_theme: bool, no_bench: bool
+) -> str:
+    """Why a theme has no market context: which prices were never stored, and which only after
+    ``asof`` (there a later ``--asof`` helps; for the others no date would)."""
+    proxy = config.themes[theme_key].proxy
+    wanted = ([proxy.etf] if proxy.etf else list(proxy.tickers)) if no_theme else []
+    wanted += [config.benchmark_for(theme_key)] if no_bench else []
+    stored = set(inputs.prices["ticker"])
+    never = [t for t in wanted if t not in stored]
+    later = [t for t in wanted if t in stored]
+    parts = [f"no prices stored for {', '.join(never)}"] if never else []
+    if later:
+        when = f"on or before {asof} (pick a later --asof)" if asof else "in the panel's span"
+        parts.append(f"no prices for {', '.join(later)} {when}")
+    return "market context skipped: " + "; ".join(parts)
+
+
 def _context_at(
     panel: ThemePanel,
     inputs: PanelInputs,
@@ -211,8 +229,7 @@ def _context_at(
 ) -> tuple[MarketContext | None, list[str]]:
     theme, bench = _level(panel.daily["theme_return"]), _level(panel.daily["benchmark_return"])
     if theme.empty or bench.empty:
-        by = f" on or before {asof}; pick a later --asof" if asof is not None else ""
-        return None, [f"market context skipped: no theme or benchmark prices{by}"]
+        return None, [_no_context(panel.theme, inputs, config, asof, theme.empty, bench.empty)]
     others, frozen = _other_closes(inputs, config, panel.theme, asof)
     other = others[0] if others else None
     name = config.themes[panel.theme].label

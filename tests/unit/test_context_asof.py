@@ -186,5 +186,12 @@ def test_cli_context_before_any_price_says_so(config_path: Path) -> None:
     small = json.loads(out.stdout)["small_caps"]
     assert small["context"] is None
     assert small["notes"] == [
-        "market context skipped: no theme or benchmark prices on or before 2023-12-29; pick a later --asof"
+        "market context skipped: no prices for IWM, SPY on or before 2023-12-29 (pick a later --asof)"
+    ]
+    # a basket with no member priced at all: no later date would help, so none is suggested
+    ai = json.loads(out.stdout)["ai_stocks"]
+    assert ai["context"] is None
+    assert ai["notes"] == [
+        "market context skipped: no prices stored for NVDA, AVGO, AMD, PLTR, TSM, ARM; "
+        "no prices for SPY on or before 2023-12-29 (pick a later --asof)"
     ]
