@@ -55,11 +55,17 @@ def build_vocab(engine: Finance3Engine, texts: list[str]) -> dict[str, int]:
     return {w: i for i, w in enumerate(kept)}
 
 
-def fit(x: sp.csr_matrix, y: np.ndarray, penalty: float) -> tuple[np.ndarray, np.ndarray]:
-    """Weights (features, 3) and bias (3,) minimising class-weighted log loss + penalty/2 |W|^2."""
+def fit(
+    x: sp.csr_matrix, y: np.ndarray, penalty: float, weight: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (features, 3) and bias (3,) minimising class-weighted log loss + penalty/2 |W|^2.
+
+    ``weight`` (default: 1 per row) scales rows before the classes are balanced, so the classes
+    still carry equal total weight (benchmarks/finance_ceiling.py weights two corpora equally)."""
     n, d = x.shape
-    counts = np.bincount(y, minlength=3)
-    sample_w = (n / (3 * counts))[y]
+    base = np.ones(n) if weight is None else np.asarray(weight, dtype=float)
+    totals = np.bincount(y, weights=base, minlength=3)
+    sample_w = base * (base.sum() / (3 * totals))[y]
     onehot = np.eye(3)[y]
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
@@ -85,19 +91,42 @@ def macro_f1(gold: np.ndarray, pred: np.ndarray) -> float:
     return float(np.mean(scores))
 
 
+def vocab_engine(texts: list[str]) -> Finance3Engine:
+    """An engine whose (all-zero) model holds the vocabulary of ``texts``: :func:`design` with it
+    gives the training features of any text."""
+    empty = FinanceModel({}, np.zeros((len(DENSE), 3)), np.zeros(3), MODEL_VERSION)
+    vocab = build_vocab(Finance3Engine(empty), texts)
+    return Finance3Engine(FinanceModel(vocab, np.zeros((len(vocab) + len(DENSE), 3)), np.zeros(3), 0))
+
+
+def fold_ids(n: int) -> np.ndarray:
+    """The fold (0 .. FOLDS-1) of each of n rows: a fixed-seed shuffle, so reruns split alike."""
+    return np.random.default_rng(SEED).permutation(n) % FOLDS
+
+
 def design(engine: Finance3Engine, texts: list[str]) -> sp.csr_matrix:
     rules, tokens, _ = engine.rule_features(texts)
     return engine.model.design(tokens, rules[:, [3, 2, 0]])
 
 
+def cv_logits(
+    x: sp.csr_matrix, y: np.ndarray, penalty: float, weight: np.ndarray | None = None
+) -> np.ndarray:
+    """Out-of-fold logits (n, 3): each fold of :func:`fold_ids` scored by a model fitted on the
+    other folds."""
+    folds = fold_ids(len(y))
+    logits = np.empty((len(y), 3))
+    for k in range(FOLDS):
+        train = folds != k
+        w, b = fit(x[train], y[train], penalty, None if weight is None else weight[train])
+        logits[~train] = x[~train] @ w + b
+    return logits
+
+
 def choose_penalty(x: sp.csr_matrix, y: np.ndarray) -> tuple[float, dict[str, float]]:
-    folds = np.random.default_rng(SEED).permutation(len(y)) % FOLDS
     scores = {}
     for penalty in PENALTIES:
-        preds = np.empty(len(y), dtype=int)
-        for k in range(FOLDS):
-            w, b = fit(x[folds != k], y[folds != k], penalty)
-            preds[folds == k] = np.argmax(x[folds == k] @ w + b, axis=1)
+        preds = np.argmax(cv_logits(x, y, penalty), axis=1)
         scores[str(penalty)] = round(macro_f1(y, preds), 4)
     best = max(PENALTIES, key=lambda p: scores[str(p)])
     return best, scores
@@ -109,10 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=default_model_path())
     args = parser.parse_args(argv)
     texts, y = read_tfns(args.data / "tfns_twitter_financial_news" / "sent_train.csv")
-    empty = FinanceModel({}, np.zeros((len(DENSE), 3)), np.zeros(3), MODEL_VERSION)
-    engine = Finance3Engine(empty)
-    vocab = build_vocab(engine, texts)
-    engine = Finance3Engine(FinanceModel(vocab, np.zeros((len(vocab) + len(DENSE), 3)), np.zeros(3), 0))
+    engine = vocab_engine(texts)
+    vocab = engine.model.vocab
     x = design(engine, texts)
     penalty, cv = choose_penalty(x, y)
     weights, bias = fit(x, y, penalty)
