@@ -3,7 +3,11 @@
 Trains on the Twitter Financial News (TFNS, MIT licence) train split only; its validation split
 is never read here (benchmarks/finance_overlay_eval.py scores it). Nothing else is read and
 nothing is downloaded. Deterministic: the fold split uses a fixed seed and L-BFGS starts at zero,
-so the same data gives the same weights.
+so the same data gives the same weights, with the same BLAS threading: the shipped file was
+built with OpenBLAS on its default two threads of a 2-core machine (about 4.5 minutes; that
+rebuild is byte for byte). With ``OPENBLAS_NUM_THREADS=1`` training takes about 20 seconds
+(L-BFGS makes many small BLAS calls that two threads slow down) and the weights differ from the
+shipped ones by at most 2e-4, from the different order of floating-point sums.
 
 Model: multinomial logistic regression, L2 penalty, classes weighted to equal total weight (the
 train split is 65% neutral; headlines elsewhere are mostly not), over the binary word / word-pair
