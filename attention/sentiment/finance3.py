@@ -20,6 +20,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,7 @@ RULE_WEIGHT = 0.5
 POLAR = 0.05  # VADER's convention: |compound| >= 0.05 is positive or negative
 # A neutral call keeps the model's lean (for Pearson r) but stays inside the +-0.05 band.
 NEUTRAL_SHRINK = 0.04
+WORD_COLUMN = 7  # the token record's extra field (see build_rule_engine)
 
 
 def trader_lexicon_path() -> Path:
@@ -71,14 +73,13 @@ def build_rule_engine(token_extra: Callable[[str], int] | None = None) -> VaderE
     )
 
 
-def rule_scores(engine: VaderEngine, text: str) -> tuple[Scores, tuple]:
-    """The rule-based scores of one text (sarcasm applied) and its tokens' ``token_extra``
-    values (the model's word columns in :class:`Finance3Engine`)."""
-    scores, stripped, lows, extras = engine.scores_and_extras(text)
+def rule_scores(engine: VaderEngine, text: str) -> tuple[Scores, list]:
+    """The rule-based scores of one text (sarcasm applied) and its token records."""
+    scores, stripped, _, toks = engine.scores_and_words(text)
     # Cheap substring tests first: almost no text has a sarcasm marker.
-    if ("/s" in stripped or SARCASM_PHRASE in stripped) and is_sarcastic(lows, stripped):
+    if ("/s" in stripped or SARCASM_PHRASE in stripped) and is_sarcastic([t[0] for t in toks], stripped):
         scores = apply_sarcasm(scores)
-    return scores, extras
+    return scores, toks
 
 
 def blend(rules: np.ndarray, probs: np.ndarray) -> np.ndarray:
@@ -130,14 +131,14 @@ class Finance3Engine:
         """Rule scores (n, 4), the model's word columns of every token, and which texts had no
         tokens. One pass: each text is split once, and each token's record in VADER's token cache
         carries the model's word column, so the model adds no lookup of its own."""
-        engine = self.rules
+        engine, column = self.rules, itemgetter(WORD_COLUMN)
         flat, cols, lengths = array("d"), array("q"), array("q")
         extend, extend_cols, append_length = flat.extend, cols.extend, lengths.append
         for text in texts:
-            scores, words = rule_scores(engine, text)
+            scores, toks = rule_scores(engine, text)
             extend(scores)
-            extend_cols(words)  # the model's word columns, kept in VADER's token cache
-            append_length(len(words))
+            extend_cols(map(column, toks))  # the model's word column, kept in VADER's token cache
+            append_length(len(toks))
         size = np.frombuffer(lengths, dtype=np.int64) if lengths else np.zeros(0, dtype=np.int64)
         tokens = TokenColumns(
             np.frombuffer(cols, dtype=np.int64) if cols else np.zeros(0, dtype=np.int64), size

@@ -21,14 +21,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from itertools import compress
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from vaderSentiment import vaderSentiment as _vs  # noqa: N813 - the module, read-only
 
 from attention.sentiment.vader_rules import (
-    ALL_NEUTRAL,
     BOOSTER_DICT,
     EMPTY,
     NEGATE,
@@ -40,7 +38,6 @@ from attention.sentiment.vader_rules import (
 )
 
 _CACHE_LIMIT = 500_000  # distinct raw tokens kept; the cache is cleared when it grows past this
-_LIVE = 7  # the token record's "live" field
 
 
 # Everything the rules ask about one token, computed once per distinct raw token, as a plain
@@ -52,8 +49,6 @@ _LIVE = 7  # the token record's "live" field
 #   neg     a negation word (in NEGATE or contains "n't")
 #   key     lowercase with all edge punctuation stripped (overlay phrase matching only)
 #   scored  in the lexicon and not a booster: the only tokens whose valence can be != 0
-#   live    scored, or may start an overlay phrase or trigger a window rule: a text with no
-#           live token scores VADER's all-neutral result without running the rules
 #   extra   (only with ``token_extra``) what that function returns for the raw token, e.g. the
 #           finance model's word column, so a caller's per-token lookup rides on this cache
 _Tok = tuple[Any, ...]
@@ -131,17 +126,14 @@ class VaderEngine:
         token = raw if len(stripped) <= 2 else stripped
         low = token.lower()
         val, boost = self.lexicon.get(low), BOOSTER_DICT.get(low)
-        key = stripped.lower() or low
-        scored = val is not None and boost is None
         record = (
             low,
             token.isupper(),
             val,
             boost,
             low in NEGATE or "n't" in low,
-            key,
-            scored,
-            scored or key in self._phrase_firsts or key in self._rule_triggers,
+            stripped.lower() or low,
+            val is not None and boost is None,
         )
         return record if self._token_extra is None else (*record, self._token_extra(raw))
 
@@ -194,24 +186,17 @@ class VaderEngine:
         text, _, toks = self.split_tokens(text)
         if not toks:
             return EMPTY
-        if not any(map(itemgetter(_LIVE), toks)):  # nothing can score (a third of real posts)
-            return ALL_NEUTRAL
-        sentiments, idx = self._valences(list(zip(*toks, strict=True)), None)
+        sentiments, idx = self._valences(toks, None)
         return score_valence(sentiments, idx, text)
 
-    def scores_and_extras(self, text: str) -> tuple[Scores, str, tuple[str, ...], tuple[Any, ...]]:
-        """Scores plus the stripped text, its tokens' lowercase forms and their ``token_extra``
-        values (for models that reuse VADER's tokens; empty without ``token_extra``)."""
-        text, _, toks = self.split_tokens(text)
+    def scores_and_words(self, text: str) -> tuple[Scores, str, list[str], list[_Tok]]:
+        """Scores plus the stripped text, its whitespace tokens and their records (for models
+        that reuse VADER's tokens)."""
+        text, words, toks = self.split_tokens(text)
         if not toks:
-            return EMPTY, text, (), ()
-        if not any(map(itemgetter(_LIVE), toks)):  # nothing can score: skip the rules
-            extras = tuple(map(itemgetter(_LIVE + 1), toks)) if self._token_extra else ()
-            return ALL_NEUTRAL, text, tuple(map(itemgetter(0), toks)), extras
-        columns = list(zip(*toks, strict=True))
-        sentiments, idx = self._valences(columns, None)
-        extras = columns[_LIVE + 1] if len(columns) > _LIVE + 1 else ()
-        return score_valence(sentiments, idx, text), text, columns[0], extras
+            return EMPTY, text, words, toks
+        sentiments, idx = self._valences(toks, None)
+        return score_valence(sentiments, idx, text), text, words, toks
 
     def explain(self, text: str) -> tuple[Scores, list[str]]:
         """Scores plus the overlay entries (words and phrases) that set a valence."""
@@ -219,33 +204,29 @@ class VaderEngine:
         if not toks:
             return EMPTY, []
         fired: list[str] = []
-        sentiments, idx = self._valences(list(zip(*toks, strict=True)), fired)
+        sentiments, idx = self._valences(toks, fired)
         return score_valence(sentiments, idx, text), fired
 
-    def _valences(self, columns: list[tuple], fired: list[str] | None) -> tuple[list, list[int]]:
-        """Per-token valences (VADER's ``sentiments`` list) and the positions that can be != 0.
-
-        ``columns``: the token records transposed (one tuple per record field), built once by
-        the caller so a model can reuse its own field."""
+    def _valences(self, toks: list[_Tok], fired: list[str] | None) -> tuple[list, list[int]]:
+        """Per-token valences (VADER's ``sentiments`` list) and the positions that can be != 0."""
         vals: list[float | None] | tuple[float | None, ...]
         boosts: list[float | None] | tuple[float | None, ...]
         negs: list[bool] | tuple[bool, ...]
         scored: Sequence[bool]
-        lows, uppers, vals, boosts, negs, keys, scored = columns[:_LIVE]  # later fields not read
-        n = len(lows)
+        if self._token_extra is None:
+            lows, uppers, vals, boosts, negs, keys, scored = zip(*toks, strict=True)
+        else:  # the records carry one extra field, not read here
+            lows, uppers, vals, boosts, negs, keys, scored, _ = zip(*toks, strict=True)
+        n = len(toks)
         if self._phrase_index or self._rules is not None:
-            # Positions where a phrase's first two words occur: one C-level set test rules out
-            # most texts; otherwise the pair is tested only where a phrase can start.
+            # Positions where a phrase's first two words occur: the first word is tested at C
+            # speed, the pair only where a phrase can start (most texts have few or none).
             index = self._phrase_index
-            starts = (
-                []
-                if self._phrase_firsts.isdisjoint(keys)
-                else [
-                    i
-                    for i in compress(range(n - 1), map(self._phrase_firsts.__contains__, keys))
-                    if (keys[i], keys[i + 1]) in index
-                ]
-            )
+            starts = [
+                i
+                for i in compress(range(n - 1), map(self._phrase_firsts.__contains__, keys))
+                if (keys[i], keys[i + 1]) in index
+            ]
             matches = self._phrase_matches(keys, starts) if starts else []
             rules_due = self._rules is not None and not self._rule_triggers.isdisjoint(keys)
             covered: set[int] = set()
@@ -278,7 +259,7 @@ class VaderEngine:
             assert v is not None  # a scored position has a lexicon valence
             sentiments[i] = sentiment_valence(i, v, uppers, cap_diff, lows, vals, boosts, negs)
         if idx and "but" in lows:
-            but_check(lows.index("but"), sentiments, idx)
+            but_check(lows.index("but"), sentiments)
         return sentiments, idx
 
     def _phrase_matches(

@@ -27,7 +27,7 @@ _IDIOM_WORDS = frozenset(w for key in [*SPECIAL_CASES, *BOOSTER_DICT] if " " in 
 
 # (neg, neu, pos, compound). A plain tuple: cheap to build and to pickle between processes.
 Scores = tuple[float, float, float, float]
-ALL_NEUTRAL: Scores = (0.0, 1.0, 0.0, 0.0)  # VADER's result for a text with no lexicon word
+_ALL_NEUTRAL: Scores = (0.0, 1.0, 0.0, 0.0)
 EMPTY: Scores = (0.0, 0.0, 0.0, 0.0)
 
 
@@ -134,14 +134,10 @@ def special_idioms_check(valence: float, w: Sequence[str], i: int) -> float:
     return valence
 
 
-def but_check(bi: int, sentiments: list, idx: Sequence[int]) -> None:
+def but_check(bi: int, sentiments: list) -> None:
     """vaderSentiment's 'but' rule, quirks included: it finds each value's FIRST index, so
-    repeated values can be scaled at another position (or twice).
-
-    Only the positions in ``idx`` (ascending) can hold a non-zero value, and a zero scaled
-    anywhere stays zero, so vaderSentiment's pass over every position is a pass over ``idx``:
-    the same values, without a list search per token of a long post."""
-    for k in idx:
+    repeated values can be scaled at another position (or twice)."""
+    for k in range(len(sentiments)):
         sentiment = sentiments[k]
         si = sentiments.index(sentiment)
         if si < bi:
@@ -153,7 +149,7 @@ def but_check(bi: int, sentiments: list, idx: Sequence[int]) -> None:
 def score_valence(sentiments: list, idx: list[int], text: str) -> Scores:
     """vaderSentiment's score_valence; only positions in ``idx`` can hold a non-zero value."""
     if not idx:  # no lexicon word: VADER's arithmetic always ends in exactly this
-        return ALL_NEUTRAL
+        return _ALL_NEUTRAL
     sum_s = float(sum(sentiments))
     ep_count = min(text.count("!"), 4)
     ep_amplifier = ep_count * 0.292
