@@ -33,7 +33,8 @@ Columns (NaN where a source is missing; the panel works with prices alone):
 ``benchmark_return``      config.benchmark's adj_close return
 ``excess_return``         theme minus benchmark (weekly: compounded returns, then minus)
 ``dollar_volume``         sum over the proxy members priced of close * volume (how much of
-                          the basket that is: ``basket_weight``)
+                          the basket that is: ``basket_weight``); weekly: the sessions' sum,
+                          missing when any session of the week has none
 ``abnormal_volume``       ln(dollar volume / mean of previous 20 sessions) per member, averaged
                           with the basket's weights over the members that have one (a member
                           that starts or stops trading is no jump); weekly: the week's mean

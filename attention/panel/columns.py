@@ -73,9 +73,10 @@ def market_columns(
             "theme_return": grouped["theme_return"].apply(_week_return),
             "basket_weight": grouped["basket_weight"].min(),  # the week's thinnest session
             "benchmark_return": grouped["benchmark_return"].apply(_week_return),
-            "dollar_volume": grouped["dollar_volume"].sum(min_count=1),
-            # strict: a week with any unknown session flow has an unknown weekly flow
-            "flow_usd": grouped["flow_usd"].apply(lambda s: s.sum() if s.notna().all() else np.nan),
+            # strict: a week with a session of unknown volume or flow has an unknown weekly
+            # total (summing the sessions known would read a gap as a quiet day)
+            "dollar_volume": grouped["dollar_volume"].apply(_known_sum),
+            "flow_usd": grouped["flow_usd"].apply(_known_sum),
         }
     )
     weekly["excess_return"] = weekly["theme_return"] - weekly["benchmark_return"]
@@ -97,6 +98,11 @@ def _basket_return(rets: pd.DataFrame, weights: Mapping[str, float]) -> pd.Serie
     total = present.sum(axis=1)
     out = values.fillna(0).mul(w, axis=1).sum(axis=1) / total
     return out.where(total > 0)
+
+
+def _known_sum(values: pd.Series) -> float:
+    """The sum of a week's sessions, or NaN when any of them is unknown."""
+    return float(values.sum()) if values.notna().all() else np.nan
 
 
 def _week_return(values: pd.Series) -> float:

@@ -308,3 +308,12 @@ def test_weekly_abnormal_volume_is_per_session(config) -> None:
     known = weekly["abnormal_volume"].dropna()
     assert len(known) >= 10 and {"2024-03-28", "2024-07-05"} <= {str(d.date()) for d in known.index}
     np.testing.assert_allclose(known.to_numpy(), 0.0, atol=1e-12)
+
+
+def test_a_week_with_a_session_of_unknown_volume_has_no_weekly_dollar_volume(config) -> None:
+    prices = _flat_prices()
+    gap = prices["date"] == dt.date(2024, 7, 9)  # the proxy has no bar that Tuesday
+    panel = build_theme_panel(_inputs(prices[~(gap & (prices["ticker"] == "IWM"))]), config, "small_caps")
+    assert np.isnan(panel.daily.loc["2024-07-09", "dollar_volume"])
+    assert np.isnan(panel.weekly.loc["2024-07-12", "dollar_volume"])  # not 4 sessions read as 5
+    assert panel.weekly.loc["2024-07-05", "dollar_volume"] == pytest.approx(4 * 100_000)
