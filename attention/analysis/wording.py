@@ -350,17 +350,19 @@ def _low_power(study: EventStudyResult) -> str:
 
 
 def asof_sentence(span: DataSpan) -> str:
-    """'Data 2022-01-03..2024-07-26.' (the dates where attention and excess returns overlap),
-    and when they end more than a few sessions before the run date: 'Data 2022-01-03..
-    2024-07-26: stale, the data end 612 sessions before 2026-12-06 (attention 2022-01-03..
-    2024-07-26, excess returns 2021-01-04..2026-01-30).' When it was computed is a column
-    (``computed_at``), not part of the sentence: a rerun on the same data reads the same."""
+    """'Attention and excess returns overlap 2022-01-03..2024-07-26.', and when they end more
+    than a few sessions before the run date: '... overlap 2022-01-03..2024-07-26: stale, the
+    data end 612 sessions before 2026-12-06 (attention 2022-01-03..2024-07-26, excess returns
+    2021-01-04..2026-01-30).' The sentence names the two series, because a test of other
+    series (abnormal volume -> returns) can run over a longer span, stated with its n. When it
+    was computed is a column (``computed_at``), not part of the sentence: a rerun on the same
+    data reads the same."""
     each = ", ".join(f"{name} {first}..{last}" for name, first, last in span.series)
     if span.data_from is None or span.data_as_of is None:
         return f"No attention or excess return data up to {span.run_date}."
     if not span.overlap:
         return f"No dates with both attention and excess returns ({each})."
-    text = f"Data {span.data_from}..{span.data_as_of}"
+    text = f"Attention and excess returns overlap {span.data_from}..{span.data_as_of}"
     if not span.stale:
         return text + "."
     return f"{text}: stale, the data end {span.sessions_behind} sessions before {span.run_date} ({each})."

@@ -194,12 +194,12 @@ def test_data_span_and_stale_in_words() -> None:
     # returns end 2024-06-28 (the last business day before July), attention 2024-07-26
     assert fresh.data_from == dt.date(2024, 3, 11) and fresh.data_as_of == dt.date(2024, 6, 28)
     assert fresh.sessions_behind == 2 and not fresh.stale  # 2024-07-01, 07-02
-    assert asof_sentence(fresh) == "Data 2024-03-11..2024-06-28."
+    assert asof_sentence(fresh) == "Attention and excess returns overlap 2024-03-11..2024-06-28."
     late = data_span(panel, dt.date(2024, 12, 31), AT)
     assert late.stale and late.sessions_behind == sessions_after(dt.date(2024, 6, 28), dt.date(2024, 12, 31))
     assert late.sessions_behind > STALE_SESSIONS
     assert asof_sentence(late) == (
-        "Data 2024-03-11..2024-06-28: stale, the data end "
+        "Attention and excess returns overlap 2024-03-11..2024-06-28: stale, the data end "
         f"{late.sessions_behind} sessions before 2024-12-31 (attention 2024-03-11..2024-07-26, "
         "excess returns 2024-03-11..2024-06-28)."
     )
@@ -280,7 +280,7 @@ def test_analyze_report_and_export_print_the_same_sentence(config_path: Path, tm
     )
     # the world ends in 2020, analysed as of today: stale, in words (and on stderr for cron)
     assert ": stale, the data end " in line
-    assert "attention: Small caps: Data 2019-" in out.stderr and ": stale, " in out.stderr
+    assert "attention: Small caps: Attention and excess returns overlap 2019-" in out.stderr and ": stale, " in out.stderr
     as_json = json.loads(runner.invoke(app, ["analyze", "--config", str(config_path), "--json"]).stdout)
     small = as_json["themes"]["small_caps"]
     assert small["excluded_sentence"] == sentence and small["stale"] is True
@@ -322,7 +322,7 @@ def test_the_verdict_and_the_context_call_the_same_data_stale() -> None:
 def test_a_span_with_holes_is_the_dates_both_series_have() -> None:
     """Attention from two short watched periods (January 2022, June 2024, as the real WSB files)
     and excess returns from June to November 2022: their first and last dates overlap, yet no
-    date has both, so the verdict must not say "Data 2022-06-28..2022-11-18"."""
+    date has both, so the verdict must not say they overlap 2022-06-28..2022-11-18."""
     days = pd.bdate_range("2022-01-03", "2024-07-31")
     attention = pd.Series(np.nan, index=days)
     attention.loc["2022-01-18":"2022-01-21"] = 1.0
