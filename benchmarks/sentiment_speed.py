@@ -114,6 +114,7 @@ def _report(texts: list[str], args: argparse.Namespace, wall: dict, cpu: dict) -
         "rounds": args.repeat,
         "load_average_1min": round(os.getloadavg()[0], 2),
         "cores": sentiment.usable_cores(),
+        "rules_compiled": sentiment.rules_compiled(),  # a wheel install compiles them (setup.py)
         "wall_texts_per_s": {k: round(n / v, 1) for k, v in w.items()},
         # Single-process ratios from CPU time: what one core does, whatever else the machine runs.
         "ratio_cold_vs_vadersentiment_cpu": round(c["vadersentiment"] / c["ours_cold"], 2),

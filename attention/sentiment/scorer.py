@@ -15,7 +15,8 @@
 :mod:`attention.sentiment.vader_engine` and benchmarks/sentiment_speed.py). ``score(texts)`` scores a batch
 into a DataFrame; large batches are spread over worker processes, small ones stay in-process.
 The workers outlive a call (:mod:`attention.sentiment.workers`), so their token caches stay warm
-across the batches of a long backfill.
+across the batches of a long backfill. Installed from a wheel, VADER's rules run compiled
+(:func:`rules_compiled`; see setup.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from attention.errors import ConfigError, ItemError
+from attention.sentiment import vader_engine, vader_rules
 from attention.sentiment.finance3 import VERSION as FINANCE3_VERSION
 from attention.sentiment.finance3 import Finance3Engine
 from attention.sentiment.finance_overlay import load_finance_lexicon
@@ -138,6 +140,13 @@ def usable_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+
+
+def rules_compiled() -> bool:
+    """Whether VADER's rules run as compiled extensions (a wheel install: setup.py compiles
+    them with mypyc) or as Python (an editable install, ``ATTENTION_PURE_PYTHON=1``, or no C
+    compiler at build time). Same outputs either way; speed figures say which they measured."""
+    return not any(str(module.__file__).endswith(".py") for module in (vader_engine, vader_rules))
 
 
 @lru_cache(maxsize=8)

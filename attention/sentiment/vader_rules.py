@@ -154,7 +154,7 @@ def score_valence(sentiments: list, idx: list[int], text: str) -> Scores:
     ep_count = min(text.count("!"), 4)
     ep_amplifier = ep_count * 0.292
     qm_count = text.count("?")
-    qm_amplifier: float = 0
+    qm_amplifier: float = 0.0
     if qm_count > 1:
         qm_amplifier = qm_count * 0.18 if qm_count <= 3 else 0.96
     punct = ep_amplifier + qm_amplifier
