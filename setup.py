@@ -1,9 +1,10 @@
-"""Build hook: compile the VADER rule modules with mypyc when building a wheel.
+"""Build hook: compile the sentiment rule modules with mypyc when building a wheel.
 
-``pip install .`` (a wheel) compiles ``attention/sentiment/vader_rules.py`` and
-``vader_engine.py`` to C extensions: the same code, the same outputs (checked on every text of
-benchmarks/sentiment_speed.py and benchmarks/finance_overlay_eval.py), about 1.2x faster for
-``finance-3`` and ``vader``. The pure-Python modules stay the source and the fallback:
+``pip install .`` (a wheel) compiles VADER's rules and finance-3's rule pass
+(``COMPILED_MODULES``) to C extensions: the same code, the same outputs
+(tests/replay/test_compiled_rules.py compares every real text), about 1.2x faster for
+``vader``, ``finance`` and ``finance-3`` (benchmarks/RESULTS.md). The pure-Python modules stay
+the source and the fallback:
 
 * an editable install (``pip install -e .``) is never compiled, so an edit to those files takes
   effect at once (a stale compiled module would shadow it);
@@ -21,7 +22,12 @@ import sys
 
 from setuptools import Extension, setup
 
-COMPILED_MODULES = ["attention/sentiment/vader_rules.py", "attention/sentiment/vader_engine.py"]
+COMPILED_MODULES = [
+    "attention/sentiment/vader_rules.py",
+    "attention/sentiment/vader_engine.py",
+    "attention/sentiment/trader_rules.py",
+    "attention/sentiment/finance3.py",
+]
 
 
 # Only these commands build extensions: an editable install ("editable_wheel") and the metadata

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from attention.errors import ConfigError, ItemError
-from attention.sentiment import vader_engine, vader_rules
+from attention.sentiment import finance3, vader_engine, vader_rules
 from attention.sentiment.finance3 import VERSION as FINANCE3_VERSION
 from attention.sentiment.finance3 import Finance3Engine
 from attention.sentiment.finance_overlay import load_finance_lexicon
@@ -146,7 +146,8 @@ def rules_compiled() -> bool:
     """Whether VADER's rules run as compiled extensions (a wheel install: setup.py compiles
     them with mypyc) or as Python (an editable install, ``ATTENTION_PURE_PYTHON=1``, or no C
     compiler at build time). Same outputs either way; speed figures say which they measured."""
-    return not any(str(module.__file__).endswith(".py") for module in (vader_engine, vader_rules))
+    modules = (vader_engine, vader_rules, finance3)
+    return not any(str(module.__file__).endswith(".py") for module in modules)
 
 
 @lru_cache(maxsize=8)

@@ -1,8 +1,9 @@
-"""The compiled VADER rules (what a wheel install runs, setup.py) score exactly as the Python.
+"""The compiled sentiment modules (what a wheel install runs, setup.py) score exactly as the
+Python ones.
 
-Builds the two modules with the repository's own setup.py (``build_ext --inplace`` in a copy
-of the package, no download: the installed mypy and setuptools), then scores every VADER
-ground-truth text and every r/wallstreetbets text with ``vader`` and ``finance-3`` in a
+Builds setup.py's ``COMPILED_MODULES`` with the repository's own setup.py (``build_ext
+--inplace`` in a copy of the package, no download: the installed mypy and setuptools), then
+scores every VADER ground-truth text and every r/wallstreetbets text with each lexicon in a
 subprocess that imports the copy, and compares with this process's pure-Python scores.
 """
 
@@ -24,13 +25,14 @@ from attention.sentiment.scorer import SentimentScorer, rules_compiled
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[2]
+LEXICONS = ("vader", "finance", "finance-3")
 SCORE_IN_COPY = """
 import sys
 import numpy as np
 from attention.sentiment.scorer import SentimentScorer, rules_compiled
 assert rules_compiled(), "the copy's rules are not compiled"
 texts = open(sys.argv[1], encoding="utf-8", newline="").read().split("\\x00")
-for lexicon in ("vader", "finance-3"):
+for lexicon in sys.argv[3:]:
     np.save(f"{sys.argv[2]}/{lexicon}.npy", SentimentScorer(lexicon).score(texts, processes=1).to_numpy())
 """
 
@@ -64,7 +66,7 @@ def _compiled_copy(tmp_path: Path) -> Path:
     return copy
 
 
-def test_compiled_rules_score_every_real_text_as_the_python_rules(shared_data: Path, tmp_path: Path) -> None:
+def test_compiled_modules_score_every_real_text_as_the_python_ones(shared_data: Path, tmp_path: Path) -> None:
     _compiler_or_skip()
     assert not rules_compiled()  # this process: the source tree (an editable install)
     texts = [
@@ -81,7 +83,7 @@ def test_compiled_rules_score_every_real_text_as_the_python_rules(shared_data: P
     # -I would drop PYTHONPATH; -P (3.11) keeps the working directory off sys.path instead
     env = {**os.environ, "PYTHONPATH": str(copy)}
     run = subprocess.run(
-        [sys.executable, "-P", "-c", SCORE_IN_COPY, str(corpus), str(tmp_path)],
+        [sys.executable, "-P", "-c", SCORE_IN_COPY, str(corpus), str(tmp_path), *LEXICONS],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -89,7 +91,7 @@ def test_compiled_rules_score_every_real_text_as_the_python_rules(shared_data: P
         timeout=600,
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    for lexicon in ("vader", "finance-3"):
+    for lexicon in LEXICONS:
         expected = SentimentScorer(lexicon).score(texts, processes=1).to_numpy()
         got = np.load(tmp_path / f"{lexicon}.npy")
         differ = np.flatnonzero((got != expected).any(axis=1))
