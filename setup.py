@@ -9,8 +9,8 @@ the source and the fallback:
 * an editable install (``pip install -e .``) is never compiled, so an edit to those files takes
   effect at once (a stale compiled module would shadow it);
 * ``ATTENTION_PURE_PYTHON=1`` skips compiling;
-* a machine without a C compiler or Python headers gets a warning and the pure-Python modules
-  (the extensions are optional).
+* a machine without a C compiler or Python headers gets the pure-Python modules (the
+  extensions are optional: the build says it skipped them, shown by ``pip install -v``).
 
 Everything else about the package is in pyproject.toml.
 """
