@@ -2,7 +2,9 @@
 
 Data sets, all from ../shared/data unless passed: SemEval-2017 Task 5 headlines (evaluation only:
 research licence, never trained on), the Twitter Financial News validation split (finance-3's
-model is trained on the train split only; the validation split is never read by training), and
+model is trained on the train split only; the validation split is never read by training), our
+1,200 hand-labelled BBC business and GDELT TSLA headlines (benchmarks/data/, never trained on by
+what ships), and
 any ``--labelled FILE`` CSV of your own (a text and a label column; labels negative/neutral/
 positive or signed numbers), for example a copy of the Financial PhraseBank, which we do not
 ship. Per data set and scorer: Pearson r, 3-class accuracy and macro-F1 (compound thresholds
@@ -33,6 +35,7 @@ from attention.sentiment.corpora import (
     CorpusMissingError,
     LabelledText,
     read_labelled_csv,
+    read_our_headlines,
     read_semeval_headlines,
     read_tfns,
     read_wsb_texts,
@@ -40,6 +43,8 @@ from attention.sentiment.corpora import (
 from attention.sentiment.evaluation import CLASSES, SentimentEvaluation, classify, evaluate
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# 1,200 BBC business and GDELT TSLA headlines we labelled (benchmarks/data/headline_sentiment.md)
+OUR_HEADLINES = Path(__file__).resolve().parent / "data" / "headline_sentiment_labels.csv"
 LEXICONS = ("vader", "finance", "finance-3")
 
 
@@ -55,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         sets = {
             "semeval2017_headlines": read_semeval_headlines(args.data / "semeval2017_task5_headlines"),
             "tfns_validation": read_tfns(args.data / "tfns_twitter_financial_news", "valid"),
+            "our_headlines": read_our_headlines(OUR_HEADLINES, args.data),
         }
         for path in args.labelled:
             sets[path.name] = read_labelled_csv(path, args.text_column, args.label_column)

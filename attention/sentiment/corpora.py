@@ -117,6 +117,30 @@ def read_csv_titles(path: Path, column: str = "title") -> list[str]:
         return [row[column] or "" for row in reader]
 
 
+HEADLINE_SOURCES = {
+    "bbc": ("bbc_business_rss_items_2022-2024", "bbc_business_rss_items.csv"),
+    "gdelt": ("tsla_gdelt_news_prices_2022-2024", "TSLA_news.csv"),
+}
+
+
+def read_our_headlines(labels: Path, data: Path) -> list[LabelledText]:
+    """Our hand-labelled headlines (benchmarks/data/headline_sentiment_labels.csv: id, label
+    -1/0/1, snippet): ``bbc:N`` / ``gdelt:N`` is the N-th data row (0-based) of the BBC RSS or
+    GDELT TSLA titles in ``data``, the text checked against its snippet (whitespace collapsed)."""
+    titles = {
+        name: read_csv_titles(Path(data) / folder / file) for name, (folder, file) in HEADLINE_SOURCES.items()
+    }
+    rows = []
+    with _need(Path(labels)).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            source, _, index = row["id"].partition(":")
+            text = " ".join(titles[source][int(index)].split())
+            if text[: len(row["snippet"])] != row["snippet"]:
+                raise CorpusMissingError(f"{labels}: {row['id']}: the text no longer matches its snippet")
+            rows.append(LabelledText(row["id"], float(row["label"]), text))
+    return rows
+
+
 TEXT_COLUMNS = ("text", "sentence", "content", "headline", "title")
 LABEL_COLUMNS = ("label", "sentiment", "rating", "score")
 LABEL_WORDS = {
