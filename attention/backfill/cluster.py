@@ -10,6 +10,7 @@ from typing import Any
 from attention.errors import FatalError
 
 LOOPBACK = "127.0.0.1"  # local clusters listen here only
+SCHEDULER_TIMEOUT = "20s"  # how long a remote scheduler may take to answer the first connection
 
 
 # -- the cluster --------------------------------------------------------------------------------
@@ -28,7 +29,7 @@ def dask_client(
         raise FatalError("the backfill needs Dask: pip install 'attention[scale]'") from None
     if scheduler:
         try:
-            client = Client(scheduler, timeout="20s")
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
         except OSError as exc:
             raise FatalError(
                 f"cannot reach the Dask scheduler at {scheduler} ({exc}); is `dask scheduler` running there?"

@@ -11,6 +11,7 @@ the checks use only that data: a run still too short by then is not (yet) frozen
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from attention.checks.findings import Finding
@@ -24,12 +25,18 @@ def frozen_runs(
     clean = values.dropna().sort_index()
     if clean.empty:
         return []
-    same = clean.ne(clean.shift()).cumsum()
-    runs = []
-    for _, run in clean.groupby(same.to_numpy()):
-        if len(run) >= min_run and (not zero_only or run.iloc[0] == 0):
-            runs.append((pd.Timestamp(run.index[0]), pd.Timestamp(run.index[-1]), len(run)))
-    return runs
+    # Positions where a run starts, and each run's length (one pass, not a group per run: a
+    # price series is thousands of one-bar runs).
+    firsts = np.flatnonzero(clean.ne(clean.shift()).to_numpy())
+    lengths = np.diff(np.append(firsts, len(clean)))
+    keep = lengths >= min_run
+    if zero_only:
+        keep &= clean.to_numpy()[firsts] == 0
+    index = clean.index
+    return [
+        (pd.Timestamp(index[first]), pd.Timestamp(index[first + length - 1]), int(length))
+        for first, length in zip(firsts[keep], lengths[keep], strict=True)
+    ]
 
 
 def stale_mask(values: pd.Series, min_run: int, zero_only: bool = False) -> pd.Series:

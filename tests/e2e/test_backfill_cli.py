@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from attention.backfill import cluster as backfill_cluster
 from attention.cli import app
 from attention.sandbox.dump_archive import generate_reddit_archive
 from attention.store import Store
@@ -84,7 +86,9 @@ def test_a_running_cluster_is_used_when_a_scheduler_address_is_given(tmp_path: P
         assert "backfill-partition" in cluster.scheduler.task_prefixes  # ran there
 
 
-def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Dask keeps retrying a refused connection until the timeout: the same error, sooner.
+    monkeypatch.setattr(backfill_cluster, "SCHEDULER_TIMEOUT", "2s")
     archive = generate_reddit_archive(tmp_path / "RC.ndjson", 10, fmt="plain", texts=["NVDA"])
     result = _invoke(
         "reddit-dump",
